@@ -1,0 +1,56 @@
+//! Shared contract of runtime-demos: one trait per scenario, the [`Runtime`]
+//! supertrait every runtime crate implements, the configs and reports those
+//! scenarios exchange, and the one command line every demos binary shares.
+//!
+//! `demos-core` depends on no async runtime. Each scenario method is synchronous:
+//! an implementation builds its executor inside the call and tears it down before
+//! returning, so one process can run the same scenario on several runtimes and
+//! several worker counts.
+//!
+//! ```
+//! use demos_core::{Env, scenario::race::RaceConfig};
+//! let env = Env::quiet(2, 42);
+//! assert_eq!(env.threads, 2);
+//! assert_eq!(RaceConfig::default().tasks, 1000);
+//! ```
+
+pub mod child;
+pub mod cli;
+mod env;
+pub mod report;
+pub mod scenario;
+
+pub use env::{Env, Log};
+pub use report::{Check, Observed, Report};
+pub use scenario::Scenario;
+pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
+pub use scenario::race::{Race, RaceConfig, RaceMetrics};
+
+/// An executor that can run every scenario. A runtime crate exposes one struct
+/// implementing all the scenario traits; a missing one is a compile error.
+///
+/// The trait is object safe, so `compare` and the tests can hold a list of
+/// `&dyn Runtime` and treat every executor alike.
+///
+/// ```
+/// use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig,
+///                  RaceMetrics, Runtime};
+/// struct Nothing;
+/// impl Race for Nothing {
+///     fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
+///         let n = cfg.tasks as u64;
+///         Observed::new("none", std::time::Duration::ZERO, RaceMetrics::new(n, n, n, n))
+///     }
+/// }
+/// impl Queue for Nothing {
+///     fn queue(&self, _: &QueueConfig, _: &Env) -> Observed<QueueMetrics> { unimplemented!() }
+/// }
+/// impl Runtime for Nothing { fn name(&self) -> &'static str { "nothing" } }
+/// let rt: &dyn Runtime = &Nothing;
+/// let seen = rt.race(&RaceConfig { tasks: 3 }, &Env::quiet(1, 0));
+/// assert_eq!(seen.metrics.lost_updates, 0);
+/// ```
+pub trait Runtime: Race + Queue + Sync {
+    /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
+    fn name(&self) -> &'static str;
+}

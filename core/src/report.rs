@@ -1,0 +1,134 @@
+//! The envelope every scenario run goes out in: one JSON object per run (the
+//! contract `compare` and scripts read), and the human text rendered from it.
+
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+use serde::{Deserialize, Serialize};
+
+/// What a runtime observed while running a scenario: the flavour of executor
+/// that actually ran, how long the run took, and the scenario's raw figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed<M> {
+    /// The executor that ran, e.g. "multi_thread, 2 workers".
+    pub flavor: String,
+    /// Wall time of the experiment, executor start-up included.
+    pub elapsed: Duration,
+    /// The scenario's figures.
+    pub metrics: M,
+}
+
+impl<M> Observed<M> {
+    /// Bundle an observation.
+    pub fn new(flavor: impl Into<String>, elapsed: Duration, metrics: M) -> Self {
+        Self { flavor: flavor.into(), elapsed, metrics }
+    }
+}
+
+/// One invariant, checked after the run.
+///
+/// ```
+/// let c = demos_core::Check::new("mutex == expected", 5 == 5, "5/5");
+/// assert!(c.passed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// What must hold, stated as the property.
+    pub name: String,
+    /// Whether it held.
+    pub passed: bool,
+    /// The figures behind the verdict.
+    pub detail: String,
+}
+
+impl Check {
+    /// A check named `name` with its verdict and supporting figures.
+    pub fn new(name: impl Into<String>, passed: bool, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), passed, detail: detail.into() }
+    }
+}
+
+/// The report envelope of DESIGN.md: printed as one JSON line with `--json`.
+///
+/// ```
+/// let line = r#"{"scenario":"race","runtime":"tokio","flavor":"current_thread","threads":1,
+///   "seed":42,"config":{"tasks":3},"metrics":{"expected":3},"checks":[],"elapsed_ms":1.5}"#;
+/// let report: demos_core::Report = serde_json::from_str(line).unwrap();
+/// assert!(report.passed());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Scenario name, as typed on the command line.
+    pub scenario: String,
+    /// Runtime name.
+    pub runtime: String,
+    /// The executor flavour that actually ran.
+    pub flavor: String,
+    /// Worker threads asked for with `--threads`.
+    pub threads: usize,
+    /// The seed of every random choice.
+    pub seed: u64,
+    /// The scenario's configuration.
+    pub config: serde_json::Value,
+    /// The scenario's figures: numbers and booleans only.
+    pub metrics: serde_json::Value,
+    /// Every invariant and whether it held.
+    pub checks: Vec<Check>,
+    /// Wall time of the run in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+impl Report {
+    /// True when every check held.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+
+    /// The report as one line of JSON.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("a report holds only strings, numbers and booleans")
+    }
+
+    /// The metric `key` as a number, if present.
+    pub fn metric(&self, key: &str) -> Option<f64> {
+        self.metrics.get(key).and_then(serde_json::Value::as_f64)
+    }
+}
+
+const HEAD: Style = Style::new().bold();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// The line printed before a scenario starts (its live log follows).
+pub fn render_headline(report_runtime: &str, scenario: &str, headline: &str) -> String {
+    format!("{HEAD}{scenario} on {report_runtime}{HEAD:#}: {headline}")
+}
+
+/// The text a person reads after the run: figures, checks, take-away.
+/// Styles are ANSI codes; print through `anstream` so they are stripped when
+/// stdout is not a terminal or `NO_COLOR` is set.
+pub fn render_summary(report: &Report, figures: &[(String, String)], takeaway: &str) -> String {
+    let mut out = String::new();
+    let width = figures.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    out.push_str(&format!(
+        "  {DIM}ran on {} · {} ms · seed {}{DIM:#}\n",
+        report.flavor,
+        format_ms(report.elapsed_ms),
+        report.seed
+    ));
+    for (label, value) in figures {
+        out.push_str(&format!("  {label:<width$}  {value}\n"));
+    }
+    for check in &report.checks {
+        let mark = if check.passed { format!("{GOOD}ok  {GOOD:#}") } else { format!("{BAD}FAIL{BAD:#}") };
+        out.push_str(&format!("  {mark} {} ({})\n", check.name, check.detail));
+    }
+    out.push_str(&format!("  {HEAD}take-away:{HEAD:#} {takeaway}\n"));
+    out
+}
+
+/// Milliseconds with sensible precision for a human.
+pub fn format_ms(ms: f64) -> String {
+    if ms >= 100.0 { format!("{ms:.0}") } else { format!("{ms:.1}") }
+}

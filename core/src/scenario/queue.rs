@@ -1,0 +1,311 @@
+//! queue: P producers put seeded random integers into a bounded channel of
+//! capacity K; C consumers take them out. When producers outpace consumers the
+//! channel fills and a producer's `send` waits — backpressure, which keeps memory
+//! bounded instead of letting the queue grow without limit.
+//!
+//! Every runtime uses its own channel; the bookkeeping that proves the run
+//! correct (each item consumed exactly once, the depth never above K, the values
+//! summed on both sides) is [`QueueTally`], shared so every runtime is judged
+//! by the same rules.
+
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{count, size};
+use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+
+/// Most items one run may move in all (producers × items), so bookkeeping
+/// (one byte per item) stays under 100 MB.
+pub const MAX_TOTAL_ITEMS: u64 = 100_000_000;
+
+/// Configuration of the queue scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct QueueConfig {
+    /// Producer tasks.
+    #[arg(long, default_value_t = 3, value_parser = size::<1, 64>, allow_negative_numbers = true)]
+    pub producers: usize,
+    /// Consumer tasks.
+    #[arg(long, default_value_t = 2, value_parser = size::<1, 64>, allow_negative_numbers = true)]
+    pub consumers: usize,
+    /// Channel capacity: a producer waits when this many items are queued.
+    #[arg(long, default_value_t = 5, value_parser = size::<1, 100_000>, allow_negative_numbers = true)]
+    pub capacity: usize,
+    /// Items each producer puts.
+    #[arg(long, default_value_t = 10, value_parser = size::<1, 100_000_000>, allow_negative_numbers = true)]
+    pub items: usize,
+    /// Largest simulated I/O (producer) and processing (consumer) delay per item,
+    /// in ms; each delay is drawn uniformly from 0..=delay-ms. 0 turns delays off.
+    #[arg(long, default_value_t = 50, value_parser = count::<0, 10_000>, allow_negative_numbers = true)]
+    pub delay_ms: u64,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self { producers: 3, consumers: 2, capacity: 5, items: 10, delay_ms: 50 }
+    }
+}
+
+impl QueueConfig {
+    /// Items the run moves in all.
+    pub fn total_items(&self) -> usize {
+        self.producers * self.items
+    }
+
+    /// The seeded delays and values of producer `p`.
+    pub fn producer_pacing(&self, seed: u64, p: usize) -> Pacing {
+        Pacing::new(seed, 2 * p as u64, self.delay_ms)
+    }
+
+    /// The seeded delays of consumer `c`.
+    pub fn consumer_pacing(&self, seed: u64, c: usize) -> Pacing {
+        Pacing::new(seed, 2 * c as u64 + 1, self.delay_ms)
+    }
+}
+
+/// A seeded source of one role's delays and values.
+#[derive(Debug)]
+pub struct Pacing {
+    rng: fastrand::Rng,
+    max_delay_ms: u64,
+}
+
+impl Pacing {
+    fn new(seed: u64, stream: u64, max_delay_ms: u64) -> Self {
+        let mixed = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Self { rng: fastrand::Rng::with_seed(mixed), max_delay_ms }
+    }
+
+    /// The next simulated delay, or `None` when delays are off (so throughput
+    /// runs never touch a timer).
+    pub fn delay(&mut self) -> Option<Duration> {
+        (self.max_delay_ms > 0).then(|| Duration::from_millis(self.rng.u64(0..=self.max_delay_ms)))
+    }
+
+    /// The next produced value.
+    pub fn value(&mut self) -> u64 {
+        self.rng.u64(..u32::MAX as u64)
+    }
+}
+
+/// One item on the queue. `id` is `producer * items + seq`, unique in the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    /// Unique id, indexes the exactly-once bookkeeping.
+    pub id: usize,
+    /// The producer that made it.
+    pub producer: usize,
+    /// The payload.
+    pub value: u64,
+}
+
+/// Thread-safe accounting of one queue run, shared by producers and consumers.
+#[derive(Debug)]
+pub struct QueueTally {
+    capacity: usize,
+    items: usize,
+    log: Log,
+    seen: Vec<AtomicU8>,
+    produced: AtomicU64,
+    produced_sum: AtomicU64,
+    consumed_sum: AtomicU64,
+    max_depth: AtomicUsize,
+    waits: AtomicU64,
+    wait_nanos: AtomicU64,
+}
+
+impl QueueTally {
+    /// Accounting for a run of `cfg`, logging its notable events to `log`.
+    pub fn new(cfg: &QueueConfig, log: &Log) -> Self {
+        Self {
+            capacity: cfg.capacity,
+            items: cfg.items,
+            log: log.clone(),
+            seen: (0..cfg.total_items()).map(|_| AtomicU8::new(0)).collect(),
+            produced: AtomicU64::new(0),
+            produced_sum: AtomicU64::new(0),
+            consumed_sum: AtomicU64::new(0),
+            max_depth: AtomicUsize::new(0),
+            waits: AtomicU64::new(0),
+            wait_nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Make producer `p`'s item number `seq` with `value`.
+    pub fn item(&self, producer: usize, seq: usize, value: u64) -> Item {
+        Item { id: producer * self.items + seq, producer, value }
+    }
+
+    /// An item is about to be sent (counted first: a consumer may take it at once).
+    pub fn produced(&self, item: &Item) {
+        self.produced.fetch_add(1, Ordering::Relaxed);
+        self.produced_sum.fetch_add(item.value, Ordering::Relaxed);
+    }
+
+    /// An item was taken from the channel.
+    pub fn consumed(&self, item: &Item) {
+        self.seen[item.id].fetch_add(1, Ordering::Relaxed);
+        self.consumed_sum.fetch_add(item.value, Ordering::Relaxed);
+    }
+
+    /// The channel's own count of queued items, sampled after a send or receive.
+    pub fn observe_depth(&self, depth: usize) {
+        let before = self.max_depth.fetch_max(depth, Ordering::Relaxed);
+        if depth > before {
+            self.log.line(format!("queue depth reaches {depth}/{} (new high)", self.capacity));
+        }
+    }
+
+    /// Producer `p` found the queue full and is about to wait.
+    pub fn waiting(&self, producer: usize) {
+        self.waits.fetch_add(1, Ordering::Relaxed);
+        self.log.line(format!("producer {producer} waits: queue full {0}/{0}", self.capacity));
+    }
+
+    /// Producer `p` got its item in after waiting `waited`.
+    pub fn resumed(&self, producer: usize, waited: Duration) {
+        let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+        self.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
+        self.log.line(format!("producer {producer} resumes after {:.1} ms", waited.as_secs_f64() * 1e3));
+    }
+
+    /// The run's metrics, given its wall time.
+    pub fn finish(&self, elapsed: Duration) -> QueueMetrics {
+        let (mut consumed, mut duplicates, mut missing) = (0u64, 0u64, 0u64);
+        for count in &self.seen {
+            let n = u64::from(count.load(Ordering::Relaxed));
+            consumed += n;
+            duplicates += n.saturating_sub(1);
+            missing += u64::from(n == 0);
+        }
+        let secs = elapsed.as_secs_f64();
+        QueueMetrics {
+            produced: self.produced.load(Ordering::Relaxed),
+            consumed,
+            capacity: self.capacity as u64,
+            max_depth: self.max_depth.load(Ordering::Relaxed) as u64,
+            throughput_per_s: if secs > 0.0 { consumed as f64 / secs } else { 0.0 },
+            producer_wait_ms: self.wait_nanos.load(Ordering::Relaxed) as f64 / 1e6,
+            producer_waits: self.waits.load(Ordering::Relaxed),
+            duplicates,
+            missing,
+            sums_match: self.produced_sum.load(Ordering::Relaxed)
+                == self.consumed_sum.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What the queue scenario measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueMetrics {
+    /// Items the channel accepted.
+    pub produced: u64,
+    /// Items taken out (counting any duplicates).
+    pub consumed: u64,
+    /// The channel's capacity.
+    pub capacity: u64,
+    /// Largest queue depth observed, by the channel's own count.
+    pub max_depth: u64,
+    /// Items consumed per second of wall time.
+    pub throughput_per_s: f64,
+    /// Total time producers spent waiting on a full queue.
+    pub producer_wait_ms: f64,
+    /// How often a producer found the queue full.
+    pub producer_waits: u64,
+    /// Items taken out more than once (extra deliveries).
+    pub duplicates: u64,
+    /// Items never taken out.
+    pub missing: u64,
+    /// Whether the values summed on both sides agree.
+    pub sums_match: bool,
+}
+
+/// The queue scenario, implemented by every runtime.
+pub trait Queue {
+    /// Run producers and consumers over the runtime's bounded channel.
+    fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics>;
+}
+
+/// Marker type naming the queue scenario for the CLI and `compare`.
+#[derive(Debug)]
+pub struct QueueScenario;
+
+impl Scenario for QueueScenario {
+    const NAME: &'static str = "queue";
+    const ABOUT: &'static str = "producers and consumers over a bounded channel: backpressure";
+    type Config = QueueConfig;
+    type Metrics = QueueMetrics;
+
+    fn validate(cfg: &QueueConfig) -> Result<(), String> {
+        let total = cfg.producers as u64 * cfg.items as u64;
+        if total > MAX_TOTAL_ITEMS {
+            return Err(format!(
+                "--producers {} × --items {} is {total} items; at most {MAX_TOTAL_ITEMS} in all",
+                cfg.producers, cfg.items
+            ));
+        }
+        Ok(())
+    }
+
+    fn observe(rt: &dyn Runtime, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
+        rt.queue(cfg, env)
+    }
+
+    fn checks(cfg: &QueueConfig, m: &QueueMetrics) -> Vec<Check> {
+        let total = cfg.total_items() as u64;
+        vec![
+            Check::new(
+                "every item consumed exactly once",
+                m.produced == total && m.consumed == total && m.duplicates == 0 && m.missing == 0,
+                format!("{}/{total}, {} duplicated, {} missing", m.consumed, m.duplicates, m.missing),
+            ),
+            Check::new(
+                "depth never above capacity",
+                m.max_depth <= m.capacity,
+                format!("max {} of {}", m.max_depth, m.capacity),
+            ),
+            Check::new("sum of values consumed == sum produced", m.sums_match, format!("{}", m.sums_match)),
+        ]
+    }
+
+    fn headline(cfg: &QueueConfig) -> String {
+        format!(
+            "{} producers × {} items → bounded channel (capacity {}) → {} consumers, delays up to {} ms",
+            cfg.producers, cfg.items, cfg.capacity, cfg.consumers, cfg.delay_ms
+        )
+    }
+
+    fn figures(_: &QueueConfig, m: &QueueMetrics) -> Vec<(String, String)> {
+        vec![
+            ("produced / consumed".into(), format!("{} / {}", m.produced, m.consumed)),
+            ("max depth".into(), format!("{} of capacity {}", m.max_depth, m.capacity)),
+            (
+                "producer waits".into(),
+                format!(
+                    "{} times, {} ms in all",
+                    m.producer_waits,
+                    crate::report::format_ms(m.producer_wait_ms)
+                ),
+            ),
+            ("throughput".into(), format!("{:.0} items/s", m.throughput_per_s)),
+        ]
+    }
+
+    fn takeaway(cfg: &QueueConfig, m: &QueueMetrics, _: &Env) -> String {
+        if m.producer_waits > 0 {
+            format!(
+                "the queue filled to its capacity of {} and producers waited {} times: backpressure \
+                 slowed them to the consumers' pace instead of letting the queue grow. Raise \
+                 --capacity or --consumers and the waits shrink.",
+                cfg.capacity, m.producer_waits
+            )
+        } else {
+            format!(
+                "the queue never filled (max depth {} of {}): consumers kept up, so producers never \
+                 waited. Lower --capacity or --consumers, or add --producers, to see backpressure.",
+                m.max_depth, cfg.capacity
+            )
+        }
+    }
+}

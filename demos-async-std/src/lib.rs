@@ -1,0 +1,119 @@
+//! The runtime-demos scenarios written the async-std way: `async_std::task`
+//! (`spawn`, `spawn_local`, `block_on`), `async_std::sync::Mutex`,
+//! `async_std::channel`, `async_std::task::sleep`.
+//!
+//! async-std is discontinued upstream in favour of smol; it is kept because
+//! users still run it, and the comparison shows why its design aged. Its
+//! executor is global: sized once per process from `ASYNC_STD_THREAD_COUNT`
+//! (default: available parallelism) when first used. So each call picks:
+//!
+//! * `--threads 1`: `block_on` with `spawn_local` — every task on the calling
+//!   thread;
+//! * `--threads` equal to the global executor's size: `task::spawn` in process;
+//! * any other count: the scenario runs in a child process started with
+//!   `ASYNC_STD_THREAD_COUNT` set, so the report never names a size that did not
+//!   run. The child is this process's own executable (every demos binary answers
+//!   the hidden worker subcommand), or the one given to [`use_worker`].
+//!
+//! ```no_run
+//! use demos_core::{Env, Race, RaceConfig};
+//! let seen = demos_async_std::AsyncStd.race(&RaceConfig::default(), &Env::quiet(1, 42));
+//! assert_eq!(seen.metrics.mutex, 1000);
+//! ```
+
+mod queue;
+mod race;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use async_std::task::{self, JoinHandle};
+use demos_core::scenario::Scenario;
+use demos_core::{Env, Observed, Runtime};
+
+/// The async-std runtime, implementing every scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsyncStd;
+
+impl Runtime for AsyncStd {
+    fn name(&self) -> &'static str {
+        "async-std"
+    }
+}
+
+/// The environment variable async-std sizes its global executor from.
+pub const THREAD_COUNT_VAR: &str = "ASYNC_STD_THREAD_COUNT";
+
+static WORKER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `exe` (a binary built on `demos_core::cli::main(&AsyncStd)`) as the child
+/// worker instead of the current executable — for test harnesses and other
+/// programs that do not answer the worker subcommand themselves. The first call
+/// wins; returns whether this one did.
+pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
+    WORKER.set(exe.into()).is_ok()
+}
+
+/// The size of this process's global executor, read the way async-std reads it.
+pub fn global_executor_threads() -> usize {
+    std::env::var(THREAD_COUNT_VAR)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
+/// How tasks are spawned for this call.
+#[derive(Debug, Clone, Copy)]
+enum Spawn {
+    /// `spawn_local`: on the `block_on` thread only.
+    Local,
+    /// `task::spawn`: on the global executor's threads.
+    Global,
+}
+
+impl Spawn {
+    fn spawn<T: Send + 'static>(self, future: impl Future<Output = T> + Send + 'static) -> JoinHandle<T> {
+        match self {
+            Spawn::Local => task::spawn_local(future),
+            Spawn::Global => task::spawn(future),
+        }
+    }
+}
+
+/// Observe `S` on the executor `env` asks for: in this process when it can
+/// honour the worker count, in a child process when it cannot.
+fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
+    cfg: &S::Config,
+    env: &Env,
+    main: impl FnOnce(Spawn) -> F,
+) -> Observed<S::Metrics> {
+    let started = std::time::Instant::now();
+    let global = global_executor_threads();
+    let (spawn, flavor) = match env.threads {
+        1 => (Spawn::Local, "block_on + spawn_local, 1 thread".to_string()),
+        n if n == global => (Spawn::Global, format!("global executor, {n} threads")),
+        n => {
+            let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
+            let exe = exe.expect("the current executable is known");
+            let mut seen =
+                demos_core::child::observe::<S>(&exe, &[(THREAD_COUNT_VAR, n.to_string())], cfg, env);
+            seen.flavor = format!("{} (child process: this one's is {global})", seen.flavor);
+            return seen;
+        }
+    };
+    let metrics = task::block_on(main(spawn));
+    Observed::new(flavor, started.elapsed(), metrics)
+}
+
+/// Await every handle, after all are spawned (collecting first matters: awaiting
+/// inside the spawning loop would run the tasks one at a time).
+async fn join_all<T>(handles: impl IntoIterator<Item = JoinHandle<T>>) -> Vec<T> {
+    let handles: Vec<_> = handles.into_iter().collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await);
+    }
+    out
+}

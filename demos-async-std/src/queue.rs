@@ -1,0 +1,70 @@
+//! queue on async-std: producers and consumers over `async_std::channel::bounded(K)`.
+//!
+//! async-std's channel is async-channel under its own name: multi-producer and
+//! multi-consumer, so each consumer holds a clone of the `Receiver`. The
+//! channel closes when the last `Sender` drops.
+//!
+//! Run it: `cargo run -p demos-async-std -- queue --capacity 2`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_std::channel::{self, Receiver, Sender, TrySendError};
+use async_std::task::sleep;
+use demos_core::scenario::queue::{Item, QueueScenario, QueueTally};
+use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
+
+use crate::join_all;
+
+impl Queue for crate::AsyncStd {
+    fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
+        crate::observe::<QueueScenario, _>(cfg, env, |spawn| async move {
+            let started = Instant::now();
+            let tally = Arc::new(QueueTally::new(cfg, &env.log));
+            let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
+            let mut handles = Vec::new();
+            for p in 0..cfg.producers {
+                handles.push(spawn.spawn(produce(p, cfg.clone(), env.seed, tx.clone(), tally.clone())));
+            }
+            drop(tx); // the channel closes when the last producer's sender drops
+            for c in 0..cfg.consumers {
+                handles.push(spawn.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone())));
+            }
+            join_all(handles).await;
+            tally.finish(started.elapsed())
+        })
+    }
+}
+
+async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally: Arc<QueueTally>) {
+    let mut pacing = cfg.producer_pacing(seed, p);
+    for seq in 0..cfg.items {
+        if let Some(io) = pacing.delay() {
+            sleep(io).await; // simulated I/O before the item is ready
+        }
+        let item = tally.item(p, seq, pacing.value());
+        tally.produced(&item); // counted before the send: a consumer may take it at once
+        match tx.try_send(item) {
+            Ok(()) => {}
+            Err(TrySendError::Full(item)) => {
+                tally.waiting(p);
+                let waited = Instant::now();
+                tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
+                tally.resumed(p, waited.elapsed());
+            }
+            Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
+        }
+        tally.observe_depth(tx.len());
+    }
+}
+
+async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tally: Arc<QueueTally>) {
+    let mut pacing = cfg.consumer_pacing(seed, c);
+    while let Ok(item) = rx.recv().await {
+        tally.observe_depth(rx.len());
+        tally.consumed(&item);
+        if let Some(work) = pacing.delay() {
+            sleep(work).await; // simulated processing
+        }
+    }
+}

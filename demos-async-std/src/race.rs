@@ -1,0 +1,75 @@
+//! race on async-std: 1000 tasks on one counter, three ways.
+//!
+//! `async_std::task::yield_now()` between the load and the store lets every
+//! other ready task run in the gap. `async_std::sync::Mutex` can be held across
+//! the `.await`. Dropping an async-std `JoinHandle` detaches the task (like
+//! tokio); the handles are awaited here so the count is final.
+//!
+//! Run it: `cargo run -p demos-async-std -- race --threads 1`
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use async_std::sync::Mutex;
+use async_std::task::yield_now;
+use demos_core::scenario::race::{RaceScenario, log_lost_update};
+use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
+
+use crate::{Spawn, join_all};
+
+impl Race for crate::AsyncStd {
+    fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
+        crate::observe::<RaceScenario, _>(cfg, env, |spawn| async move {
+            let n = cfg.tasks;
+            RaceMetrics::new(
+                n as u64,
+                unsynchronized(spawn, n, env).await,
+                with_mutex(spawn, n).await,
+                with_atomic(spawn, n).await,
+            )
+        })
+    }
+}
+
+async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
+    let counter = Arc::new(AtomicU64::new(0));
+    join_all((0..tasks).map(|task| {
+        let (counter, log) = (counter.clone(), env.log.clone());
+        spawn.spawn(async move {
+            let read = counter.load(Relaxed);
+            yield_now().await; // other tasks run here, between our read and our write
+            let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
+            log_lost_update(&log, task, read, overwritten);
+        })
+    }))
+    .await;
+    counter.load(Relaxed)
+}
+
+async fn with_mutex(spawn: Spawn, tasks: usize) -> u64 {
+    let counter = Arc::new(Mutex::new(0u64));
+    join_all((0..tasks).map(|_| {
+        let counter = counter.clone();
+        spawn.spawn(async move {
+            let mut guard = counter.lock().await;
+            let read = *guard;
+            yield_now().await; // others may run, but none can take the lock
+            *guard = read + 1;
+        })
+    }))
+    .await;
+    *counter.lock().await // edition 2024: the guard drops before `counter`
+}
+
+async fn with_atomic(spawn: Spawn, tasks: usize) -> u64 {
+    let counter = Arc::new(AtomicU64::new(0));
+    join_all((0..tasks).map(|_| {
+        let counter = counter.clone();
+        spawn.spawn(async move {
+            yield_now().await;
+            counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
+        })
+    }))
+    .await;
+    counter.load(Relaxed)
+}

@@ -1,0 +1,6 @@
+//! `cargo run -p demos-smol -- <scenario>`: the scenarios on smol.
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    demos_core::cli::main(&demos_smol::Smol)
+}

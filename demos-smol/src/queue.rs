@@ -1,0 +1,73 @@
+//! queue on smol: producers and consumers over `async_channel::bounded(K)`
+//! (re-exported as `smol::channel`).
+//!
+//! async-channel is multi-producer *and* multi-consumer: each consumer holds its
+//! own clone of the `Receiver`, no lock needed. The channel closes when the last
+//! `Sender` drops, and `recv` then fails once the queue is drained.
+//!
+//! Run it: `cargo run -p demos-smol -- queue --capacity 2`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::queue::{Item, QueueTally};
+use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
+use smol::Timer;
+use smol::channel::{self, Receiver, Sender, TrySendError};
+
+impl Queue for crate::Smol {
+    fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
+        let started = Instant::now();
+        let tally = Arc::new(QueueTally::new(cfg, &env.log));
+        let shared = tally.clone();
+        let ((), flavor) = crate::run(env, |ex| async move {
+            let tally = shared;
+            let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
+            let mut tasks = Vec::new();
+            for p in 0..cfg.producers {
+                tasks.push(ex.spawn(produce(p, cfg.clone(), env.seed, tx.clone(), tally.clone())));
+            }
+            drop(tx); // the channel closes when the last producer's sender drops
+            for c in 0..cfg.consumers {
+                tasks.push(ex.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone())));
+            }
+            for task in tasks {
+                task.await;
+            }
+        });
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+    }
+}
+
+async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally: Arc<QueueTally>) {
+    let mut pacing = cfg.producer_pacing(seed, p);
+    for seq in 0..cfg.items {
+        if let Some(io) = pacing.delay() {
+            Timer::after(io).await; // simulated I/O before the item is ready
+        }
+        let item = tally.item(p, seq, pacing.value());
+        tally.produced(&item); // counted before the send: a consumer may take it at once
+        match tx.try_send(item) {
+            Ok(()) => {}
+            Err(TrySendError::Full(item)) => {
+                tally.waiting(p);
+                let waited = Instant::now();
+                tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
+                tally.resumed(p, waited.elapsed());
+            }
+            Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
+        }
+        tally.observe_depth(tx.len());
+    }
+}
+
+async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tally: Arc<QueueTally>) {
+    let mut pacing = cfg.consumer_pacing(seed, c);
+    while let Ok(item) = rx.recv().await {
+        tally.observe_depth(rx.len());
+        tally.consumed(&item);
+        if let Some(work) = pacing.delay() {
+            Timer::after(work).await; // simulated processing
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The runtime-demos scenarios with no async runtime: `std::thread` (scoped
+//! threads), `std::sync`, rayon's thread pools, crossbeam's channels, and the
+//! `futures` crate's own executor where async is needed. Every wait here blocks
+//! an OS thread, and the OS — not an executor — decides who runs next.
+//!
+//! ```no_run
+//! use demos_core::{Env, Race, RaceConfig};
+//! let seen = demos_std_threads::StdThreads.race(&RaceConfig::default(), &Env::quiet(2, 42));
+//! assert_eq!(seen.metrics.mutex, 1000);
+//! ```
+
+mod queue;
+mod race;
+
+use demos_core::{Env, Runtime};
+
+/// Plain threads, rayon and crossbeam, implementing every scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdThreads;
+
+impl Runtime for StdThreads {
+    fn name(&self) -> &'static str {
+        "std-threads"
+    }
+}
+
+/// A rayon pool of the size `env` asks for, and its flavour.
+fn pool(env: &Env) -> (rayon::ThreadPool, String) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(env.threads)
+        .thread_name(|i| format!("rayon-worker-{i}"))
+        .build()
+        .expect("the OS can start the pool's threads");
+    let flavor =
+        format!("rayon ThreadPool, {} thread{}", env.threads, if env.threads == 1 { "" } else { "s" });
+    (pool, flavor)
+}

@@ -1,0 +1,6 @@
+//! `cargo run -p demos-std-threads -- <scenario>`: the scenarios on plain threads.
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    demos_core::cli::main(&demos_std_threads::StdThreads)
+}

@@ -1,0 +1,84 @@
+//! queue on plain threads: one OS thread per producer and per consumer, over
+//! `crossbeam_channel::bounded(K)`.
+//!
+//! A blocking `send` parks the producer's whole OS thread until a slot frees;
+//! a blocking `recv` parks a consumer's. That is why each role gets a thread of
+//! its own: on a pool smaller than producers + consumers, blocked producers
+//! could occupy every thread while the consumers that would free them wait
+//! for one — a deadlock. So `--threads` does not apply here; the report names
+//! the thread count that ran. crossbeam's channel is multi-consumer: each
+//! consumer holds a clone of the `Receiver`.
+//!
+//! Run it: `cargo run -p demos-std-threads -- queue --capacity 2`
+
+use std::thread;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use demos_core::scenario::queue::{Item, QueueTally};
+use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
+
+impl Queue for crate::StdThreads {
+    fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
+        let started = Instant::now();
+        let tally = QueueTally::new(cfg, &env.log);
+        let (tx, rx) = bounded::<Item>(cfg.capacity);
+        thread::scope(|scope| {
+            for p in 0..cfg.producers {
+                let (tx, tally) = (tx.clone(), &tally);
+                spawn_named(scope, format!("producer-{p}"), move || produce(p, cfg, env.seed, tx, tally));
+            }
+            drop(tx); // the channel disconnects when the last producer's sender drops
+            for c in 0..cfg.consumers {
+                let (rx, tally) = (rx.clone(), &tally);
+                spawn_named(scope, format!("consumer-{c}"), move || consume(c, cfg, env.seed, rx, tally));
+            }
+        });
+        let flavor = format!(
+            "std::thread::scope, {} OS threads (one per producer and consumer)",
+            cfg.producers + cfg.consumers
+        );
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+    }
+}
+
+fn spawn_named<'scope>(
+    scope: &'scope thread::Scope<'scope, '_>,
+    name: String,
+    job: impl FnOnce() + Send + 'scope,
+) {
+    thread::Builder::new().name(name).spawn_scoped(scope, job).expect("the OS can start a thread");
+}
+
+fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &QueueTally) {
+    let mut pacing = cfg.producer_pacing(seed, p);
+    for seq in 0..cfg.items {
+        if let Some(io) = pacing.delay() {
+            thread::sleep(io); // simulated I/O before the item is ready
+        }
+        let item = tally.item(p, seq, pacing.value());
+        tally.produced(&item); // counted before the send: a consumer may take it at once
+        match tx.try_send(item) {
+            Ok(()) => {}
+            Err(TrySendError::Full(item)) => {
+                tally.waiting(p);
+                let waited = Instant::now();
+                tx.send(item).expect("consumers outlive producers"); // backpressure: blocks this thread until a slot frees
+                tally.resumed(p, waited.elapsed());
+            }
+            Err(TrySendError::Disconnected(_)) => unreachable!("consumers outlive producers"),
+        }
+        tally.observe_depth(tx.len());
+    }
+}
+
+fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &QueueTally) {
+    let mut pacing = cfg.consumer_pacing(seed, c);
+    while let Ok(item) = rx.recv() {
+        tally.observe_depth(rx.len());
+        tally.consumed(&item);
+        if let Some(work) = pacing.delay() {
+            thread::sleep(work); // simulated processing
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! race on plain threads: 1000 jobs on a rayon pool of `--threads` OS threads.
+//!
+//! There is no await point: `std::thread::yield_now()` offers the CPU to *other
+//! OS threads*, and the OS may also preempt a job anywhere. With one pool
+//! thread each job runs load-to-store uninterrupted, so no update is lost — the
+//! code is still racy, as two threads show at once. `std::sync::Mutex` is held
+//! across the yield, blocking the other threads rather than suspending a task.
+//!
+//! Run it: `cargo run -p demos-std-threads -- race --threads 2`
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::thread::yield_now;
+use std::time::Instant;
+
+use demos_core::scenario::race::log_lost_update;
+use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
+
+impl Race for crate::StdThreads {
+    fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
+        let started = Instant::now();
+        let (pool, flavor) = crate::pool(env);
+        let n = cfg.tasks;
+        let metrics = RaceMetrics::new(
+            n as u64,
+            unsynchronized(&pool, n, env),
+            with_mutex(&pool, n),
+            with_atomic(&pool, n),
+        );
+        Observed::new(flavor, started.elapsed(), metrics)
+    }
+}
+
+fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
+    let counter = AtomicU64::new(0);
+    pool.scope(|scope| {
+        for task in 0..tasks {
+            let counter = &counter;
+            scope.spawn(move |_| {
+                let read = counter.load(Relaxed);
+                yield_now(); // another thread may run here, between our read and our write
+                let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
+                log_lost_update(&env.log, task, read, overwritten);
+            });
+        }
+    });
+    counter.load(Relaxed)
+}
+
+fn with_mutex(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
+    let counter = Mutex::new(0u64);
+    pool.scope(|scope| {
+        for _ in 0..tasks {
+            let counter = &counter;
+            scope.spawn(move |_| {
+                let mut guard = counter.lock().expect("no job panics while holding the lock");
+                let read = *guard;
+                yield_now(); // other threads may run, but they block on the lock
+                *guard = read + 1;
+            });
+        }
+    });
+    counter.into_inner().expect("no job panicked")
+}
+
+fn with_atomic(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
+    let counter = AtomicU64::new(0);
+    pool.scope(|scope| {
+        for _ in 0..tasks {
+            let counter = &counter;
+            scope.spawn(move |_| {
+                yield_now();
+                counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
+            });
+        }
+    });
+    counter.load(Relaxed)
+}

@@ -1,0 +1,43 @@
+//! The runtime-demos scenarios written the tokio way: a `Runtime` built per call
+//! (`current_thread` for one worker, `multi_thread` otherwise), `tokio::spawn`
+//! and `JoinSet`, `tokio::sync` locks and channels, `tokio::time` timers.
+//!
+//! ```no_run
+//! use demos_core::{Env, Race, RaceConfig};
+//! let seen = demos_tokio::Tokio.race(&RaceConfig::default(), &Env::quiet(2, 42));
+//! assert_eq!(seen.metrics.mutex, 1000);
+//! ```
+
+mod queue;
+mod race;
+
+use demos_core::{Env, Runtime};
+
+/// The tokio runtime, implementing every scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tokio;
+
+impl Runtime for Tokio {
+    fn name(&self) -> &'static str {
+        "tokio"
+    }
+}
+
+/// Build the executor `env` asks for, and name its flavour.
+fn runtime(env: &Env) -> (tokio::runtime::Runtime, String) {
+    let built = if env.threads == 1 {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(env.threads)
+            .thread_name("tokio-worker")
+            .enable_all()
+            .build()
+    };
+    let flavor = if env.threads == 1 {
+        "current_thread, 1 worker".to_string()
+    } else {
+        format!("multi_thread, {} workers", env.threads)
+    };
+    (built.expect("the OS can start the runtime's threads"), flavor)
+}

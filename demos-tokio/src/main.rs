@@ -1,0 +1,6 @@
+//! `cargo run -p demos-tokio -- <scenario>`: the scenarios on tokio.
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    demos_core::cli::main(&demos_tokio::Tokio)
+}

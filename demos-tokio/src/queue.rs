@@ -1,0 +1,86 @@
+//! queue on tokio: producers and consumers over `tokio::sync::mpsc::channel(K)`.
+//!
+//! tokio's bounded channel is multi-producer, *single*-consumer: the `Receiver`
+//! cannot be cloned. Several consumers therefore share it behind a
+//! `tokio::sync::Mutex`; each holds the lock only while awaiting one `recv`, so
+//! consumers still process items concurrently. (async-channel, used by smol,
+//! is multi-consumer and needs no lock.)
+//!
+//! Run it: `cargo run -p demos-tokio -- queue --capacity 2`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::queue::{Item, QueueTally};
+use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
+use tokio::sync::Mutex;
+use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::task::JoinSet;
+use tokio::time::sleep;
+
+impl Queue for crate::Tokio {
+    fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
+        let started = Instant::now();
+        let (rt, flavor) = crate::runtime(env);
+        let tally = Arc::new(QueueTally::new(cfg, &env.log));
+        rt.block_on(async {
+            let (tx, rx) = mpsc::channel::<Item>(cfg.capacity);
+            let rx = Arc::new(Mutex::new(rx));
+            let mut set = JoinSet::new();
+            for p in 0..cfg.producers {
+                set.spawn(produce(p, cfg.clone(), env.seed, tx.clone(), tally.clone()));
+            }
+            drop(tx); // the channel closes when the last producer's sender drops
+            for c in 0..cfg.consumers {
+                set.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone()));
+            }
+            set.join_all().await;
+        });
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+    }
+}
+
+async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, tally: Arc<QueueTally>) {
+    let mut pacing = cfg.producer_pacing(seed, p);
+    for seq in 0..cfg.items {
+        if let Some(io) = pacing.delay() {
+            sleep(io).await; // simulated I/O before the item is ready
+        }
+        let item = tally.item(p, seq, pacing.value());
+        tally.produced(&item); // counted before the send: a consumer may take it at once
+        match tx.try_send(item) {
+            Ok(()) => {}
+            Err(TrySendError::Full(item)) => {
+                tally.waiting(p);
+                let waited = Instant::now();
+                tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
+                tally.resumed(p, waited.elapsed());
+            }
+            Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
+        }
+        tally.observe_depth(tx.max_capacity() - tx.capacity());
+    }
+}
+
+async fn consume(
+    c: usize,
+    cfg: QueueConfig,
+    seed: u64,
+    rx: Arc<Mutex<mpsc::Receiver<Item>>>,
+    tally: Arc<QueueTally>,
+) {
+    let mut pacing = cfg.consumer_pacing(seed, c);
+    loop {
+        let next = {
+            let mut rx = rx.lock().await; // held only for one recv, released before processing
+            let next = rx.recv().await;
+            tally.observe_depth(rx.len());
+            next
+        };
+        let Some(item) = next else { break }; // closed and drained: done
+        tally.consumed(&item);
+        if let Some(work) = pacing.delay() {
+            sleep(work).await; // simulated processing
+        }
+    }
+}
