@@ -32,7 +32,7 @@ Examples:
   all --json                            every scenario, one JSON line each";
 
 #[derive(Debug, Parser)]
-#[command(about = "Run runtime-demos concurrency scenarios on one executor", after_help = AFTER_HELP)]
+#[command(version, about = "Run runtime-demos concurrency scenarios on one executor", after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,8 +100,8 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
             race.and_then(|r| queue.map(|q| r && q))
         }
         Command::List => {
-            println!("{:<8}{}", RaceScenario::NAME, RaceScenario::ABOUT);
-            println!("{:<8}{}", QueueScenario::NAME, QueueScenario::ABOUT);
+            emit(&format!("{:<8}{}", RaceScenario::NAME, RaceScenario::ABOUT));
+            emit(&format!("{:<8}{}", QueueScenario::NAME, QueueScenario::ABOUT));
             Ok(true)
         }
         Command::Child { scenario, config, log } => {
@@ -112,7 +112,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
                 other => Err(format!("unknown scenario '{other}' for {}", child::SUBCOMMAND)),
             };
             report.map(|r| {
-                println!("{}", r.to_json_line());
+                emit(&r.to_json_line());
                 true
             })
         }
@@ -145,18 +145,26 @@ impl Output {
 fn scenario<S: Scenario>(rt: &dyn Runtime, cfg: &S::Config, env: Env, out: Output) -> Result<bool, String> {
     S::validate(cfg)?;
     if !out.json {
-        anstream::println!("{}", render_headline(rt.name(), S::NAME, &S::headline(cfg)));
+        emit(&render_headline(rt.name(), S::NAME, &S::headline(cfg)));
     }
     let (report, observed) = crate::scenario::run::<S>(rt, cfg, &env);
     env.log.finish();
     if out.json {
-        println!("{}", report.to_json_line());
+        emit(&report.to_json_line());
     } else {
         let figures = S::figures(cfg, &observed.metrics);
         let takeaway = S::takeaway(cfg, &observed.metrics, &env);
-        anstream::println!("{}", render_summary(&report, &figures, &takeaway));
+        emit(&render_summary(&report, &figures, &takeaway));
     }
     Ok(report.passed())
+}
+
+/// Print a line to stdout, styles stripped unless stdout is a colour terminal
+/// (anstream honours `NO_COLOR`). A closed pipe (`| head`) is not an error worth
+/// a panic: the reader has what it wanted.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(anstream::stdout(), "{text}");
 }
 
 fn usage_error(name: &str, message: &str) -> ExitCode {

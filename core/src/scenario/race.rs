@@ -63,11 +63,18 @@ pub trait Race {
 /// Log an unsynchronized write that overwrote other tasks' increments: `read` is
 /// what the task loaded, `overwritten` what the counter held when it stored.
 pub fn log_lost_update(log: &Log, task: usize, read: u64, overwritten: u64) {
-    if log.enabled() && overwritten != read {
+    if !log.enabled() || overwritten == read {
+        return;
+    }
+    let wrote = read + 1;
+    if overwritten > read {
+        let erased = overwritten - read;
         log.line(format!(
-            "task {task} read {read}, yielded, wrote {} over {overwritten}: {} update(s) lost",
-            read + 1,
-            (overwritten + 1).saturating_sub(read + 1).max(1),
+            "task {task} read {read}, yielded, wrote {wrote} over {overwritten}: {erased} increment(s) made meanwhile erased"
+        ));
+    } else {
+        log.line(format!(
+            "task {task} read {read}, yielded, wrote {wrote} over a stale {overwritten} left by another task"
         ));
     }
 }

@@ -1,0 +1,143 @@
+//! The command line as a user meets it, on every runtime's binary: exit 0 on
+//! success, one JSON line per run with `--json`, and for bad input exit 2 with
+//! one line naming the value — never a panic.
+
+use std::process::{Command, Output};
+
+use demos_core::Report;
+
+fn run(bin: &str, args: &[&str]) -> Output {
+    Command::new(bin).args(args).env("NO_COLOR", "1").output().expect("the demos binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Metrics DESIGN.md requires each scenario's report to carry.
+fn required_metrics(scenario: &str) -> &'static [&'static str] {
+    match scenario {
+        "race" => &["expected", "unsynchronized", "mutex", "atomic", "lost_updates"],
+        "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
+        other => panic!("no contract for {other}"),
+    }
+}
+
+/// Bad input, and a fragment the one-line error must contain.
+const BAD_INPUT: &[(&[&str], &str)] = &[
+    (&["queue", "--capacity", "0"], "'0' for '--capacity"),
+    (&["queue", "--producers", "0"], "'0' for '--producers"),
+    (&["queue", "--consumers", "0"], "'0' for '--consumers"),
+    (&["queue", "--items", "-5"], "'-5' for '--items"),
+    (&["queue", "--delay-ms", "ten"], "'ten' for '--delay-ms"),
+    (&["queue", "--delay-ms", "10001"], "from 0 to 10000"),
+    (&["queue", "--producers", "64", "--items", "10000000"], "640000000 items"),
+    (&["race", "--tasks", "99999999999999999999999"], "'99999999999999999999999' for '--tasks"),
+    (&["race", "--threads", "0"], "'0' for '--threads"),
+    (&["race", "--threads", "100000"], "from 1 to 256"),
+    (&["race", "--threads", "-1"], "'-1' for '--threads"),
+    (&["race", "--seed", "-1"], "'-1' for '--seed"),
+    (&["frobnicate"], "'frobnicate'"),
+    (&["queue", "--bogus"], "'--bogus'"),
+    (&[], "no scenario given"),
+];
+
+demos_tests::per_runtime! {
+    #[test]
+    fn a_passing_run_exits_zero_with_checks_and_takeaway() {
+        let out = run(BIN, &["race", "--tasks", "50", "--threads", "2"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+        assert!(stdout.contains("ok   mutex == expected"), "{stdout}");
+        assert!(stdout.contains("take-away:"), "{stdout}");
+        assert!(!stdout.contains('\x1b'), "NO_COLOR output has no escape codes: {stdout:?}");
+    }
+
+    #[test]
+    fn queue_live_log_shows_backpressure() {
+        let out = run(BIN, &["queue", "--producers", "4", "--consumers", "1", "--capacity", "1", "--delay-ms", "2"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("waits: queue full 1/1"), "{stdout}");
+        assert!(stdout.lines().filter(|l| l.starts_with("  |")).count() <= demos_core::Log::DEFAULT_LIMIT + 1);
+    }
+
+    #[test]
+    fn json_prints_one_contract_line_per_scenario() {
+        let out = run(BIN, &["all", "--json", "--threads", "2", "--seed", "7"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        let reports: Vec<Report> =
+            stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["race", "queue"]);
+        for report in &reports {
+            assert_eq!((report.runtime.as_str(), report.threads, report.seed), (rt().name(), 2, 7));
+            assert!(!report.flavor.is_empty() && !report.checks.is_empty() && report.elapsed_ms > 0.0);
+            for key in required_metrics(&report.scenario) {
+                let value = &report.metrics[key];
+                assert!(value.is_number() || value.is_boolean(), "{}: {key} = {value}", report.scenario);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_input_exits_two_with_one_line_naming_the_value() {
+        for (args, fragment) in BAD_INPUT {
+            let out = run(BIN, args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(stderr.contains(fragment), "{args:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?}: no work starts on bad input");
+        }
+    }
+
+    #[test]
+    fn list_and_help_exit_zero() {
+        let list = run(BIN, &["list"]);
+        assert_eq!(list.status.code(), Some(0));
+        assert!(text(&list.stdout).contains("race") && text(&list.stdout).contains("queue"));
+        let help = run(BIN, &["queue", "--help"]);
+        assert_eq!(help.status.code(), Some(0));
+        assert!(text(&help.stdout).contains("--capacity"));
+    }
+}
+
+mod exit_status {
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use demos_core::{
+        Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics, Runtime,
+    };
+
+    /// A runtime whose mutex loses an update: the CLI must report the broken
+    /// invariant with exit status 1.
+    struct Broken;
+
+    impl Race for Broken {
+        fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
+            let n = cfg.tasks as u64;
+            Observed::new("broken", Duration::ZERO, RaceMetrics::new(n, n, n - 1, n))
+        }
+    }
+
+    impl Queue for Broken {
+        fn queue(&self, _: &QueueConfig, _: &Env) -> Observed<QueueMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Runtime for Broken {
+        fn name(&self) -> &'static str {
+            "broken"
+        }
+    }
+
+    #[test]
+    fn a_failed_check_exits_one() {
+        let args = ["demos-broken", "race", "--quiet"].map(Into::into);
+        assert_eq!(demos_core::cli::run(&Broken, args), ExitCode::from(1));
+    }
+}

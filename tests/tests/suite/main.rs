@@ -1,0 +1,7 @@
+//! One invariant suite, expanded per runtime by `demos_tests::per_runtime!`.
+//! Tests assert properties and sets of allowed outcomes over many seeds and
+//! worker counts — never one lucky interleaving, and never a timing.
+
+mod cli;
+mod queue;
+mod race;
