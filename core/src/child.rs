@@ -65,16 +65,8 @@ pub fn observe<S: Scenario>(
         flavor: report.flavor,
         elapsed: Duration::from_secs_f64(report.elapsed_ms / 1e3),
         metrics: serde_json::from_value(report.metrics).expect("child report carries the scenario's metrics"),
+        spans: report.timeline,
     }
-}
-
-/// The child side: run `S` from its JSON config and print the report line.
-pub(crate) fn serve<S: Scenario>(rt: &dyn crate::Runtime, config: &str, env: &Env) -> Result<Report, String> {
-    let cfg: S::Config =
-        serde_json::from_str(config).map_err(|e| format!("bad --config for {}: {e}", S::NAME))?;
-    let (report, _) = crate::scenario::run::<S>(rt, &cfg, env);
-    env.log.finish();
-    Ok(report)
 }
 
 /// The log a child writes: to stderr, where the parent reads it. One line

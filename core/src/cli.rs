@@ -12,9 +12,7 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
-use crate::scenario::queue::QueueScenario;
-use crate::scenario::race::RaceScenario;
-use crate::scenario::{Scenario, count, size};
+use crate::scenario::{self, count, size};
 use crate::{Env, Log, Runtime, child};
 
 /// Largest `--threads` accepted: more workers than this on one machine only
@@ -88,33 +86,21 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Ok(cli) => cli,
         Err(err) => return clap_error(&name, err),
     };
-    let threads = cli.threads.unwrap_or_else(default_threads);
     let out = Output { json: cli.json, quiet: cli.quiet };
-    let env = |log: Log| Env { threads, seed: cli.seed, log };
-    let passed = match cli.command {
-        Command::Race(cfg) => scenario::<RaceScenario>(rt, &cfg, env(out.log()), out),
-        Command::Queue(cfg) => scenario::<QueueScenario>(rt, &cfg, env(out.log()), out),
-        Command::All => {
-            let race = scenario::<RaceScenario>(rt, &Default::default(), env(out.log()), out);
-            let queue = scenario::<QueueScenario>(rt, &Default::default(), env(out.log()), out);
-            race.and_then(|r| queue.map(|q| r && q))
-        }
+    let env = |log: Log| Env { threads: cli.threads.unwrap_or_else(default_threads), seed: cli.seed, log };
+    let config = |cfg: &dyn erased::Config| cfg.to_json();
+    let passed = match &cli.command {
+        Command::Race(cfg) => run_one("race", config(cfg), rt, &env, out),
+        Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
+        Command::All => run_all(rt, &env, out),
         Command::List => {
-            emit(&format!("{:<8}{}", RaceScenario::NAME, RaceScenario::ABOUT));
-            emit(&format!("{:<8}{}", QueueScenario::NAME, QueueScenario::ABOUT));
+            for s in scenario::ALL {
+                emit(&format!("{:<12}{}", s.name(), s.about()));
+            }
             Ok(true)
         }
         Command::Child { scenario, config, log } => {
-            let env = env(child::child_log(log));
-            let report = match scenario.as_str() {
-                RaceScenario::NAME => child::serve::<RaceScenario>(rt, &config, &env),
-                QueueScenario::NAME => child::serve::<QueueScenario>(rt, &config, &env),
-                other => Err(format!("unknown scenario '{other}' for {}", child::SUBCOMMAND)),
-            };
-            report.map(|r| {
-                emit(&r.to_json_line());
-                true
-            })
+            serve_child(rt, scenario, config, env(child::child_log(*log)))
         }
     };
     match passed {
@@ -122,6 +108,37 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Ok(false) => ExitCode::from(1),
         Err(message) => usage_error(&name, &message),
     }
+}
+
+mod erased {
+    /// A scenario configuration as JSON, whatever its type.
+    pub(super) trait Config {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Config for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).expect("configs are plain data")
+        }
+    }
+}
+
+/// Run every scenario with its defaults; all are checked before any runs.
+fn run_all(rt: &dyn Runtime, env: &dyn Fn(Log) -> Env, out: Output) -> Result<bool, String> {
+    let mut passed = true;
+    for s in scenario::ALL {
+        passed &= run_one(s.name(), s.default_config(), rt, env, out)?;
+    }
+    Ok(passed)
+}
+
+fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<bool, String> {
+    let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
+    let cfg = serde_json::from_str(config).map_err(|e| format!("bad --config: {e}"))?;
+    s.prepare(&cfg)?;
+    let outcome = s.run(rt, &cfg, &env);
+    env.log.finish();
+    emit(&outcome.report.to_json_line());
+    Ok(true)
 }
 
 /// The default worker count: the machine's available parallelism.
@@ -142,21 +159,27 @@ impl Output {
 }
 
 /// Run one scenario and print it; `Ok(passed)`, or `Err` for invalid input.
-fn scenario<S: Scenario>(rt: &dyn Runtime, cfg: &S::Config, env: Env, out: Output) -> Result<bool, String> {
-    S::validate(cfg)?;
+fn run_one(
+    name: &str,
+    cfg: serde_json::Value,
+    rt: &dyn Runtime,
+    env: &dyn Fn(Log) -> Env,
+    out: Output,
+) -> Result<bool, String> {
+    let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
+    let headline = s.prepare(&cfg)?;
     if !out.json {
-        emit(&render_headline(rt.name(), S::NAME, &S::headline(cfg)));
+        emit(&render_headline(rt.name(), name, &headline));
     }
-    let (report, observed) = crate::scenario::run::<S>(rt, cfg, &env);
+    let env = env(out.log());
+    let outcome = s.run(rt, &cfg, &env);
     env.log.finish();
     if out.json {
-        emit(&report.to_json_line());
+        emit(&outcome.report.to_json_line());
     } else {
-        let figures = S::figures(cfg, &observed.metrics);
-        let takeaway = S::takeaway(cfg, &observed.metrics, &env);
-        emit(&render_summary(&report, &figures, &takeaway));
+        emit(&render_summary(&outcome.report, &outcome.figures, &outcome.details, &outcome.takeaway));
     }
-    Ok(report.passed())
+    Ok(outcome.report.passed())
 }
 
 /// Print a line to stdout, styles stripped unless stdout is a colour terminal
@@ -187,9 +210,9 @@ fn clap_error(name: &str, err: clap::Error) -> ExitCode {
             let first = rendered.lines().next().unwrap_or("invalid arguments");
             let first = first.trim_start_matches("error: ");
             let hint = match kind {
-                ErrorKind::InvalidSubcommand => "; expected one of race, queue, all, list",
-                ErrorKind::UnknownArgument => "; see --help for the options",
-                _ => "",
+                ErrorKind::InvalidSubcommand => format!("; expected one of {}, all, list", scenario::names()),
+                ErrorKind::UnknownArgument => "; see --help for the options".to_string(),
+                _ => String::new(),
             };
             usage_error(name, &format!("{first}{hint}"))
         }

@@ -19,6 +19,7 @@ pub mod cli;
 mod env;
 pub mod report;
 pub mod scenario;
+pub mod timeline;
 
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
@@ -35,11 +36,13 @@ pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 /// ```
 /// use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig,
 ///                  RaceMetrics, Runtime};
+/// use demos_core::scenario::race::Phase;
 /// struct Nothing;
 /// impl Race for Nothing {
 ///     fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
 ///         let n = cfg.tasks as u64;
-///         Observed::new("none", std::time::Duration::ZERO, RaceMetrics::new(n, n, n, n))
+///         let exact = Phase { value: n, ms: 0.0 };
+///         Observed::new("none", std::time::Duration::ZERO, RaceMetrics::new(n, exact, exact, exact))
 ///     }
 /// }
 /// impl Queue for Nothing {

@@ -6,6 +6,8 @@ use std::time::Duration;
 use anstyle::{AnsiColor, Style};
 use serde::{Deserialize, Serialize};
 
+use crate::timeline::Span;
+
 /// What a runtime observed while running a scenario: the flavour of executor
 /// that actually ran, how long the run took, and the scenario's raw figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,12 +18,20 @@ pub struct Observed<M> {
     pub elapsed: Duration,
     /// The scenario's figures.
     pub metrics: M,
+    /// What ran where and when, for scenarios that record it.
+    pub spans: Vec<Span>,
 }
 
 impl<M> Observed<M> {
     /// Bundle an observation.
     pub fn new(flavor: impl Into<String>, elapsed: Duration, metrics: M) -> Self {
-        Self { flavor: flavor.into(), elapsed, metrics }
+        Self { flavor: flavor.into(), elapsed, metrics, spans: Vec::new() }
+    }
+
+    /// The same observation with its recorded spans.
+    pub fn with_spans(mut self, spans: Vec<Span>) -> Self {
+        self.spans = spans;
+        self
     }
 }
 
@@ -76,6 +86,10 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Wall time of the run in milliseconds.
     pub elapsed_ms: f64,
+    /// The spans the run recorded (what ran on which thread, when); left out
+    /// of the JSON when the scenario records none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<Span>,
 }
 
 impl Report {
@@ -108,7 +122,12 @@ pub fn render_headline(report_runtime: &str, scenario: &str, headline: &str) -> 
 /// The text a person reads after the run: figures, checks, take-away.
 /// Styles are ANSI codes; print through `anstream` so they are stripped when
 /// stdout is not a terminal or `NO_COLOR` is set.
-pub fn render_summary(report: &Report, figures: &[(String, String)], takeaway: &str) -> String {
+pub fn render_summary(
+    report: &Report,
+    figures: &[(String, String)],
+    details: &[String],
+    takeaway: &str,
+) -> String {
     let mut out = String::new();
     let width = figures.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     out.push_str(&format!(
@@ -119,6 +138,9 @@ pub fn render_summary(report: &Report, figures: &[(String, String)], takeaway: &
     ));
     for (label, value) in figures {
         out.push_str(&format!("  {label:<width$}  {value}\n"));
+    }
+    for line in details {
+        out.push_str(&format!("  {line}\n"));
     }
     for check in &report.checks {
         let mark = if check.passed { format!("{GOOD}ok  {GOOD:#}") } else { format!("{BAD}FAIL{BAD:#}") };

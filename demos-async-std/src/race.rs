@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use async_std::sync::Mutex;
 use async_std::task::yield_now;
-use demos_core::scenario::race::{RaceScenario, log_lost_update};
+use demos_core::scenario::race::{Phase, RaceScenario, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
 use crate::{Spawn, join_all};
@@ -23,9 +23,9 @@ impl Race for crate::AsyncStd {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
-                unsynchronized(spawn, n, env).await,
-                with_mutex(spawn, n).await,
-                with_atomic(spawn, n).await,
+                Phase::measure_async(unsynchronized(spawn, n, env)).await,
+                Phase::measure_async(with_mutex(spawn, n)).await,
+                Phase::measure_async(with_atomic(spawn, n)).await,
             )
         })
     }

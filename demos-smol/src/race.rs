@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
-use demos_core::scenario::race::log_lost_update;
+use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use smol::future::yield_now;
 use smol::lock::Mutex;
@@ -26,9 +26,9 @@ impl Race for crate::Smol {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
-                unsynchronized(&ex, n, env).await,
-                with_mutex(&ex, n).await,
-                with_atomic(&ex, n).await,
+                Phase::measure_async(unsynchronized(&ex, n, env)).await,
+                Phase::measure_async(with_mutex(&ex, n)).await,
+                Phase::measure_async(with_atomic(&ex, n)).await,
             )
         });
         Observed::new(flavor, started.elapsed(), metrics)

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread::yield_now;
 use std::time::Instant;
 
-use demos_core::scenario::race::log_lost_update;
+use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
 impl Race for crate::StdThreads {
@@ -23,9 +23,9 @@ impl Race for crate::StdThreads {
         let n = cfg.tasks;
         let metrics = RaceMetrics::new(
             n as u64,
-            unsynchronized(&pool, n, env),
-            with_mutex(&pool, n),
-            with_atomic(&pool, n),
+            Phase::measure(|| unsynchronized(&pool, n, env)),
+            Phase::measure(|| with_mutex(&pool, n)),
+            Phase::measure(|| with_atomic(&pool, n)),
         );
         Observed::new(flavor, started.elapsed(), metrics)
     }

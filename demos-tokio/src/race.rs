@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
-use demos_core::scenario::race::log_lost_update;
+use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use tokio::sync::Mutex;
 use tokio::task::{JoinSet, yield_now};
@@ -25,9 +25,9 @@ impl Race for crate::Tokio {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
-                unsynchronized(n, env).await,
-                with_mutex(n).await,
-                with_atomic(n).await,
+                Phase::measure_async(unsynchronized(n, env)).await,
+                Phase::measure_async(with_mutex(n)).await,
+                Phase::measure_async(with_atomic(n)).await,
             )
         });
         Observed::new(flavor, started.elapsed(), metrics)

@@ -3,10 +3,12 @@
 //! lives in the runtime crates; everything here is the same for every runtime.
 
 use std::fmt::Debug;
+use std::marker::PhantomData;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
 pub mod queue;
@@ -38,6 +40,96 @@ pub trait Scenario {
     fn figures(cfg: &Self::Config, metrics: &Self::Metrics) -> Vec<(String, String)>;
     /// The lesson, in view of what was actually observed.
     fn takeaway(cfg: &Self::Config, metrics: &Self::Metrics, env: &Env) -> String;
+    /// Further lines for the text summary, such as lanes drawn from the spans.
+    fn details(_cfg: &Self::Config, _metrics: &Self::Metrics, _spans: &[Span]) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A finished run, ready to print: the report and the text around it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The report envelope.
+    pub report: Report,
+    /// Labelled figures for people.
+    pub figures: Vec<(String, String)>,
+    /// Extra lines (lanes, tables).
+    pub details: Vec<String>,
+    /// The lesson.
+    pub takeaway: String,
+}
+
+/// A scenario with its types erased, so the CLI and `compare` can hold every
+/// scenario in one list and pass configurations as JSON.
+pub trait AnyScenario: Sync {
+    /// Name on the command line.
+    fn name(&self) -> &'static str;
+    /// One line for `list`.
+    fn about(&self) -> &'static str;
+    /// The default configuration.
+    fn default_config(&self) -> serde_json::Value;
+    /// Check a configuration; returns the headline to print before running.
+    fn prepare(&self, cfg: &serde_json::Value) -> Result<String, String>;
+    /// Run on `rt` (the configuration must have passed [`AnyScenario::prepare`]).
+    fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome;
+}
+
+/// Adapts a [`Scenario`] to [`AnyScenario`].
+#[derive(Debug)]
+pub struct Registered<S>(PhantomData<fn() -> S>);
+
+impl<S> Registered<S> {
+    /// The adapter for `S`.
+    pub const fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<S: Scenario> Registered<S> {
+    fn parse(cfg: &serde_json::Value) -> Result<S::Config, String> {
+        serde_json::from_value(cfg.clone()).map_err(|e| format!("bad configuration for {}: {e}", S::NAME))
+    }
+}
+
+impl<S: Scenario> AnyScenario for Registered<S> {
+    fn name(&self) -> &'static str {
+        S::NAME
+    }
+    fn about(&self) -> &'static str {
+        S::ABOUT
+    }
+    fn default_config(&self) -> serde_json::Value {
+        serde_json::to_value(S::Config::default()).expect("configs are plain data")
+    }
+    fn prepare(&self, cfg: &serde_json::Value) -> Result<String, String> {
+        let cfg = Self::parse(cfg)?;
+        S::validate(&cfg)?;
+        Ok(S::headline(&cfg))
+    }
+    fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome {
+        let cfg = Self::parse(cfg).expect("prepare() accepted this configuration");
+        let (report, observed) = run::<S>(rt, &cfg, env);
+        Outcome {
+            figures: S::figures(&cfg, &observed.metrics),
+            details: S::details(&cfg, &observed.metrics, &observed.spans),
+            takeaway: S::takeaway(&cfg, &observed.metrics, env),
+            report,
+        }
+    }
+}
+
+/// Every scenario, in the order `all` runs them.
+pub static ALL: &[&dyn AnyScenario] =
+    &[&Registered::<race::RaceScenario>::new(), &Registered::<queue::QueueScenario>::new()];
+
+/// The scenario called `name`.
+pub fn find(name: &str) -> Option<&'static dyn AnyScenario> {
+    ALL.iter().copied().find(|s| s.name() == name)
+}
+
+/// Names of every scenario, for error messages.
+pub fn names() -> String {
+    ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
 }
 
 /// Run `S` on `rt` and wrap the result in the report envelope.
@@ -63,6 +155,7 @@ pub fn envelope<S: Scenario>(
         metrics: serde_json::to_value(&observed.metrics).expect("metrics are plain data"),
         checks: S::checks(cfg, &observed.metrics),
         elapsed_ms: observed.elapsed.as_secs_f64() * 1e3,
+        timeline: observed.spans.clone(),
     }
 }
 

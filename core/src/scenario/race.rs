@@ -12,8 +12,11 @@
 //! behind an `Arc` cannot be mutated without a lock or an atomic. Rust rules out
 //! data races; only the logic of the program can rule out race conditions.
 
+use std::time::Instant;
+
 use serde::{Deserialize, Serialize};
 
+use crate::report::format_ms;
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the race scenario.
@@ -32,7 +35,7 @@ impl Default for RaceConfig {
 }
 
 /// What the race scenario measured.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RaceMetrics {
     /// The counter's value if no update were lost (= tasks).
     pub expected: u64,
@@ -44,13 +47,52 @@ pub struct RaceMetrics {
     pub atomic: u64,
     /// `expected - unsynchronized`.
     pub lost_updates: u64,
+    /// Wall time of the unsynchronized phase (spawn to last join).
+    pub unsynchronized_ms: f64,
+    /// Wall time of the mutex phase.
+    pub mutex_ms: f64,
+    /// Wall time of the atomic phase.
+    pub atomic_ms: f64,
 }
 
 impl RaceMetrics {
-    /// Metrics from the three final counter values.
-    pub fn new(expected: u64, unsynchronized: u64, mutex: u64, atomic: u64) -> Self {
-        let lost_updates = expected.saturating_sub(unsynchronized);
-        Self { expected, unsynchronized, mutex, atomic, lost_updates }
+    /// Metrics from the three phases.
+    pub fn new(expected: u64, unsynchronized: Phase, mutex: Phase, atomic: Phase) -> Self {
+        Self {
+            expected,
+            unsynchronized: unsynchronized.value,
+            mutex: mutex.value,
+            atomic: atomic.value,
+            lost_updates: expected.saturating_sub(unsynchronized.value),
+            unsynchronized_ms: unsynchronized.ms,
+            mutex_ms: mutex.ms,
+            atomic_ms: atomic.ms,
+        }
+    }
+}
+
+/// One phase of the race: the counter's final value and the phase's wall time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Phase {
+    /// Final counter value.
+    pub value: u64,
+    /// Milliseconds from the first spawn to the last join.
+    pub ms: f64,
+}
+
+impl Phase {
+    /// Time a phase that runs synchronously.
+    pub fn measure(phase: impl FnOnce() -> u64) -> Self {
+        let start = Instant::now();
+        let value = phase();
+        Self { value, ms: start.elapsed().as_secs_f64() * 1e3 }
+    }
+
+    /// Time a phase that runs as a future.
+    pub async fn measure_async(phase: impl Future<Output = u64>) -> Self {
+        let start = Instant::now();
+        let value = phase.await;
+        Self { value, ms: start.elapsed().as_secs_f64() * 1e3 }
     }
 }
 
@@ -115,6 +157,15 @@ impl Scenario for RaceScenario {
             ("unsynchronized".into(), format!("{}  ({} updates lost)", m.unsynchronized, m.lost_updates)),
             ("runtime mutex".into(), m.mutex.to_string()),
             ("atomic fetch_add".into(), m.atomic.to_string()),
+            (
+                "phase times".into(),
+                format!(
+                    "unsynchronized {} ms · mutex {} ms · atomic {} ms",
+                    format_ms(m.unsynchronized_ms),
+                    format_ms(m.mutex_ms),
+                    format_ms(m.atomic_ms)
+                ),
+            ),
         ]
     }
 
@@ -122,8 +173,10 @@ impl Scenario for RaceScenario {
         if m.lost_updates > 0 {
             format!(
                 "{} of {} increments were lost: between the load and the store another task ran and \
-                 its write was overwritten. Safe Rust forbids the data race, not this race condition; \
-                 hold the mutex across the await point, or make the update one atomic fetch_add.",
+                 its write was overwritten. Each access is atomic, so this is no data race — the version \
+                 with a plain shared u64 does not compile (tasks cannot share a &mut) — but it is a race \
+                 condition, which safe Rust allows. Hold the mutex across the yield, or make the update \
+                 one atomic fetch_add.",
                 m.lost_updates, m.expected
             )
         } else if env.threads == 1 {

@@ -1,0 +1,137 @@
+//! What ran where and when. Scenarios record [`Span`]s — a task or job, the OS
+//! thread that ran it, start and end — into a [`Recorder`]; [`lanes`] draws them
+//! as rows of text so a reader sees at a glance whether tasks ran one after
+//! another, interleaved, or in parallel.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+/// One step of one task, on one OS thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// The task or job, e.g. "task 2" or "blocking 5".
+    pub task: String,
+    /// What the step was, e.g. "step 3".
+    pub label: String,
+    /// Name of the OS thread that ran it ("<unnamed>" when it has none).
+    pub thread: String,
+    /// The OS thread's id, as std numbers it.
+    pub thread_id: u64,
+    /// Start, in microseconds since the recorder's origin.
+    pub start_us: f64,
+    /// End, in microseconds since the recorder's origin.
+    pub end_us: f64,
+}
+
+/// A thread-safe collector of spans sharing one time origin.
+///
+/// ```
+/// let rec = demos_core::timeline::Recorder::new();
+/// let start = std::time::Instant::now();
+/// rec.record("task 0", "step 0", start);
+/// let spans = rec.take();
+/// assert_eq!(spans.len(), 1);
+/// assert!(spans[0].end_us >= spans[0].start_us);
+/// ```
+#[derive(Debug)]
+pub struct Recorder {
+    origin: Instant,
+    spans: Mutex<Vec<Span>>,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Recorder {
+    /// A recorder whose origin is now.
+    pub fn new() -> Self {
+        Self { origin: Instant::now(), spans: Mutex::new(Vec::new()) }
+    }
+
+    /// Record that `task` ran `label` on the current thread from `start` until now.
+    pub fn record(&self, task: impl Into<String>, label: impl Into<String>, start: Instant) {
+        let end = Instant::now();
+        let (thread, thread_id) = current_thread();
+        let span = Span {
+            task: task.into(),
+            label: label.into(),
+            thread,
+            thread_id,
+            start_us: start.saturating_duration_since(self.origin).as_secs_f64() * 1e6,
+            end_us: end.saturating_duration_since(self.origin).as_secs_f64() * 1e6,
+        };
+        self.spans.lock().expect("recording never panics").push(span);
+    }
+
+    /// Every span recorded so far, in start order.
+    pub fn take(&self) -> Vec<Span> {
+        let mut spans = std::mem::take(&mut *self.spans.lock().expect("recording never panics"));
+        spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+        spans
+    }
+}
+
+/// The current OS thread's name and numeric id.
+pub fn current_thread() -> (String, u64) {
+    let me = std::thread::current();
+    let name = me.name().unwrap_or("<unnamed>").to_string();
+    // ThreadId's number is not public API yet; its Debug form is "ThreadId(N)".
+    let id =
+        format!("{:?}", me.id()).trim_start_matches("ThreadId(").trim_end_matches(')').parse().unwrap_or(0);
+    (name, id)
+}
+
+/// How many times consecutive steps, in start order, belong to different tasks.
+///
+/// ```
+/// use demos_core::timeline::{switches, Span};
+/// let span = |task: &str, t: f64| Span { task: task.into(), label: String::new(),
+///     thread: String::new(), thread_id: 0, start_us: t, end_us: t + 1.0 };
+/// assert_eq!(switches(&[span("a", 0.0), span("a", 1.0), span("b", 2.0)]), 1);
+/// ```
+pub fn switches(spans: &[Span]) -> u64 {
+    let mut ordered: Vec<&Span> = spans.iter().collect();
+    ordered.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+    ordered.windows(2).filter(|w| w[0].task != w[1].task).count() as u64
+}
+
+/// Draw spans as text lanes, one row per task (or per OS thread with
+/// `by_thread`), time running left to right over `width` columns. `#` marks
+/// a column where the lane was running, `.` where it was not.
+pub fn lanes(spans: &[Span], width: usize, by_thread: bool) -> Vec<String> {
+    let Some(start) = spans.iter().map(|s| s.start_us).min_by(f64::total_cmp) else {
+        return Vec::new();
+    };
+    let end = spans.iter().map(|s| s.end_us).max_by(f64::total_cmp).unwrap_or(start);
+    let per_column = ((end - start) / width as f64).max(1e-9);
+    let mut names: Vec<String> = Vec::new();
+    for span in spans {
+        let name = if by_thread { span.thread.clone() } else { span.task.clone() };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).min(24);
+    let mut out = vec![format!(
+        "{:label_width$}  0 ms{:>w$}",
+        "",
+        format!("{:.1} ms", (end - start) / 1e3),
+        w = width - 4
+    )];
+    for name in &names {
+        let mut row = vec!['.'; width];
+        for span in spans.iter().filter(|s| &(if by_thread { &s.thread } else { &s.task }) == &name) {
+            let first = (((span.start_us - start) / per_column) as usize).min(width - 1);
+            let last = ((((span.end_us - start) / per_column).ceil() as usize).max(first + 1)).min(width);
+            row[first..last].iter_mut().for_each(|c| *c = '#');
+        }
+        let label: String = name.chars().take(label_width).collect();
+        out.push(format!("{label:label_width$}  {}", row.into_iter().collect::<String>()));
+    }
+    out
+}
