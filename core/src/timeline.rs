@@ -125,7 +125,7 @@ pub fn lanes(spans: &[Span], width: usize, by_thread: bool) -> Vec<String> {
     )];
     for name in &names {
         let mut row = vec!['.'; width];
-        for span in spans.iter().filter(|s| &(if by_thread { &s.thread } else { &s.task }) == &name) {
+        for span in spans.iter().filter(|s| (if by_thread { &s.thread } else { &s.task }) == name) {
             let first = (((span.start_us - start) / per_column) as usize).min(width - 1);
             let last = ((((span.end_us - start) / per_column).ceil() as usize).max(first + 1)).min(width);
             row[first..last].iter_mut().for_each(|c| *c = '#');

@@ -85,6 +85,12 @@ impl<S> Registered<S> {
     }
 }
 
+impl<S> Default for Registered<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<S: Scenario> Registered<S> {
     fn parse(cfg: &serde_json::Value) -> Result<S::Config, String> {
         serde_json::from_value(cfg.clone()).map_err(|e| format!("bad configuration for {}: {e}", S::NAME))
