@@ -108,6 +108,8 @@ mod exit_status {
     use std::process::ExitCode;
     use std::time::Duration;
 
+    use demos_core::scenario::race::Phase;
+
     use demos_core::{
         Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics, Runtime,
     };
