@@ -53,6 +53,8 @@ struct Cli {
 enum Command {
     /// Tasks read, yield, then write a shared counter: lost updates vs mutex vs atomic
     Race(crate::RaceConfig),
+    /// Tasks finish in the order of their sleeps, not their spawns; fixed indices stay deterministic
+    Ordering(crate::OrderingConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
@@ -91,6 +93,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
     let config = |cfg: &dyn erased::Config| cfg.to_json();
     let passed = match &cli.command {
         Command::Race(cfg) => run_one("race", config(cfg), rt, &env, out),
+        Command::Ordering(cfg) => run_one("ordering", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {

@@ -24,6 +24,7 @@ pub mod timeline;
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
+pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 
@@ -31,29 +32,17 @@ pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 /// implementing all the scenario traits; a missing one is a compile error.
 ///
 /// The trait is object safe, so `compare` and the tests can hold a list of
-/// `&dyn Runtime` and treat every executor alike.
+/// `&dyn Runtime` and treat every executor alike:
 ///
 /// ```
-/// use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig,
-///                  RaceMetrics, Runtime};
-/// use demos_core::scenario::race::Phase;
-/// struct Nothing;
-/// impl Race for Nothing {
-///     fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
-///         let n = cfg.tasks as u64;
-///         let exact = Phase { value: n, ms: 0.0 };
-///         Observed::new("none", std::time::Duration::ZERO, RaceMetrics::new(n, exact, exact, exact))
-///     }
+/// use demos_core::{Env, RaceConfig, Runtime};
+/// fn lost_updates(runtimes: &[&dyn Runtime]) -> Vec<(&'static str, u64)> {
+///     let env = Env::quiet(1, 42);
+///     runtimes.iter().map(|rt| (rt.name(), rt.race(&RaceConfig::default(), &env).metrics.lost_updates)).collect()
 /// }
-/// impl Queue for Nothing {
-///     fn queue(&self, _: &QueueConfig, _: &Env) -> Observed<QueueMetrics> { unimplemented!() }
-/// }
-/// impl Runtime for Nothing { fn name(&self) -> &'static str { "nothing" } }
-/// let rt: &dyn Runtime = &Nothing;
-/// let seen = rt.race(&RaceConfig { tasks: 3 }, &Env::quiet(1, 0));
-/// assert_eq!(seen.metrics.lost_updates, 0);
+/// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Queue + Sync {
+pub trait Runtime: Race + Ordering + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 }

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
+pub mod ordering;
 pub mod queue;
 pub mod race;
 
@@ -125,8 +126,11 @@ impl<S: Scenario> AnyScenario for Registered<S> {
 }
 
 /// Every scenario, in the order `all` runs them.
-pub static ALL: &[&dyn AnyScenario] =
-    &[&Registered::<race::RaceScenario>::new(), &Registered::<queue::QueueScenario>::new()];
+pub static ALL: &[&dyn AnyScenario] = &[
+    &Registered::<race::RaceScenario>::new(),
+    &Registered::<ordering::OrderingScenario>::new(),
+    &Registered::<queue::QueueScenario>::new(),
+];
 
 /// The scenario called `name`.
 pub fn find(name: &str) -> Option<&'static dyn AnyScenario> {

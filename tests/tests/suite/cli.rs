@@ -18,6 +18,7 @@ fn text(bytes: &[u8]) -> String {
 fn required_metrics(scenario: &str) -> &'static [&'static str] {
     match scenario {
         "race" => &["expected", "unsynchronized", "mutex", "atomic", "lost_updates"],
+        "ordering" => &["tasks", "inversions", "fixed_index_matches"],
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
     }
@@ -69,7 +70,8 @@ demos_tests::per_runtime! {
         let stdout = text(&out.stdout);
         let reports: Vec<Report> =
             stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
-        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["race", "queue"]);
+        let names: Vec<&str> = demos_core::scenario::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), names);
         for report in &reports {
             assert_eq!((report.runtime.as_str(), report.threads, report.seed), (rt().name(), 2, 7));
             assert!(!report.flavor.is_empty() && !report.checks.is_empty() && report.elapsed_ms > 0.0);
@@ -111,7 +113,8 @@ mod exit_status {
     use demos_core::scenario::race::Phase;
 
     use demos_core::{
-        Env, Observed, Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics, Runtime,
+        Env, Observed, Ordering, OrderingConfig, OrderingMetrics, Queue, QueueConfig, QueueMetrics, Race,
+        RaceConfig, RaceMetrics, Runtime,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -123,6 +126,12 @@ mod exit_status {
             let n = cfg.tasks as u64;
             let (exact, short) = (Phase { value: n, ms: 1.0 }, Phase { value: n - 1, ms: 1.0 });
             Observed::new("broken", Duration::ZERO, RaceMetrics::new(n, exact, short, exact))
+        }
+    }
+
+    impl Ordering for Broken {
+        fn ordering(&self, _: &OrderingConfig, _: &Env) -> Observed<OrderingMetrics> {
+            unreachable!("only race is run")
         }
     }
 

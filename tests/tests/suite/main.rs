@@ -3,5 +3,6 @@
 //! worker counts — never one lucky interleaving, and never a timing.
 
 mod cli;
+mod ordering;
 mod queue;
 mod race;

@@ -1,0 +1,44 @@
+//! ordering on async-std: tasks sleep with `async_std::task::sleep`, then push
+//! their id to a `Vec` behind an `async_std::sync::Mutex` (completion order)
+//! and write their result to their own index (deterministic).
+//!
+//! Run it: `cargo run -p demos-async-std -- ordering`
+
+use std::sync::Arc;
+
+use async_std::sync::Mutex;
+use async_std::task::sleep;
+use demos_core::scenario::ordering::{OrderingScenario, Round, delays, log_finished, result_of};
+use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
+
+use crate::{Spawn, join_all};
+
+impl Ordering for crate::AsyncStd {
+    fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
+        crate::observe::<OrderingScenario, _>(cfg, env, |spawn| async move {
+            let first = round(spawn, cfg, env.seed, &env.log).await;
+            let second = round(spawn, cfg, env.seed + 1, &Log::off()).await;
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second)
+        })
+    }
+}
+
+async fn round(spawn: Spawn, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
+    let finished = Arc::new(Mutex::new(Vec::new()));
+    let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
+    join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
+        let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
+        spawn.spawn(async move {
+            sleep(delay).await;
+            let mut order = finished.lock().await;
+            log_finished(&log, task, order.len(), delay);
+            order.push(task); // completion order: whoever gets the lock first
+            drop(order);
+            slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
+        })
+    }))
+    .await;
+    let finished = finished.lock().await.clone();
+    let slots = slots.lock().await.clone();
+    Round { finished, slots }
+}

@@ -1,0 +1,51 @@
+//! ordering on smol: tasks sleep with `smol::Timer::after`, then push their id
+//! to a `Vec` behind an `async_lock::Mutex` (completion order) and write their
+//! result to their own index (deterministic).
+//!
+//! Run it: `cargo run -p demos-smol -- ordering`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::ordering::{Round, delays, log_finished, result_of};
+use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
+use smol::Timer;
+use smol::lock::Mutex;
+
+use crate::Exec;
+
+impl Ordering for crate::Smol {
+    fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
+        let started = Instant::now();
+        let ((first, second), flavor) = crate::run(env, |ex| async move {
+            (round(&ex, cfg, env.seed, &env.log).await, round(&ex, cfg, env.seed + 1, &Log::off()).await)
+        });
+        Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
+    }
+}
+
+async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
+    let finished = Arc::new(Mutex::new(Vec::new()));
+    let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
+    let tasks: Vec<_> = delays(cfg, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(task, delay)| {
+            let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
+            ex.spawn(async move {
+                Timer::after(delay).await;
+                let mut order = finished.lock().await;
+                log_finished(&log, task, order.len(), delay);
+                order.push(task); // completion order: whoever gets the lock first
+                drop(order);
+                slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await;
+    }
+    let finished = finished.lock().await.clone();
+    let slots = slots.lock().await.clone();
+    Round { finished, slots }
+}
