@@ -55,6 +55,8 @@ enum Command {
     Race(crate::RaceConfig),
     /// Tasks finish in the order of their sleeps, not their spawns; fixed indices stay deterministic
     Ordering(crate::OrderingConfig),
+    /// Task handles, a one-shot, callbacks, as-completed; what drop, abort and panic do
+    Futures(crate::FuturesConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
@@ -94,6 +96,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
     let passed = match &cli.command {
         Command::Race(cfg) => run_one("race", config(cfg), rt, &env, out),
         Command::Ordering(cfg) => run_one("ordering", config(cfg), rt, &env, out),
+        Command::Futures(cfg) => run_one("futures", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {

@@ -21,6 +21,7 @@
 //! assert_eq!(seen.metrics.mutex, 1000);
 //! ```
 
+mod futures;
 mod ordering;
 mod queue;
 mod race;

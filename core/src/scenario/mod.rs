@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
+pub mod futures;
 pub mod ordering;
 pub mod queue;
 pub mod race;
@@ -129,6 +130,7 @@ impl<S: Scenario> AnyScenario for Registered<S> {
 pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<race::RaceScenario>::new(),
     &Registered::<ordering::OrderingScenario>::new(),
+    &Registered::<futures::FuturesScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
 ];
 

@@ -18,6 +18,7 @@ fn text(bytes: &[u8]) -> String {
 fn required_metrics(scenario: &str) -> &'static [&'static str] {
     match scenario {
         "race" => &["expected", "unsynchronized", "mutex", "atomic", "lost_updates"],
+        "futures" => &["tasks", "completed", "callbacks_run", "cancelled", "panics_caught"],
         "ordering" => &["tasks", "inversions", "fixed_index_matches"],
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
@@ -113,8 +114,8 @@ mod exit_status {
     use demos_core::scenario::race::Phase;
 
     use demos_core::{
-        Env, Observed, Ordering, OrderingConfig, OrderingMetrics, Queue, QueueConfig, QueueMetrics, Race,
-        RaceConfig, RaceMetrics, Runtime,
+        Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering, OrderingConfig, OrderingMetrics,
+        Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics, Runtime,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -131,6 +132,12 @@ mod exit_status {
 
     impl Ordering for Broken {
         fn ordering(&self, _: &OrderingConfig, _: &Env) -> Observed<OrderingMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Futures for Broken {
+        fn futures(&self, _: &FuturesConfig, _: &Env) -> Observed<FuturesMetrics> {
             unreachable!("only race is run")
         }
     }

@@ -3,6 +3,7 @@
 //! worker counts — never one lucky interleaving, and never a timing.
 
 mod cli;
+mod futures;
 mod ordering;
 mod queue;
 mod race;

@@ -1,0 +1,202 @@
+//! futures: what a spawned task gives you back, and what each executor does at
+//! the edges. Handles from spawn; a bare one-shot future completed by another
+//! task; callbacks the Rust way (`map` / `inspect` / `then` combinators);
+//! results consumed as they complete (`FuturesUnordered`, tokio's `JoinSet`);
+//! then three probes whose answers differ by executor and are *observed*, not
+//! assumed: what dropping a handle does (detach or cancel), aborting a running
+//! task, and how a panic inside a task surfaces.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{count, size};
+use crate::{Check, Env, Observed, Runtime, Scenario};
+
+/// The message of the panic the scenario causes on purpose.
+pub const DEMO_PANIC: &str = "demo panic: this task panics on purpose";
+
+/// Configuration of the futures scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct FuturesConfig {
+    /// Tasks spawned for handles, callbacks and as-completed.
+    #[arg(long, default_value_t = 5, value_parser = size::<1, 10_000>, allow_negative_numbers = true)]
+    pub tasks: usize,
+    /// Longest sleep of a task, in ms (seeded random 0..=max).
+    #[arg(long, default_value_t = 20, value_parser = count::<0, 10_000>, allow_negative_numbers = true)]
+    pub max_sleep_ms: u64,
+}
+
+impl Default for FuturesConfig {
+    fn default() -> Self {
+        Self { tasks: 5, max_sleep_ms: 20 }
+    }
+}
+
+/// The seeded sleeps of the tasks.
+pub fn delays(cfg: &FuturesConfig, seed: u64) -> Vec<Duration> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..cfg.tasks).map(|_| Duration::from_millis(rng.u64(0..=cfg.max_sleep_ms))).collect()
+}
+
+/// What task `i` returns.
+pub fn value_of(task: usize) -> u64 {
+    10 * task as u64 + 7
+}
+
+/// How long the dropped-handle probe's task sleeps before reporting back: long
+/// enough that it is still pending when its handle is dropped.
+pub const PROBE_SLEEP: Duration = Duration::from_millis(5);
+
+/// Install, once per process, a panic hook that stays silent for
+/// [`DEMO_PANIC`] and passes every other panic to the previous hook — so the
+/// demonstration prints no stray message or backtrace, and real bugs still do.
+pub fn quiet_demo_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str));
+            if message != Some(DEMO_PANIC) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// What the futures scenario measured and observed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FuturesMetrics {
+    /// Tasks spawned for each of handles and as-completed.
+    pub tasks: u64,
+    /// Handles that returned their task's value.
+    pub completed: u64,
+    /// Callbacks run by combinators on those handles (two per task).
+    pub callbacks_run: u64,
+    /// Results consumed in completion order.
+    pub as_completed: u64,
+    /// Whether the bare one-shot future resolved with the value sent.
+    pub oneshot_delivered: bool,
+    /// Observed: after its handle was dropped, the task still ran to the end.
+    pub dropped_handle_task_finished: bool,
+    /// Tasks observed cancelled by abort / cancel.
+    pub cancelled: u64,
+    /// Panics inside tasks that the spawner caught.
+    pub panics_caught: u64,
+    /// Observed: the panic was re-raised in the awaiting task (`true`) rather
+    /// than handed back as an error value (`false`).
+    pub panic_resumed_on_await: bool,
+    /// Whether a task spawned after the panic still ran: the runtime survived.
+    pub survived_panic: bool,
+}
+
+/// The futures scenario, implemented by every runtime.
+pub trait Futures {
+    /// Run the handles, one-shot, callbacks, as-completed and the three probes.
+    fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics>;
+}
+
+/// Marker type naming the futures scenario.
+#[derive(Debug)]
+pub struct FuturesScenario;
+
+impl Scenario for FuturesScenario {
+    const NAME: &'static str = "futures";
+    const ABOUT: &'static str = "handles, one-shot, callbacks, as-completed; drop, abort and panic semantics";
+    type Config = FuturesConfig;
+    type Metrics = FuturesMetrics;
+
+    fn observe(rt: &dyn Runtime, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
+        quiet_demo_panics();
+        rt.futures(cfg, env)
+    }
+
+    fn checks(_: &FuturesConfig, m: &FuturesMetrics) -> Vec<Check> {
+        vec![
+            Check::new(
+                "every handle returned its task's value",
+                m.completed == m.tasks,
+                format!("{}/{}", m.completed, m.tasks),
+            ),
+            Check::new(
+                "every callback ran once",
+                m.callbacks_run == 2 * m.tasks,
+                format!("{}/{}", m.callbacks_run, 2 * m.tasks),
+            ),
+            Check::new(
+                "every result consumed as it completed",
+                m.as_completed == m.tasks,
+                format!("{}/{}", m.as_completed, m.tasks),
+            ),
+            Check::new(
+                "the one-shot future delivered its value",
+                m.oneshot_delivered,
+                m.oneshot_delivered.to_string(),
+            ),
+            Check::new(
+                "the aborted task was cancelled",
+                m.cancelled >= 1,
+                format!("{} cancelled", m.cancelled),
+            ),
+            Check::new(
+                "the panic was caught and the runtime kept running",
+                m.panics_caught == 1 && m.survived_panic,
+                format!("{} caught, survived: {}", m.panics_caught, m.survived_panic),
+            ),
+        ]
+    }
+
+    fn headline(cfg: &FuturesConfig) -> String {
+        format!(
+            "{} tasks: handles, a one-shot, callbacks, as-completed; then drop, abort and panic probes",
+            cfg.tasks
+        )
+    }
+
+    fn figures(_: &FuturesConfig, m: &FuturesMetrics) -> Vec<(String, String)> {
+        vec![
+            ("handles".into(), format!("{}/{} returned their value", m.completed, m.tasks)),
+            ("callbacks".into(), format!("{} ran (inspect + then on each handle)", m.callbacks_run)),
+            ("as completed".into(), format!("{} results, in completion order", m.as_completed)),
+            ("one-shot".into(), format!("delivered: {}", m.oneshot_delivered)),
+            (
+                "dropped handle".into(),
+                if m.dropped_handle_task_finished {
+                    "the task kept running to the end (detached)"
+                } else {
+                    "the task was cancelled"
+                }
+                .into(),
+            ),
+            ("abort".into(), format!("{} task(s) observed cancelled", m.cancelled)),
+            (
+                "panic in a task".into(),
+                if m.panic_resumed_on_await {
+                    "re-raised in the awaiting task (caught there with catch_unwind)"
+                } else {
+                    "handed back as an error value from the handle"
+                }
+                .into(),
+            ),
+        ]
+    }
+
+    fn takeaway(_: &FuturesConfig, m: &FuturesMetrics, _: &Env) -> String {
+        format!(
+            "a handle is a future of the task's result; combinators are Rust's callbacks. The edges differ by \
+             executor: here dropping a handle {} the task, and a panic {}. Check these before porting code \
+             between runtimes: run this scenario on each and compare.",
+            if m.dropped_handle_task_finished { "detached" } else { "cancelled" },
+            if m.panic_resumed_on_await {
+                "was re-raised where the handle was awaited"
+            } else {
+                "came back as an error value"
+            }
+        )
+    }
+}

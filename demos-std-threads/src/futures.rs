@@ -1,0 +1,119 @@
+//! futures without an async runtime: jobs on the `futures` crate's own
+//! `ThreadPool` give `RemoteHandle`s (futures) to chain combinators on and to
+//! collect with `FuturesUnordered`, driven by `futures::executor::block_on`; a
+//! `futures::channel::oneshot` is completed by a plain thread. The probes use
+//! OS threads: a dropped `std::thread::JoinHandle` *detaches* (the thread runs
+//! on), a thread cannot be aborted — only a future can, via
+//! `futures::future::abortable` — and a panic comes back from `join()` as an
+//! `Err`.
+//!
+//! Run it: `cargo run -p demos-std-threads -- futures`
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
+use demos_core::scenario::ordering::log_finished;
+use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
+use futures::FutureExt;
+use futures::channel::oneshot;
+use futures::executor::{ThreadPool, block_on};
+use futures::future::{Aborted, abortable, pending};
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::task::SpawnExt;
+
+impl Futures for crate::StdThreads {
+    fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
+        let started = Instant::now();
+        let pool = ThreadPool::builder()
+            .pool_size(env.threads)
+            .name_prefix("futures-pool-")
+            .create()
+            .expect("the OS can start the pool's threads");
+        let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
+        let delays = delays(cfg, env.seed);
+        let spawn = |job: Box<dyn FnOnce() -> u64 + Send>| {
+            pool.spawn_with_handle(async move { job() }).expect("the pool accepts jobs")
+        };
+
+        // Handles, with callbacks chained on each: inspect, then.
+        let callbacks = Arc::new(AtomicU64::new(0));
+        let handles: Vec<_> = delays
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                spawn(Box::new(move || {
+                    thread::sleep(d);
+                    value_of(i)
+                }))
+            })
+            .collect();
+        for (i, handle) in handles.into_iter().enumerate() {
+            let (seen, ran) = (callbacks.clone(), callbacks.clone());
+            let value = block_on(
+                handle
+                    .inspect(move |_| {
+                        seen.fetch_add(1, Relaxed);
+                    })
+                    .then(|v| async move {
+                        ran.fetch_add(1, Relaxed);
+                        v
+                    }),
+            );
+            m.completed += u64::from(value == value_of(i));
+        }
+        m.callbacks_run = callbacks.load(Relaxed);
+
+        // As completed: FuturesUnordered yields whichever job finishes next.
+        let mut pending_jobs: FuturesUnordered<_> = delays
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                spawn(Box::new(move || {
+                    thread::sleep(d);
+                    i as u64
+                }))
+            })
+            .collect();
+        while let Some(i) = block_on(pending_jobs.next()) {
+            log_finished(&env.log, i as usize, m.as_completed as usize, delays[i as usize]);
+            m.as_completed += 1;
+        }
+
+        // A bare one-shot future, completed by a plain thread.
+        let (tx, rx) = oneshot::channel();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(1));
+            let _ = tx.send(42u64);
+        });
+        m.oneshot_delivered = block_on(rx) == Ok(42);
+
+        // Probe: drop a thread's handle while it sleeps. If the thread were
+        // stopped, its sender would drop and `done` would fail.
+        let (tx, done) = std::sync::mpsc::channel::<()>();
+        drop(thread::spawn(move || {
+            thread::sleep(PROBE_SLEEP);
+            let _ = tx.send(());
+        }));
+        m.dropped_handle_task_finished = done.recv().is_ok();
+
+        // Probe: abort. No API stops a running thread; a future can be aborted.
+        let (never, abort) = abortable(pending::<()>());
+        let handle = pool.spawn_with_handle(never).expect("the pool accepts jobs");
+        abort.abort();
+        m.cancelled += u64::from(block_on(handle) == Err(Aborted));
+
+        // Probe: a panic inside a thread comes back from join() as Err.
+        if thread::spawn(|| panic!("{}", DEMO_PANIC)).join().is_err() {
+            m.panics_caught += 1;
+        }
+        m.survived_panic = block_on(pool.spawn_with_handle(async { 7 }).expect("the pool accepts jobs")) == 7;
+        Observed::new(
+            format!("futures ThreadPool, {} threads, plus OS threads", env.threads),
+            started.elapsed(),
+            m,
+        )
+    }
+}

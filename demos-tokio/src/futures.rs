@@ -1,0 +1,109 @@
+//! futures on tokio: `JoinHandle`s, a `tokio::sync::oneshot`, combinators from
+//! the `futures` crate on the handles, `JoinSet::join_next` for as-completed,
+//! and the probes: a dropped `JoinHandle` *detaches* (the task runs on),
+//! `abort()` cancels, and a panic comes back as a `JoinError` — the awaiting
+//! task does not panic, and the runtime keeps going.
+//!
+//! Run it: `cargo run -p demos-tokio -- futures`
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use ::futures::FutureExt;
+use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
+use demos_core::scenario::ordering::log_finished;
+use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
+use tokio::sync::oneshot;
+use tokio::task::JoinSet;
+use tokio::time::sleep;
+
+impl Futures for crate::Tokio {
+    fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
+        let started = Instant::now();
+        let (rt, flavor) = crate::runtime(env);
+        let metrics = rt.block_on(async {
+            let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
+            let delays = delays(cfg, env.seed);
+
+            // Handles, with callbacks chained on each: map, inspect, then.
+            let callbacks = Arc::new(AtomicU64::new(0));
+            let handles: Vec<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    tokio::spawn(async move {
+                        sleep(d).await;
+                        value_of(i)
+                    })
+                })
+                .collect();
+            for (i, handle) in handles.into_iter().enumerate() {
+                let (seen, ran) = (callbacks.clone(), callbacks.clone());
+                let value = handle
+                    .map(|joined| joined.expect("the task does not panic"))
+                    .inspect(move |_| {
+                        seen.fetch_add(1, Relaxed);
+                    })
+                    .then(|v| async move {
+                        ran.fetch_add(1, Relaxed);
+                        v
+                    })
+                    .await;
+                m.completed += u64::from(value == value_of(i));
+            }
+            m.callbacks_run = callbacks.load(Relaxed);
+
+            // As completed: JoinSet hands back whichever task finishes next.
+            let mut set = JoinSet::new();
+            for (i, &d) in delays.iter().enumerate() {
+                set.spawn(async move {
+                    sleep(d).await;
+                    i
+                });
+            }
+            while let Some(joined) = set.join_next().await {
+                let i = joined.expect("the task does not panic");
+                log_finished(&env.log, i, m.as_completed as usize, delays[i]);
+                m.as_completed += 1;
+            }
+
+            // A bare one-shot future, completed by another task.
+            let (tx, rx) = oneshot::channel();
+            tokio::spawn(async move {
+                sleep(Duration::from_millis(1)).await;
+                let _ = tx.send(42u64);
+            });
+            m.oneshot_delivered = rx.await == Ok(42);
+
+            // Probe: drop a handle while its task sleeps. If the task is cancelled,
+            // its sender is dropped and `done` resolves to an error.
+            let (tx, done) = oneshot::channel::<()>();
+            drop(tokio::spawn(async move {
+                sleep(PROBE_SLEEP).await;
+                let _ = tx.send(());
+            }));
+            m.dropped_handle_task_finished = done.await.is_ok();
+
+            // Probe: abort a running task.
+            let long = tokio::spawn(sleep(Duration::from_secs(3600)));
+            long.abort();
+            m.cancelled += u64::from(long.await.is_err_and(|e| e.is_cancelled()));
+
+            // Probe: a panic inside a task.
+            let panicking = tokio::spawn(async { panic!("{}", DEMO_PANIC) });
+            match AssertUnwindSafe(panicking).catch_unwind().await {
+                Ok(Err(e)) if e.is_panic() => m.panics_caught += 1, // handed back as a JoinError
+                Err(_) => {
+                    m.panics_caught += 1;
+                    m.panic_resumed_on_await = true;
+                }
+                Ok(_) => {}
+            }
+            m.survived_panic = tokio::spawn(async { 7 }).await.is_ok_and(|v| v == 7);
+            m
+        });
+        Observed::new(flavor, started.elapsed(), metrics)
+    }
+}
