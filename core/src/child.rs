@@ -19,6 +19,9 @@ use crate::{Env, Log, Observed, Report};
 /// Hidden subcommand a demos binary answers as a child worker.
 pub const SUBCOMMAND: &str = "__child";
 
+/// Hidden subcommand printing Σi² over a range: a process-pool job.
+pub const SUM_SQUARES: &str = "__sum-squares";
+
 /// Run `S` with `cfg` in a child process of `exe` (a binary built on
 /// [`crate::cli::main`]), with the extra environment `vars`.
 ///

@@ -57,12 +57,22 @@ enum Command {
     Ordering(crate::OrderingConfig),
     /// Task handles, a one-shot, callbacks, as-completed; what drop, abort and panic do
     Futures(crate::FuturesConfig),
+    /// Blocking I/O jobs and CPU jobs on the runtime's pool: overlap, speedup, processes
+    Pools(crate::PoolsConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
     All,
     /// List the scenarios
     List,
+    /// Print Σi² over start..end: one job of the std-threads process pool
+    #[command(name = child::SUM_SQUARES, hide = true)]
+    SumSquares {
+        #[arg(value_parser = count::<0, { u64::MAX }>)]
+        start: u64,
+        #[arg(value_parser = count::<0, { u64::MAX }>)]
+        end: u64,
+    },
     /// Run one scenario as a child worker and print its report as JSON
     #[command(name = child::SUBCOMMAND, hide = true)]
     Child {
@@ -97,12 +107,17 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Command::Race(cfg) => run_one("race", config(cfg), rt, &env, out),
         Command::Ordering(cfg) => run_one("ordering", config(cfg), rt, &env, out),
         Command::Futures(cfg) => run_one("futures", config(cfg), rt, &env, out),
+        Command::Pools(cfg) => run_one("pools", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {
             for s in scenario::ALL {
                 emit(&format!("{:<12}{}", s.name(), s.about()));
             }
+            Ok(true)
+        }
+        Command::SumSquares { start, end } => {
+            emit(&scenario::pools::sum_of_squares(*start..*end).to_string());
             Ok(true)
         }
         Command::Child { scenario, config, log } => {

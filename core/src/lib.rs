@@ -26,6 +26,7 @@ pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
+pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 
@@ -43,7 +44,7 @@ pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 /// }
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Ordering + Futures + Queue + Sync {
+pub trait Runtime: Race + Ordering + Futures + Pools + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 }

@@ -23,6 +23,7 @@
 
 mod futures;
 mod ordering;
+mod pools;
 mod queue;
 mod race;
 

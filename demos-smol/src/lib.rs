@@ -12,6 +12,7 @@
 
 mod futures;
 mod ordering;
+mod pools;
 mod queue;
 mod race;
 

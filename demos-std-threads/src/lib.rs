@@ -11,8 +11,12 @@
 
 mod futures;
 mod ordering;
+mod pools;
 mod queue;
 mod race;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use demos_core::{Env, Runtime};
 
@@ -36,4 +40,19 @@ fn pool(env: &Env) -> (rayon::ThreadPool, String) {
     let flavor =
         format!("rayon ThreadPool, {} thread{}", env.threads, if env.threads == 1 { "" } else { "s" });
     (pool, flavor)
+}
+
+static WORKER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `exe` (any binary built on `demos_core::cli::main`) to run the process
+/// pool's jobs instead of the current executable — for test harnesses and
+/// other programs that do not answer the hidden subcommand. The first call
+/// wins; returns whether this one did.
+pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
+    WORKER.set(exe.into()).is_ok()
+}
+
+/// The executable the process pool starts.
+fn worker_exe() -> PathBuf {
+    WORKER.get().cloned().or_else(|| std::env::current_exe().ok()).expect("the current executable is known")
 }

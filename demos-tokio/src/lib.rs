@@ -10,6 +10,7 @@
 
 mod futures;
 mod ordering;
+mod pools;
 mod queue;
 mod race;
 

@@ -58,7 +58,11 @@ macro_rules! per_runtime {
             #[allow(dead_code)]
             const BIN: &str = env!("CARGO_BIN_EXE_std-threads");
             #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime { &demos_std_threads::StdThreads }
+            fn rt() -> &'static dyn demos_core::Runtime {
+                // The process pool starts children of this binary.
+                demos_std_threads::use_worker(BIN);
+                &demos_std_threads::StdThreads
+            }
             $($body)*
         }
     };

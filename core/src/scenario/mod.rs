@@ -13,6 +13,7 @@ use crate::{Check, Env, Observed, Report, Runtime};
 
 pub mod futures;
 pub mod ordering;
+pub mod pools;
 pub mod queue;
 pub mod race;
 
@@ -131,6 +132,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<race::RaceScenario>::new(),
     &Registered::<ordering::OrderingScenario>::new(),
     &Registered::<futures::FuturesScenario>::new(),
+    &Registered::<pools::PoolsScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
 ];
 

@@ -20,6 +20,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "race" => &["expected", "unsynchronized", "mutex", "atomic", "lost_updates"],
         "futures" => &["tasks", "completed", "callbacks_run", "cancelled", "panics_caught"],
         "ordering" => &["tasks", "inversions", "fixed_index_matches"],
+        "pools" => &["io_jobs", "cpu_jobs", "sequential_ms", "parallel_ms", "speedup"],
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
     }
@@ -115,7 +116,8 @@ mod exit_status {
 
     use demos_core::{
         Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering, OrderingConfig, OrderingMetrics,
-        Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics, Runtime,
+        Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics,
+        Runtime,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -138,6 +140,12 @@ mod exit_status {
 
     impl Futures for Broken {
         fn futures(&self, _: &FuturesConfig, _: &Env) -> Observed<FuturesMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Pools for Broken {
+        fn pools(&self, _: &PoolsConfig, _: &Env) -> Observed<PoolsMetrics> {
             unreachable!("only race is run")
         }
     }

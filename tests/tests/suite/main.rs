@@ -5,5 +5,6 @@
 mod cli;
 mod futures;
 mod ordering;
+mod pools;
 mod queue;
 mod race;

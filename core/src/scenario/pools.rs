@@ -1,0 +1,228 @@
+//! pools: blocking work on the pool each runtime provides for it. First I/O-like
+//! jobs (a blocking sleep standing in for a file read or a sync client call),
+//! submitted, awaited as they complete, each with a callback; then a CPU-bound
+//! sum of i² cut into one job per worker, run sequentially and then in
+//! parallel, with the measured speedup. std-threads also runs the CPU jobs in
+//! child processes, to show what a process costs next to a thread when there
+//! is no global interpreter lock to escape.
+
+use std::hint::black_box;
+use std::ops::Range;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::format_ms;
+use crate::scenario::{count, size};
+use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+
+/// Configuration of the pools scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct PoolsConfig {
+    /// Blocking I/O-like jobs.
+    #[arg(long, default_value_t = 10, value_parser = size::<1, 1_000>, allow_negative_numbers = true)]
+    pub io_jobs: usize,
+    /// Longest I/O job, in ms; each takes a seeded random time from half this to this.
+    #[arg(long, default_value_t = 50, value_parser = count::<0, 10_000>, allow_negative_numbers = true)]
+    pub io_ms: u64,
+    /// CPU-bound jobs [default: one per worker thread]
+    #[arg(long, value_parser = size::<1, 1_024>, allow_negative_numbers = true)]
+    pub cpu_jobs: Option<usize>,
+    /// Numbers each CPU job squares and sums.
+    #[arg(long, default_value_t = 3_000_000, value_parser = count::<1, 1_000_000_000>, allow_negative_numbers = true)]
+    pub cpu_size: u64,
+}
+
+impl Default for PoolsConfig {
+    fn default() -> Self {
+        Self { io_jobs: 10, io_ms: 50, cpu_jobs: None, cpu_size: 3_000_000 }
+    }
+}
+
+impl PoolsConfig {
+    /// CPU jobs to run with `threads` workers.
+    pub fn cpu_jobs(&self, threads: usize) -> usize {
+        self.cpu_jobs.unwrap_or(threads)
+    }
+
+    /// The seeded duration of each I/O job.
+    pub fn io_delays(&self, seed: u64) -> Vec<Duration> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..self.io_jobs).map(|_| Duration::from_millis(rng.u64(self.io_ms / 2..=self.io_ms))).collect()
+    }
+
+    /// The numbers CPU job `job` sums the squares of.
+    pub fn cpu_range(&self, job: usize) -> Range<u64> {
+        let start = job as u64 * self.cpu_size;
+        start..start + self.cpu_size
+    }
+}
+
+/// Σ i² over `range`, wrapping. `black_box` keeps the optimiser from replacing
+/// the loop with the closed form, so the work really is CPU-bound.
+pub fn sum_of_squares(range: Range<u64>) -> u64 {
+    range.fold(0u64, |acc, i| acc.wrapping_add(black_box(i).wrapping_mul(i)))
+}
+
+/// Log an I/O job's completion (its callback calls this).
+pub fn log_io_done(log: &Log, job: usize, place: usize, took: Duration) {
+    let (thread, _) = crate::timeline::current_thread();
+    log.line(format!(
+        "I/O job {job} done #{} after {} ms; callback ran on {thread}",
+        place + 1,
+        took.as_millis()
+    ));
+}
+
+/// What the pools scenario measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PoolsMetrics {
+    /// I/O jobs submitted.
+    pub io_jobs: u64,
+    /// I/O jobs whose handle returned their id.
+    pub io_completed: u64,
+    /// Completion callbacks run.
+    pub io_callbacks_run: u64,
+    /// Wall time of the I/O phase.
+    pub io_ms: f64,
+    /// Sum of the I/O jobs' durations: the time one thread would need.
+    pub io_serial_ms: f64,
+    /// CPU jobs.
+    pub cpu_jobs: u64,
+    /// Wall time of the CPU jobs one after another on one thread.
+    pub sequential_ms: f64,
+    /// Wall time of the CPU jobs on the pool.
+    pub parallel_ms: f64,
+    /// sequential_ms / parallel_ms.
+    pub speedup: f64,
+    /// Whether every parallel job's sum equals the sequential one.
+    pub results_match: bool,
+    /// Wall time of the CPU jobs in child processes (std-threads only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_ms: Option<f64>,
+    /// Whether every child process's sum equals the sequential one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_results_match: Option<bool>,
+}
+
+impl PoolsMetrics {
+    /// Fill in the I/O phase: the ids the handles returned in completion order,
+    /// the callbacks run, the phase's wall time, and the jobs' durations.
+    pub fn io(&mut self, finished: &[usize], callbacks: u64, elapsed: Duration, delays: &[Duration]) {
+        let mut ids = finished.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.io_jobs = delays.len() as u64;
+        self.io_completed = ids.iter().filter(|&&i| i < delays.len()).count() as u64;
+        self.io_callbacks_run = callbacks;
+        self.io_ms = elapsed.as_secs_f64() * 1e3;
+        self.io_serial_ms = delays.iter().map(Duration::as_secs_f64).sum::<f64>() * 1e3;
+    }
+
+    /// Fill in the CPU phase: `sequential` and `parallel` hold each job's sum.
+    pub fn cpu(&mut self, sequential: (&[u64], Duration), parallel: (&[u64], Duration)) {
+        self.cpu_jobs = sequential.0.len() as u64;
+        self.sequential_ms = sequential.1.as_secs_f64() * 1e3;
+        self.parallel_ms = parallel.1.as_secs_f64() * 1e3;
+        self.speedup = if self.parallel_ms > 0.0 { self.sequential_ms / self.parallel_ms } else { 0.0 };
+        self.results_match = sequential.0 == parallel.0;
+    }
+}
+
+/// The pools scenario, implemented by every runtime.
+pub trait Pools {
+    /// Run the I/O jobs, then the CPU jobs sequentially and in parallel.
+    fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics>;
+}
+
+/// Marker type naming the pools scenario.
+#[derive(Debug)]
+pub struct PoolsScenario;
+
+impl Scenario for PoolsScenario {
+    const NAME: &'static str = "pools";
+    const ABOUT: &'static str = "blocking I/O jobs and CPU jobs on the runtime's pool: overlap and speedup";
+    type Config = PoolsConfig;
+    type Metrics = PoolsMetrics;
+
+    fn observe(rt: &dyn Runtime, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
+        rt.pools(cfg, env)
+    }
+
+    fn checks(_: &PoolsConfig, m: &PoolsMetrics) -> Vec<Check> {
+        let mut checks = vec![
+            Check::new(
+                "every I/O job completed and its callback ran",
+                m.io_completed == m.io_jobs && m.io_callbacks_run == m.io_jobs,
+                format!("{}/{} completed, {} callbacks", m.io_completed, m.io_jobs, m.io_callbacks_run),
+            ),
+            Check::new(
+                "every parallel sum equals the sequential sum",
+                m.results_match,
+                format!("{} jobs", m.cpu_jobs),
+            ),
+        ];
+        if let Some(matched) = m.process_results_match {
+            checks.push(Check::new(
+                "every child process's sum equals the sequential sum",
+                matched,
+                matched.to_string(),
+            ));
+        }
+        checks
+    }
+
+    fn headline(cfg: &PoolsConfig) -> String {
+        format!(
+            "{} blocking I/O jobs of up to {} ms on the pool, then Σi² over {} numbers per CPU job, sequential vs parallel",
+            cfg.io_jobs, cfg.io_ms, cfg.cpu_size
+        )
+    }
+
+    fn figures(_: &PoolsConfig, m: &PoolsMetrics) -> Vec<(String, String)> {
+        let overlap = if m.io_ms > 0.0 { m.io_serial_ms / m.io_ms } else { 0.0 };
+        let mut figures = vec![
+            (
+                "I/O jobs".into(),
+                format!(
+                    "{} ms of blocking work done in {} ms (×{overlap:.1} overlap)",
+                    format_ms(m.io_serial_ms),
+                    format_ms(m.io_ms)
+                ),
+            ),
+            (
+                "CPU sequential".into(),
+                format!("{} ms for {} jobs on one thread", format_ms(m.sequential_ms), m.cpu_jobs),
+            ),
+            (
+                "CPU parallel".into(),
+                format!("{} ms on the pool: speedup ×{:.2}", format_ms(m.parallel_ms), m.speedup),
+            ),
+        ];
+        if let Some(ms) = m.process_ms {
+            figures.push(("CPU processes".into(), format!("{} ms in child processes", format_ms(ms))));
+        }
+        figures
+    }
+
+    fn takeaway(_: &PoolsConfig, m: &PoolsMetrics, env: &Env) -> String {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut text = format!(
+            "blocking jobs overlap on a pool of threads, so I/O-like waits add up to far less than their sum. \
+             CPU jobs speed up only with real cores: ×{:.2} with {} worker(s) on a {cores}-core machine \
+             (at most ×{} is possible here).",
+            m.speedup,
+            env.threads,
+            env.threads.min(cores).min(m.cpu_jobs.max(1) as usize)
+        );
+        if let Some(ms) = m.process_ms {
+            text.push_str(&format!(
+                " Processes took {} ms against {} ms for threads: Rust threads run in parallel already, so a \
+                 process buys isolation, not speed, and pays for start-up and copying results.",
+                format_ms(ms),
+                format_ms(m.parallel_ms)
+            ));
+        }
+        text
+    }
+}

@@ -1,0 +1,62 @@
+//! pools on async-std: blocking jobs go to `async_std::task::spawn_blocking`,
+//! a pool of its own beside the global executor's threads. Each `JoinHandle`
+//! gets a callback (`inspect`) and `FuturesUnordered` yields them as they
+//! complete.
+//!
+//! Run it: `cargo run -p demos-async-std -- pools`
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
+
+use ::futures::FutureExt;
+use ::futures::stream::{FuturesUnordered, StreamExt};
+use async_std::task::spawn_blocking;
+use demos_core::scenario::pools::{PoolsScenario, log_io_done, sum_of_squares};
+use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
+
+use crate::join_all;
+
+impl Pools for crate::AsyncStd {
+    fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
+        let mut seen = crate::observe::<PoolsScenario, _>(cfg, env, |_| async move {
+            let mut m = PoolsMetrics::default();
+            let jobs = cfg.cpu_jobs(env.threads);
+            let t = Instant::now();
+            let sequential: Vec<u64> = (0..jobs).map(|j| sum_of_squares(cfg.cpu_range(j))).collect();
+            let sequential_time = t.elapsed();
+
+            let delays = cfg.io_delays(env.seed);
+            let callbacks = Arc::new(AtomicU64::new(0));
+            let t = Instant::now();
+            let mut pending: FuturesUnordered<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    let (log, callbacks) = (env.log.clone(), callbacks.clone());
+                    spawn_blocking(move || {
+                        std::thread::sleep(d);
+                        i
+                    }) // a blocking call, off the executor's threads
+                    .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
+                })
+                .collect();
+            let mut finished = Vec::new();
+            while let Some(i) = pending.next().await {
+                finished.push(i);
+            }
+            m.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
+
+            let t = Instant::now();
+            let parallel = join_all((0..jobs).map(|j| {
+                let range = cfg.cpu_range(j);
+                spawn_blocking(move || sum_of_squares(range))
+            }))
+            .await;
+            m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
+            m
+        });
+        seen.flavor.push_str(" + blocking pool");
+        seen
+    }
+}

@@ -1,0 +1,64 @@
+//! pools on smol: blocking jobs go to `smol::unblock`, the `blocking` crate's
+//! global pool — grown on demand up to 500 threads (`BLOCKING_MAX_THREADS`),
+//! separate from the executor's threads. Each `Task` gets a callback
+//! (`inspect`) and `FuturesUnordered` yields them as they complete.
+//!
+//! Run it: `cargo run -p demos-smol -- pools`
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
+
+use ::futures::FutureExt;
+use ::futures::stream::{FuturesUnordered, StreamExt};
+use demos_core::scenario::pools::{log_io_done, sum_of_squares};
+use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
+use smol::unblock;
+
+impl Pools for crate::Smol {
+    fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
+        let started = Instant::now();
+        let mut m = PoolsMetrics::default();
+        let jobs = cfg.cpu_jobs(env.threads);
+        let t = Instant::now();
+        let sequential: Vec<u64> = (0..jobs).map(|j| sum_of_squares(cfg.cpu_range(j))).collect();
+        let sequential_time = t.elapsed();
+        let metrics = &mut m;
+        let ((), flavor) = crate::run(env, |_| async move {
+            let delays = cfg.io_delays(env.seed);
+            let callbacks = Arc::new(AtomicU64::new(0));
+            let t = Instant::now();
+            let mut pending: FuturesUnordered<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    let (log, callbacks) = (env.log.clone(), callbacks.clone());
+                    unblock(move || {
+                        std::thread::sleep(d);
+                        i
+                    }) // a blocking call, off the executor's threads
+                    .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
+                })
+                .collect();
+            let mut finished = Vec::new();
+            while let Some(i) = pending.next().await {
+                finished.push(i);
+            }
+            metrics.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
+
+            let t = Instant::now();
+            let tasks: Vec<_> = (0..jobs)
+                .map(|j| {
+                    let range = cfg.cpu_range(j);
+                    unblock(move || sum_of_squares(range))
+                })
+                .collect();
+            let mut parallel = Vec::with_capacity(jobs);
+            for task in tasks {
+                parallel.push(task.await);
+            }
+            metrics.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
+        });
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), m)
+    }
+}
