@@ -59,6 +59,8 @@ enum Command {
     Futures(crate::FuturesConfig),
     /// Blocking I/O jobs and CPU jobs on the runtime's pool: overlap, speedup, processes
     Pools(crate::PoolsConfig),
+    /// A heartbeat while blocking calls are offloaded, then run inline; sync code calling async
+    Bridge(crate::BridgeConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
@@ -108,6 +110,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Command::Ordering(cfg) => run_one("ordering", config(cfg), rt, &env, out),
         Command::Futures(cfg) => run_one("futures", config(cfg), rt, &env, out),
         Command::Pools(cfg) => run_one("pools", config(cfg), rt, &env, out),
+        Command::Bridge(cfg) => run_one("bridge", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {

@@ -24,6 +24,7 @@ pub mod timeline;
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
+pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
@@ -44,7 +45,7 @@ pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 /// }
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Ordering + Futures + Pools + Queue + Sync {
+pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 }

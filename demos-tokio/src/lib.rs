@@ -8,6 +8,7 @@
 //! assert_eq!(seen.metrics.mutex, 1000);
 //! ```
 
+mod bridge;
 mod futures;
 mod ordering;
 mod pools;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
+pub mod bridge;
 pub mod futures;
 pub mod ordering;
 pub mod pools;
@@ -133,6 +134,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<ordering::OrderingScenario>::new(),
     &Registered::<futures::FuturesScenario>::new(),
     &Registered::<pools::PoolsScenario>::new(),
+    &Registered::<bridge::BridgeScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
 ];
 

@@ -21,6 +21,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "futures" => &["tasks", "completed", "callbacks_run", "cancelled", "panics_caught"],
         "ordering" => &["tasks", "inversions", "fixed_index_matches"],
         "pools" => &["io_jobs", "cpu_jobs", "sequential_ms", "parallel_ms", "speedup"],
+        "bridge" => &["blocking_jobs", "heartbeats", "max_gap_offloaded_ms", "max_gap_inline_ms"],
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
     }
@@ -115,9 +116,9 @@ mod exit_status {
     use demos_core::scenario::race::Phase;
 
     use demos_core::{
-        Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering, OrderingConfig, OrderingMetrics,
-        Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics, Race, RaceConfig, RaceMetrics,
-        Runtime,
+        Bridge, BridgeConfig, BridgeMetrics, Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering,
+        OrderingConfig, OrderingMetrics, Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics,
+        Race, RaceConfig, RaceMetrics, Runtime,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -146,6 +147,12 @@ mod exit_status {
 
     impl Pools for Broken {
         fn pools(&self, _: &PoolsConfig, _: &Env) -> Observed<PoolsMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Bridge for Broken {
+        fn bridge(&self, _: &BridgeConfig, _: &Env) -> Observed<BridgeMetrics> {
             unreachable!("only race is run")
         }
     }

@@ -1,0 +1,277 @@
+//! bridge: blocking code inside async code, and async code called from sync
+//! code. A heartbeat task ticks every few milliseconds while a handler makes
+//! three blocking calls (a `thread::sleep` standing in for sync I/O) — first
+//! offloaded to the runtime's blocking pool and awaited, then run inline on
+//! the executor, the anti-pattern. The heartbeat's longest gap shows whether
+//! the executor stalled. Inside an offloaded job, sync code calls back into
+//! async with the runtime's `block_on`.
+//!
+//! With one worker, an inline blocking call stops every task on the executor
+//! for its whole duration. With several, whether the heartbeat escapes to
+//! another worker depends on the executor — this scenario observes it.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::format_ms;
+use crate::scenario::{count, size};
+use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+
+/// Configuration of the bridge scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct BridgeConfig {
+    /// Blocking calls the handler makes in each phase.
+    #[arg(long, default_value_t = 3, value_parser = size::<1, 100>, allow_negative_numbers = true)]
+    pub jobs: usize,
+    /// Duration of each blocking call, in ms.
+    #[arg(long, default_value_t = 100, value_parser = count::<1, 10_000>, allow_negative_numbers = true)]
+    pub job_ms: u64,
+    /// Heartbeat interval, in ms.
+    #[arg(long, default_value_t = 5, value_parser = count::<1, 1_000>, allow_negative_numbers = true)]
+    pub tick_ms: u64,
+}
+
+impl Default for BridgeConfig {
+    fn default() -> Self {
+        Self { jobs: 3, job_ms: 100, tick_ms: 5 }
+    }
+}
+
+impl BridgeConfig {
+    /// One blocking call's duration.
+    pub fn job(&self) -> Duration {
+        Duration::from_millis(self.job_ms)
+    }
+    /// The heartbeat interval.
+    pub fn tick(&self) -> Duration {
+        Duration::from_millis(self.tick_ms)
+    }
+}
+
+/// The value the async code returns to the sync caller through `block_on`.
+pub const BRIDGED_VALUE: u64 = 42;
+
+/// The heartbeat's bookkeeping, shared between its task and the handler.
+#[derive(Debug)]
+pub struct Heartbeat {
+    tick: Duration,
+    log: Log,
+    stopped: AtomicBool,
+    state: Mutex<Beat>,
+}
+
+#[derive(Debug)]
+struct Beat {
+    last: Instant,
+    max_gap: Duration,
+    ticks: u64,
+}
+
+/// One phase as the heartbeat saw it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhaseBeat {
+    /// Ticks during the phase.
+    pub ticks: u64,
+    /// Longest time between ticks (or from the last tick to the phase's end).
+    pub max_gap_ms: f64,
+}
+
+impl Heartbeat {
+    /// A heartbeat ticking every `cfg.tick_ms`, logging stalls to `log`.
+    pub fn new(cfg: &BridgeConfig, log: &Log) -> Self {
+        let state = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
+        Self { tick: cfg.tick(), log: log.clone(), stopped: AtomicBool::new(false), state: Mutex::new(state) }
+    }
+
+    /// The interval the heartbeat task sleeps between ticks.
+    pub fn interval(&self) -> Duration {
+        self.tick
+    }
+
+    /// Record a tick; returns whether the heartbeat should keep going.
+    pub fn tick(&self) -> bool {
+        let now = Instant::now();
+        let mut beat = self.state.lock().expect("heartbeat never panics");
+        let gap = now - beat.last;
+        if gap > self.tick * 4 {
+            self.log.line(format!(
+                "heartbeat late: {} ms since the last tick (interval {} ms)",
+                gap.as_millis(),
+                self.tick.as_millis()
+            ));
+        }
+        beat.max_gap = beat.max_gap.max(gap);
+        beat.last = now;
+        beat.ticks += 1;
+        !self.stopped.load(Ordering::Relaxed)
+    }
+
+    /// Start measuring a phase.
+    pub fn start_phase(&self, what: &str) {
+        self.log.line(what);
+        let mut beat = self.state.lock().expect("heartbeat never panics");
+        *beat = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
+    }
+
+    /// End the phase; a stall still going on at the end counts too.
+    pub fn end_phase(&self) -> PhaseBeat {
+        let beat = self.state.lock().expect("heartbeat never panics");
+        let max_gap = beat.max_gap.max(beat.last.elapsed());
+        PhaseBeat { ticks: beat.ticks, max_gap_ms: max_gap.as_secs_f64() * 1e3 }
+    }
+
+    /// Ask the heartbeat task to stop after its next tick.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The phase lines every runtime logs.
+pub const OFFLOADED: &str =
+    "phase 1: the handler offloads each blocking call to the blocking pool and awaits it";
+/// See [`OFFLOADED`].
+pub const INLINE: &str = "phase 2: the handler makes the same blocking calls inline, on an executor thread";
+
+/// What the bridge scenario measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BridgeMetrics {
+    /// Blocking calls per phase.
+    pub blocking_jobs: u64,
+    /// Offloaded calls that completed.
+    pub offloaded_completed: u64,
+    /// Inline calls that completed.
+    pub inline_completed: u64,
+    /// Heartbeat ticks over both phases.
+    pub heartbeats: u64,
+    /// Heartbeat ticks while the calls were offloaded.
+    pub heartbeats_offloaded: u64,
+    /// Heartbeat ticks while the calls ran inline.
+    pub heartbeats_inline: u64,
+    /// Longest heartbeat gap while the calls were offloaded.
+    pub max_gap_offloaded_ms: f64,
+    /// Longest heartbeat gap while the calls ran inline.
+    pub max_gap_inline_ms: f64,
+    /// Whether sync code got the async result through `block_on`.
+    pub block_on_value_ok: bool,
+}
+
+impl BridgeMetrics {
+    /// Metrics from the two phases.
+    pub fn new(
+        cfg: &BridgeConfig,
+        offloaded: (u64, PhaseBeat),
+        inline: (u64, PhaseBeat),
+        block_on: u64,
+    ) -> Self {
+        Self {
+            blocking_jobs: cfg.jobs as u64,
+            offloaded_completed: offloaded.0,
+            inline_completed: inline.0,
+            heartbeats: offloaded.1.ticks + inline.1.ticks,
+            heartbeats_offloaded: offloaded.1.ticks,
+            heartbeats_inline: inline.1.ticks,
+            max_gap_offloaded_ms: offloaded.1.max_gap_ms,
+            max_gap_inline_ms: inline.1.max_gap_ms,
+            block_on_value_ok: block_on == BRIDGED_VALUE,
+        }
+    }
+}
+
+/// The bridge scenario, implemented by every runtime.
+pub trait Bridge {
+    /// Run the heartbeat through the offloaded and the inline phase.
+    fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics>;
+}
+
+/// Marker type naming the bridge scenario.
+#[derive(Debug)]
+pub struct BridgeScenario;
+
+impl Scenario for BridgeScenario {
+    const NAME: &'static str = "bridge";
+    const ABOUT: &'static str =
+        "blocking calls offloaded vs inline while a heartbeat ticks; sync calling async";
+    type Config = BridgeConfig;
+    type Metrics = BridgeMetrics;
+
+    fn observe(rt: &dyn Runtime, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
+        rt.bridge(cfg, env)
+    }
+
+    fn checks(_: &BridgeConfig, m: &BridgeMetrics) -> Vec<Check> {
+        vec![
+            Check::new(
+                "every blocking call completed, offloaded and inline",
+                m.offloaded_completed == m.blocking_jobs && m.inline_completed == m.blocking_jobs,
+                format!("{} + {} of {} each", m.offloaded_completed, m.inline_completed, m.blocking_jobs),
+            ),
+            Check::new(
+                "the heartbeat ticked while the calls were offloaded",
+                m.heartbeats_offloaded > 0,
+                format!("{} ticks", m.heartbeats_offloaded),
+            ),
+            Check::new(
+                "sync code got the async result through block_on",
+                m.block_on_value_ok,
+                m.block_on_value_ok.to_string(),
+            ),
+        ]
+    }
+
+    fn headline(cfg: &BridgeConfig) -> String {
+        format!(
+            "a heartbeat ticks every {} ms while a handler makes {} blocking calls of {} ms: offloaded, then inline",
+            cfg.tick_ms, cfg.jobs, cfg.job_ms
+        )
+    }
+
+    fn figures(_: &BridgeConfig, m: &BridgeMetrics) -> Vec<(String, String)> {
+        vec![
+            (
+                "offloaded".into(),
+                format!(
+                    "longest heartbeat gap {} ms, {} ticks",
+                    format_ms(m.max_gap_offloaded_ms),
+                    m.heartbeats_offloaded
+                ),
+            ),
+            (
+                "inline".into(),
+                format!(
+                    "longest heartbeat gap {} ms, {} ticks",
+                    format_ms(m.max_gap_inline_ms),
+                    m.heartbeats_inline
+                ),
+            ),
+            ("sync → async".into(), format!("block_on returned the async value: {}", m.block_on_value_ok)),
+        ]
+    }
+
+    fn takeaway(cfg: &BridgeConfig, m: &BridgeMetrics, env: &Env) -> String {
+        let stalled = m.max_gap_inline_ms >= cfg.job_ms as f64;
+        let first = format!(
+            "offloaded, the blocking calls left the heartbeat ticking (longest gap {} ms)",
+            format_ms(m.max_gap_offloaded_ms)
+        );
+        let second = match (stalled, env.threads) {
+            (true, 1) => format!(
+                "inline, they froze the only executor thread: no task ran for {} ms",
+                format_ms(m.max_gap_inline_ms)
+            ),
+            (true, n) => format!(
+                "inline, the heartbeat stalled for {} ms even with {n} workers: it was stuck behind the blocked \
+                 worker (or every worker was blocked)",
+                format_ms(m.max_gap_inline_ms)
+            ),
+            (false, n) => format!(
+                "inline, the heartbeat escaped to another of the {n} workers (longest gap {} ms) — but the \
+                 blocked worker did no other work, and with more blocking calls than workers everything stops",
+                format_ms(m.max_gap_inline_ms)
+            ),
+        };
+        format!("{first}; {second}. Offload blocking calls (spawn_blocking / unblock / a thread).")
+    }
+}

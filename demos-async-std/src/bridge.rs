@@ -1,0 +1,70 @@
+//! bridge on async-std: `task::spawn_blocking` moves a blocking call to
+//! async-std's blocking pool; called inline it occupies an executor thread.
+//! Sync code reaches async code through `task::block_on`.
+//!
+//! Run it: `cargo run -p demos-async-std -- bridge --threads 1`
+
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use async_std::task::{self, sleep, spawn_blocking};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED};
+use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
+
+impl Bridge for crate::AsyncStd {
+    fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
+        let mut seen = crate::observe::<BridgeScenario, _>(cfg, env, |spawn| async move {
+            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+            let beat = hb.clone();
+            let heartbeat = spawn.spawn(async move {
+                while {
+                    sleep(beat.interval()).await;
+                    beat.tick()
+                } {}
+            });
+            let (jobs, job) = (cfg.jobs, cfg.job());
+
+            // The handler runs as a task on the executor, like a request handler would.
+            let phase = hb.clone();
+            let offloaded = spawn
+                .spawn(async move {
+                    phase.start_phase(OFFLOADED);
+                    let mut done = 0;
+                    for _ in 0..jobs {
+                        spawn_blocking(move || thread::sleep(job)).await; // the executor thread is free meanwhile
+                        done += 1;
+                    }
+                    (done, phase.end_phase())
+                })
+                .await;
+
+            let bridged = spawn_blocking(|| {
+                // Sync code calling async code: block this (pool) thread on a future.
+                task::block_on(async {
+                    sleep(Duration::from_millis(1)).await;
+                    BRIDGED_VALUE
+                })
+            })
+            .await;
+
+            let phase = hb.clone();
+            let inline = spawn
+                .spawn(async move {
+                    phase.start_phase(INLINE);
+                    let mut done = 0;
+                    for _ in 0..jobs {
+                        thread::sleep(job); // the anti-pattern: this thread runs nothing else meanwhile
+                        done += 1;
+                    }
+                    (done, phase.end_phase())
+                })
+                .await;
+            hb.stop();
+            heartbeat.await;
+            BridgeMetrics::new(cfg, offloaded, inline, bridged)
+        });
+        seen.flavor.push_str(" + blocking pool");
+        seen
+    }
+}

@@ -1,0 +1,71 @@
+//! bridge on smol: `smol::unblock` moves a blocking call to the `blocking`
+//! crate's pool; called inline it occupies an executor thread. Sync code
+//! reaches async code through `smol::block_on`, which runs a future on the
+//! calling thread.
+//!
+//! Run it: `cargo run -p demos-smol -- bridge --threads 1`
+
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
+use smol::{Timer, unblock};
+
+impl Bridge for crate::Smol {
+    fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
+        let started = Instant::now();
+        let (metrics, flavor) = crate::run(env, |ex| async move {
+            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+            let beat = hb.clone();
+            let heartbeat = ex.spawn(async move {
+                while {
+                    Timer::after(beat.interval()).await;
+                    beat.tick()
+                } {}
+            });
+            let (jobs, job) = (cfg.jobs, cfg.job());
+
+            // The handler runs as a task on the executor, like a request handler would.
+            let phase = hb.clone();
+            let offloaded = ex
+                .spawn(async move {
+                    phase.start_phase(OFFLOADED);
+                    let mut done = 0;
+                    for _ in 0..jobs {
+                        unblock(move || thread::sleep(job)).await; // the executor thread is free meanwhile
+                        done += 1;
+                    }
+                    (done, phase.end_phase())
+                })
+                .await;
+
+            let bridged = unblock(|| {
+                // Sync code calling async code: block this (pool) thread on a future.
+                smol::block_on(async {
+                    Timer::after(Duration::from_millis(1)).await;
+                    BRIDGED_VALUE
+                })
+            })
+            .await;
+
+            let phase = hb.clone();
+            let inline = ex
+                .spawn(async move {
+                    phase.start_phase(INLINE);
+                    let mut done = 0;
+                    for _ in 0..jobs {
+                        thread::sleep(job); // the anti-pattern: this thread runs nothing else meanwhile
+                        done += 1;
+                    }
+                    (done, phase.end_phase())
+                })
+                .await;
+            hb.stop();
+            heartbeat.await;
+            BridgeMetrics::new(cfg, offloaded, inline, bridged)
+        });
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics)
+    }
+}

@@ -1,0 +1,93 @@
+//! bridge without an async runtime: the `futures` crate's `ThreadPool` runs the
+//! heartbeat and the handler as tasks, but the crate has no timer and no
+//! blocking pool — so both are built from a thread plus a one-shot channel:
+//! the thread does the blocking part (a sleep, a blocking call) and completes a
+//! future the task awaits. Called inline, the blocking call occupies a pool
+//! thread. Sync code reaches async code through `futures::executor::block_on`.
+//!
+//! Run it: `cargo run -p demos-std-threads -- bridge --threads 1`
+
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
+use futures::channel::oneshot;
+use futures::executor::{ThreadPool, block_on};
+use futures::task::SpawnExt;
+
+/// Run blocking `work` on a thread of its own; the returned future resolves
+/// with its result. This is the whole bridge: a thread and a channel.
+async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = oneshot::channel();
+    thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    rx.await.expect("the worker thread sends before it ends")
+}
+
+impl Bridge for crate::StdThreads {
+    fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
+        let started = Instant::now();
+        let pool = ThreadPool::builder()
+            .pool_size(env.threads)
+            .name_prefix("futures-pool-")
+            .create()
+            .expect("the OS can start the pool's threads");
+        let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+        let beat = hb.clone();
+        let heartbeat = pool
+            .spawn_with_handle(async move {
+                while {
+                    let tick = beat.interval();
+                    offload(move || thread::sleep(tick)).await; // a timer: a thread that sleeps
+                    beat.tick()
+                } {}
+            })
+            .expect("the pool accepts tasks");
+        let (jobs, job) = (cfg.jobs, cfg.job());
+
+        let phase = hb.clone();
+        let offloaded = pool
+            .spawn_with_handle(async move {
+                phase.start_phase(OFFLOADED);
+                let mut done = 0;
+                for _ in 0..jobs {
+                    offload(move || thread::sleep(job)).await; // the pool thread is free meanwhile
+                    done += 1;
+                }
+                (done, phase.end_phase())
+            })
+            .expect("the pool accepts tasks");
+        let offloaded = block_on(offloaded);
+
+        // Sync code calling async code: block this plain thread on a future.
+        let bridged = thread::spawn(|| {
+            block_on(async {
+                offload(|| thread::sleep(Duration::from_millis(1))).await;
+                BRIDGED_VALUE
+            })
+        })
+        .join()
+        .expect("block_on does not panic");
+
+        let phase = hb.clone();
+        let inline = pool
+            .spawn_with_handle(async move {
+                phase.start_phase(INLINE);
+                let mut done = 0;
+                for _ in 0..jobs {
+                    thread::sleep(job); // the anti-pattern: this pool thread runs nothing else meanwhile
+                    done += 1;
+                }
+                (done, phase.end_phase())
+            })
+            .expect("the pool accepts tasks");
+        let inline = block_on(inline);
+        hb.stop();
+        block_on(heartbeat);
+        let flavor = format!("futures ThreadPool, {} threads + a thread per blocking call", env.threads);
+        Observed::new(flavor, started.elapsed(), BridgeMetrics::new(cfg, offloaded, inline, bridged))
+    }
+}

@@ -1,0 +1,72 @@
+//! bridge on tokio: `spawn_blocking` moves a blocking call to tokio's blocking
+//! pool; called inline it occupies a worker. Sync code reaches async code
+//! through `Handle::block_on` (from a blocking-pool thread, never from a
+//! worker, where it would panic).
+//!
+//! Run it: `cargo run -p demos-tokio -- bridge --threads 1`
+
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
+use tokio::runtime::Handle;
+use tokio::task::spawn_blocking;
+use tokio::time::sleep;
+
+impl Bridge for crate::Tokio {
+    fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
+        let started = Instant::now();
+        let (rt, flavor) = crate::runtime(env);
+        let metrics = rt.block_on(async {
+            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+            let beat = hb.clone();
+            let heartbeat = tokio::spawn(async move {
+                while {
+                    sleep(beat.interval()).await;
+                    beat.tick()
+                } {}
+            });
+            let (jobs, job) = (cfg.jobs, cfg.job());
+
+            // The handler runs as a task on a worker, like a request handler would.
+            let phase = hb.clone();
+            let offloaded = tokio::spawn(async move {
+                phase.start_phase(OFFLOADED);
+                let mut done = 0;
+                for _ in 0..jobs {
+                    done += spawn_blocking(move || thread::sleep(job)).await.map_or(0, |()| 1); // the worker is free meanwhile
+                }
+                (done, phase.end_phase())
+            });
+            let offloaded = offloaded.await.expect("the handler does not panic");
+
+            let handle = Handle::current();
+            let bridged = spawn_blocking(move || {
+                // Sync code calling async code: block this (blocking-pool) thread on a future.
+                handle.block_on(async {
+                    sleep(Duration::from_millis(1)).await;
+                    BRIDGED_VALUE
+                })
+            });
+            let bridged = bridged.await.expect("block_on does not panic");
+
+            let phase = hb.clone();
+            let inline = tokio::spawn(async move {
+                phase.start_phase(INLINE);
+                let mut done = 0;
+                for _ in 0..jobs {
+                    thread::sleep(job); // the anti-pattern: this worker runs nothing else meanwhile
+                    done += 1;
+                }
+                (done, phase.end_phase())
+            });
+            let inline = inline.await.expect("the handler does not panic");
+            hb.stop();
+            heartbeat.await.expect("the heartbeat does not panic");
+            BridgeMetrics::new(cfg, offloaded, inline, bridged)
+        });
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics)
+    }
+}

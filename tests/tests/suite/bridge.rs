@@ -1,0 +1,36 @@
+//! bridge: every blocking call completes in both phases and block_on bridges
+//! sync to async. With one worker, an inline blocking call must freeze the
+//! heartbeat for at least the whole blocked time — a bound set by the sleep
+//! itself, not a timing guess: no task can run while the only thread sleeps.
+
+use demos_core::scenario::{self, bridge::BridgeScenario};
+use demos_core::{BridgeConfig, Env};
+use demos_tests::THREADS;
+
+demos_tests::per_runtime! {
+    #[test]
+    fn blocking_calls_complete_and_block_on_bridges_back() {
+        let cfg = BridgeConfig { jobs: 2, job_ms: 30, tick_ms: 2 };
+        for threads in THREADS {
+            for seed in 0..2 {
+                let (report, seen) = scenario::run::<BridgeScenario>(rt(), &cfg, &Env::quiet(threads, seed));
+                let m = &seen.metrics;
+                let at = format!("threads {threads}, seed {seed}: {m:?}");
+                assert_eq!((m.offloaded_completed, m.inline_completed), (2, 2), "{at}");
+                assert!(m.block_on_value_ok, "{at}");
+                assert_eq!(m.heartbeats, m.heartbeats_offloaded + m.heartbeats_inline, "{at}");
+                assert!(report.passed(), "{at}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_worker_inline_freezes_the_heartbeat_for_the_whole_call() {
+        let cfg = BridgeConfig { jobs: 2, job_ms: 30, tick_ms: 2 };
+        for seed in 0..3 {
+            let m = rt().bridge(&cfg, &Env::quiet(1, seed)).metrics;
+            assert_eq!(m.heartbeats_inline, 0, "seed {seed}: {m:?}");
+            assert!(m.max_gap_inline_ms >= 60.0, "seed {seed}: {m:?}");
+        }
+    }
+}
