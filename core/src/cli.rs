@@ -61,6 +61,8 @@ enum Command {
     Pools(crate::PoolsConfig),
     /// A heartbeat while blocking calls are offloaded, then run inline; sync code calling async
     Bridge(crate::BridgeConfig),
+    /// Manual, scoped, blocking-pool and worker threads: which OS thread ran each job
+    Threads(crate::ThreadsConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
@@ -111,6 +113,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Command::Futures(cfg) => run_one("futures", config(cfg), rt, &env, out),
         Command::Pools(cfg) => run_one("pools", config(cfg), rt, &env, out),
         Command::Bridge(cfg) => run_one("bridge", config(cfg), rt, &env, out),
+        Command::Threads(cfg) => run_one("threads", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {

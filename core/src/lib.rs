@@ -30,6 +30,7 @@ pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
+pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 
 /// An executor that can run every scenario. A runtime crate exposes one struct
 /// implementing all the scenario traits; a missing one is a compile error.
@@ -45,7 +46,7 @@ pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 /// }
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Queue + Sync {
+pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 }

@@ -68,7 +68,14 @@ impl Recorder {
         self.spans.lock().expect("recording never panics").push(span);
     }
 
-    /// Every span recorded so far, in start order.
+    /// A copy of every span recorded so far, in start order.
+    pub fn snapshot(&self) -> Vec<Span> {
+        let mut spans = self.spans.lock().expect("recording never panics").clone();
+        spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+        spans
+    }
+
+    /// Every span recorded so far, in start order, leaving the recorder empty.
     pub fn take(&self) -> Vec<Span> {
         let mut spans = std::mem::take(&mut *self.spans.lock().expect("recording never panics"));
         spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));

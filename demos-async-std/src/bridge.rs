@@ -14,7 +14,7 @@ use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        let mut seen = crate::observe::<BridgeScenario, _>(cfg, env, |spawn| async move {
+        crate::observe::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
             let hb = Arc::new(Heartbeat::new(cfg, &env.log));
             let beat = hb.clone();
             let heartbeat = spawn.spawn(async move {
@@ -63,8 +63,6 @@ impl Bridge for crate::AsyncStd {
             hb.stop();
             heartbeat.await;
             BridgeMetrics::new(cfg, offloaded, inline, bridged)
-        });
-        seen.flavor.push_str(" + blocking pool");
-        seen
+        })
     }
 }

@@ -21,7 +21,7 @@ use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
 impl Futures for crate::AsyncStd {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
-        crate::observe::<FuturesScenario, _>(cfg, env, |spawn| async move {
+        crate::observe::<FuturesScenario, _>(cfg, env, "", |spawn| async move {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 

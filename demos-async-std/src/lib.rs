@@ -27,6 +27,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod threads;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -87,17 +88,19 @@ impl Spawn {
 }
 
 /// Observe `S` on the executor `env` asks for: in this process when it can
-/// honour the worker count, in a child process when it cannot.
+/// honour the worker count, in a child process when it cannot. `extra` names
+/// what the scenario uses beside the executor (" + blocking pool").
 fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
     cfg: &S::Config,
     env: &Env,
+    extra: &str,
     main: impl FnOnce(Spawn) -> F,
 ) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
     let global = global_executor_threads();
     let (spawn, flavor) = match env.threads {
-        1 => (Spawn::Local, "block_on + spawn_local, 1 thread".to_string()),
-        n if n == global => (Spawn::Global, format!("global executor, {n} threads")),
+        1 => (Spawn::Local, format!("block_on + spawn_local, 1 thread{extra}")),
+        n if n == global => (Spawn::Global, format!("global executor, {n} threads{extra}")),
         n => {
             let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
             let exe = exe.expect("the current executable is known");

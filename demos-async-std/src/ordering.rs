@@ -15,7 +15,7 @@ use crate::{Spawn, join_all};
 
 impl Ordering for crate::AsyncStd {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
-        crate::observe::<OrderingScenario, _>(cfg, env, |spawn| async move {
+        crate::observe::<OrderingScenario, _>(cfg, env, "", |spawn| async move {
             let first = round(spawn, cfg, env.seed, &env.log).await;
             let second = round(spawn, cfg, env.seed + 1, &Log::off()).await;
             OrderingMetrics::from_rounds(cfg.tasks, &first, &second)

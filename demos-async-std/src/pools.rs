@@ -19,7 +19,7 @@ use crate::join_all;
 
 impl Pools for crate::AsyncStd {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
-        let mut seen = crate::observe::<PoolsScenario, _>(cfg, env, |_| async move {
+        crate::observe::<PoolsScenario, _>(cfg, env, " + blocking pool", |_| async move {
             let mut m = PoolsMetrics::default();
             let jobs = cfg.cpu_jobs(env.threads);
             let t = Instant::now();
@@ -55,8 +55,6 @@ impl Pools for crate::AsyncStd {
             .await;
             m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
             m
-        });
-        seen.flavor.push_str(" + blocking pool");
-        seen
+        })
     }
 }

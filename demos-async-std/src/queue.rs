@@ -18,7 +18,7 @@ use crate::join_all;
 
 impl Queue for crate::AsyncStd {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        crate::observe::<QueueScenario, _>(cfg, env, |spawn| async move {
+        crate::observe::<QueueScenario, _>(cfg, env, "", |spawn| async move {
             let started = Instant::now();
             let tally = Arc::new(QueueTally::new(cfg, &env.log));
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);

@@ -19,7 +19,7 @@ use crate::{Spawn, join_all};
 
 impl Race for crate::AsyncStd {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
-        crate::observe::<RaceScenario, _>(cfg, env, |spawn| async move {
+        crate::observe::<RaceScenario, _>(cfg, env, "", |spawn| async move {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,

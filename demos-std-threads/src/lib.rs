@@ -15,6 +15,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod threads;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -14,6 +14,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod threads;
 
 use demos_core::{Env, Runtime};
 
@@ -32,11 +33,7 @@ fn runtime(env: &Env) -> (tokio::runtime::Runtime, String) {
     let built = if env.threads == 1 {
         tokio::runtime::Builder::new_current_thread().enable_all().build()
     } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(env.threads)
-            .thread_name("tokio-worker")
-            .enable_all()
-            .build()
+        tokio::runtime::Builder::new_multi_thread().worker_threads(env.threads).enable_all().build()
     };
     let flavor = if env.threads == 1 {
         "current_thread, 1 worker".to_string()

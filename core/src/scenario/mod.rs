@@ -17,6 +17,7 @@ pub mod ordering;
 pub mod pools;
 pub mod queue;
 pub mod race;
+pub mod threads;
 
 /// A scenario as the CLI, the child worker and `compare` see it: how to run it on
 /// any [`Runtime`], how to check and explain what came out.
@@ -135,6 +136,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<futures::FuturesScenario>::new(),
     &Registered::<pools::PoolsScenario>::new(),
     &Registered::<bridge::BridgeScenario>::new(),
+    &Registered::<threads::ThreadsScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
 ];
 

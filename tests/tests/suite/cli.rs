@@ -22,6 +22,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "ordering" => &["tasks", "inversions", "fixed_index_matches"],
         "pools" => &["io_jobs", "cpu_jobs", "sequential_ms", "parallel_ms", "speedup"],
         "bridge" => &["blocking_jobs", "heartbeats", "max_gap_offloaded_ms", "max_gap_inline_ms"],
+        "threads" => &["jobs", "distinct_threads"],
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
     }
@@ -118,7 +119,7 @@ mod exit_status {
     use demos_core::{
         Bridge, BridgeConfig, BridgeMetrics, Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering,
         OrderingConfig, OrderingMetrics, Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics,
-        Race, RaceConfig, RaceMetrics, Runtime,
+        Race, RaceConfig, RaceMetrics, Runtime, Threads, ThreadsConfig, ThreadsMetrics,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -153,6 +154,12 @@ mod exit_status {
 
     impl Bridge for Broken {
         fn bridge(&self, _: &BridgeConfig, _: &Env) -> Observed<BridgeMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Threads for Broken {
+        fn threads(&self, _: &ThreadsConfig, _: &Env) -> Observed<ThreadsMetrics> {
             unreachable!("only race is run")
         }
     }

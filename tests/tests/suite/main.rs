@@ -9,3 +9,4 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod threads;

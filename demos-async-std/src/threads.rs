@@ -1,0 +1,47 @@
+//! threads on async-std: CPU jobs are tasks on the global executor's threads
+//! (named `async-std/runtime`; with one thread, the thread in `block_on`); I/O
+//! jobs go to `task::spawn_blocking`, whose pool starts threads on demand.
+//!
+//! Run it: `cargo run -p demos-async-std -- threads`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_std::task::spawn_blocking;
+use demos_core::scenario::threads::{CPU, IO, ThreadsScenario, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::timeline::Recorder;
+use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
+
+use crate::join_all;
+
+impl Threads for crate::AsyncStd {
+    fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
+        let rec = Arc::new(Recorder::new());
+        let recorder = rec.clone();
+        let seen = crate::observe::<ThreadsScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+            let rec = recorder;
+            manual_and_scoped(cfg, &rec, &env.log);
+            let io = join_all((0..cfg.io_jobs).map(|i| {
+                let (rec, log) = (rec.clone(), env.log.clone());
+                spawn_blocking(move || {
+                    let start = Instant::now();
+                    io_job();
+                    record(&rec, &log, IO, i, start);
+                })
+            }));
+            let cpu = join_all((0..cfg.cpu_jobs).map(|i| {
+                let (rec, log) = (rec.clone(), env.log.clone());
+                spawn.spawn(async move {
+                    let start = Instant::now();
+                    cpu_job();
+                    record(&rec, &log, CPU, i, start);
+                })
+            }));
+            ::futures::join!(io, cpu);
+            ThreadsMetrics::from_spans(cfg, env, &rec.snapshot())
+        });
+        // In a child process the spans come back in the report; here, from the recorder.
+        let spans = if seen.spans.is_empty() { rec.take() } else { seen.spans.clone() };
+        Observed { spans, ..seen }
+    }
+}

@@ -1,0 +1,53 @@
+//! threads on smol: CPU jobs are tasks on this call's executor threads
+//! (`smol-worker-N` plus the calling thread; one thread for a `LocalExecutor`);
+//! I/O jobs go to `smol::unblock`, whose `blocking` pool starts threads named
+//! `blocking-N` on demand.
+//!
+//! Run it: `cargo run -p demos-smol -- threads`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::timeline::Recorder;
+use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
+use smol::unblock;
+
+impl Threads for crate::Smol {
+    fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
+        let started = Instant::now();
+        let rec = Arc::new(Recorder::new());
+        manual_and_scoped(cfg, &rec, &env.log);
+        let ((), flavor) = crate::run(env, |ex| {
+            let rec = rec.clone();
+            async move {
+                let io: Vec<_> = (0..cfg.io_jobs)
+                    .map(|i| {
+                        let (rec, log) = (rec.clone(), env.log.clone());
+                        unblock(move || {
+                            let start = Instant::now();
+                            io_job();
+                            record(&rec, &log, IO, i, start);
+                        })
+                    })
+                    .collect();
+                let cpu: Vec<_> = (0..cfg.cpu_jobs)
+                    .map(|i| {
+                        let (rec, log) = (rec.clone(), env.log.clone());
+                        ex.spawn(async move {
+                            let start = Instant::now();
+                            cpu_job();
+                            record(&rec, &log, CPU, i, start);
+                        })
+                    })
+                    .collect();
+                for task in io.into_iter().chain(cpu) {
+                    task.await;
+                }
+            }
+        });
+        let spans = rec.take();
+        let metrics = ThreadsMetrics::from_spans(cfg, env, &spans);
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
+    }
+}

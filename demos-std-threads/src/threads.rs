@@ -1,0 +1,48 @@
+//! threads with no async runtime: I/O jobs run on a rayon pool built for
+//! blocking work (one thread per job, named `io-pool-N`: a blocked thread runs
+//! nothing else), CPU jobs on a rayon pool of `--threads` threads
+//! (`rayon-worker-N`) through `par_iter`.
+//!
+//! Run it: `cargo run -p demos-std-threads -- threads`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::timeline::Recorder;
+use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
+use rayon::prelude::*;
+
+impl Threads for crate::StdThreads {
+    fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
+        let started = Instant::now();
+        let rec = Arc::new(Recorder::new());
+        manual_and_scoped(cfg, &rec, &env.log);
+        let io_pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.io_jobs.max(1))
+            .thread_name(|i| format!("io-pool-{i}"))
+            .build()
+            .expect("the OS can start the pool's threads");
+        io_pool.scope(|scope| {
+            for i in 0..cfg.io_jobs {
+                let (rec, log) = (&rec, &env.log);
+                scope.spawn(move |_| {
+                    let start = Instant::now();
+                    io_job();
+                    record(rec, log, IO, i, start);
+                });
+            }
+        });
+        let (pool, flavor) = crate::pool(env);
+        pool.install(|| {
+            (0..cfg.cpu_jobs).into_par_iter().for_each(|i| {
+                let start = Instant::now();
+                cpu_job();
+                record(&rec, &env.log, CPU, i, start);
+            })
+        });
+        let spans = rec.take();
+        let metrics = ThreadsMetrics::from_spans(cfg, env, &spans);
+        Observed::new(format!("{flavor} + an I/O pool"), started.elapsed(), metrics).with_spans(spans)
+    }
+}
