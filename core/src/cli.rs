@@ -63,6 +63,8 @@ enum Command {
     Bridge(crate::BridgeConfig),
     /// Manual, scoped, blocking-pool and worker threads: which OS thread ran each job
     Threads(crate::ThreadsConfig),
+    /// CPU-bound tasks with no yield, cooperative yields, and on OS threads, drawn as lanes
+    Scheduling(crate::SchedulingConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
@@ -114,6 +116,7 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Command::Pools(cfg) => run_one("pools", config(cfg), rt, &env, out),
         Command::Bridge(cfg) => run_one("bridge", config(cfg), rt, &env, out),
         Command::Threads(cfg) => run_one("threads", config(cfg), rt, &env, out),
+        Command::Scheduling(cfg) => run_one("scheduling", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
         Command::List => {

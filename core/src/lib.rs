@@ -30,6 +30,7 @@ pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
+pub use scenario::scheduling::{Scheduling, SchedulingConfig, SchedulingMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 
 /// An executor that can run every scenario. A runtime crate exposes one struct
@@ -46,7 +47,7 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 /// }
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Queue + Sync {
+pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 }

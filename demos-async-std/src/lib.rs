@@ -27,6 +27,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scheduling;
 mod threads;
 
 use std::future::Future;

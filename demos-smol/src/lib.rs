@@ -16,6 +16,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scheduling;
 mod threads;
 
 use std::future::Future;

@@ -15,6 +15,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scheduling;
 mod threads;
 
 use std::path::PathBuf;

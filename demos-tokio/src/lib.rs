@@ -14,6 +14,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scheduling;
 mod threads;
 
 use demos_core::{Env, Runtime};

@@ -17,6 +17,7 @@ pub mod ordering;
 pub mod pools;
 pub mod queue;
 pub mod race;
+pub mod scheduling;
 pub mod threads;
 
 /// A scenario as the CLI, the child worker and `compare` see it: how to run it on
@@ -137,6 +138,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<pools::PoolsScenario>::new(),
     &Registered::<bridge::BridgeScenario>::new(),
     &Registered::<threads::ThreadsScenario>::new(),
+    &Registered::<scheduling::SchedulingScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
 ];
 

@@ -23,6 +23,9 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "pools" => &["io_jobs", "cpu_jobs", "sequential_ms", "parallel_ms", "speedup"],
         "bridge" => &["blocking_jobs", "heartbeats", "max_gap_offloaded_ms", "max_gap_inline_ms"],
         "threads" => &["jobs", "distinct_threads"],
+        "scheduling" => {
+            &["tasks", "steps", "switches_no_yield", "switches_cooperative", "switches_preemptive"]
+        }
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         other => panic!("no contract for {other}"),
     }
@@ -119,7 +122,8 @@ mod exit_status {
     use demos_core::{
         Bridge, BridgeConfig, BridgeMetrics, Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering,
         OrderingConfig, OrderingMetrics, Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics,
-        Race, RaceConfig, RaceMetrics, Runtime, Threads, ThreadsConfig, ThreadsMetrics,
+        Race, RaceConfig, RaceMetrics, Runtime, Scheduling, SchedulingConfig, SchedulingMetrics, Threads,
+        ThreadsConfig, ThreadsMetrics,
     };
 
     /// A runtime whose mutex loses an update: the CLI must report the broken
@@ -160,6 +164,12 @@ mod exit_status {
 
     impl Threads for Broken {
         fn threads(&self, _: &ThreadsConfig, _: &Env) -> Observed<ThreadsMetrics> {
+            unreachable!("only race is run")
+        }
+    }
+
+    impl Scheduling for Broken {
+        fn scheduling(&self, _: &SchedulingConfig, _: &Env) -> Observed<SchedulingMetrics> {
             unreachable!("only race is run")
         }
     }

@@ -9,4 +9,5 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scheduling;
 mod threads;

@@ -1,0 +1,230 @@
+//! scheduling: who decides when a task gives up the CPU.
+//!
+//! Three CPU-bound tasks each do K steps of busy work, three ways:
+//!
+//! * **no yield** — async tasks that never reach an `.await`. An executor is
+//!   *cooperative*: it can only switch tasks when the running one returns
+//!   `Pending`. On one worker they run strictly one after another; nothing can
+//!   interrupt them (tokio's coop budget only acts at its own await points).
+//! * **cooperative** — the same tasks, yielding after every step
+//!   (`yield_now().await`): on one worker they take turns, step by step.
+//! * **preemptive** — OS threads from the runtime's blocking pool, no yield at
+//!   all: the kernel's scheduler time-slices them and runs them on every core.
+//!
+//! Each step is recorded as a span; the number of *switches* (consecutive steps,
+//! in start order, belonging to different tasks) sums up the interleaving, and
+//! the lanes below the summary draw it.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{count, size};
+use crate::timeline::{Recorder, Span, lanes, switches};
+use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+
+/// Configuration of the scheduling scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct SchedulingConfig {
+    /// CPU-bound tasks.
+    #[arg(long, default_value_t = 3, value_parser = size::<1, 16>, allow_negative_numbers = true)]
+    pub tasks: usize,
+    /// Steps each task takes.
+    #[arg(long, default_value_t = 8, value_parser = size::<1, 1_000>, allow_negative_numbers = true)]
+    pub steps: usize,
+    /// Busy work per step, in ms.
+    #[arg(long, default_value_t = 2, value_parser = count::<1, 1_000>, allow_negative_numbers = true)]
+    pub step_ms: u64,
+}
+
+impl Default for SchedulingConfig {
+    fn default() -> Self {
+        Self { tasks: 3, steps: 8, step_ms: 2 }
+    }
+}
+
+/// The three ways, as span labels.
+pub const NO_YIELD: &str = "no yield";
+/// See [`NO_YIELD`].
+pub const COOPERATIVE: &str = "cooperative";
+/// See [`NO_YIELD`].
+pub const PREEMPTIVE: &str = "preemptive";
+
+/// One step of `task` in `mode`: spin on the CPU for the step's duration,
+/// recorded as a span. Spinning (not sleeping) keeps the thread busy, as real
+/// computation would.
+pub fn step(rec: &Recorder, cfg: &SchedulingConfig, mode: &'static str, task: usize) {
+    let start = Instant::now();
+    let work = Duration::from_millis(cfg.step_ms);
+    while start.elapsed() < work {
+        std::hint::spin_loop();
+    }
+    rec.record(format!("task {task}"), mode, start);
+}
+
+/// Log the start of one way of running the tasks.
+pub fn log_mode(log: &Log, mode: &str) {
+    log.line(match mode {
+        NO_YIELD => "no yield: each task spins through its steps without ever reaching an .await",
+        COOPERATIVE => "cooperative: each task yields to the executor after every step",
+        _ => "preemptive: each task is an OS thread from the blocking pool, and never yields",
+    });
+}
+
+fn mode_spans<'a>(spans: &'a [Span], mode: &str) -> Vec<&'a Span> {
+    spans.iter().filter(|s| s.label == mode).collect()
+}
+
+/// Whether the steps went in rounds: in start order, the i-th step belongs to
+/// round i / tasks, i.e. no task took its next step before every task had
+/// taken its current one. This is what "taking turns" means for any fair
+/// cooperative scheduler, whatever order it picks within a round (tokio's
+/// current_thread, for one, reverses it every round).
+fn lockstep(spans: &[Span], mode: &str, tasks: usize) -> bool {
+    let mut ordered = mode_spans(spans, mode);
+    ordered.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+    let mut done: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    ordered.iter().enumerate().all(|(i, span)| {
+        let steps = done.entry(span.task.as_str()).or_default();
+        *steps += 1;
+        *steps - 1 == i / tasks
+    })
+}
+
+fn mode_switches(spans: &[Span], mode: &str) -> u64 {
+    let owned: Vec<Span> = mode_spans(spans, mode).into_iter().cloned().collect();
+    switches(&owned)
+}
+
+/// What the scheduling scenario measured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SchedulingMetrics {
+    /// Tasks per way.
+    pub tasks: u64,
+    /// Steps per task.
+    pub steps: u64,
+    /// Steps recorded, over all three ways.
+    pub steps_recorded: u64,
+    /// Task switches with no yield.
+    pub switches_no_yield: u64,
+    /// Task switches with a yield after every step.
+    pub switches_cooperative: u64,
+    /// Task switches on OS threads.
+    pub switches_preemptive: u64,
+    /// Whether the cooperative steps went in rounds, every task one step per round.
+    pub cooperative_lockstep: bool,
+    /// Worker threads of the executor.
+    pub workers: u64,
+}
+
+impl SchedulingMetrics {
+    /// Metrics from the recorded spans.
+    pub fn from_spans(cfg: &SchedulingConfig, env: &Env, spans: &[Span]) -> Self {
+        Self {
+            tasks: cfg.tasks as u64,
+            steps: cfg.steps as u64,
+            steps_recorded: spans.len() as u64,
+            switches_no_yield: mode_switches(spans, NO_YIELD),
+            switches_cooperative: mode_switches(spans, COOPERATIVE),
+            switches_preemptive: mode_switches(spans, PREEMPTIVE),
+            cooperative_lockstep: lockstep(spans, COOPERATIVE, cfg.tasks),
+            workers: env.threads as u64,
+        }
+    }
+}
+
+/// The scheduling scenario, implemented by every runtime.
+pub trait Scheduling {
+    /// Run the tasks without yielding, yielding every step, and on OS threads.
+    fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics>;
+}
+
+/// Marker type naming the scheduling scenario.
+#[derive(Debug)]
+pub struct SchedulingScenario;
+
+impl Scenario for SchedulingScenario {
+    const NAME: &'static str = "scheduling";
+    const ABOUT: &'static str =
+        "CPU-bound tasks with no yield, cooperative yields, and on OS threads: who switches";
+    type Config = SchedulingConfig;
+    type Metrics = SchedulingMetrics;
+
+    fn observe(rt: &dyn Runtime, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
+        rt.scheduling(cfg, env)
+    }
+
+    fn checks(_: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<Check> {
+        let total = 3 * m.tasks * m.steps;
+        let mut checks = vec![Check::new(
+            "every step of every task ran",
+            m.steps_recorded == total,
+            format!("{}/{total}", m.steps_recorded),
+        )];
+        if m.workers == 1 {
+            // Properties of a single-threaded cooperative scheduler: exact, not statistical.
+            checks.push(Check::new(
+                "one worker, no yield: tasks ran strictly one after another",
+                m.switches_no_yield == m.tasks - 1,
+                format!("{} switches, {} expected", m.switches_no_yield, m.tasks - 1),
+            ));
+            checks.push(Check::new(
+                "one worker, cooperative: tasks took turns, one step each per round",
+                m.cooperative_lockstep,
+                format!("{} switches in {} steps", m.switches_cooperative, m.tasks * m.steps),
+            ));
+        }
+        checks
+    }
+
+    fn headline(cfg: &SchedulingConfig) -> String {
+        format!(
+            "{} CPU-bound tasks × {} steps of {} ms: no yield, a yield every step, then OS threads",
+            cfg.tasks, cfg.steps, cfg.step_ms
+        )
+    }
+
+    fn figures(_: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<(String, String)> {
+        let most = m.tasks * m.steps - 1;
+        vec![
+            ("no yield".into(), format!("{} task switches (of at most {most})", m.switches_no_yield)),
+            (
+                "cooperative".into(),
+                format!(
+                    "{} task switches, in lockstep rounds: {}",
+                    m.switches_cooperative, m.cooperative_lockstep
+                ),
+            ),
+            ("preemptive".into(), format!("{} task switches", m.switches_preemptive)),
+        ]
+    }
+
+    fn details(_: &SchedulingConfig, _: &SchedulingMetrics, spans: &[Span]) -> Vec<String> {
+        let mut lines = Vec::new();
+        for mode in [NO_YIELD, COOPERATIVE, PREEMPTIVE] {
+            let these: Vec<Span> = mode_spans(spans, mode).into_iter().cloned().collect();
+            lines.push(format!("{mode}:"));
+            lines.extend(lanes(&these, 56, false).into_iter().map(|l| format!("  {l}")));
+        }
+        lines
+    }
+
+    fn takeaway(_: &SchedulingConfig, m: &SchedulingMetrics, _: &Env) -> String {
+        if m.workers == 1 {
+            format!(
+                "on one worker an async task that never awaits runs to the end before any other starts ({} \
+                 switches); yielding lets them take turns ({}). OS threads need no yield: the kernel preempts them \
+                 and spreads them over the cores ({} switches). Long CPU work on an executor needs yields or a \
+                 blocking pool.",
+                m.switches_no_yield, m.switches_cooperative, m.switches_preemptive
+            )
+        } else {
+            format!(
+                "with {} workers even tasks that never yield run side by side, one per worker ({} switches), but a \
+                 task that never awaits still holds its worker until it ends; yielding interleaves them ({}); OS \
+                 threads are preempted by the kernel ({}). Try --threads 1 to see the cooperative scheduler bare.",
+                m.workers, m.switches_no_yield, m.switches_cooperative, m.switches_preemptive
+            )
+        }
+    }
+}

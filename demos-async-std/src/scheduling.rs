@@ -1,0 +1,52 @@
+//! scheduling on async-std: tasks spawned on the executor and, for the
+//! cooperative run, `async_std::task::yield_now()` after each step; the
+//! preemptive run uses `task::spawn_blocking` threads.
+//!
+//! Run it: `cargo run -p demos-async-std -- scheduling --threads 1`
+
+use std::sync::Arc;
+
+use async_std::task::{spawn_blocking, yield_now};
+use demos_core::scenario::scheduling::{
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, SchedulingScenario, log_mode, step,
+};
+use demos_core::timeline::Recorder;
+use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
+
+use crate::join_all;
+
+impl Scheduling for crate::AsyncStd {
+    fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
+        let rec = Arc::new(Recorder::new());
+        let recorder = rec.clone();
+        let seen =
+            crate::observe::<SchedulingScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+                let rec = recorder;
+                for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
+                    log_mode(&env.log, mode);
+                    join_all((0..cfg.tasks).map(|task| {
+                        let (rec, cfg) = (rec.clone(), cfg.clone());
+                        spawn.spawn(async move {
+                            for _ in 0..cfg.steps {
+                                step(&rec, &cfg, mode, task);
+                                if yielding {
+                                    yield_now().await; // the only point where the executor may switch tasks
+                                }
+                            }
+                        })
+                    }))
+                    .await;
+                }
+                log_mode(&env.log, PREEMPTIVE);
+                join_all((0..cfg.tasks).map(|task| {
+                    let (rec, cfg) = (rec.clone(), cfg.clone());
+                    spawn_blocking(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                }))
+                .await;
+                SchedulingMetrics::from_spans(cfg, env, &rec.snapshot())
+            });
+        // In a child process the spans come back in the report; here, from the recorder.
+        let spans = if seen.spans.is_empty() { rec.take() } else { seen.spans.clone() };
+        Observed { spans, ..seen }
+    }
+}

@@ -1,0 +1,57 @@
+//! scheduling on smol: tasks spawned on the executor and, for the cooperative
+//! run, `smol::future::yield_now()` after each step; the preemptive run uses
+//! `smol::unblock` threads.
+//!
+//! Run it: `cargo run -p demos-smol -- scheduling --threads 1`
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
+use demos_core::timeline::Recorder;
+use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
+use smol::future::yield_now;
+use smol::unblock;
+
+impl Scheduling for crate::Smol {
+    fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
+        let started = Instant::now();
+        let rec = Arc::new(Recorder::new());
+        let recorder = rec.clone();
+        let ((), flavor) = crate::run(env, |ex| async move {
+            let rec = recorder;
+            for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
+                log_mode(&env.log, mode);
+                let tasks: Vec<_> = (0..cfg.tasks)
+                    .map(|task| {
+                        let (rec, cfg) = (rec.clone(), cfg.clone());
+                        ex.spawn(async move {
+                            for _ in 0..cfg.steps {
+                                step(&rec, &cfg, mode, task);
+                                if yielding {
+                                    yield_now().await; // the only point where the executor may switch tasks
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await;
+                }
+            }
+            log_mode(&env.log, PREEMPTIVE);
+            let threads: Vec<_> = (0..cfg.tasks)
+                .map(|task| {
+                    let (rec, cfg) = (rec.clone(), cfg.clone());
+                    unblock(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                })
+                .collect();
+            for thread in threads {
+                thread.await;
+            }
+        });
+        let spans = rec.take();
+        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans);
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
+    }
+}
