@@ -13,7 +13,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
 use crate::scenario::{self, count, size};
-use crate::{Env, Log, Runtime, child};
+use crate::{Env, Log, Report, Runtime, child};
 
 /// Largest `--threads` accepted: more workers than this on one machine only
 /// measures the OS scheduler.
@@ -69,6 +69,8 @@ enum Command {
     Queue(crate::QueueConfig),
     /// Run every scenario with its defaults
     All,
+    /// The "picking the right tool" table, filled with figures measured now
+    Guide,
     /// List the scenarios
     List,
     /// Print Σi² over start..end: one job of the std-threads process pool
@@ -119,6 +121,16 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Command::Scheduling(cfg) => run_one("scheduling", config(cfg), rt, &env, out),
         Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
         Command::All => run_all(rt, &env, out),
+        Command::Guide => {
+            let env = env(Log::off());
+            let (reports, rows) = crate::guide::run(rt, &env);
+            if out.json {
+                reports.iter().for_each(|r| emit(&r.to_json_line()));
+            } else {
+                crate::guide::render(rt.name(), &rows).iter().for_each(|l| emit(l));
+            }
+            Ok(reports.iter().all(Report::passed))
+        }
         Command::List => {
             for s in scenario::ALL {
                 emit(&format!("{:<12}{}", s.name(), s.about()));
@@ -240,7 +252,9 @@ fn clap_error(name: &str, err: clap::Error) -> ExitCode {
             let first = rendered.lines().next().unwrap_or("invalid arguments");
             let first = first.trim_start_matches("error: ");
             let hint = match kind {
-                ErrorKind::InvalidSubcommand => format!("; expected one of {}, all, list", scenario::names()),
+                ErrorKind::InvalidSubcommand => {
+                    format!("; expected one of {}, all, guide, list", scenario::names())
+                }
                 ErrorKind::UnknownArgument => "; see --help for the options".to_string(),
                 _ => String::new(),
             };

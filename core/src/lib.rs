@@ -17,6 +17,7 @@
 pub mod child;
 pub mod cli;
 mod env;
+pub mod guide;
 pub mod report;
 pub mod scenario;
 pub mod timeline;

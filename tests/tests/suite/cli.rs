@@ -45,6 +45,13 @@ const BAD_INPUT: &[(&[&str], &str)] = &[
     (&["race", "--threads", "100000"], "from 1 to 256"),
     (&["race", "--threads", "-1"], "'-1' for '--threads"),
     (&["race", "--seed", "-1"], "'-1' for '--seed"),
+    (&["ordering", "--tasks", "x"], "'x' for '--tasks"),
+    (&["futures", "--tasks", "0"], "'0' for '--tasks"),
+    (&["pools", "--cpu-jobs", "0"], "'0' for '--cpu-jobs"),
+    (&["pools", "--cpu-size", "1e9"], "'1e9' for '--cpu-size"),
+    (&["bridge", "--job-ms", "0"], "'0' for '--job-ms"),
+    (&["threads", "--manual", "-1"], "'-1' for '--manual"),
+    (&["scheduling", "--tasks", "17"], "from 1 to 16"),
     (&["frobnicate"], "'frobnicate'"),
     (&["queue", "--bogus"], "'--bogus'"),
     (&[], "no scenario given"),
@@ -103,10 +110,24 @@ demos_tests::per_runtime! {
     }
 
     #[test]
+    fn guide_fills_the_table_with_measured_figures() {
+        let out = run(BIN, &["guide", "--threads", "2"]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+        assert_eq!(stdout.matches("    measured   ").count(), 3, "{stdout}");
+        assert!(stdout.contains("speedup ×") && stdout.contains("unsynchronized lost"), "{stdout}");
+        let json = run(BIN, &["guide", "--json"]);
+        let reports: Vec<Report> = text(&json.stdout).lines().map(|l| serde_json::from_str(l).expect("a report")).collect();
+        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["ordering", "pools", "race"]);
+    }
+
+    #[test]
     fn list_and_help_exit_zero() {
         let list = run(BIN, &["list"]);
         assert_eq!(list.status.code(), Some(0));
-        assert!(text(&list.stdout).contains("race") && text(&list.stdout).contains("queue"));
+        for s in demos_core::scenario::ALL {
+            assert!(text(&list.stdout).contains(s.name()), "{} missing from list", s.name());
+        }
         let help = run(BIN, &["queue", "--help"]);
         assert_eq!(help.status.code(), Some(0));
         assert!(text(&help.stdout).contains("--capacity"));
