@@ -20,9 +20,7 @@ impl Pools for crate::Smol {
         let started = Instant::now();
         let mut m = PoolsMetrics::default();
         let jobs = cfg.cpu_jobs(env.threads);
-        let t = Instant::now();
-        let sequential: Vec<u64> = (0..jobs).map(|j| sum_of_squares(cfg.cpu_range(j))).collect();
-        let sequential_time = t.elapsed();
+        let (sequential, sequential_time) = cfg.sequential(jobs);
         let metrics = &mut m;
         let ((), flavor) = crate::run(env, |_| async move {
             let delays = cfg.io_delays(env.seed);

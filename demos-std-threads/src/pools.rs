@@ -43,9 +43,7 @@ impl Pools for crate::StdThreads {
         m.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
 
         let jobs = cfg.cpu_jobs(env.threads);
-        let t = Instant::now();
-        let sequential: Vec<u64> = (0..jobs).map(|j| sum_of_squares(cfg.cpu_range(j))).collect();
-        let sequential_time = t.elapsed();
+        let (sequential, sequential_time) = cfg.sequential(jobs);
         let (pool, flavor) = crate::pool(env);
         let t = Instant::now();
         let parallel: Vec<u64> =

@@ -21,9 +21,7 @@ impl Pools for crate::Tokio {
         let (rt, flavor) = crate::runtime(env);
         let mut m = PoolsMetrics::default();
         let jobs = cfg.cpu_jobs(env.threads);
-        let t = Instant::now();
-        let sequential: Vec<u64> = (0..jobs).map(|j| sum_of_squares(cfg.cpu_range(j))).collect();
-        let sequential_time = t.elapsed();
+        let (sequential, sequential_time) = cfg.sequential(jobs);
         rt.block_on(async {
             let delays = cfg.io_delays(env.seed);
             let callbacks = Arc::new(AtomicU64::new(0));

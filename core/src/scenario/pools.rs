@@ -51,6 +51,15 @@ impl PoolsConfig {
         (0..self.io_jobs).map(|_| Duration::from_millis(rng.u64(self.io_ms / 2..=self.io_ms))).collect()
     }
 
+    /// The CPU jobs run one after another on the calling thread: each job's
+    /// sum, and the time they took. The baseline every runtime's pool is
+    /// measured against, so it is the same code everywhere.
+    pub fn sequential(&self, jobs: usize) -> (Vec<u64>, Duration) {
+        let start = std::time::Instant::now();
+        let sums = (0..jobs).map(|j| sum_of_squares(self.cpu_range(j))).collect();
+        (sums, start.elapsed())
+    }
+
     /// The numbers CPU job `job` sums the squares of.
     pub fn cpu_range(&self, job: usize) -> Range<u64> {
         let start = job as u64 * self.cpu_size;
