@@ -22,14 +22,16 @@ pub const SUBCOMMAND: &str = "__child";
 /// Hidden subcommand printing Σi² over a range: a process-pool job.
 pub const SUM_SQUARES: &str = "__sum-squares";
 
-/// Run `S` with `cfg` in a child process of `exe` (a binary built on
-/// [`crate::cli::main`]), with the extra environment `vars`.
+/// Run `S` with `cfg` on `runtime` in a child process of `exe` (a binary
+/// built on [`crate::cli::main`] or serving [`crate::cli::serve_worker`]),
+/// with the extra environment `vars`.
 ///
 /// # Panics
 /// When the child cannot be started or does not answer with a report: that is
 /// a broken installation, not a user error.
 pub fn observe<S: Scenario>(
     exe: &Path,
+    runtime: &str,
     vars: &[(&str, String)],
     cfg: &S::Config,
     env: &Env,
@@ -37,7 +39,7 @@ pub fn observe<S: Scenario>(
     let config = serde_json::to_string(cfg).expect("configs are plain data");
     let mut command = Command::new(exe);
     command
-        .args([SUBCOMMAND, S::NAME, "--config", &config])
+        .args([SUBCOMMAND, S::NAME, "--config", &config, "--runtime", runtime])
         .args(["--threads", &env.threads.to_string(), "--seed", &env.seed.to_string()])
         .envs(vars.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())

@@ -49,8 +49,10 @@ struct Cli {
     quiet: bool,
 }
 
-#[derive(Debug, Subcommand)]
-enum Command {
+/// One scenario with its options, as a clap subcommand: shared by the demos
+/// binaries and `compare`, so options mean the same everywhere.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ScenarioCommand {
     /// Tasks read, yield, then write a shared counter: lost updates vs mutex vs atomic
     Race(crate::RaceConfig),
     /// Tasks finish in the order of their sleeps, not their spawns; fixed indices stay deterministic
@@ -67,6 +69,31 @@ enum Command {
     Scheduling(crate::SchedulingConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
+}
+
+impl ScenarioCommand {
+    /// The scenario's name and its configuration as JSON.
+    pub fn named_config(&self) -> (&'static str, serde_json::Value) {
+        fn json(cfg: &impl serde::Serialize) -> serde_json::Value {
+            serde_json::to_value(cfg).expect("configs are plain data")
+        }
+        match self {
+            Self::Race(cfg) => ("race", json(cfg)),
+            Self::Ordering(cfg) => ("ordering", json(cfg)),
+            Self::Futures(cfg) => ("futures", json(cfg)),
+            Self::Pools(cfg) => ("pools", json(cfg)),
+            Self::Bridge(cfg) => ("bridge", json(cfg)),
+            Self::Threads(cfg) => ("threads", json(cfg)),
+            Self::Scheduling(cfg) => ("scheduling", json(cfg)),
+            Self::Queue(cfg) => ("queue", json(cfg)),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Scenario(ScenarioCommand),
     /// Run every scenario with its defaults
     All,
     /// The "picking the right tool" table, filled with figures measured now
@@ -89,6 +116,9 @@ enum Command {
         config: String,
         #[arg(long)]
         log: bool,
+        /// The runtime to run it on; must be one this binary has.
+        #[arg(long)]
+        runtime: Option<String>,
     },
 }
 
@@ -110,16 +140,11 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
     };
     let out = Output { json: cli.json, quiet: cli.quiet };
     let env = |log: Log| Env { threads: cli.threads.unwrap_or_else(default_threads), seed: cli.seed, log };
-    let config = |cfg: &dyn erased::Config| cfg.to_json();
     let passed = match &cli.command {
-        Command::Race(cfg) => run_one("race", config(cfg), rt, &env, out),
-        Command::Ordering(cfg) => run_one("ordering", config(cfg), rt, &env, out),
-        Command::Futures(cfg) => run_one("futures", config(cfg), rt, &env, out),
-        Command::Pools(cfg) => run_one("pools", config(cfg), rt, &env, out),
-        Command::Bridge(cfg) => run_one("bridge", config(cfg), rt, &env, out),
-        Command::Threads(cfg) => run_one("threads", config(cfg), rt, &env, out),
-        Command::Scheduling(cfg) => run_one("scheduling", config(cfg), rt, &env, out),
-        Command::Queue(cfg) => run_one("queue", config(cfg), rt, &env, out),
+        Command::Scenario(command) => {
+            let (name, cfg) = command.named_config();
+            run_one(name, cfg, rt, &env, out)
+        }
         Command::All => run_all(rt, &env, out),
         Command::Guide => {
             let env = env(Log::off());
@@ -141,7 +166,10 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
             emit(&scenario::pools::sum_of_squares(*start..*end).to_string());
             Ok(true)
         }
-        Command::Child { scenario, config, log } => {
+        Command::Child { runtime: Some(asked), .. } if asked != rt.name() => {
+            Err(format!("this worker runs {}, not '{asked}'", rt.name()))
+        }
+        Command::Child { scenario, config, log, .. } => {
             serve_child(rt, scenario, config, env(child::child_log(*log)))
         }
     };
@@ -149,18 +177,6 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(message) => usage_error(&name, &message),
-    }
-}
-
-mod erased {
-    /// A scenario configuration as JSON, whatever its type.
-    pub(super) trait Config {
-        fn to_json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Config for T {
-        fn to_json(&self) -> serde_json::Value {
-            serde_json::to_value(self).expect("configs are plain data")
-        }
     }
 }
 
@@ -181,6 +197,22 @@ fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<b
     env.log.finish();
     emit(&outcome.report.to_json_line());
     Ok(true)
+}
+
+/// For programs holding several runtimes (such as `compare`): when the process
+/// was started as a hidden worker (`__child`, `__sum-squares`), serve it on the
+/// runtime its `--runtime` names (the first one if none) and return the exit
+/// status; otherwise `None`, and the program parses its own command line.
+pub fn serve_worker(runtimes: &[&dyn Runtime]) -> Option<ExitCode> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let hidden = args.get(1).is_some_and(|a| a == child::SUBCOMMAND || a == child::SUM_SQUARES);
+    if !hidden {
+        return None;
+    }
+    let asked = args.iter().position(|a| a == "--runtime").and_then(|i| args.get(i + 1)).cloned();
+    let rt =
+        runtimes.iter().find(|rt| asked.as_ref().is_none_or(|name| name == rt.name())).or(runtimes.first())?;
+    Some(run(*rt, args))
 }
 
 /// The default worker count: the machine's available parallelism.

@@ -105,8 +105,13 @@ fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
         n => {
             let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
             let exe = exe.expect("the current executable is known");
-            let mut seen =
-                demos_core::child::observe::<S>(&exe, &[(THREAD_COUNT_VAR, n.to_string())], cfg, env);
+            let mut seen = demos_core::child::observe::<S>(
+                &exe,
+                "async-std",
+                &[(THREAD_COUNT_VAR, n.to_string())],
+                cfg,
+                env,
+            );
             seen.flavor = format!("{} (child process: this one's is {global})", seen.flavor);
             return seen;
         }

@@ -47,7 +47,9 @@ demos_tests::per_runtime! {
                     let total = (cfg.producers * cfg.items) as u64;
                     assert_eq!((m.produced, m.consumed), (total, total), "{at}");
                     assert_eq!((m.duplicates, m.missing), (0, 0), "{at}");
-                    assert!((1..=cfg.capacity as u64).contains(&m.max_depth), "{at}");
+                    // A fast consumer may take every item before a sample sees it queued,
+                    // so only the upper bound is a property.
+                    assert!(m.max_depth <= cfg.capacity as u64, "{at}");
                     assert!(m.sums_match, "{at}");
                     assert!(report.passed(), "{at}: {:?}", report.checks);
                 }
