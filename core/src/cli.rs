@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
@@ -132,11 +132,11 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
     let name = format!("demos-{}", rt.name());
     let matches = match Cli::command().name(name.clone()).try_get_matches_from(args) {
         Ok(m) => m,
-        Err(err) => return clap_error(&name, err),
+        Err(err) => return clap_error(&name, err, &commands()),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(err) => return clap_error(&name, err),
+        Err(err) => return clap_error(&name, err, &commands()),
     };
     let out = Output { json: cli.json, quiet: cli.quiet };
     let env = |log: Log| Env { threads: cli.threads.unwrap_or_else(default_threads), seed: cli.seed, log };
@@ -259,36 +259,46 @@ fn run_one(
 /// Print a line to stdout, styles stripped unless stdout is a colour terminal
 /// (anstream honours `NO_COLOR`). A closed pipe (`| head`) is not an error worth
 /// a panic: the reader has what it wanted.
-fn emit(text: &str) {
+pub fn emit(text: &str) {
     use std::io::Write;
     let _ = writeln!(anstream::stdout(), "{text}");
 }
 
-fn usage_error(name: &str, message: &str) -> ExitCode {
+/// The subcommands of a demos binary, for error hints.
+fn commands() -> String {
+    format!("{}, all, guide, list", scenario::names())
+}
+
+/// Print `name: error: message` on stderr; exit status 2.
+pub fn usage_error(name: &str, message: &str) -> ExitCode {
     eprintln!("{name}: error: {message}");
     ExitCode::from(2)
 }
 
-/// Turn clap's multi-line errors into the one line the project promises.
-fn clap_error(name: &str, err: clap::Error) -> ExitCode {
+/// Turn clap's multi-line errors into the one line the project promises, and
+/// the exit status for them: 0 for `--help` and `--version`, 2 for bad input.
+/// `commands` lists the subcommands, for the hint when none or a wrong one is given.
+pub fn clap_error(name: &str, err: clap::Error, commands: &str) -> ExitCode {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = err.print();
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            usage_error(name, "no scenario given; expected one of race, queue, all, list (try --help)")
+            usage_error(name, &format!("no command given; expected one of {commands} (try --help)"))
         }
         kind => {
             let rendered = err.to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");
             let first = first.trim_start_matches("error: ");
-            let hint = match kind {
-                ErrorKind::InvalidSubcommand => {
-                    format!("; expected one of {}, all, guide, list", scenario::names())
-                }
-                ErrorKind::UnknownArgument => "; see --help for the options".to_string(),
+            let allowed = match err.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(values)) => format!("; expected one of {}", values.join(", ")),
                 _ => String::new(),
+            };
+            let hint = match kind {
+                ErrorKind::InvalidSubcommand => format!("; expected one of {commands}"),
+                ErrorKind::UnknownArgument => "; see --help for the options".to_string(),
+                _ => allowed,
             };
             usage_error(name, &format!("{first}{hint}"))
         }

@@ -6,6 +6,50 @@
 //! async executor) or preemptively (OS threads), and `BIN` naming its command
 //! line binary for CLI tests.
 
+use std::time::Duration;
+
+use demos_core::scenario::race::Phase;
+use demos_core::*;
+
+/// A runtime whose mutex loses an update, for checking that a broken invariant
+/// reaches the user as a failed check and exit status 1. Only `race` runs.
+#[derive(Debug)]
+pub struct BrokenMutex;
+
+impl Race for BrokenMutex {
+    fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
+        let n = cfg.tasks as u64;
+        let (exact, short) = (Phase { value: n, ms: 1.0 }, Phase { value: n - 1, ms: 1.0 });
+        Observed::new("broken", Duration::ZERO, RaceMetrics::new(n, exact, short, exact))
+    }
+}
+
+macro_rules! only_race {
+    ($($trait:ident :: $method:ident ($config:ty) -> $metrics:ty;)*) => {$(
+        impl $trait for BrokenMutex {
+            fn $method(&self, _: &$config, _: &Env) -> Observed<$metrics> {
+                unimplemented!("BrokenMutex runs only race")
+            }
+        }
+    )*};
+}
+
+only_race! {
+    Ordering::ordering(OrderingConfig) -> OrderingMetrics;
+    Futures::futures(FuturesConfig) -> FuturesMetrics;
+    Pools::pools(PoolsConfig) -> PoolsMetrics;
+    Bridge::bridge(BridgeConfig) -> BridgeMetrics;
+    Threads::threads(ThreadsConfig) -> ThreadsMetrics;
+    Scheduling::scheduling(SchedulingConfig) -> SchedulingMetrics;
+    Queue::queue(QueueConfig) -> QueueMetrics;
+}
+
+impl Runtime for BrokenMutex {
+    fn name(&self) -> &'static str {
+        "broken"
+    }
+}
+
 /// Worker counts every scenario is swept across.
 pub const THREADS: [usize; 3] = [1, 2, 4];
 

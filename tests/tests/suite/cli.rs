@@ -54,7 +54,7 @@ const BAD_INPUT: &[(&[&str], &str)] = &[
     (&["scheduling", "--tasks", "17"], "from 1 to 16"),
     (&["frobnicate"], "'frobnicate'"),
     (&["queue", "--bogus"], "'--bogus'"),
-    (&[], "no scenario given"),
+    (&[], "no command given; expected one of race, ordering"),
 ];
 
 demos_tests::per_runtime! {
@@ -136,80 +136,10 @@ demos_tests::per_runtime! {
 
 mod exit_status {
     use std::process::ExitCode;
-    use std::time::Duration;
-
-    use demos_core::scenario::race::Phase;
-
-    use demos_core::{
-        Bridge, BridgeConfig, BridgeMetrics, Env, Futures, FuturesConfig, FuturesMetrics, Observed, Ordering,
-        OrderingConfig, OrderingMetrics, Pools, PoolsConfig, PoolsMetrics, Queue, QueueConfig, QueueMetrics,
-        Race, RaceConfig, RaceMetrics, Runtime, Scheduling, SchedulingConfig, SchedulingMetrics, Threads,
-        ThreadsConfig, ThreadsMetrics,
-    };
-
-    /// A runtime whose mutex loses an update: the CLI must report the broken
-    /// invariant with exit status 1.
-    struct Broken;
-
-    impl Race for Broken {
-        fn race(&self, cfg: &RaceConfig, _: &Env) -> Observed<RaceMetrics> {
-            let n = cfg.tasks as u64;
-            let (exact, short) = (Phase { value: n, ms: 1.0 }, Phase { value: n - 1, ms: 1.0 });
-            Observed::new("broken", Duration::ZERO, RaceMetrics::new(n, exact, short, exact))
-        }
-    }
-
-    impl Ordering for Broken {
-        fn ordering(&self, _: &OrderingConfig, _: &Env) -> Observed<OrderingMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Futures for Broken {
-        fn futures(&self, _: &FuturesConfig, _: &Env) -> Observed<FuturesMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Pools for Broken {
-        fn pools(&self, _: &PoolsConfig, _: &Env) -> Observed<PoolsMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Bridge for Broken {
-        fn bridge(&self, _: &BridgeConfig, _: &Env) -> Observed<BridgeMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Threads for Broken {
-        fn threads(&self, _: &ThreadsConfig, _: &Env) -> Observed<ThreadsMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Scheduling for Broken {
-        fn scheduling(&self, _: &SchedulingConfig, _: &Env) -> Observed<SchedulingMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Queue for Broken {
-        fn queue(&self, _: &QueueConfig, _: &Env) -> Observed<QueueMetrics> {
-            unreachable!("only race is run")
-        }
-    }
-
-    impl Runtime for Broken {
-        fn name(&self) -> &'static str {
-            "broken"
-        }
-    }
 
     #[test]
     fn a_failed_check_exits_one() {
         let args = ["demos-broken", "race", "--quiet"].map(Into::into);
-        assert_eq!(demos_core::cli::run(&Broken, args), ExitCode::from(1));
+        assert_eq!(demos_core::cli::run(&demos_tests::BrokenMutex, args), ExitCode::from(1));
     }
 }

@@ -1,0 +1,168 @@
+//! `compare differences`: what each executor actually does, found by running
+//! small probes — scenario runs sized to answer one question — on each
+//! runtime. Every answer is worded from what the probe observed.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use demos_core::cli::{default_threads, emit};
+use demos_core::scenario::{self, threads::CPU, threads::IO};
+use demos_core::{Env, Log, Report, Runtime};
+use serde_json::{Value, json};
+
+/// One question, the scenario run that answers it, and how to read the answer.
+struct Probe {
+    question: &'static str,
+    scenario: &'static str,
+    config: Value,
+    /// Worker threads for the run; `None` for the default.
+    threads: Option<usize>,
+    answer: fn(&Report) -> String,
+}
+
+fn flag(report: &Report, key: &str) -> bool {
+    report.metrics.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn num(report: &Report, key: &str) -> f64 {
+    report.metric(key).unwrap_or(f64::NAN)
+}
+
+/// Thread names of the spans labelled `kind`, with numbering folded:
+/// "blocking-1", "blocking-2" → "blocking-N".
+fn thread_names(report: &Report, kind: &str) -> String {
+    let names: BTreeSet<String> = report
+        .timeline
+        .iter()
+        .filter(|s| s.label == kind)
+        .map(|s| {
+            let stem = s.thread.trim_end_matches(|c: char| c.is_ascii_digit());
+            if stem.len() < s.thread.len() { format!("{stem}N") } else { s.thread.clone() }
+        })
+        .collect();
+    names.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+fn probes() -> Vec<Probe> {
+    vec![
+        Probe {
+            question: "dropping the handle of a running task",
+            scenario: "futures",
+            config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
+            threads: None,
+            answer: |r| {
+                if flag(r, "dropped_handle_task_finished") {
+                    "the task kept running to the end (detached)"
+                } else {
+                    "the task was cancelled"
+                }
+                .into()
+            },
+        },
+        Probe {
+            question: "a panic inside a task",
+            scenario: "futures",
+            config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
+            threads: None,
+            answer: |r| {
+                let how = if flag(r, "panic_resumed_on_await") {
+                    "re-raised in the task awaiting the handle"
+                } else {
+                    "handed back as an error value from the handle"
+                };
+                let after = if flag(r, "survived_panic") {
+                    "the runtime kept running"
+                } else {
+                    "the runtime did not survive"
+                };
+                format!("{how}; {after}")
+            },
+        },
+        Probe {
+            question: "aborting / cancelling a running task",
+            scenario: "futures",
+            config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
+            threads: None,
+            answer: |r| format!("{} of 1 observed cancelled ({})", num(r, "cancelled"), r.flavor),
+        },
+        Probe {
+            question: "16 blocking jobs at once: which threads ran them",
+            scenario: "threads",
+            config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
+            threads: None,
+            answer: |r| format!("{} threads, named {}", num(r, "io_pool_threads"), thread_names(r, IO)),
+        },
+        Probe {
+            question: "64 CPU tasks with --threads at its default: the worker threads seen",
+            scenario: "threads",
+            config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 64 }),
+            threads: None,
+            answer: |r| {
+                format!("{} of {}, named {}", num(r, "cpu_worker_threads"), r.threads, thread_names(r, CPU))
+            },
+        },
+        Probe {
+            question: "--threads 1: the single-threaded flavour",
+            scenario: "race",
+            config: json!({ "tasks": 10 }),
+            threads: Some(1),
+            answer: |r| r.flavor.clone(),
+        },
+        Probe {
+            question: "one 50 ms blocking call inline, 2 workers: the heartbeat",
+            scenario: "bridge",
+            config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
+            threads: Some(2),
+            answer: |r| {
+                let gap = num(r, "max_gap_inline_ms");
+                if gap >= 50.0 {
+                    format!("stalled {gap:.0} ms behind the blocked worker")
+                } else {
+                    format!("escaped to the other worker (longest gap {gap:.1} ms)")
+                }
+            },
+        },
+        Probe {
+            question: "yield after every step, 3 tasks × 4 steps on one worker",
+            scenario: "scheduling",
+            config: json!({ "tasks": 3, "steps": 4, "step_ms": 1 }),
+            threads: Some(1),
+            answer: |r| {
+                let rounds = if flag(r, "cooperative_lockstep") { "in fair rounds" } else { "not in rounds" };
+                format!("{} of 11 possible task switches, {rounds}", num(r, "switches_cooperative"))
+            },
+        },
+    ]
+}
+
+/// Run every probe on every runtime and print the answers.
+pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> ExitCode {
+    let mut passed = true;
+    for probe in probes() {
+        let s = scenario::find(probe.scenario).expect("probes use registered scenarios");
+        s.prepare(&probe.config).expect("probe configurations are valid");
+        if !json_lines {
+            emit(probe.question);
+        }
+        for rt in runtimes {
+            let env = Env { threads: probe.threads.unwrap_or_else(default_threads), seed, log: Log::off() };
+            let report = s.run(*rt, &probe.config, &env).report;
+            passed &= report.passed();
+            let observed = (probe.answer)(&report);
+            if json_lines {
+                let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
+                                   "threads": env.threads, "observed": observed, "passed": report.passed() });
+                emit(&line.to_string());
+            } else {
+                emit(&format!("  {:<12} {observed}", rt.name()));
+            }
+        }
+        if !json_lines {
+            emit("");
+        }
+    }
+    if !json_lines {
+        emit("Not probed: whether spawned futures must be Send is decided at compile time, not at run time.");
+    }
+    if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

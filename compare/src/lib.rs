@@ -1,0 +1,136 @@
+//! compare: run scenarios on every runtime with the same configuration and
+//! print them side by side — a column per runtime, a row per metric and per
+//! check — or, with `differences`, what each executor did when probed.
+//!
+//! It knows the runtimes only through `demos_core::Runtime`: adding a runtime
+//! is adding it to the list in `main.rs`.
+
+mod differences;
+mod table;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::builder::PossibleValuesParser;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use demos_core::cli::{MAX_THREADS, ScenarioCommand, clap_error, default_threads, emit, usage_error};
+use demos_core::scenario::{self, count, size};
+use demos_core::{Env, Log, Report, Runtime};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+const AFTER_HELP: &str = "\\
+Examples:
+  compare queue                          every runtime, the queue's defaults
+  compare race --threads 1,2,4 --repeat 5
+  compare queue --runtime tokio,smol --capacity 1
+  compare differences                    what each executor does, probed
+  compare all --json                     JSON Lines: runtime × scenario × repetition
+
+Exit status: 0 every check on every runtime passed, 1 a check failed, 2 bad input.";
+
+#[derive(Debug, Parser)]
+#[command(name = "compare", version, about = "Run runtime-demos scenarios on every runtime, side by side", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Runtimes to compare, comma-separated [default: all]
+    #[arg(long, global = true, value_delimiter = ',')]
+    runtime: Vec<String>,
+    /// Worker counts to sweep, comma-separated [default: available parallelism]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = size::<1, MAX_THREADS>, allow_negative_numbers = true)]
+    threads: Vec<usize>,
+    /// Runs per cell; numeric metrics then show min / median / max
+    #[arg(long, global = true, default_value_t = 1, value_parser = size::<1, 100>, allow_negative_numbers = true)]
+    repeat: usize,
+    /// Seed of every random choice
+    #[arg(long, global = true, default_value_t = 42, value_parser = count::<0, { u64::MAX }>, allow_negative_numbers = true)]
+    seed: u64,
+    /// Print JSON Lines (one report per runtime × scenario × repetition) instead of tables
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Scenario(ScenarioCommand),
+    /// Every scenario with its defaults
+    All,
+    /// What each executor does when probed: dropped handles, panics, abort, blocking work, workers
+    Differences,
+}
+
+/// One cell of the matrix: a scenario on a runtime with a worker count, repeated.
+#[derive(Debug)]
+pub(crate) struct Cell {
+    pub(crate) runtime: &'static str,
+    pub(crate) reports: Vec<Report>,
+}
+
+/// Parse `args` and run; returns the exit status.
+pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let names: Vec<&'static str> = runtimes.iter().map(|r| r.name()).collect();
+    let commands = format!("{}, all, differences", scenario::names());
+    let command =
+        Cli::command().mut_arg("runtime", |a| a.value_parser(PossibleValuesParser::new(names.clone())));
+    let cli = match command.try_get_matches_from(args).and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(err) => return clap_error("compare", err, &commands),
+    };
+    let chosen: Vec<&dyn Runtime> = runtimes
+        .iter()
+        .copied()
+        .filter(|rt| cli.runtime.is_empty() || cli.runtime.iter().any(|n| n == rt.name()))
+        .collect();
+    let threads = if cli.threads.is_empty() { vec![default_threads()] } else { cli.threads.clone() };
+    let plan: Vec<(&str, serde_json::Value)> = match &cli.command {
+        Command::Scenario(command) => vec![command.named_config()],
+        Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
+        Command::Differences => return differences::run(&chosen, cli.seed, cli.json),
+    };
+    let mut headlines = Vec::new();
+    for (name, cfg) in &plan {
+        let s = scenario::find(name).expect("scenario names come from the registry");
+        match s.prepare(cfg) {
+            Ok(headline) => headlines.push(headline),
+            Err(message) => return usage_error("compare", &message),
+        }
+    }
+    let total = (plan.len() * threads.len() * chosen.len() * cli.repeat) as u64;
+    let progress = ProgressBar::with_draw_target(
+        Some(total),
+        if cli.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
+    );
+    progress.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"));
+    let mut passed = true;
+    for ((name, cfg), headline) in plan.iter().zip(&headlines) {
+        let s = scenario::find(name).expect("scenario names come from the registry");
+        for &t in &threads {
+            let mut cells = Vec::new();
+            for rt in &chosen {
+                let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
+                for _ in 0..cli.repeat {
+                    progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
+                    let env = Env { threads: t, seed: cli.seed, log: Log::off() };
+                    let report = s.run(*rt, cfg, &env).report;
+                    passed &= report.passed();
+                    if cli.json {
+                        emit(&report.to_json_line());
+                    }
+                    cell.reports.push(report);
+                    progress.inc(1);
+                }
+                cells.push(cell);
+            }
+            if !cli.json {
+                progress.suspend(|| {
+                    table::render(name, headline, t, cli.seed, cli.repeat, &cells)
+                        .iter()
+                        .for_each(|l| emit(l))
+                });
+            }
+        }
+    }
+    progress.finish_and_clear();
+    if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

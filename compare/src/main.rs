@@ -1,0 +1,15 @@
+//! `cargo run -p compare -- <scenario>`: every runtime, side by side.
+use std::process::ExitCode;
+
+use demos_core::Runtime;
+
+fn main() -> ExitCode {
+    let runtimes: [&dyn Runtime; 4] =
+        [&demos_tokio::Tokio, &demos_smol::Smol, &demos_async_std::AsyncStd, &demos_std_threads::StdThreads];
+    // This executable also serves the runtimes' child workers (async-std's
+    // per-count executors, the std-threads process pool).
+    if let Some(code) = demos_core::cli::serve_worker(&runtimes) {
+        return code;
+    }
+    compare::main(&runtimes, std::env::args_os())
+}

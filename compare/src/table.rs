@@ -1,0 +1,149 @@
+//! One table per scenario and worker count: a column per runtime, a row per
+//! metric and per check. Repeated runs show numeric metrics as
+//! min / median / max, so nondeterministic figures read as distributions.
+
+use anstyle::{AnsiColor, Style};
+use demos_core::Report;
+
+use crate::Cell;
+
+const HEAD: Style = Style::new().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+
+/// A number as a person reads it: whole numbers whole, others to 3 significant-ish digits.
+fn number(x: f64) -> String {
+    if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// min / median / max of `values`, or the single value when they agree.
+pub(crate) fn spread(values: &mut [f64]) -> String {
+    values.sort_by(f64::total_cmp);
+    let (min, max) = (values[0], values[values.len() - 1]);
+    if min == max {
+        return number(min);
+    }
+    let mid = values.len() / 2;
+    let median = if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] };
+    format!("{} / {} / {}", number(min), number(median), number(max))
+}
+
+/// The metric `key` over a cell's repetitions.
+fn metric(reports: &[Report], key: &str) -> String {
+    let values: Vec<&serde_json::Value> = reports.iter().filter_map(|r| r.metrics.get(key)).collect();
+    if values.iter().all(|v| v.is_boolean()) {
+        let yes = values.iter().filter(|v| v.as_bool() == Some(true)).count();
+        return match (yes, values.len()) {
+            (y, n) if y == n => "yes".into(),
+            (0, _) => "no".into(),
+            (y, n) => format!("yes {y}/{n}"),
+        };
+    }
+    let mut numbers: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+    if numbers.is_empty() { "—".into() } else { spread(&mut numbers) }
+}
+
+/// The check `name` over a cell's repetitions.
+fn check(reports: &[Report], name: &str) -> String {
+    let verdicts: Vec<bool> =
+        reports.iter().filter_map(|r| r.checks.iter().find(|c| c.name == name)).map(|c| c.passed).collect();
+    let passed = verdicts.iter().filter(|p| **p).count();
+    match (passed, verdicts.len()) {
+        (_, 0) => "—".into(),
+        (p, n) if p == n && n == 1 => "ok".into(),
+        (p, n) if p == n => format!("ok {p}/{n}"),
+        (p, n) => format!("{BAD}FAIL{BAD:#} {}/{n}", n - p),
+    }
+}
+
+/// Keys in first-seen order over every report.
+fn keys<'a>(cells: &'a [Cell], of: impl Fn(&'a Report) -> Vec<&'a str>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for key in cells.iter().flat_map(|c| c.reports.iter()).flat_map(of) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// The visible width of a cell (styles excluded).
+fn width(text: &str) -> usize {
+    anstream::adapter::strip_str(text).to_string().chars().count()
+}
+
+/// The lines of one table.
+pub(crate) fn render(
+    name: &str,
+    headline: &str,
+    threads: usize,
+    seed: u64,
+    repeat: usize,
+    cells: &[Cell],
+) -> Vec<String> {
+    let mut lines = vec![format!("{HEAD}{name}{HEAD:#}: {headline}")];
+    let runs = if repeat == 1 {
+        "1 run per cell".to_string()
+    } else {
+        format!("{repeat} runs per cell: min / median / max")
+    };
+    lines.push(format!("  --threads {threads} · seed {seed} · {runs}"));
+    for cell in cells {
+        let flavor = cell.reports.first().map_or("", |r| r.flavor.as_str());
+        lines.push(format!("  {:<12} {flavor}", cell.runtime));
+    }
+    let mut rows: Vec<Vec<String>> =
+        vec![std::iter::once(String::new()).chain(cells.iter().map(|c| c.runtime.to_string())).collect()];
+    for key in keys(cells, |r| {
+        r.metrics.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    }) {
+        rows.push(
+            std::iter::once(key.to_string()).chain(cells.iter().map(|c| metric(&c.reports, key))).collect(),
+        );
+    }
+    for name in keys(cells, |r| r.checks.iter().map(|c| c.name.as_str()).collect()) {
+        rows.push(
+            std::iter::once(format!("✓ {name}"))
+                .chain(cells.iter().map(|c| check(&c.reports, name)))
+                .collect(),
+        );
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> =
+        (0..columns).map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0)).collect();
+    for (n, row) in rows.iter().enumerate() {
+        let mut line = String::from("  ");
+        for (i, text) in row.iter().enumerate() {
+            let pad = widths[i] - width(text);
+            if i == 0 {
+                line.push_str(&format!("{text}{}", " ".repeat(pad)));
+            } else {
+                line.push_str(&format!("  {}{text}", " ".repeat(pad)));
+            }
+        }
+        lines.push(if n == 0 {
+            format!("{HEAD}{}{HEAD:#}", line.trim_end())
+        } else {
+            line.trim_end().to_string()
+        });
+    }
+    lines.push(String::new());
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread;
+
+    #[test]
+    fn spread_shows_one_value_when_runs_agree_and_min_median_max_otherwise() {
+        assert_eq!(spread(&mut [5.0, 5.0]), "5");
+        assert_eq!(spread(&mut [3.0, 1.0, 2.0]), "1 / 2 / 3");
+        assert_eq!(spread(&mut [1.0, 2.0, 3.0, 10.0]), "1 / 2.50 / 10");
+    }
+}

@@ -1,0 +1,142 @@
+//! compare as a user meets it: every runtime and scenario asked for, JSON Lines
+//! in the report contract, the probes reporting what the runtimes really do,
+//! and exit statuses 0, 1 and 2.
+
+use std::collections::BTreeSet;
+use std::process::{Command, ExitCode, Output};
+
+use demos_core::Report;
+use serde_json::Value;
+
+const RUNTIMES: [&str; 4] = ["tokio", "smol", "async-std", "std-threads"];
+
+fn compare(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_compare"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("compare runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn reports(out: &Output) -> Vec<Report> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn json_has_a_contract_line_per_runtime_thread_count_and_repetition() {
+    let out = compare(&["race", "--tasks", "20", "--threads", "1,2", "--repeat", "2", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines = reports(&out);
+    assert_eq!(lines.len(), 4 * 2 * 2);
+    for runtime in RUNTIMES {
+        for threads in [1, 2] {
+            let cell = lines.iter().filter(|r| r.runtime == runtime && r.threads == threads).count();
+            assert_eq!(cell, 2, "{runtime} with {threads} thread(s)");
+        }
+    }
+    for line in text(&out.stdout).lines() {
+        let object: Value = serde_json::from_str(line).expect("JSON");
+        for key in
+            ["scenario", "runtime", "flavor", "threads", "seed", "config", "metrics", "checks", "elapsed_ms"]
+        {
+            assert!(object.get(key).is_some(), "{key} missing: {line}");
+        }
+        assert_eq!(object["config"]["tasks"], 20, "options pass through: {line}");
+    }
+}
+
+#[test]
+fn all_covers_every_scenario_on_every_runtime() {
+    let out = compare(&["all", "--json", "--threads", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let seen: BTreeSet<(String, String)> =
+        reports(&out).into_iter().map(|r| (r.scenario, r.runtime)).collect();
+    for s in demos_core::scenario::ALL {
+        for runtime in RUNTIMES {
+            assert!(seen.contains(&(s.name().to_string(), runtime.to_string())), "{} on {runtime}", s.name());
+        }
+    }
+}
+
+#[test]
+fn the_table_has_a_column_per_chosen_runtime_and_a_row_per_metric_and_check() {
+    let out =
+        compare(&["queue", "--runtime", "tokio,smol", "--delay-ms", "0", "--items", "20", "--threads", "2"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let header =
+        stdout.lines().find(|l| l.trim_start().starts_with("tokio") && l.contains("smol")).expect("header");
+    assert!(!header.contains("async-std") && !header.contains("std-threads"), "{header}");
+    for row in ["max_depth", "throughput_per_s", "✓ every item consumed exactly once"] {
+        assert!(stdout.lines().any(|l| l.trim_start().starts_with(row)), "{row} missing:\n{stdout}");
+    }
+    assert!(
+        stdout.contains("multi_thread, 2 workers") && stdout.contains("Executor, 2 threads"),
+        "flavours:\n{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "NO_COLOR and a pipe mean no escape codes");
+    assert!(out.stderr.is_empty(), "no progress bar when stderr is not a terminal: {}", text(&out.stderr));
+}
+
+#[test]
+fn differences_report_what_the_runtimes_really_do() {
+    let out = compare(&["differences", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let probes: Vec<Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    let observed = |probe: &str, runtime: &str| -> String {
+        let found = probes
+            .iter()
+            .find(|p| p["probe"].as_str().is_some_and(|q| q.starts_with(probe)) && p["runtime"] == runtime);
+        found
+            .and_then(|p| p["observed"].as_str())
+            .unwrap_or_else(|| panic!("no {probe} for {runtime}"))
+            .to_string()
+    };
+    assert!(observed("dropping the handle", "tokio").contains("kept running"));
+    assert!(observed("dropping the handle", "smol").contains("cancelled"));
+    assert!(observed("dropping the handle", "async-std").contains("kept running"));
+    assert!(observed("a panic inside a task", "tokio").starts_with("handed back as an error value"));
+    assert!(observed("a panic inside a task", "smol").starts_with("re-raised"));
+    assert!(observed("--threads 1", "tokio").contains("current_thread"));
+    assert!(observed("--threads 1", "smol").contains("LocalExecutor"));
+    for runtime in RUNTIMES {
+        assert!(observed("yield after every step", runtime).contains("in fair rounds"), "{runtime}");
+    }
+}
+
+#[test]
+fn bad_input_exits_two_with_one_line() {
+    let cases: [(&[&str], &str); 6] = [
+        (&["race", "--runtime", "tokyo"], "'tokyo' for '--runtime"),
+        (&["race", "--threads", "0"], "'0' for '--threads"),
+        (&["race", "--threads", "1,x"], "'x' for '--threads"),
+        (&["race", "--repeat", "0"], "'0' for '--repeat"),
+        (&["frobnicate"], "expected one of race, ordering"),
+        (&[], "no command given"),
+    ];
+    for (args, fragment) in cases {
+        let out = compare(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(fragment), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let runtimes = text(&compare(&["race", "--runtime", "tokyo"]).stderr);
+    assert!(runtimes.contains("tokio, smol, async-std, std-threads"), "names what is allowed: {runtimes}");
+}
+
+#[test]
+fn a_failed_check_on_any_runtime_exits_one() {
+    let runtimes: [&dyn demos_core::Runtime; 2] = [&demos_tests::BrokenMutex, &demos_std_threads::StdThreads];
+    let args = ["compare", "race", "--tasks", "10", "--json"].map(Into::into);
+    assert_eq!(compare::main(&runtimes, args), ExitCode::from(1));
+}
