@@ -145,7 +145,12 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> Exi
             emit(probe.question);
         }
         for rt in runtimes {
-            let env = Env { threads: probe.threads.unwrap_or_else(default_threads), seed, log: Log::off() };
+            let env = Env {
+                threads: probe.threads.unwrap_or_else(default_threads),
+                seed,
+                log: Log::off(),
+                timeline: false,
+            };
             let report = s.run(*rt, &probe.config, &env).report;
             passed &= report.passed();
             let observed = (probe.answer)(&report);

@@ -48,6 +48,9 @@ struct Cli {
     /// Print JSON Lines (one report per runtime × scenario × repetition) instead of tables
     #[arg(long, global = true)]
     json: bool,
+    /// Write every run's timeline to one Chrome trace (a process per runtime; open in ui.perfetto.dev)
+    #[arg(long, global = true, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +99,14 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             Err(message) => return usage_error("compare", &message),
         }
     }
+    let trace = match &cli.trace {
+        Some(path) => match demos_core::timeline::prepare_trace(path) {
+            Ok(file) => Some((path, file)),
+            Err(message) => return usage_error("compare", &message),
+        },
+        None => None,
+    };
+    let mut processes = Vec::new();
     let total = (plan.len() * threads.len() * chosen.len() * cli.repeat) as u64;
     let progress = ProgressBar::with_draw_target(
         Some(total),
@@ -109,10 +120,19 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             let mut cells = Vec::new();
             for rt in &chosen {
                 let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
-                for _ in 0..cli.repeat {
+                for run in 0..cli.repeat {
                     progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
-                    let env = Env { threads: t, seed: cli.seed, log: Log::off() };
+                    let env = Env { threads: t, seed: cli.seed, log: Log::off(), timeline: trace.is_some() };
                     let report = s.run(*rt, cfg, &env).report;
+                    if trace.is_some() {
+                        // One process per runtime (and run): every run's clock starts at its own 0,
+                        // so the same experiment lines up across runtimes.
+                        let mut process = format!("{} — {name}, --threads {t}", rt.name());
+                        if cli.repeat > 1 {
+                            process.push_str(&format!(", run {}", run + 1));
+                        }
+                        processes.push((process, report.timeline.clone()));
+                    }
                     passed &= report.passed();
                     if cli.json {
                         emit(&report.to_json_line());
@@ -132,5 +152,16 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         }
     }
     progress.finish_and_clear();
+    if let Some((path, file)) = trace {
+        if let Err(message) = demos_core::timeline::write_trace(file, path, &processes) {
+            return usage_error("compare", &message);
+        }
+        if !cli.json {
+            emit(&format!(
+                "trace written to {} — open it in ui.perfetto.dev or chrome://tracing",
+                path.display()
+            ));
+        }
+    }
     if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

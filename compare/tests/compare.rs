@@ -140,3 +140,42 @@ fn a_failed_check_on_any_runtime_exits_one() {
     let args = ["compare", "race", "--tasks", "10", "--json"].map(Into::into);
     assert_eq!(compare::main(&runtimes, args), ExitCode::from(1));
 }
+
+#[test]
+fn trace_puts_every_runtime_in_one_file_as_its_own_process() {
+    let path = std::env::temp_dir().join(format!("compare-trace-{}.json", std::process::id()));
+    let out = compare(&[
+        "scheduling",
+        "--steps",
+        "2",
+        "--step-ms",
+        "1",
+        "--threads",
+        "2",
+        "--trace",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let trace: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("the trace exists")).expect("JSON");
+    let _ = std::fs::remove_file(&path);
+    let events = trace["traceEvents"].as_array().expect("traceEvents");
+    let processes: Vec<&str> = events
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .filter_map(|e| e["args"]["name"].as_str())
+        .collect();
+    assert_eq!(processes.len(), 4, "{processes:?}");
+    for runtime in RUNTIMES {
+        assert!(processes.iter().any(|p| p.starts_with(runtime)), "{runtime} missing: {processes:?}");
+    }
+    let pids: BTreeSet<u64> =
+        events.iter().filter(|e| e["ph"] == "X").filter_map(|e| e["pid"].as_u64()).collect();
+    assert_eq!(pids.len(), 4, "every runtime's slices under its own process");
+    // A common origin: each runtime's first slice starts near its own zero.
+    for pid in pids {
+        let first =
+            events.iter().filter(|e| e["ph"] == "X" && e["pid"] == pid).filter_map(|e| e["ts"].as_f64());
+        assert!(first.fold(f64::MAX, f64::min) < 1e6, "process {pid} starts within a second of 0");
+    }
+}

@@ -48,6 +48,9 @@ pub fn observe<S: Scenario>(
     if env.log.enabled() {
         command.arg("--log");
     }
+    if env.timeline {
+        command.arg("--timeline"); // the child records, and its report carries the spans back
+    }
     let mut child =
         command.spawn().unwrap_or_else(|e| panic!("cannot start child worker {}: {e}", exe.display()));
     // The live log arrives on stderr while the child runs; forward it line by line.

@@ -13,6 +13,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
 use crate::scenario::{self, count, size};
+use crate::timeline::Span;
 use crate::{Env, Log, Report, Runtime, child};
 
 /// Largest `--threads` accepted: more workers than this on one machine only
@@ -47,6 +48,15 @@ struct Cli {
     /// Leave out the live log; print only the summary
     #[arg(long, global = true)]
     quiet: bool,
+    /// Record what ran where and when, and draw it as lanes after the summary
+    #[arg(long, global = true)]
+    timeline: bool,
+    /// With --timeline: one lane per OS thread instead of per task
+    #[arg(long, global = true)]
+    by_thread: bool,
+    /// Write the timeline as Chrome trace-event JSON (open in ui.perfetto.dev)
+    #[arg(long, global = true, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
 }
 
 /// One scenario with its options, as a clap subcommand: shared by the demos
@@ -138,55 +148,77 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Ok(cli) => cli,
         Err(err) => return clap_error(&name, err, &commands()),
     };
-    let out = Output { json: cli.json, quiet: cli.quiet };
-    let env = |log: Log| Env { threads: cli.threads.unwrap_or_else(default_threads), seed: cli.seed, log };
-    let passed = match &cli.command {
-        Command::Scenario(command) => {
-            let (name, cfg) = command.named_config();
-            run_one(name, cfg, rt, &env, out)
-        }
-        Command::All => run_all(rt, &env, out),
-        Command::Guide => {
-            let env = env(Log::off());
-            let (reports, rows) = crate::guide::run(rt, &env);
-            if out.json {
-                reports.iter().for_each(|r| emit(&r.to_json_line()));
-            } else {
-                crate::guide::render(rt.name(), &rows).iter().for_each(|l| emit(l));
-            }
-            Ok(reports.iter().all(Report::passed))
-        }
-        Command::List => {
-            for s in scenario::ALL {
-                emit(&format!("{:<12}{}", s.name(), s.about()));
-            }
-            Ok(true)
-        }
-        Command::SumSquares { start, end } => {
-            emit(&scenario::pools::sum_of_squares(*start..*end).to_string());
-            Ok(true)
-        }
-        Command::Child { runtime: Some(asked), .. } if asked != rt.name() => {
-            Err(format!("this worker runs {}, not '{asked}'", rt.name()))
-        }
-        Command::Child { scenario, config, log, .. } => {
-            serve_child(rt, scenario, config, env(child::child_log(*log)))
-        }
-    };
-    match passed {
+    match execute(rt, &cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(message) => usage_error(&name, &message),
     }
 }
 
-/// Run every scenario with its defaults; all are checked before any runs.
-fn run_all(rt: &dyn Runtime, env: &dyn Fn(Log) -> Env, out: Output) -> Result<bool, String> {
-    let mut passed = true;
-    for s in scenario::ALL {
-        passed &= run_one(s.name(), s.default_config(), rt, env, out)?;
+/// Run what `cli` asks for: `Ok(every check passed)`, or `Err` for bad input,
+/// found before any work starts.
+fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
+    let out = Output { json: cli.json, quiet: cli.quiet, timeline: cli.timeline, by_thread: cli.by_thread };
+    let env = |log: Log| Env {
+        threads: cli.threads.unwrap_or_else(default_threads),
+        seed: cli.seed,
+        log,
+        timeline: cli.timeline || cli.trace.is_some(),
+    };
+    let plan: Vec<(&'static str, serde_json::Value)> = match &cli.command {
+        Command::Scenario(command) => vec![command.named_config()],
+        Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
+        Command::Guide => {
+            let (reports, rows) = crate::guide::run(rt, &env(Log::off()));
+            if out.json {
+                reports.iter().for_each(|r| emit(&r.to_json_line()));
+            } else {
+                crate::guide::render(rt.name(), &rows).iter().for_each(|l| emit(l));
+            }
+            return Ok(reports.iter().all(Report::passed));
+        }
+        Command::List => {
+            scenario::ALL.iter().for_each(|s| emit(&format!("{:<12}{}", s.name(), s.about())));
+            return Ok(true);
+        }
+        Command::SumSquares { start, end } => {
+            emit(&scenario::pools::sum_of_squares(*start..*end).to_string());
+            return Ok(true);
+        }
+        Command::Child { runtime: Some(asked), .. } if asked != rt.name() => {
+            return Err(format!("this worker runs {}, not '{asked}'", rt.name()));
+        }
+        Command::Child { scenario, config, log, .. } => {
+            return serve_child(rt, scenario, config, env(child::child_log(*log)));
+        }
+    };
+    // Every input is checked before any work starts: configurations, then the trace path.
+    let mut headlines = Vec::new();
+    for (name, cfg) in &plan {
+        headlines.push(scenario::find(name).expect("names come from the registry").prepare(cfg)?);
     }
-    Ok(passed)
+    let trace = match &cli.trace {
+        Some(path) => Some((path, crate::timeline::prepare_trace(path)?)),
+        None => None,
+    };
+    let mut reports = Vec::new();
+    for ((name, cfg), headline) in plan.iter().zip(headlines) {
+        reports.push(run_one(name, &headline, cfg, rt, env(out.log()), out));
+    }
+    if let Some((path, file)) = trace {
+        let groups: Vec<(String, Vec<Span>)> = reports
+            .iter()
+            .map(|r| (format!("{} on {}", r.scenario, r.runtime), r.timeline.clone()))
+            .collect();
+        crate::timeline::write_trace(file, path, &groups)?;
+        if !out.json {
+            emit(&format!(
+                "trace written to {} — open it in ui.perfetto.dev or chrome://tracing",
+                path.display()
+            ));
+        }
+    }
+    Ok(reports.iter().all(Report::passed))
 }
 
 fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<bool, String> {
@@ -224,6 +256,8 @@ pub fn default_threads() -> usize {
 struct Output {
     json: bool,
     quiet: bool,
+    timeline: bool,
+    by_thread: bool,
 }
 
 impl Output {
@@ -232,28 +266,47 @@ impl Output {
     }
 }
 
-/// Run one scenario and print it; `Ok(passed)`, or `Err` for invalid input.
+/// Run one (already prepared) scenario and print it.
 fn run_one(
     name: &str,
-    cfg: serde_json::Value,
+    headline: &str,
+    cfg: &serde_json::Value,
     rt: &dyn Runtime,
-    env: &dyn Fn(Log) -> Env,
+    env: Env,
     out: Output,
-) -> Result<bool, String> {
-    let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
-    let headline = s.prepare(&cfg)?;
+) -> Report {
+    let s = scenario::find(name).expect("names come from the registry");
     if !out.json {
-        emit(&render_headline(rt.name(), name, &headline));
+        emit(&render_headline(rt.name(), name, headline));
     }
-    let env = env(out.log());
-    let outcome = s.run(rt, &cfg, &env);
+    let outcome = s.run(rt, cfg, &env);
     env.log.finish();
     if out.json {
         emit(&outcome.report.to_json_line());
     } else {
         emit(&render_summary(&outcome.report, &outcome.figures, &outcome.details, &outcome.takeaway));
+        if out.timeline {
+            render_timeline(&outcome.report.timeline, out.by_thread).iter().for_each(|l| emit(l));
+        }
     }
-    Ok(outcome.report.passed())
+    outcome.report
+}
+
+/// The `--timeline` lanes printed after a summary.
+fn render_timeline(spans: &[Span], by_thread: bool) -> Vec<String> {
+    if spans.is_empty() {
+        return vec!["  timeline: this scenario records no steps".into(), String::new()];
+    }
+    let rows = if by_thread {
+        "one row per OS thread"
+    } else {
+        "one row per task; --by-thread for one per OS thread"
+    };
+    let mut lines = vec![format!("  timeline ({rows}; # = inside a recorded step):")];
+    lines
+        .extend(crate::timeline::lanes_fitting(spans, 76, by_thread).into_iter().map(|l| format!("    {l}")));
+    lines.push(String::new());
+    lines
 }
 
 /// Print a line to stdout, styles stripped unless stdout is a colour terminal

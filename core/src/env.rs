@@ -19,12 +19,26 @@ pub struct Env {
     pub seed: u64,
     /// The bounded live log of events that make the scenario's point.
     pub log: Log,
+    /// Record what ran where and when (`--timeline`, `--trace`). Off by default;
+    /// scenarios whose figures come from the timeline (threads, scheduling)
+    /// record regardless.
+    pub timeline: bool,
 }
 
 impl Env {
     /// An environment with the live log switched off (tests, JSON output).
     pub fn quiet(threads: usize, seed: u64) -> Self {
-        Self { threads, seed, log: Log::off() }
+        Self { threads, seed, log: Log::off(), timeline: false }
+    }
+
+    /// The same environment with timeline recording on.
+    pub fn recording(self) -> Self {
+        Self { timeline: true, ..self }
+    }
+
+    /// A recorder that records if and only if the timeline is on.
+    pub fn recorder(&self) -> crate::timeline::Recorder {
+        if self.timeline { crate::timeline::Recorder::new() } else { crate::timeline::Recorder::off() }
     }
 }
 

@@ -38,8 +38,13 @@ pub struct Span {
 #[derive(Debug)]
 pub struct Recorder {
     origin: Instant,
+    enabled: bool,
     spans: Mutex<Vec<Span>>,
 }
+
+/// Most spans one recorder keeps; later ones are dropped, so a huge run with
+/// the timeline on stays within memory (and a terminal could not show more).
+pub const MAX_SPANS: usize = 100_000;
 
 impl Default for Recorder {
     fn default() -> Self {
@@ -50,11 +55,20 @@ impl Default for Recorder {
 impl Recorder {
     /// A recorder whose origin is now.
     pub fn new() -> Self {
-        Self { origin: Instant::now(), spans: Mutex::new(Vec::new()) }
+        Self { origin: Instant::now(), enabled: true, spans: Mutex::new(Vec::new()) }
+    }
+
+    /// A recorder that records nothing: one branch per call, so a scenario
+    /// costs the same with the timeline off as without the calls.
+    pub fn off() -> Self {
+        Self { origin: Instant::now(), enabled: false, spans: Mutex::new(Vec::new()) }
     }
 
     /// Record that `task` ran `label` on the current thread from `start` until now.
     pub fn record(&self, task: impl Into<String>, label: impl Into<String>, start: Instant) {
+        if !self.enabled {
+            return;
+        }
         let end = Instant::now();
         let (thread, thread_id) = current_thread();
         let span = Span {
@@ -65,7 +79,10 @@ impl Recorder {
             start_us: start.saturating_duration_since(self.origin).as_secs_f64() * 1e6,
             end_us: end.saturating_duration_since(self.origin).as_secs_f64() * 1e6,
         };
-        self.spans.lock().expect("recording never panics").push(span);
+        let mut spans = self.spans.lock().expect("recording never panics");
+        if spans.len() < MAX_SPANS {
+            spans.push(span);
+        }
     }
 
     /// A copy of every span recorded so far, in start order.
@@ -107,18 +124,89 @@ pub fn switches(spans: &[Span]) -> u64 {
     ordered.windows(2).filter(|w| w[0].task != w[1].task).count() as u64
 }
 
-/// Draw spans as text lanes, one row per task (or per OS thread with
-/// `by_thread`), time running left to right over `width` columns. `#` marks
-/// a column where the lane was running, `.` where it was not.
+/// [`lanes`] sized to fit `total` columns with its labels.
+pub fn lanes_fitting(spans: &[Span], total: usize, by_thread: bool) -> Vec<String> {
+    let label = spans
+        .iter()
+        .map(|s| if by_thread { s.thread.chars().count() + 6 } else { s.task.chars().count() })
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    lanes(spans, total.saturating_sub(label + 2).max(20), by_thread)
+}
+
+/// The spans of several runs as one Chrome trace-event document, which
+/// ui.perfetto.dev and chrome://tracing open. Each `(process, spans)` group
+/// becomes a process (a runtime, or a scenario), each OS thread a track, each
+/// span a complete ("X") slice whose arguments name the task. Every group's
+/// times count from its own run's start, so runs line up side by side.
+///
+/// ```
+/// use demos_core::timeline::{Span, chrome_trace};
+/// let span = Span { task: "task 0".into(), label: "step".into(), thread: "main".into(),
+///                   thread_id: 1, start_us: 5.0, end_us: 9.0 };
+/// let trace = chrome_trace(&[("tokio".to_string(), vec![span])]);
+/// let slice = &trace["traceEvents"].as_array().unwrap().last().unwrap();
+/// assert_eq!((slice["ph"].as_str(), slice["dur"].as_f64()), (Some("X"), Some(4.0)));
+/// ```
+pub fn chrome_trace(groups: &[(String, Vec<Span>)]) -> serde_json::Value {
+    let mut events = Vec::new();
+    for (index, (process, spans)) in groups.iter().enumerate() {
+        let pid = index + 1;
+        events.push(serde_json::json!({ "name": "process_name", "ph": "M", "pid": pid, "tid": 0,
+                                        "args": { "name": process } }));
+        let mut threads: Vec<(u64, &str)> = spans.iter().map(|s| (s.thread_id, s.thread.as_str())).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        for (tid, name) in threads {
+            events.push(serde_json::json!({ "name": "thread_name", "ph": "M", "pid": pid, "tid": tid,
+                                            "args": { "name": format!("{name} ({tid})") } }));
+        }
+        for span in spans {
+            events.push(serde_json::json!({
+                "name": span.label, "cat": process, "ph": "X", "pid": pid, "tid": span.thread_id,
+                "ts": span.start_us, "dur": (span.end_us - span.start_us).max(0.0),
+                "args": { "task": span.task },
+            }));
+        }
+    }
+    serde_json::json!({ "traceEvents": events, "displayTimeUnit": "ms" })
+}
+
+/// Check that a trace can be written to `path` before any work starts: creates
+/// (or truncates) the file. The error names the path and the reason.
+pub fn prepare_trace(path: &std::path::Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(path).map_err(|e| format!("cannot write trace file '{}': {e}", path.display()))
+}
+
+/// Write `groups` as a Chrome trace to `file` (from [`prepare_trace`]).
+pub fn write_trace(
+    file: std::fs::File,
+    path: &std::path::Path,
+    groups: &[(String, Vec<Span>)],
+) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut out, &chrome_trace(groups))
+        .and_then(|()| std::io::Write::flush(&mut out).map_err(serde_json::Error::io))
+        .map_err(|e| format!("cannot write trace file '{}': {e}", path.display()))
+}
+
+/// Draw spans as text lanes, one row per task (or per OS thread, `name#id`,
+/// with `by_thread`), time running left to right over `width` columns. `#`
+/// marks a column where the lane was inside a recorded step, `.` where not.
 pub fn lanes(spans: &[Span], width: usize, by_thread: bool) -> Vec<String> {
     let Some(start) = spans.iter().map(|s| s.start_us).min_by(f64::total_cmp) else {
         return Vec::new();
     };
     let end = spans.iter().map(|s| s.end_us).max_by(f64::total_cmp).unwrap_or(start);
     let per_column = ((end - start) / width as f64).max(1e-9);
+    // Threads often share a name (every tokio worker is "tokio-rt-worker"): key them by id too.
+    let lane = |span: &Span| {
+        if by_thread { format!("{}#{}", span.thread, span.thread_id) } else { span.task.clone() }
+    };
     let mut names: Vec<String> = Vec::new();
     for span in spans {
-        let name = if by_thread { span.thread.clone() } else { span.task.clone() };
+        let name = lane(span);
         if !names.contains(&name) {
             names.push(name);
         }
@@ -132,7 +220,7 @@ pub fn lanes(spans: &[Span], width: usize, by_thread: bool) -> Vec<String> {
     )];
     for name in &names {
         let mut row = vec!['.'; width];
-        for span in spans.iter().filter(|s| (if by_thread { &s.thread } else { &s.task }) == name) {
+        for span in spans.iter().filter(|s| &lane(s) == name) {
             let first = (((span.start_us - start) / per_column) as usize).min(width - 1);
             let last = ((((span.end_us - start) / per_column).ceil() as usize).max(first + 1)).min(width);
             row[first..last].iter_mut().for_each(|c| *c = '#');

@@ -5,17 +5,20 @@
 //! Run it: `cargo run -p demos-async-std -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::thread;
 use std::time::Duration;
 
 use async_std::task::{self, sleep, spawn_blocking};
-use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED};
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        crate::observe::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
-            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+        let hb = Arc::new(Heartbeat::new(cfg, env));
+        let shared = hb.clone();
+        let seen = crate::observe::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+            let hb = shared;
             let beat = hb.clone();
             let heartbeat = spawn.spawn(async move {
                 while {
@@ -32,7 +35,11 @@ impl Bridge for crate::AsyncStd {
                     phase.start_phase(OFFLOADED);
                     let mut done = 0;
                     for _ in 0..jobs {
-                        spawn_blocking(move || thread::sleep(job)).await; // the executor thread is free meanwhile
+                        {
+                            let call = phase.clone();
+                            spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
+                        }
+                        .await; // the executor thread is free meanwhile
                         done += 1;
                     }
                     (done, phase.end_phase())
@@ -54,7 +61,7 @@ impl Bridge for crate::AsyncStd {
                     phase.start_phase(INLINE);
                     let mut done = 0;
                     for _ in 0..jobs {
-                        thread::sleep(job); // the anti-pattern: this thread runs nothing else meanwhile
+                        phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this thread runs nothing else meanwhile
                         done += 1;
                     }
                     (done, phase.end_phase())
@@ -63,6 +70,7 @@ impl Bridge for crate::AsyncStd {
             hb.stop();
             heartbeat.await;
             BridgeMetrics::new(cfg, offloaded, inline, bridged)
-        })
+        });
+        crate::with_local_spans(seen, hb.spans())
     }
 }

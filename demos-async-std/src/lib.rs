@@ -120,6 +120,15 @@ fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
     Observed::new(flavor, started.elapsed(), metrics)
 }
 
+/// Spans recorded in this process when the scenario ran here; a child
+/// process's spans arrive in its report instead, so those are kept.
+fn with_local_spans<M>(mut seen: Observed<M>, local: Vec<demos_core::timeline::Span>) -> Observed<M> {
+    if seen.spans.is_empty() {
+        seen.spans = local;
+    }
+    seen
+}
+
 /// Await every handle, after all are spawned (collecting first matters: awaiting
 /// inside the spawning loop would run the tasks one at a time).
 async fn join_all<T>(handles: impl IntoIterator<Item = JoinHandle<T>>) -> Vec<T> {

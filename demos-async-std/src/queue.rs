@@ -18,9 +18,11 @@ use crate::join_all;
 
 impl Queue for crate::AsyncStd {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        crate::observe::<QueueScenario, _>(cfg, env, "", |spawn| async move {
+        let tally = Arc::new(QueueTally::new(cfg, env));
+        let shared = tally.clone();
+        let seen = crate::observe::<QueueScenario, _>(cfg, env, "", |spawn| async move {
+            let tally = shared;
             let started = Instant::now();
-            let tally = Arc::new(QueueTally::new(cfg, &env.log));
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
             let mut handles = Vec::new();
             for p in 0..cfg.producers {
@@ -32,7 +34,8 @@ impl Queue for crate::AsyncStd {
             }
             join_all(handles).await;
             tally.finish(started.elapsed())
-        })
+        });
+        crate::with_local_spans(seen, tally.spans())
     }
 }
 
@@ -40,7 +43,9 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
         if let Some(io) = pacing.delay() {
+            let start = Instant::now();
             sleep(io).await; // simulated I/O before the item is ready
+            tally.did_io(p, start);
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
@@ -50,7 +55,7 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
                 tally.waiting(p);
                 let waited = Instant::now();
                 tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
-                tally.resumed(p, waited.elapsed());
+                tally.resumed(p, waited);
             }
             Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
         }
@@ -64,7 +69,9 @@ async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tall
         tally.observe_depth(rx.len());
         tally.consumed(&item);
         if let Some(work) = pacing.delay() {
+            let start = Instant::now();
             sleep(work).await; // simulated processing
+            tally.processed(c, start);
         }
     }
 }

@@ -45,8 +45,6 @@ impl Scheduling for crate::AsyncStd {
                 .await;
                 SchedulingMetrics::from_spans(cfg, env, &rec.snapshot())
             });
-        // In a child process the spans come back in the report; here, from the recorder.
-        let spans = if seen.spans.is_empty() { rec.take() } else { seen.spans.clone() };
-        Observed { spans, ..seen }
+        crate::with_local_spans(seen, rec.take())
     }
 }

@@ -6,18 +6,21 @@
 //! Run it: `cargo run -p demos-smol -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
 
 impl Bridge for crate::Smol {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
         let started = Instant::now();
+        let hb = Arc::new(Heartbeat::new(cfg, env));
+        let shared = hb.clone();
         let (metrics, flavor) = crate::run(env, |ex| async move {
-            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+            let hb = shared;
             let beat = hb.clone();
             let heartbeat = ex.spawn(async move {
                 while {
@@ -34,7 +37,11 @@ impl Bridge for crate::Smol {
                     phase.start_phase(OFFLOADED);
                     let mut done = 0;
                     for _ in 0..jobs {
-                        unblock(move || thread::sleep(job)).await; // the executor thread is free meanwhile
+                        {
+                            let call = phase.clone();
+                            unblock(move || call.blocking_call(OFFLOADED_CALL, job))
+                        }
+                        .await; // the executor thread is free meanwhile
                         done += 1;
                     }
                     (done, phase.end_phase())
@@ -56,7 +63,7 @@ impl Bridge for crate::Smol {
                     phase.start_phase(INLINE);
                     let mut done = 0;
                     for _ in 0..jobs {
-                        thread::sleep(job); // the anti-pattern: this thread runs nothing else meanwhile
+                        phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this thread runs nothing else meanwhile
                         done += 1;
                     }
                     (done, phase.end_phase())
@@ -66,6 +73,6 @@ impl Bridge for crate::Smol {
             heartbeat.await;
             BridgeMetrics::new(cfg, offloaded, inline, bridged)
         });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics)
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
     }
 }

@@ -18,7 +18,7 @@ use smol::channel::{self, Receiver, Sender, TrySendError};
 impl Queue for crate::Smol {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
         let started = Instant::now();
-        let tally = Arc::new(QueueTally::new(cfg, &env.log));
+        let tally = Arc::new(QueueTally::new(cfg, env));
         let shared = tally.clone();
         let ((), flavor) = crate::run(env, |ex| async move {
             let tally = shared;
@@ -35,7 +35,7 @@ impl Queue for crate::Smol {
                 task.await;
             }
         });
-        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed())).with_spans(tally.spans())
     }
 }
 
@@ -43,7 +43,9 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
         if let Some(io) = pacing.delay() {
+            let start = Instant::now();
             Timer::after(io).await; // simulated I/O before the item is ready
+            tally.did_io(p, start);
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
@@ -53,7 +55,7 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
                 tally.waiting(p);
                 let waited = Instant::now();
                 tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
-                tally.resumed(p, waited.elapsed());
+                tally.resumed(p, waited);
             }
             Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
         }
@@ -67,7 +69,9 @@ async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tall
         tally.observe_depth(rx.len());
         tally.consumed(&item);
         if let Some(work) = pacing.delay() {
+            let start = Instant::now();
             Timer::after(work).await; // simulated processing
+            tally.processed(c, start);
         }
     }
 }

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
 use futures::executor::{ThreadPool, block_on};
@@ -35,7 +37,7 @@ impl Bridge for crate::StdThreads {
             .name_prefix("futures-pool-")
             .create()
             .expect("the OS can start the pool's threads");
-        let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+        let hb = Arc::new(Heartbeat::new(cfg, env));
         let beat = hb.clone();
         let heartbeat = pool
             .spawn_with_handle(async move {
@@ -54,7 +56,11 @@ impl Bridge for crate::StdThreads {
                 phase.start_phase(OFFLOADED);
                 let mut done = 0;
                 for _ in 0..jobs {
-                    offload(move || thread::sleep(job)).await; // the pool thread is free meanwhile
+                    {
+                        let call = phase.clone();
+                        offload(move || call.blocking_call(OFFLOADED_CALL, job))
+                    }
+                    .await; // the pool thread is free meanwhile
                     done += 1;
                 }
                 (done, phase.end_phase())
@@ -78,7 +84,7 @@ impl Bridge for crate::StdThreads {
                 phase.start_phase(INLINE);
                 let mut done = 0;
                 for _ in 0..jobs {
-                    thread::sleep(job); // the anti-pattern: this pool thread runs nothing else meanwhile
+                    phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this pool thread runs nothing else meanwhile
                     done += 1;
                 }
                 (done, phase.end_phase())
@@ -89,5 +95,6 @@ impl Bridge for crate::StdThreads {
         block_on(heartbeat);
         let flavor = format!("futures ThreadPool, {} threads + a thread per blocking call", env.threads);
         Observed::new(flavor, started.elapsed(), BridgeMetrics::new(cfg, offloaded, inline, bridged))
+            .with_spans(hb.spans())
     }
 }

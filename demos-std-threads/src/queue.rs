@@ -21,7 +21,7 @@ use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 impl Queue for crate::StdThreads {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
         let started = Instant::now();
-        let tally = QueueTally::new(cfg, &env.log);
+        let tally = QueueTally::new(cfg, env);
         let (tx, rx) = bounded::<Item>(cfg.capacity);
         thread::scope(|scope| {
             for p in 0..cfg.producers {
@@ -38,7 +38,7 @@ impl Queue for crate::StdThreads {
             "std::thread::scope, {} OS threads (one per producer and consumer)",
             cfg.producers + cfg.consumers
         );
-        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed())).with_spans(tally.spans())
     }
 }
 
@@ -54,7 +54,9 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
         if let Some(io) = pacing.delay() {
+            let start = Instant::now();
             thread::sleep(io); // simulated I/O before the item is ready
+            tally.did_io(p, start);
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
@@ -64,7 +66,7 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
                 tally.waiting(p);
                 let waited = Instant::now();
                 tx.send(item).expect("consumers outlive producers"); // backpressure: blocks this thread until a slot frees
-                tally.resumed(p, waited.elapsed());
+                tally.resumed(p, waited);
             }
             Err(TrySendError::Disconnected(_)) => unreachable!("consumers outlive producers"),
         }
@@ -78,7 +80,9 @@ fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &Q
         tally.observe_depth(rx.len());
         tally.consumed(&item);
         if let Some(work) = pacing.delay() {
+            let start = Instant::now();
             thread::sleep(work); // simulated processing
+            tally.processed(c, start);
         }
     }
 }

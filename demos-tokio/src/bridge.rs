@@ -6,10 +6,11 @@
 //! Run it: `cargo run -p demos-tokio -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED};
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
 use tokio::task::spawn_blocking;
@@ -19,8 +20,10 @@ impl Bridge for crate::Tokio {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
         let started = Instant::now();
         let (rt, flavor) = crate::runtime(env);
+        let hb = Arc::new(Heartbeat::new(cfg, env));
+        let shared = hb.clone();
         let metrics = rt.block_on(async {
-            let hb = Arc::new(Heartbeat::new(cfg, &env.log));
+            let hb = shared;
             let beat = hb.clone();
             let heartbeat = tokio::spawn(async move {
                 while {
@@ -36,7 +39,12 @@ impl Bridge for crate::Tokio {
                 phase.start_phase(OFFLOADED);
                 let mut done = 0;
                 for _ in 0..jobs {
-                    done += spawn_blocking(move || thread::sleep(job)).await.map_or(0, |()| 1); // the worker is free meanwhile
+                    done += {
+                        let call = phase.clone();
+                        spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
+                    }
+                    .await
+                    .map_or(0, |()| 1); // the worker is free meanwhile
                 }
                 (done, phase.end_phase())
             });
@@ -57,7 +65,7 @@ impl Bridge for crate::Tokio {
                 phase.start_phase(INLINE);
                 let mut done = 0;
                 for _ in 0..jobs {
-                    thread::sleep(job); // the anti-pattern: this worker runs nothing else meanwhile
+                    phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this worker runs nothing else meanwhile
                     done += 1;
                 }
                 (done, phase.end_phase())
@@ -67,6 +75,6 @@ impl Bridge for crate::Tokio {
             heartbeat.await.expect("the heartbeat does not panic");
             BridgeMetrics::new(cfg, offloaded, inline, bridged)
         });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics)
+        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
     }
 }

@@ -22,7 +22,7 @@ impl Queue for crate::Tokio {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
         let started = Instant::now();
         let (rt, flavor) = crate::runtime(env);
-        let tally = Arc::new(QueueTally::new(cfg, &env.log));
+        let tally = Arc::new(QueueTally::new(cfg, env));
         rt.block_on(async {
             let (tx, rx) = mpsc::channel::<Item>(cfg.capacity);
             let rx = Arc::new(Mutex::new(rx));
@@ -36,7 +36,7 @@ impl Queue for crate::Tokio {
             }
             set.join_all().await;
         });
-        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed()))
+        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed())).with_spans(tally.spans())
     }
 }
 
@@ -44,7 +44,9 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, 
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
         if let Some(io) = pacing.delay() {
+            let start = Instant::now();
             sleep(io).await; // simulated I/O before the item is ready
+            tally.did_io(p, start);
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
@@ -54,7 +56,7 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, 
                 tally.waiting(p);
                 let waited = Instant::now();
                 tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
-                tally.resumed(p, waited.elapsed());
+                tally.resumed(p, waited);
             }
             Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
         }
@@ -80,7 +82,9 @@ async fn consume(
         let Some(item) = next else { break }; // closed and drained: done
         tally.consumed(&item);
         if let Some(work) = pacing.delay() {
+            let start = Instant::now();
             sleep(work).await; // simulated processing
+            tally.processed(c, start);
         }
     }
 }

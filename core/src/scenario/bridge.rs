@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
 use crate::scenario::{count, size};
+use crate::timeline::{Recorder, Span};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the bridge scenario.
@@ -59,6 +60,7 @@ pub const BRIDGED_VALUE: u64 = 42;
 pub struct Heartbeat {
     tick: Duration,
     log: Log,
+    recorder: Recorder,
     stopped: AtomicBool,
     state: Mutex<Beat>,
 }
@@ -80,10 +82,31 @@ pub struct PhaseBeat {
 }
 
 impl Heartbeat {
-    /// A heartbeat ticking every `cfg.tick_ms`, logging stalls to `log`.
-    pub fn new(cfg: &BridgeConfig, log: &Log) -> Self {
+    /// A heartbeat ticking every `cfg.tick_ms`, logging stalls to the log of
+    /// `env` and, with its timeline on, recording ticks and blocking calls.
+    pub fn new(cfg: &BridgeConfig, env: &Env) -> Self {
         let state = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
-        Self { tick: cfg.tick(), log: log.clone(), stopped: AtomicBool::new(false), state: Mutex::new(state) }
+        Self {
+            tick: cfg.tick(),
+            log: env.log.clone(),
+            recorder: env.recorder(),
+            stopped: AtomicBool::new(false),
+            state: Mutex::new(state),
+        }
+    }
+
+    /// The blocking call itself — a `thread::sleep` standing in for sync I/O —
+    /// recorded on whichever thread the runtime ran it: `what` is
+    /// [`OFFLOADED_CALL`] or [`INLINE_CALL`].
+    pub fn blocking_call(&self, what: &'static str, duration: Duration) {
+        let start = Instant::now();
+        std::thread::sleep(duration);
+        self.recorder.record("handler", what, start);
+    }
+
+    /// The recorded ticks and calls (empty with the timeline off).
+    pub fn spans(&self) -> Vec<Span> {
+        self.recorder.take()
     }
 
     /// The interval the heartbeat task sleeps between ticks.
@@ -106,6 +129,8 @@ impl Heartbeat {
         beat.max_gap = beat.max_gap.max(gap);
         beat.last = now;
         beat.ticks += 1;
+        drop(beat);
+        self.recorder.record("heartbeat", "tick", now);
         !self.stopped.load(Ordering::Relaxed)
     }
 
@@ -128,6 +153,11 @@ impl Heartbeat {
         self.stopped.store(true, Ordering::Relaxed);
     }
 }
+
+/// Span label of a blocking call run on the blocking pool.
+pub const OFFLOADED_CALL: &str = "offloaded call";
+/// Span label of a blocking call run inline on an executor thread.
+pub const INLINE_CALL: &str = "inline call";
 
 /// The phase lines every runtime logs.
 pub const OFFLOADED: &str =

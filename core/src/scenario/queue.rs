@@ -9,11 +9,12 @@
 //! by the same rules.
 
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{count, size};
+use crate::timeline::{Recorder, Span};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Most items one run may move in all (producers × items), so bookkeeping
@@ -106,6 +107,7 @@ pub struct QueueTally {
     capacity: usize,
     items: usize,
     log: Log,
+    recorder: Recorder,
     seen: Vec<AtomicU8>,
     produced: AtomicU64,
     produced_sum: AtomicU64,
@@ -116,12 +118,14 @@ pub struct QueueTally {
 }
 
 impl QueueTally {
-    /// Accounting for a run of `cfg`, logging its notable events to `log`.
-    pub fn new(cfg: &QueueConfig, log: &Log) -> Self {
+    /// Accounting for a run of `cfg` in `env`: notable events go to its log,
+    /// and, with the timeline on, each wait, I/O and processing step is recorded.
+    pub fn new(cfg: &QueueConfig, env: &Env) -> Self {
         Self {
             capacity: cfg.capacity,
             items: cfg.items,
-            log: log.clone(),
+            log: env.log.clone(),
+            recorder: env.recorder(),
             seen: (0..cfg.total_items()).map(|_| AtomicU8::new(0)).collect(),
             produced: AtomicU64::new(0),
             produced_sum: AtomicU64::new(0),
@@ -163,11 +167,28 @@ impl QueueTally {
         self.log.line(format!("producer {producer} waits: queue full {0}/{0}", self.capacity));
     }
 
-    /// Producer `p` got its item in after waiting `waited`.
-    pub fn resumed(&self, producer: usize, waited: Duration) {
+    /// Producer `p`, waiting since `since`, got its item in.
+    pub fn resumed(&self, producer: usize, since: Instant) {
+        let waited = since.elapsed();
         let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
         self.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
         self.log.line(format!("producer {producer} resumes after {:.1} ms", waited.as_secs_f64() * 1e3));
+        self.recorder.record(format!("producer {producer}"), "waits: queue full", since);
+    }
+
+    /// Producer `p` finished its simulated I/O, begun at `start`.
+    pub fn did_io(&self, producer: usize, start: Instant) {
+        self.recorder.record(format!("producer {producer}"), "I/O", start);
+    }
+
+    /// Consumer `c` finished processing an item, begun at `start`.
+    pub fn processed(&self, consumer: usize, start: Instant) {
+        self.recorder.record(format!("consumer {consumer}"), "processing", start);
+    }
+
+    /// The recorded steps (empty with the timeline off).
+    pub fn spans(&self) -> Vec<Span> {
+        self.recorder.take()
     }
 
     /// The run's metrics, given its wall time.

@@ -11,3 +11,4 @@ mod queue;
 mod race;
 mod scheduling;
 mod threads;
+mod timeline;
