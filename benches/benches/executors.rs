@@ -1,0 +1,393 @@
+//! What each executor's primitives cost, side by side, at the same sizes:
+//! spawn + join of tiny tasks, yield, bounded channels 1→1 and 4→4, a mutex
+//! uncontended and contended, a blocking-pool round trip, and for plain
+//! threads thread spawn + join and rayon fork-join. Each runs in the
+//! single-threaded flavour and with the machine's parallelism.
+//!
+//! `cargo bench -p demos-benches --bench executors` (add `-- --quick` for a first look).
+
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use demos_benches::{
+    CAPACITY, ITEMS, LOCKS, ROUND_TRIPS, SmolPool, TASKS, THREADS, YIELDS, flavors, tokio_runtime,
+};
+
+fn label(threads: usize) -> String {
+    if threads == 1 { "1 thread".into() } else { format!("{threads} threads") }
+}
+
+fn spawn_join(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("spawn + join {TASKS} tasks"));
+    for t in flavors() {
+        let rt = tokio_runtime(t);
+        g.bench_function(BenchmarkId::new("tokio", label(t)), |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    for h in (0..TASKS).map(|i| tokio::spawn(async move { i })).collect::<Vec<_>>() {
+                        black_box(h.await.unwrap());
+                    }
+                })
+            })
+        });
+        let pool = SmolPool::new(t);
+        g.bench_function(BenchmarkId::new("smol", label(t)), |b| {
+            b.iter(|| {
+                pool.block_on(async {
+                    for h in (0..TASKS).map(|i| pool.ex.spawn(async move { i })).collect::<Vec<_>>() {
+                        black_box(h.await);
+                    }
+                })
+            })
+        });
+        g.bench_function(BenchmarkId::new("async-std", label(t)), |b| {
+            b.iter(|| {
+                async_std::task::block_on(async {
+                    let spawn = |i: usize| {
+                        if t == 1 {
+                            async_std::task::spawn_local(async move { i })
+                        } else {
+                            async_std::task::spawn(async move { i })
+                        }
+                    };
+                    for h in (0..TASKS).map(spawn).collect::<Vec<_>>() {
+                        black_box(h.await);
+                    }
+                })
+            })
+        });
+        let pool = futures::executor::ThreadPool::builder().pool_size(t).create().unwrap();
+        g.bench_function(BenchmarkId::new("futures ThreadPool", label(t)), |b| {
+            use futures::task::SpawnExt;
+            b.iter(|| {
+                futures::executor::block_on(async {
+                    for h in (0..TASKS)
+                        .map(|i| pool.spawn_with_handle(async move { i }).unwrap())
+                        .collect::<Vec<_>>()
+                    {
+                        black_box(h.await);
+                    }
+                })
+            })
+        });
+    }
+}
+
+fn yields(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("{YIELDS} yields in one task"));
+    for t in flavors() {
+        let rt = tokio_runtime(t);
+        g.bench_function(BenchmarkId::new("tokio", label(t)), |b| {
+            b.iter(|| {
+                rt.block_on(tokio::spawn(async {
+                    for _ in 0..YIELDS {
+                        tokio::task::yield_now().await
+                    }
+                }))
+                .unwrap()
+            })
+        });
+        let pool = SmolPool::new(t);
+        g.bench_function(BenchmarkId::new("smol", label(t)), |b| {
+            b.iter(|| {
+                pool.block_on(pool.ex.spawn(async {
+                    for _ in 0..YIELDS {
+                        smol::future::yield_now().await
+                    }
+                }))
+            })
+        });
+        g.bench_function(BenchmarkId::new("async-std", label(t)), |b| {
+            let task = || async {
+                for _ in 0..YIELDS {
+                    async_std::task::yield_now().await
+                }
+            };
+            b.iter(|| {
+                async_std::task::block_on(async {
+                    if t == 1 {
+                        async_std::task::spawn_local(task()).await
+                    } else {
+                        async_std::task::spawn(task()).await
+                    }
+                })
+            })
+        });
+    }
+}
+
+fn channels(c: &mut Criterion) {
+    for (producers, consumers) in [(1usize, 1usize), (4, 4)] {
+        let mut g = c.benchmark_group(format!("bounded channel {producers}→{consumers}, {ITEMS} items"));
+        let per = ITEMS / producers;
+        for t in flavors() {
+            let rt = tokio_runtime(t);
+            g.bench_function(BenchmarkId::new("tokio mpsc", label(t)), |b| {
+                b.iter(|| {
+                    rt.block_on(async {
+                        let (tx, rx) = tokio::sync::mpsc::channel::<usize>(CAPACITY);
+                        let rx = Arc::new(tokio::sync::Mutex::new(rx)); // several consumers share the one receiver
+                        let mut set = tokio::task::JoinSet::new();
+                        for _ in 0..producers {
+                            let tx = tx.clone();
+                            set.spawn(async move {
+                                for i in 0..per {
+                                    tx.send(i).await.unwrap();
+                                }
+                            });
+                        }
+                        drop(tx);
+                        for _ in 0..consumers {
+                            let rx = rx.clone();
+                            set.spawn(async move {
+                                while let Some(i) = {
+                                    let mut rx = rx.lock().await;
+                                    rx.recv().await
+                                } {
+                                    black_box(i);
+                                }
+                            });
+                        }
+                        set.join_all().await;
+                    })
+                })
+            });
+            let pool = SmolPool::new(t);
+            g.bench_function(BenchmarkId::new("async-channel (smol)", label(t)), |b| {
+                b.iter(|| {
+                    pool.block_on(async {
+                        let (tx, rx) = smol::channel::bounded::<usize>(CAPACITY);
+                        let mut tasks = Vec::new();
+                        for _ in 0..producers {
+                            let tx = tx.clone();
+                            tasks.push(pool.ex.spawn(async move {
+                                for i in 0..per {
+                                    tx.send(i).await.unwrap();
+                                }
+                            }));
+                        }
+                        drop(tx);
+                        for _ in 0..consumers {
+                            let rx = rx.clone();
+                            tasks.push(pool.ex.spawn(async move {
+                                while let Ok(i) = rx.recv().await {
+                                    black_box(i);
+                                }
+                            }));
+                        }
+                        for task in tasks {
+                            task.await;
+                        }
+                    })
+                })
+            });
+            g.bench_function(BenchmarkId::new("async-std channel", label(t)), |b| {
+                b.iter(|| {
+                    async_std::task::block_on(async {
+                        let (tx, rx) = async_std::channel::bounded::<usize>(CAPACITY);
+                        let spawn = |f: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>| {
+                            if t == 1 { async_std::task::spawn_local(f) } else { async_std::task::spawn(f) }
+                        };
+                        let mut handles = Vec::new();
+                        for _ in 0..producers {
+                            let tx = tx.clone();
+                            handles.push(spawn(Box::pin(async move {
+                                for i in 0..per {
+                                    tx.send(i).await.unwrap();
+                                }
+                            })));
+                        }
+                        drop(tx);
+                        for _ in 0..consumers {
+                            let rx = rx.clone();
+                            handles.push(spawn(Box::pin(async move {
+                                while let Ok(i) = rx.recv().await {
+                                    black_box(i);
+                                }
+                            })));
+                        }
+                        for h in handles {
+                            h.await;
+                        }
+                    })
+                })
+            });
+        }
+        g.bench_function(BenchmarkId::new("crossbeam (a thread each)", "OS threads"), |b| {
+            b.iter(|| {
+                std::thread::scope(|s| {
+                    let (tx, rx) = crossbeam_channel::bounded::<usize>(CAPACITY);
+                    for _ in 0..producers {
+                        let tx = tx.clone();
+                        s.spawn(move || {
+                            for i in 0..per {
+                                tx.send(i).unwrap();
+                            }
+                        });
+                    }
+                    drop(tx);
+                    for _ in 0..consumers {
+                        let rx = rx.clone();
+                        s.spawn(move || {
+                            for i in rx.iter() {
+                                black_box(i);
+                            }
+                        });
+                    }
+                })
+            })
+        });
+    }
+}
+
+fn mutexes(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("mutex, {LOCKS} lock/unlock"));
+    for t in flavors() {
+        let rt = tokio_runtime(t);
+        for tasks in [1usize, 4] {
+            let how = if tasks == 1 { "uncontended" } else { "4 tasks contend" };
+            g.bench_function(BenchmarkId::new(format!("tokio::sync::Mutex, {how}"), label(t)), |b| {
+                b.iter(|| {
+                    rt.block_on(async {
+                        let m = Arc::new(tokio::sync::Mutex::new(0u64));
+                        let mut set = tokio::task::JoinSet::new();
+                        for _ in 0..tasks {
+                            let m = m.clone();
+                            set.spawn(async move {
+                                for _ in 0..LOCKS / tasks {
+                                    *m.lock().await += 1;
+                                }
+                            });
+                        }
+                        set.join_all().await;
+                    })
+                })
+            });
+            let pool = SmolPool::new(t);
+            g.bench_function(BenchmarkId::new(format!("async_lock::Mutex, {how}"), label(t)), |b| {
+                b.iter(|| {
+                    pool.block_on(async {
+                        let m = Arc::new(smol::lock::Mutex::new(0u64));
+                        let tasks: Vec<_> = (0..tasks)
+                            .map(|_| {
+                                let m = m.clone();
+                                pool.ex.spawn(async move {
+                                    for _ in 0..LOCKS / tasks {
+                                        *m.lock().await += 1;
+                                    }
+                                })
+                            })
+                            .collect();
+                        for task in tasks {
+                            task.await;
+                        }
+                    })
+                })
+            });
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+            g.bench_function(BenchmarkId::new(format!("std::sync::Mutex, {how}"), label(t)), |b| {
+                b.iter(|| {
+                    let m = std::sync::Mutex::new(0u64);
+                    pool.scope(|s| {
+                        for _ in 0..tasks {
+                            s.spawn(|_| {
+                                for _ in 0..LOCKS / tasks {
+                                    *m.lock().unwrap() += 1;
+                                }
+                            });
+                        }
+                    });
+                    black_box(m.into_inner().unwrap())
+                })
+            });
+        }
+    }
+}
+
+fn blocking(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!("blocking pool, {ROUND_TRIPS} round trips"));
+    for t in flavors() {
+        let rt = tokio_runtime(t);
+        g.bench_function(BenchmarkId::new("tokio spawn_blocking", label(t)), |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    for i in 0..ROUND_TRIPS {
+                        black_box(tokio::task::spawn_blocking(move || i).await.unwrap());
+                    }
+                })
+            })
+        });
+        let pool = SmolPool::new(t);
+        g.bench_function(BenchmarkId::new("smol unblock", label(t)), |b| {
+            b.iter(|| {
+                pool.block_on(async {
+                    for i in 0..ROUND_TRIPS {
+                        black_box(smol::unblock(move || i).await);
+                    }
+                })
+            })
+        });
+    }
+    g.bench_function(BenchmarkId::new("async-std spawn_blocking", "global"), |b| {
+        b.iter(|| {
+            async_std::task::block_on(async {
+                for i in 0..ROUND_TRIPS {
+                    black_box(async_std::task::spawn_blocking(move || i).await);
+                }
+            })
+        })
+    });
+    g.bench_function(BenchmarkId::new("thread handoff (crossbeam)", "1 worker thread"), |b| {
+        let (jobs, inbox) = crossbeam_channel::bounded::<(usize, crossbeam_channel::Sender<usize>)>(1);
+        let worker = std::thread::spawn(move || {
+            for (i, reply) in inbox {
+                reply.send(i).unwrap();
+            }
+        });
+        b.iter(|| {
+            for i in 0..ROUND_TRIPS {
+                let (reply, answer) = crossbeam_channel::bounded(1);
+                jobs.send((i, reply)).unwrap();
+                black_box(answer.recv().unwrap());
+            }
+        });
+        drop(jobs);
+        worker.join().unwrap();
+    });
+}
+
+fn threads(c: &mut Criterion) {
+    let mut g = c.benchmark_group("OS threads and rayon");
+    g.bench_function(format!("thread spawn + join ×{THREADS}"), |b| {
+        b.iter(|| {
+            for h in (0..THREADS).map(|i| std::thread::spawn(move || i)).collect::<Vec<_>>() {
+                black_box(h.join().unwrap());
+            }
+        })
+    });
+    fn fib(n: u32) -> u64 {
+        if n < 2 {
+            return n as u64;
+        }
+        let (a, b) = rayon::join(|| fib(n - 1), || fib(n - 2));
+        a + b
+    }
+    for t in flavors() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        g.bench_function(BenchmarkId::new("rayon fork-join fib(20)", label(t)), |b| {
+            b.iter(|| pool.install(|| black_box(fib(20))))
+        });
+    }
+}
+
+criterion_group! {
+    name = executors;
+    // Small samples keep the whole run within minutes on 2 cores; compare ratios, not absolutes.
+    config = Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    targets = spawn_join, yields, channels, mutexes, blocking, threads
+}
+criterion_main!(executors);

@@ -1,0 +1,184 @@
+//! Harness overhead: the queue scenario with `--delay-ms 0` (its bookkeeping:
+//! exactly-once marks, depth samples, wait timing) against a bare loop over
+//! the same channel, with the same producers, consumers and capacity, in the
+//! same process. The scenario must stay within 10% of the bare loop.
+//!
+//! `cargo bench -p demos-benches --bench harness`
+
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use demos_benches::SmolPool;
+use demos_core::{Env, QueueConfig, Runtime};
+
+const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, items: 20_000, delay_ms: 0 };
+const THREADS: usize = 2;
+
+fn bare_tokio() {
+    let rt = demos_benches::tokio_runtime(THREADS);
+    rt.block_on(async {
+        let (tx, rx) = tokio::sync::mpsc::channel::<(usize, u64)>(CFG.capacity);
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let mut set = tokio::task::JoinSet::new();
+        for p in 0..CFG.producers {
+            let tx = tx.clone();
+            set.spawn(async move {
+                for i in 0..CFG.items {
+                    tx.send((p, i as u64)).await.unwrap();
+                }
+            });
+        }
+        drop(tx);
+        for _ in 0..CFG.consumers {
+            let rx = rx.clone();
+            set.spawn(async move {
+                while let Some(item) = {
+                    let mut rx = rx.lock().await;
+                    rx.recv().await
+                } {
+                    black_box(item);
+                }
+            });
+        }
+        set.join_all().await;
+    });
+}
+
+fn bare_smol() {
+    let pool = SmolPool::new(THREADS);
+    pool.block_on(async {
+        let (tx, rx) = smol::channel::bounded::<(usize, u64)>(CFG.capacity);
+        let mut tasks = Vec::new();
+        for p in 0..CFG.producers {
+            let tx = tx.clone();
+            tasks.push(pool.ex.spawn(async move {
+                for i in 0..CFG.items {
+                    tx.send((p, i as u64)).await.unwrap();
+                }
+            }));
+        }
+        drop(tx);
+        for _ in 0..CFG.consumers {
+            let rx = rx.clone();
+            tasks.push(pool.ex.spawn(async move {
+                while let Ok(item) = rx.recv().await {
+                    black_box(item);
+                }
+            }));
+        }
+        for task in tasks {
+            task.await;
+        }
+    });
+}
+
+fn bare_async_std() {
+    async_std::task::block_on(async {
+        let (tx, rx) = async_std::channel::bounded::<(usize, u64)>(CFG.capacity);
+        let mut handles = Vec::new();
+        for p in 0..CFG.producers {
+            let tx = tx.clone();
+            handles.push(async_std::task::spawn(async move {
+                for i in 0..CFG.items {
+                    tx.send((p, i as u64)).await.unwrap();
+                }
+            }));
+        }
+        drop(tx);
+        for _ in 0..CFG.consumers {
+            let rx = rx.clone();
+            handles.push(async_std::task::spawn(async move {
+                while let Ok(item) = rx.recv().await {
+                    black_box(item);
+                }
+            }));
+        }
+        for h in handles {
+            h.await;
+        }
+    });
+}
+
+fn bare_threads() {
+    std::thread::scope(|s| {
+        let (tx, rx) = crossbeam_channel::bounded::<(usize, u64)>(CFG.capacity);
+        for p in 0..CFG.producers {
+            let tx = tx.clone();
+            s.spawn(move || {
+                for i in 0..CFG.items {
+                    tx.send((p, i as u64)).unwrap();
+                }
+            });
+        }
+        drop(tx);
+        for _ in 0..CFG.consumers {
+            let rx = rx.clone();
+            s.spawn(move || {
+                for item in rx.iter() {
+                    black_box(item);
+                }
+            });
+        }
+    });
+}
+
+fn cases() -> [(&'static dyn Runtime, fn()); 4] {
+    [
+        (&demos_tokio::Tokio, bare_tokio),
+        (&demos_smol::Smol, bare_smol),
+        (&demos_async_std::AsyncStd, bare_async_std),
+        (&demos_std_threads::StdThreads, bare_threads),
+    ]
+}
+
+fn scenario(rt: &dyn Runtime) {
+    let seen = rt.queue(&CFG, &Env::quiet(THREADS, 42));
+    assert_eq!(seen.metrics.consumed, (CFG.producers * CFG.items) as u64);
+}
+
+fn harness(c: &mut Criterion) {
+    let mut g = c.benchmark_group(format!(
+        "queue, {} items, delay 0: scenario vs bare loop",
+        CFG.producers * CFG.items
+    ));
+    for (rt, bare) in cases() {
+        g.bench_function(BenchmarkId::new(rt.name(), "scenario"), |b| b.iter(|| scenario(rt)));
+        g.bench_function(BenchmarkId::new(rt.name(), "bare loop"), |b| b.iter(bare));
+    }
+    g.finish();
+    // The ratio, measured here in one process: alternate the two so machine noise
+    // hits both alike, and compare medians.
+    println!("\nharness overhead (median of 9 alternating runs; must stay within 10%):");
+    for (rt, bare) in cases() {
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..9 {
+            let t = Instant::now();
+            scenario(rt);
+            with.push(t.elapsed());
+            let t = Instant::now();
+            bare();
+            without.push(t.elapsed());
+        }
+        with.sort();
+        without.sort();
+        let ratio = with[4].as_secs_f64() / without[4].as_secs_f64();
+        println!(
+            "  {:<12} scenario {:>8.2?}  bare {:>8.2?}  overhead {:+.1}%",
+            rt.name(),
+            with[4],
+            without[4],
+            (ratio - 1.0) * 100.0
+        );
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2));
+    targets = harness
+}
+criterion_main!(benches);
