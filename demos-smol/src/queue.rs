@@ -13,7 +13,7 @@ use std::time::Instant;
 use demos_core::scenario::queue::{Item, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use smol::Timer;
-use smol::channel::{self, Receiver, Sender, TrySendError};
+use smol::channel::{self, Receiver, Sender};
 
 impl Queue for crate::Smol {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
@@ -49,15 +49,15 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
-        match tx.try_send(item) {
-            Ok(()) => {}
-            Err(TrySendError::Full(item)) => {
-                tally.waiting(p);
-                let waited = Instant::now();
-                tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
-                tally.resumed(p, waited);
-            }
-            Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
+        // A peek, not a second attempt: one send per item keeps the bookkeeping cheap.
+        let full = tx.is_full();
+        if full {
+            tally.waiting(p);
+        }
+        let since = full.then(Instant::now);
+        tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
+        if let Some(since) = since {
+            tally.resumed(p, since);
         }
         tally.observe_depth(tx.len());
     }
@@ -67,7 +67,7 @@ async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tall
     let mut pacing = cfg.consumer_pacing(seed, c);
     while let Ok(item) = rx.recv().await {
         tally.observe_depth(rx.len());
-        tally.consumed(&item);
+        tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             Timer::after(work).await; // simulated processing

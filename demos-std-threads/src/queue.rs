@@ -14,7 +14,7 @@
 use std::thread;
 use std::time::Instant;
 
-use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use demos_core::scenario::queue::{Item, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
@@ -60,15 +60,15 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
-        match tx.try_send(item) {
-            Ok(()) => {}
-            Err(TrySendError::Full(item)) => {
-                tally.waiting(p);
-                let waited = Instant::now();
-                tx.send(item).expect("consumers outlive producers"); // backpressure: blocks this thread until a slot frees
-                tally.resumed(p, waited);
-            }
-            Err(TrySendError::Disconnected(_)) => unreachable!("consumers outlive producers"),
+        // A peek, not a second attempt: one send per item keeps the bookkeeping cheap.
+        let full = tx.is_full();
+        if full {
+            tally.waiting(p);
+        }
+        let since = full.then(Instant::now);
+        tx.send(item).expect("consumers outlive producers"); // backpressure: blocks this thread while the queue is full
+        if let Some(since) = since {
+            tally.resumed(p, since);
         }
         tally.observe_depth(tx.len());
     }
@@ -78,7 +78,7 @@ fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &Q
     let mut pacing = cfg.consumer_pacing(seed, c);
     while let Ok(item) = rx.recv() {
         tally.observe_depth(rx.len());
-        tally.consumed(&item);
+        tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             thread::sleep(work); // simulated processing

@@ -14,7 +14,7 @@ use std::time::Instant;
 use demos_core::scenario::queue::{Item, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use tokio::sync::Mutex;
-use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::sleep;
 
@@ -50,15 +50,15 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, 
         }
         let item = tally.item(p, seq, pacing.value());
         tally.produced(&item); // counted before the send: a consumer may take it at once
-        match tx.try_send(item) {
-            Ok(()) => {}
-            Err(TrySendError::Full(item)) => {
-                tally.waiting(p);
-                let waited = Instant::now();
-                tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks until a slot frees
-                tally.resumed(p, waited);
-            }
-            Err(TrySendError::Closed(_)) => unreachable!("consumers outlive producers"),
+        // A peek, not a second attempt: one send per item keeps the bookkeeping cheap.
+        let full = tx.capacity() == 0;
+        if full {
+            tally.waiting(p);
+        }
+        let since = full.then(Instant::now);
+        tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
+        if let Some(since) = since {
+            tally.resumed(p, since);
         }
         tally.observe_depth(tx.max_capacity() - tx.capacity());
     }
@@ -80,7 +80,7 @@ async fn consume(
             next
         };
         let Some(item) = next else { break }; // closed and drained: done
-        tally.consumed(&item);
+        tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             sleep(work).await; // simulated processing
