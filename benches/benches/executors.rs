@@ -83,7 +83,7 @@ fn yields(c: &mut Criterion) {
         let rt = tokio_runtime(t);
         g.bench_function(BenchmarkId::new("tokio", label(t)), |b| {
             b.iter(|| {
-                rt.block_on(tokio::spawn(async {
+                rt.block_on(rt.spawn(async {
                     for _ in 0..YIELDS {
                         tokio::task::yield_now().await
                     }

@@ -18,10 +18,25 @@ mod race;
 mod scheduling;
 mod threads;
 
+pub use race::{atomic_step, mutex_step, unsynchronized_step};
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use demos_core::{Env, Runtime};
+
+/// The primitives the race's jobs synchronise with: std's, or loom's when the
+/// crate is built with `--cfg loom` for model checking (`tests/loom.rs`).
+pub mod sync {
+    #[cfg(loom)]
+    pub use loom::sync::{Mutex, atomic::AtomicU64};
+    #[cfg(loom)]
+    pub use loom::thread::yield_now;
+    #[cfg(not(loom))]
+    pub use std::sync::{Mutex, atomic::AtomicU64};
+    #[cfg(not(loom))]
+    pub use std::thread::yield_now;
+}
 
 /// Plain threads, rayon and crossbeam, implementing every scenario.
 #[derive(Debug, Clone, Copy, Default)]

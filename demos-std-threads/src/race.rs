@@ -8,13 +8,13 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- race --threads 2`
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::thread::yield_now;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
+
+use crate::sync::{AtomicU64, Mutex, yield_now};
 
 impl Race for crate::StdThreads {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
@@ -37,9 +37,7 @@ fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
         for task in 0..tasks {
             let counter = &counter;
             scope.spawn(move |_| {
-                let read = counter.load(Relaxed);
-                yield_now(); // another thread may run here, between our read and our write
-                let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
+                let (read, overwritten) = unsynchronized_step(counter);
                 log_lost_update(&env.log, task, read, overwritten);
             });
         }
@@ -52,12 +50,7 @@ fn with_mutex(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     pool.scope(|scope| {
         for _ in 0..tasks {
             let counter = &counter;
-            scope.spawn(move |_| {
-                let mut guard = counter.lock().expect("no job panics while holding the lock");
-                let read = *guard;
-                yield_now(); // other threads may run, but they block on the lock
-                *guard = read + 1;
-            });
+            scope.spawn(move |_| mutex_step(counter));
         }
     });
     counter.into_inner().expect("no job panicked")
@@ -68,11 +61,34 @@ fn with_atomic(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     pool.scope(|scope| {
         for _ in 0..tasks {
             let counter = &counter;
-            scope.spawn(move |_| {
-                yield_now();
-                counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
-            });
+            scope.spawn(move |_| atomic_step(counter));
         }
     });
     counter.load(Relaxed)
+}
+
+// The three bodies below are what every job runs. They use `crate::sync`, so
+// `tests/loom.rs` model-checks exactly this code under every interleaving.
+
+/// One unsynchronized increment: load, yield, store. Returns what the task
+/// read and what its store overwrote (they differ when updates were lost).
+pub fn unsynchronized_step(counter: &AtomicU64) -> (u64, u64) {
+    let read = counter.load(Relaxed);
+    yield_now(); // another thread may run here, between our read and our write
+    let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
+    (read, overwritten)
+}
+
+/// One increment under the mutex, held across the yield.
+pub fn mutex_step(counter: &Mutex<u64>) {
+    let mut guard = counter.lock().expect("no job panics while holding the lock");
+    let read = *guard;
+    yield_now(); // other threads may run, but they block on the lock
+    *guard = read + 1;
+}
+
+/// One increment as a single atomic read-modify-write.
+pub fn atomic_step(counter: &AtomicU64) {
+    yield_now();
+    counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
 }

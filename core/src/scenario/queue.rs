@@ -8,6 +8,10 @@
 //! summed on both sides) is [`QueueTally`], shared so every runtime is judged
 //! by the same rules.
 
+// std's atomics, or loom's under `--cfg loom`, where the bookkeeping is model-checked.
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+#[cfg(not(loom))]
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 

@@ -10,5 +10,6 @@ mod pools;
 mod queue;
 mod race;
 mod scheduling;
+mod stress;
 mod threads;
 mod timeline;

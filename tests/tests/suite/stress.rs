@@ -1,0 +1,53 @@
+//! stress: every scenario on every runtime, with 1 to 4 worker threads and
+//! several seeds, each run under a watchdog. A run that does not finish in a
+//! generous bound fails naming the scenario, runtime, thread count and seed
+//! that hung — instead of hanging the suite.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use demos_core::Env;
+use demos_core::scenario::ALL;
+use serde_json::{Value, json};
+
+/// Far beyond any of these small runs, even on a loaded 2-core machine.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+/// Each scenario, sized down so the whole sweep takes seconds.
+fn small(scenario: &str) -> Value {
+    match scenario {
+        "race" => json!({ "tasks": 50 }),
+        "ordering" => json!({ "tasks": 6, "max_sleep_ms": 2 }),
+        "futures" => json!({ "tasks": 3, "max_sleep_ms": 2 }),
+        "pools" => json!({ "io_jobs": 3, "io_ms": 2, "cpu_jobs": null, "cpu_size": 5_000 }),
+        "bridge" => json!({ "jobs": 1, "job_ms": 5, "tick_ms": 1 }),
+        "threads" => json!({ "manual": 1, "io_jobs": 2, "cpu_jobs": 3 }),
+        "scheduling" => json!({ "tasks": 2, "steps": 2, "step_ms": 1 }),
+        "queue" => json!({ "producers": 2, "consumers": 2, "capacity": 1, "items": 30, "delay_ms": 0 }),
+        other => panic!("no small configuration for {other}: add one"),
+    }
+}
+
+demos_tests::per_runtime! {
+    #[test]
+    fn every_scenario_finishes_on_every_worker_count_under_a_watchdog() {
+        let runtime = rt();
+        for scenario in ALL {
+            let cfg = small(scenario.name());
+            scenario.prepare(&cfg).expect("a valid small configuration");
+            for threads in 1..=4 {
+                for seed in 0..2 {
+                    let (done, finished) = mpsc::channel();
+                    let cfg = cfg.clone();
+                    std::thread::spawn(move || {
+                        let report = scenario.run(runtime, &cfg, &Env::quiet(threads, seed)).report;
+                        let _ = done.send(report);
+                    });
+                    let what = format!("{} on {} with --threads {threads} --seed {seed}", scenario.name(), runtime.name());
+                    let report = finished.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("{what} did not finish within {WATCHDOG:?}"));
+                    assert!(report.passed(), "{what}: {:?}", report.checks);
+                }
+            }
+        }
+    }
+}
