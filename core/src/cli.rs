@@ -148,7 +148,9 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
         Ok(cli) => cli,
         Err(err) => return clap_error(&name, err, &commands()),
     };
+    crate::interrupt::install();
     match execute(rt, &cli) {
+        Ok(_) if crate::interrupt::requested() => ExitCode::from(crate::interrupt::EXIT_STATUS),
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(message) => usage_error(&name, &message),
@@ -203,7 +205,13 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
     };
     let mut reports = Vec::new();
     for ((name, cfg), headline) in plan.iter().zip(headlines) {
+        if crate::interrupt::requested() {
+            break; // Ctrl-C during `all`: no further scenarios
+        }
         reports.push(run_one(name, &headline, cfg, rt, env(out.log()), out));
+    }
+    if crate::interrupt::requested() && !out.json {
+        emit("interrupted (Ctrl-C): the summary above is partial; exit status 130");
     }
     if let Some((path, file)) = trace {
         let groups: Vec<(String, Vec<Span>)> = reports

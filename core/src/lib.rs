@@ -18,6 +18,7 @@ pub mod child;
 pub mod cli;
 mod env;
 pub mod guide;
+pub mod interrupt;
 pub mod report;
 pub mod scenario;
 pub mod timeline;

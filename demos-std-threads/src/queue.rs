@@ -53,6 +53,9 @@ fn spawn_named<'scope>(
 fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &QueueTally) {
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
+        if cfg.stop_requested() {
+            break; // Ctrl-C: stop producing; consumers drain what was sent
+        }
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             thread::sleep(io); // simulated I/O before the item is ready

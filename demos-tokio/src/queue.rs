@@ -43,6 +43,9 @@ impl Queue for crate::Tokio {
 async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, tally: Arc<QueueTally>) {
     let mut pacing = cfg.producer_pacing(seed, p);
     for seq in 0..cfg.items {
+        if cfg.stop_requested() {
+            break; // Ctrl-C: stop producing; consumers drain what was sent
+        }
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             sleep(io).await; // simulated I/O before the item is ready
