@@ -5,6 +5,7 @@
 mod bridge;
 mod cli;
 mod futures;
+mod hostile;
 mod interrupt;
 mod ordering;
 mod pools;

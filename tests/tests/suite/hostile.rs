@@ -1,0 +1,59 @@
+//! Hostile input on every option of every scenario, on every binary: negative,
+//! non-numeric, fractional, overflowing and absurdly large values each get
+//! exit status 2 and one line naming the option and the value — before any
+//! work starts, never a panic.
+
+use std::process::Command;
+
+use demos_core::scenario::ALL;
+
+/// Values no numeric option accepts: every scenario option's range ends far
+/// below u64::MAX, and none takes a sign, a fraction or words.
+const HOSTILE: [&str; 6] = ["-1", "abc", "1.5", "99999999999999999999999", "18446744073709551615", " "];
+
+/// `--flag` for each option of `scenario`, read from its default configuration.
+fn options(config: &serde_json::Value) -> Vec<String> {
+    config
+        .as_object()
+        .expect("configs are objects")
+        .keys()
+        .map(|k| format!("--{}", k.replace('_', "-")))
+        .collect()
+}
+
+demos_tests::per_runtime! {
+    #[test]
+    fn every_scenario_option_rejects_hostile_values_with_one_line() {
+        for scenario in ALL {
+            for flag in options(&scenario.default_config()) {
+                for value in HOSTILE {
+                    let out = Command::new(BIN).args([scenario.name(), &flag, value]).output().expect("runs");
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    let what = format!("{} {flag} {value:?}", scenario.name());
+                    assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+                    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+                    assert!(stderr.contains(&format!("'{value}'")) && stderr.contains(&flag), "{what}: {stderr}");
+                    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+                    assert!(out.stdout.is_empty(), "{what}: no work starts");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn global_options_reject_hostile_values_too() {
+        for (flag, values) in [("--threads", &["0", "257", "-2", "two", "1e3"][..]), ("--seed", &["-1", "x", "99999999999999999999999"][..])] {
+            for value in values {
+                let out = Command::new(BIN).args(["race", flag, value]).output().expect("runs");
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+                assert!(stderr.contains(&format!("'{value}'")) && stderr.lines().count() == 1, "{flag} {value}: {stderr}");
+            }
+        }
+        for args in [&["race", "--tasks"][..], &["race", "--frobnicate"], &["nonsense"], &["race", "extra"]] {
+            let out = Command::new(BIN).args(args).output().expect("runs");
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1, "{args:?}");
+        }
+    }
+}
