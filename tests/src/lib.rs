@@ -53,61 +53,35 @@ impl Runtime for BrokenMutex {
 /// Worker counts every scenario is swept across.
 pub const THREADS: [usize; 3] = [1, 2, 4];
 
-/// Expand the given tests once per runtime.
+/// Expand the given tests once per runtime: a module each, with `rt()`,
+/// `COOPERATIVE` and `BIN` (see the crate docs).
 #[macro_export]
 macro_rules! per_runtime {
+    (@module $module:ident, $cooperative:expr, $bin:literal, $runtime:block, $($body:tt)*) => {
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(dead_code)]
+            const COOPERATIVE: bool = $cooperative;
+            #[allow(dead_code)]
+            const BIN: &str = env!(concat!("CARGO_BIN_EXE_", $bin));
+            #[allow(dead_code)]
+            fn rt() -> &'static dyn demos_core::Runtime $runtime
+            $($body)*
+        }
+    };
     ($($body:tt)*) => {
-        mod tokio {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            const COOPERATIVE: bool = true;
-            #[allow(dead_code)]
-            const BIN: &str = env!("CARGO_BIN_EXE_tokio");
-            #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime { &demos_tokio::Tokio }
-            $($body)*
-        }
-        mod smol {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            const COOPERATIVE: bool = true;
-            #[allow(dead_code)]
-            const BIN: &str = env!("CARGO_BIN_EXE_smol");
-            #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime { &demos_smol::Smol }
-            $($body)*
-        }
-        mod async_std {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            const COOPERATIVE: bool = true;
-            #[allow(dead_code)]
-            const BIN: &str = env!("CARGO_BIN_EXE_async-std");
-            #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime {
-                // Worker counts other than the global executor's run in a child of this binary.
-                demos_async_std::use_worker(BIN);
-                &demos_async_std::AsyncStd
-            }
-            $($body)*
-        }
-        mod std_threads {
-            #[allow(unused_imports)]
-            use super::*;
-            #[allow(dead_code)]
-            const COOPERATIVE: bool = false;
-            #[allow(dead_code)]
-            const BIN: &str = env!("CARGO_BIN_EXE_std-threads");
-            #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime {
-                // The process pool starts children of this binary.
-                demos_std_threads::use_worker(BIN);
-                &demos_std_threads::StdThreads
-            }
-            $($body)*
-        }
+        $crate::per_runtime!(@module tokio, true, "tokio", { &demos_tokio::Tokio }, $($body)*);
+        $crate::per_runtime!(@module smol, true, "smol", { &demos_smol::Smol }, $($body)*);
+        $crate::per_runtime!(@module async_std, true, "async-std", {
+            // Worker counts other than the global executor's run in a child of this binary.
+            demos_async_std::use_worker(BIN);
+            &demos_async_std::AsyncStd
+        }, $($body)*);
+        $crate::per_runtime!(@module std_threads, false, "std-threads", {
+            // The process pool starts children of this binary.
+            demos_std_threads::use_worker(BIN);
+            &demos_std_threads::StdThreads
+        }, $($body)*);
     };
 }
