@@ -1,6 +1,8 @@
 //! Shared pieces of the benchmarks: the sizes every runtime is measured at (so
 //! rows compare), and executors built the same way the demos build them.
 
+#![forbid(unsafe_code)]
+
 use std::future::Future;
 use std::sync::Arc;
 

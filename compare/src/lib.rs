@@ -5,6 +5,8 @@
 //! It knows the runtimes only through `demos_core::Runtime`: adding a runtime
 //! is adding it to the list in `main.rs`.
 
+#![forbid(unsafe_code)]
+
 mod differences;
 mod table;
 

@@ -1,4 +1,6 @@
 //! `cargo run -p compare -- <scenario>`: every runtime, side by side.
+
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 use demos_core::Runtime;

@@ -14,6 +14,8 @@
 //! assert_eq!(RaceConfig::default().tasks, 1000);
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod child;
 pub mod cli;
 mod env;

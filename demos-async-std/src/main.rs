@@ -1,4 +1,6 @@
 //! `cargo run -p demos-async-std -- <scenario>`: the scenarios on async-std.
+
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -10,6 +10,8 @@
 //! assert_eq!(seen.metrics.mutex, 1000);
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod bridge;
 mod futures;
 mod ordering;

@@ -1,4 +1,6 @@
 //! `cargo run -p demos-smol -- <scenario>`: the scenarios on smol.
+
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

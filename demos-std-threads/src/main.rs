@@ -1,4 +1,6 @@
 //! `cargo run -p demos-std-threads -- <scenario>`: the scenarios on plain threads.
+
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

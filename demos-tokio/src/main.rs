@@ -1,4 +1,6 @@
 //! `cargo run -p demos-tokio -- <scenario>`: the scenarios on tokio.
+
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

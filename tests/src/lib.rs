@@ -6,6 +6,8 @@
 //! async executor) or preemptively (OS threads), and `BIN` naming its command
 //! line binary for CLI tests.
 
+#![forbid(unsafe_code)]
+
 use std::time::Duration;
 
 use demos_core::scenario::race::Phase;
