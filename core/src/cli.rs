@@ -23,12 +23,14 @@ pub const MAX_THREADS: u64 = 256;
 const AFTER_HELP: &str = "\
 Each scenario prints a short live log of the events that make its point, then the
 figures, the invariant checks and the take-away. Exit status: 0 every check passed,
-1 a check failed, 2 bad input.
+1 a check failed, 2 bad input, 130 interrupted by Ctrl-C (a second Ctrl-C leaves at once).
 
 Examples:
   queue                                 one scenario with its defaults
   queue --producers 4 --capacity 2 --threads 1
-  all --json                            every scenario, one JSON line each";
+  all --json                            every scenario, one JSON line each
+  bridge --threads 1 --timeline         lanes showing the executor stall
+  queue --trace queue.json              a trace for ui.perfetto.dev";
 
 #[derive(Debug, Parser)]
 #[command(version, about = "Run runtime-demos concurrency scenarios on one executor", after_help = AFTER_HELP)]
