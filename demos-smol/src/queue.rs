@@ -62,14 +62,13 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
         if let Some(since) = since {
             tally.resumed(p, since);
         }
-        tally.observe_depth(tx.len());
+        tally.observe_depth(tx.len()); // the channel's own count, just after our send
     }
 }
 
 async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut pacing = cfg.consumer_pacing(seed, c);
     while let Ok(item) = rx.recv().await {
-        tally.observe_depth(rx.len());
         tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

@@ -73,14 +73,13 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
         if let Some(since) = since {
             tally.resumed(p, since);
         }
-        tally.observe_depth(tx.len());
+        tally.observe_depth(tx.len()); // the channel's own count, just after our send
     }
 }
 
 fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &QueueTally) {
     let mut pacing = cfg.consumer_pacing(seed, c);
     while let Ok(item) = rx.recv() {
-        tally.observe_depth(rx.len());
         tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

@@ -63,7 +63,7 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, 
         if let Some(since) = since {
             tally.resumed(p, since);
         }
-        tally.observe_depth(tx.max_capacity() - tx.capacity());
+        tally.observe_depth(tx.max_capacity() - tx.capacity()); // the channel's own count, just after our send
     }
 }
 
@@ -76,12 +76,7 @@ async fn consume(
 ) {
     let mut pacing = cfg.consumer_pacing(seed, c);
     loop {
-        let next = {
-            let mut rx = rx.lock().await; // held only for one recv, released before processing
-            let next = rx.recv().await;
-            tally.observe_depth(rx.len());
-            next
-        };
+        let next = rx.lock().await.recv().await; // the lock is held for one recv, released before processing
         let Some(item) = next else { break }; // closed and drained: done
         tally.consumed(c, &item);
         if let Some(work) = pacing.delay() {

@@ -193,7 +193,9 @@ impl QueueTally {
         self.consumers[consumer].sum.fetch_add(item.value, Ordering::Relaxed);
     }
 
-    /// The channel's own count of queued items, sampled after a send or receive.
+    /// The channel's own count of queued items, sampled by a producer just after
+    /// its send. (Samples after a receive are left out: the depth just after a
+    /// take is below what it was just before, so they add cost and rarely news.)
     pub fn observe_depth(&self, depth: usize) {
         // Read first: the high-water mark rarely moves, and a read leaves the
         // cache line shared instead of bouncing it between cores.
@@ -284,7 +286,7 @@ pub struct QueueMetrics {
     pub consumed: u64,
     /// The channel's capacity.
     pub capacity: u64,
-    /// Largest queue depth observed, by the channel's own count.
+    /// Largest queue depth observed, by the channel's own count, sampled after each send.
     pub max_depth: u64,
     /// Items consumed per second of wall time.
     pub throughput_per_s: f64,
