@@ -85,13 +85,6 @@ impl Recorder {
         }
     }
 
-    /// A copy of every span recorded so far, in start order.
-    pub fn snapshot(&self) -> Vec<Span> {
-        let mut spans = self.spans.lock().expect("recording never panics").clone();
-        spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-        spans
-    }
-
     /// Every span recorded so far, in start order, leaving the recorder empty.
     pub fn take(&self) -> Vec<Span> {
         let mut spans = std::mem::take(&mut *self.spans.lock().expect("recording never panics"));

@@ -15,10 +15,8 @@ use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        let hb = Arc::new(Heartbeat::new(cfg, env));
-        let shared = hb.clone();
-        let seen = crate::observe::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
-            let hb = shared;
+        crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+            let hb = Arc::new(Heartbeat::new(cfg, env));
             let beat = hb.clone();
             let heartbeat = spawn.spawn(async move {
                 while {
@@ -69,8 +67,7 @@ impl Bridge for crate::AsyncStd {
                 .await;
             hb.stop();
             heartbeat.await;
-            BridgeMetrics::new(cfg, offloaded, inline, bridged)
-        });
-        crate::with_local_spans(seen, hb.spans())
+            (BridgeMetrics::new(cfg, offloaded, inline, bridged), hb.spans())
+        })
     }
 }

@@ -38,6 +38,7 @@ use std::sync::OnceLock;
 
 use async_std::task::{self, JoinHandle};
 use demos_core::scenario::Scenario;
+use demos_core::timeline::Span;
 use demos_core::{Env, Observed, Runtime};
 
 /// The async-std runtime, implementing every scenario.
@@ -99,6 +100,17 @@ fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
     extra: &str,
     main: impl FnOnce(Spawn) -> F,
 ) -> Observed<S::Metrics> {
+    observe_recorded::<S, _>(cfg, env, extra, |spawn| async move { (main(spawn).await, Vec::new()) })
+}
+
+/// [`observe`] for scenarios that record a timeline: `main` returns the spans
+/// with the metrics. (Run in a child, the spans come back in its report.)
+fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
+    cfg: &S::Config,
+    env: &Env,
+    extra: &str,
+    main: impl FnOnce(Spawn) -> F,
+) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
     let global = global_executor_threads();
     let (spawn, flavor) = match env.threads {
@@ -118,17 +130,8 @@ fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
             return seen;
         }
     };
-    let metrics = task::block_on(main(spawn));
-    Observed::new(flavor, started.elapsed(), metrics)
-}
-
-/// Spans recorded in this process when the scenario ran here; a child
-/// process's spans arrive in its report instead, so those are kept.
-fn with_local_spans<M>(mut seen: Observed<M>, local: Vec<demos_core::timeline::Span>) -> Observed<M> {
-    if seen.spans.is_empty() {
-        seen.spans = local;
-    }
-    seen
+    let (metrics, spans) = task::block_on(main(spawn));
+    Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)
 }
 
 /// Await every handle, after all are spawned (collecting first matters: awaiting

@@ -18,10 +18,8 @@ use crate::join_all;
 
 impl Queue for crate::AsyncStd {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        let tally = Arc::new(QueueTally::new(cfg, env));
-        let shared = tally.clone();
-        let seen = crate::observe::<QueueScenario, _>(cfg, env, "", |spawn| async move {
-            let tally = shared;
+        crate::observe_recorded::<QueueScenario, _>(cfg, env, "", |spawn| async move {
+            let tally = Arc::new(QueueTally::new(cfg, env));
             let started = Instant::now();
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
             let mut handles = Vec::new();
@@ -33,9 +31,8 @@ impl Queue for crate::AsyncStd {
                 handles.push(spawn.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone())));
             }
             join_all(handles).await;
-            tally.finish(started.elapsed())
-        });
-        crate::with_local_spans(seen, tally.spans())
+            (tally.finish(started.elapsed()), tally.spans())
+        })
     }
 }
 

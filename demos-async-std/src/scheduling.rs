@@ -17,34 +17,31 @@ use crate::join_all;
 
 impl Scheduling for crate::AsyncStd {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
-        let rec = Arc::new(Recorder::new());
-        let recorder = rec.clone();
-        let seen =
-            crate::observe::<SchedulingScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
-                let rec = recorder;
-                for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
-                    log_mode(&env.log, mode);
-                    join_all((0..cfg.tasks).map(|task| {
-                        let (rec, cfg) = (rec.clone(), cfg.clone());
-                        spawn.spawn(async move {
-                            for _ in 0..cfg.steps {
-                                step(&rec, &cfg, mode, task);
-                                if yielding {
-                                    yield_now().await; // the only point where the executor may switch tasks
-                                }
-                            }
-                        })
-                    }))
-                    .await;
-                }
-                log_mode(&env.log, PREEMPTIVE);
+        crate::observe_recorded::<SchedulingScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+            let rec = Arc::new(Recorder::new());
+            for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
+                log_mode(&env.log, mode);
                 join_all((0..cfg.tasks).map(|task| {
                     let (rec, cfg) = (rec.clone(), cfg.clone());
-                    spawn_blocking(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                    spawn.spawn(async move {
+                        for _ in 0..cfg.steps {
+                            step(&rec, &cfg, mode, task);
+                            if yielding {
+                                yield_now().await; // the only point where the executor may switch tasks
+                            }
+                        }
+                    })
                 }))
                 .await;
-                SchedulingMetrics::from_spans(cfg, env, &rec.snapshot())
-            });
-        crate::with_local_spans(seen, rec.take())
+            }
+            log_mode(&env.log, PREEMPTIVE);
+            join_all((0..cfg.tasks).map(|task| {
+                let (rec, cfg) = (rec.clone(), cfg.clone());
+                spawn_blocking(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+            }))
+            .await;
+            let spans = rec.take();
+            (SchedulingMetrics::from_spans(cfg, env, &spans), spans)
+        })
     }
 }

@@ -16,10 +16,8 @@ use crate::join_all;
 
 impl Threads for crate::AsyncStd {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
-        let rec = Arc::new(Recorder::new());
-        let recorder = rec.clone();
-        let seen = crate::observe::<ThreadsScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
-            let rec = recorder;
+        crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+            let rec = Arc::new(Recorder::new());
             manual_and_scoped(cfg, &rec, &env.log);
             let io = join_all((0..cfg.io_jobs).map(|i| {
                 let (rec, log) = (rec.clone(), env.log.clone());
@@ -38,8 +36,8 @@ impl Threads for crate::AsyncStd {
                 })
             }));
             ::futures::join!(io, cpu);
-            ThreadsMetrics::from_spans(cfg, env, &rec.snapshot())
-        });
-        crate::with_local_spans(seen, rec.take())
+            let spans = rec.take();
+            (ThreadsMetrics::from_spans(cfg, env, &spans), spans)
+        })
     }
 }
