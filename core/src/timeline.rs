@@ -111,8 +111,8 @@ pub fn current_thread() -> (String, u64) {
 ///     thread: String::new(), thread_id: 0, start_us: t, end_us: t + 1.0 };
 /// assert_eq!(switches(&[span("a", 0.0), span("a", 1.0), span("b", 2.0)]), 1);
 /// ```
-pub fn switches(spans: &[Span]) -> u64 {
-    let mut ordered: Vec<&Span> = spans.iter().collect();
+pub fn switches<'a>(spans: impl IntoIterator<Item = &'a Span>) -> u64 {
+    let mut ordered: Vec<&Span> = spans.into_iter().collect();
     ordered.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
     ordered.windows(2).filter(|w| w[0].task != w[1].task).count() as u64
 }

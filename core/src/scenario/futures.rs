@@ -36,8 +36,7 @@ impl Default for FuturesConfig {
 
 /// The seeded sleeps of the tasks.
 pub fn delays(cfg: &FuturesConfig, seed: u64) -> Vec<Duration> {
-    let mut rng = fastrand::Rng::with_seed(seed);
-    (0..cfg.tasks).map(|_| Duration::from_millis(rng.u64(0..=cfg.max_sleep_ms))).collect()
+    crate::scenario::seeded_delays(cfg.tasks, cfg.max_sleep_ms, seed)
 }
 
 /// What task `i` returns.

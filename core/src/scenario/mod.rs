@@ -179,6 +179,19 @@ pub fn envelope<S: Scenario>(
     }
 }
 
+/// `count` seeded sleeps, each drawn uniformly from 0..=`max_ms`: the waits of
+/// the ordering and futures scenarios, the same for every runtime.
+///
+/// ```
+/// let a = demos_core::scenario::seeded_delays(4, 50, 7);
+/// assert_eq!(a, demos_core::scenario::seeded_delays(4, 50, 7));
+/// assert!(a.iter().all(|d| d.as_millis() <= 50));
+/// ```
+pub fn seeded_delays(count: usize, max_ms: u64, seed: u64) -> Vec<std::time::Duration> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..count).map(|_| std::time::Duration::from_millis(rng.u64(0..=max_ms))).collect()
+}
+
 /// Parse a whole number within `LO..=HI`; the error names the allowed range.
 /// Used as a clap value parser, so every bad value gets the same clear message.
 ///

@@ -32,8 +32,7 @@ impl Default for OrderingConfig {
 
 /// One round's seeded sleeps: task `i` sleeps `delays(cfg, seed)[i]`.
 pub fn delays(cfg: &OrderingConfig, seed: u64) -> Vec<Duration> {
-    let mut rng = fastrand::Rng::with_seed(seed);
-    (0..cfg.tasks).map(|_| Duration::from_millis(rng.u64(0..=cfg.max_sleep_ms))).collect()
+    crate::scenario::seeded_delays(cfg.tasks, cfg.max_sleep_ms, seed)
 }
 
 /// The result task `i` writes to its fixed index: a pure function of `i`.

@@ -92,8 +92,7 @@ fn lockstep(spans: &[Span], mode: &str, tasks: usize) -> bool {
 }
 
 fn mode_switches(spans: &[Span], mode: &str) -> u64 {
-    let owned: Vec<Span> = mode_spans(spans, mode).into_iter().cloned().collect();
-    switches(&owned)
+    switches(mode_spans(spans, mode))
 }
 
 /// What the scheduling scenario measured.
