@@ -65,14 +65,29 @@ impl Recorder {
     }
 
     /// Record that `task` ran `label` on the current thread from `start` until now.
-    pub fn record(&self, task: impl Into<String>, label: impl Into<String>, start: Instant) {
+    ///
+    /// `task` is formatted only when recording is on: pass `format_args!(..)`,
+    /// not `format!(..)`, so a hot path allocates nothing with the timeline off.
+    pub fn record(&self, task: impl std::fmt::Display, label: impl Into<String>, start: Instant) {
+        if self.enabled {
+            self.record_until(task, label, start, Instant::now());
+        }
+    }
+
+    /// Record that `task` ran `label` on the current thread from `start` to `end`.
+    pub fn record_until(
+        &self,
+        task: impl std::fmt::Display,
+        label: impl Into<String>,
+        start: Instant,
+        end: Instant,
+    ) {
         if !self.enabled {
             return;
         }
-        let end = Instant::now();
         let (thread, thread_id) = current_thread();
         let span = Span {
-            task: task.into(),
+            task: task.to_string(),
             label: label.into(),
             thread,
             thread_id,

@@ -41,6 +41,7 @@ impl Queue for crate::Smol {
 
 async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally: Arc<QueueTally>) {
     let mut pacing = cfg.producer_pacing(seed, p);
+    let mut book = tally.producer(p);
     for seq in 0..cfg.items {
         if cfg.stop_requested() {
             break; // Ctrl-C: stop producing; consumers drain what was sent
@@ -48,32 +49,25 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             Timer::after(io).await; // simulated I/O before the item is ready
-            tally.did_io(p, start);
+            book.did_io(start);
         }
-        let item = tally.item(p, seq, pacing.value());
-        tally.produced(&item); // counted before the send: a consumer may take it at once
-        // A peek, not a second attempt: one send per item keeps the bookkeeping cheap.
-        let full = tx.is_full();
-        if full {
-            tally.waiting(p);
-        }
-        let since = full.then(Instant::now);
+        let item = book.item(seq, pacing.value());
+        // A peek, not a second attempt: a full queue means this send will wait.
+        book.sending(tx.is_full());
         tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
-        if let Some(since) = since {
-            tally.resumed(p, since);
-        }
-        tally.observe_depth(tx.len()); // the channel's own count, just after our send
+        book.sent(|| tx.len()); // the channel's own count, just after our send
     }
 }
 
 async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut pacing = cfg.consumer_pacing(seed, c);
+    let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv().await {
-        tally.consumed(c, &item);
+        book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             Timer::after(work).await; // simulated processing
-            tally.processed(c, start);
+            book.processed(start);
         }
     }
 }

@@ -14,7 +14,7 @@
 use std::thread;
 use std::time::Instant;
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use demos_core::scenario::queue::{Item, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
@@ -52,6 +52,7 @@ fn spawn_named<'scope>(
 
 fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &QueueTally) {
     let mut pacing = cfg.producer_pacing(seed, p);
+    let mut book = tally.producer(p);
     for seq in 0..cfg.items {
         if cfg.stop_requested() {
             break; // Ctrl-C: stop producing; consumers drain what was sent
@@ -59,32 +60,32 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             thread::sleep(io); // simulated I/O before the item is ready
-            tally.did_io(p, start);
+            book.did_io(start);
         }
-        let item = tally.item(p, seq, pacing.value());
-        tally.produced(&item); // counted before the send: a consumer may take it at once
-        // A peek, not a second attempt: one send per item keeps the bookkeeping cheap.
-        let full = tx.is_full();
-        if full {
-            tally.waiting(p);
+        let item = book.item(seq, pacing.value());
+        // Try first: an item that finds room goes in at once; one that finds the
+        // queue full counts as a wait, then blocks this thread until a slot frees.
+        match tx.try_send(item) {
+            Ok(()) => book.sending(false),
+            Err(TrySendError::Full(item)) => {
+                book.sending(true);
+                tx.send(item).expect("consumers outlive producers"); // backpressure
+            }
+            Err(TrySendError::Disconnected(_)) => panic!("consumers outlive producers"),
         }
-        let since = full.then(Instant::now);
-        tx.send(item).expect("consumers outlive producers"); // backpressure: blocks this thread while the queue is full
-        if let Some(since) = since {
-            tally.resumed(p, since);
-        }
-        tally.observe_depth(tx.len()); // the channel's own count, just after our send
+        book.sent(|| tx.len()); // the channel's own count, just after our send
     }
 }
 
 fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &QueueTally) {
     let mut pacing = cfg.consumer_pacing(seed, c);
+    let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv() {
-        tally.consumed(c, &item);
+        book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             thread::sleep(work); // simulated processing
-            tally.processed(c, start);
+            book.processed(start);
         }
     }
 }

@@ -74,32 +74,25 @@ fn the_atomic_never_loses_an_update() {
 #[test]
 fn queue_bookkeeping_counts_each_item_once_and_keeps_the_deepest_sample() {
     model(|| {
-        let cfg = QueueConfig { producers: 1, consumers: 2, capacity: 2, items: 2, delay_ms: 0 };
+        let cfg = QueueConfig { producers: 2, consumers: 2, capacity: 2, items: 1, delay_ms: 0 };
         let tally = Arc::new(QueueTally::new(&cfg, &Env::quiet(2, 0)));
-        let (first, second) = (tally.item(0, 0, 5), tally.item(0, 1, 7));
-        // The producer counts both items; two consumers each take one, and every
-        // side samples the depth, concurrently.
-        let producer = {
+        let items = [tally.item(0, 0, 5), tally.item(1, 0, 7)];
+        // Two producers each count their item and sample a depth; two consumers
+        // each take one; every book adds its totals when dropped — concurrently.
+        let producers = [(0, 5, 2), (1, 7, 1)].map(|(p, value, depth)| {
             let tally = tally.clone();
             thread::spawn(move || {
-                tally.produced(&first);
-                tally.observe_depth(1);
-                tally.produced(&second);
-                tally.observe_depth(2);
+                let mut book = tally.producer(p);
+                book.item(0, value);
+                book.sending(false);
+                book.sent(|| depth);
             })
-        };
-        let consumers: Vec<_> = [(0, first, 1), (1, second, 0)]
-            .into_iter()
-            .map(|(c, item, depth)| {
-                let tally = tally.clone();
-                thread::spawn(move || {
-                    tally.consumed(c, &item);
-                    tally.observe_depth(depth);
-                })
-            })
-            .collect();
-        producer.join().unwrap();
-        consumers.into_iter().for_each(|h| h.join().unwrap());
+        });
+        let consumers = [(0, items[1]), (1, items[0])].map(|(c, item)| {
+            let tally = tally.clone();
+            thread::spawn(move || tally.consumer(c).took(&item))
+        });
+        producers.into_iter().chain(consumers).for_each(|h| h.join().unwrap());
         let m = tally.finish(Duration::from_millis(1));
         assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (2, 2, 0, 0));
         assert_eq!(m.max_depth, 2, "the deepest sample survives every interleaving");

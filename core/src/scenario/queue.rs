@@ -110,13 +110,15 @@ pub struct Item {
     pub value: u64,
 }
 
-/// How many cache lines consecutive item ids are spread over.
-const SPREAD: usize = 64;
+/// Once a producer has seen the queue at capacity, it samples the depth on
+/// every this-many-th send instead of every send (see [`ProducerBook::sent`]).
+pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 
-/// One producer's counters, alone on their cache line: only that producer
-/// writes them, so producers never contend for the line.
+/// How many item ids a consumer collects before marking them delivered.
+const MARK_BATCH: usize = 64;
+
+/// One producer's totals, added once, when its [`ProducerBook`] is dropped.
 #[derive(Debug, Default)]
-#[repr(align(128))]
 struct ProducerSlot {
     produced: AtomicU64,
     sum: AtomicU64,
@@ -124,30 +126,23 @@ struct ProducerSlot {
     wait_nanos: AtomicU64,
 }
 
-/// One consumer's counter, alone on its cache line.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-struct ConsumerSlot {
-    sum: AtomicU64,
-}
-
 /// Thread-safe accounting of one queue run, shared by producers and consumers.
 ///
 /// It is on the hot path of a throughput run, so it is built not to slow down
 /// what it measures (see the harness benchmark): each producer and consumer
-/// writes only its own padded slot, the depth high-water mark is read before
-/// it is written, and log lines are formatted only when the log is on.
+/// counts in a book of its own ([`QueueTally::producer`], [`QueueTally::consumer`])
+/// and adds its totals here once, at its end; per item, only the exactly-once
+/// mark is shared, and log lines are formatted only when the log is on.
 #[derive(Debug)]
 pub struct QueueTally {
     capacity: usize,
     items: usize,
     log: Log,
     recorder: Recorder,
-    /// Deliveries per item id, laid out by [`QueueTally::slot`].
+    /// Deliveries per item id.
     seen: Vec<AtomicU8>,
-    stride: usize,
     producers: Vec<ProducerSlot>,
-    consumers: Vec<ConsumerSlot>,
+    consumed_sum: AtomicU64,
     max_depth: AtomicUsize,
 }
 
@@ -160,10 +155,9 @@ impl QueueTally {
             items: cfg.items,
             log: env.log.clone(),
             recorder: env.recorder(),
-            seen: (0..SPREAD * cfg.total_items().div_ceil(SPREAD)).map(|_| AtomicU8::new(0)).collect(),
-            stride: cfg.total_items().div_ceil(SPREAD),
+            seen: (0..cfg.total_items()).map(|_| AtomicU8::new(0)).collect(),
             producers: (0..cfg.producers).map(|_| ProducerSlot::default()).collect(),
-            consumers: (0..cfg.consumers).map(|_| ConsumerSlot::default()).collect(),
+            consumed_sum: AtomicU64::new(0),
             max_depth: AtomicUsize::new(0),
         }
     }
@@ -173,67 +167,32 @@ impl QueueTally {
         Item { id: producer * self.items + seq, producer, value }
     }
 
-    /// An item is about to be sent (counted first: a consumer may take it at once).
-    pub fn produced(&self, item: &Item) {
-        let slot = &self.producers[item.producer];
-        slot.produced.fetch_add(1, Ordering::Relaxed);
-        slot.sum.fetch_add(item.value, Ordering::Relaxed);
-    }
-
-    /// Where item `id` is counted. Consecutive ids — which different consumers
-    /// take at the same moment — land `stride` bytes apart, on different cache
-    /// lines, so consumers do not fight over one line (false sharing).
-    fn slot(&self, id: usize) -> usize {
-        (id % SPREAD) * self.stride + id / SPREAD
-    }
-
-    /// Consumer `c` took an item from the channel.
-    pub fn consumed(&self, consumer: usize, item: &Item) {
-        self.seen[self.slot(item.id)].fetch_add(1, Ordering::Relaxed);
-        self.consumers[consumer].sum.fetch_add(item.value, Ordering::Relaxed);
-    }
-
-    /// The channel's own count of queued items, sampled by a producer just after
-    /// its send. (Samples after a receive are left out: the depth just after a
-    /// take is below what it was just before, so they add cost and rarely news.)
-    pub fn observe_depth(&self, depth: usize) {
-        // Read first: the high-water mark rarely moves, and a read leaves the
-        // cache line shared instead of bouncing it between cores.
-        if depth <= self.max_depth.load(Ordering::Relaxed) {
-            return;
+    /// The book producer `p` keeps while it runs; its totals count when it is dropped.
+    pub fn producer(&self, producer: usize) -> ProducerBook<'_> {
+        ProducerBook {
+            tally: self,
+            producer,
+            produced: 0,
+            sum: 0,
+            waits: 0,
+            waited: Duration::ZERO,
+            deepest: 0,
+            waiting_since: None,
         }
+    }
+
+    /// The book consumer `c` keeps while it runs; its totals count when it is dropped.
+    pub fn consumer(&self, consumer: usize) -> ConsumerBook<'_> {
+        ConsumerBook { tally: self, consumer, sum: 0, taken: Vec::with_capacity(MARK_BATCH) }
+    }
+
+    /// A depth sampled by a producer just after its send, above that producer's
+    /// own deepest sample so far.
+    fn observe_depth(&self, depth: usize) {
         let before = self.max_depth.fetch_max(depth, Ordering::Relaxed);
         if depth > before && self.log.enabled() {
             self.log.line(format!("queue depth reaches {depth}/{} (new high)", self.capacity));
         }
-    }
-
-    /// Producer `p` found the queue full and is about to send anyway (and wait).
-    pub fn waiting(&self, producer: usize) {
-        self.producers[producer].waits.fetch_add(1, Ordering::Relaxed);
-        if self.log.enabled() {
-            self.log.line(format!("producer {producer} waits: queue full {0}/{0}", self.capacity));
-        }
-    }
-
-    /// Producer `p`, waiting since `since`, got its item in.
-    pub fn resumed(&self, producer: usize, since: Instant) {
-        let waited = since.elapsed();
-        let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
-        self.producers[producer].wait_nanos.fetch_add(nanos, Ordering::Relaxed);
-        if self.log.enabled() {
-            self.log.line(format!("producer {producer} resumes after {:.1} ms", waited.as_secs_f64() * 1e3));
-        }
-        self.recorder.record(format!("producer {producer}"), "waits: queue full", since);
-    }
-    /// Producer `p` finished its simulated I/O, begun at `start`.
-    pub fn did_io(&self, producer: usize, start: Instant) {
-        self.recorder.record(format!("producer {producer}"), "I/O", start);
-    }
-
-    /// Consumer `c` finished processing an item, begun at `start`.
-    pub fn processed(&self, consumer: usize, start: Instant) {
-        self.recorder.record(format!("consumer {consumer}"), "processing", start);
     }
 
     /// The recorded steps (empty with the timeline off).
@@ -249,7 +208,7 @@ impl QueueTally {
             // the first `produced` of them: only those must arrive, each once.
             let sent = slot.produced.load(Ordering::Relaxed) as usize;
             for id in p * self.items..p * self.items + self.items {
-                let n = u64::from(self.seen[self.slot(id)].load(Ordering::Relaxed));
+                let n = u64::from(self.seen[id].load(Ordering::Relaxed));
                 consumed += n;
                 duplicates += n.saturating_sub(1);
                 missing += u64::from(n == 0 && id - p * self.items < sent);
@@ -259,8 +218,7 @@ impl QueueTally {
         let total = |f: fn(&ProducerSlot) -> &AtomicU64| -> u64 {
             self.producers.iter().map(|p| f(p).load(Ordering::Relaxed)).fold(0, u64::wrapping_add)
         };
-        let consumed_sum =
-            self.consumers.iter().map(|c| c.sum.load(Ordering::Relaxed)).fold(0, u64::wrapping_add);
+        let consumed_sum = self.consumed_sum.load(Ordering::Relaxed);
         QueueMetrics {
             produced: total(|p| &p.produced),
             consumed,
@@ -277,6 +235,160 @@ impl QueueTally {
     }
 }
 
+/// One producer's bookkeeping, kept by the producer itself: plain fields,
+/// no shared writes per item, added to the [`QueueTally`] when dropped (so also
+/// when the producer stops early).
+///
+/// Waiting is timed per *stretch*: a stretch begins at the first send whose
+/// peek finds the queue full and lasts while every following send finds it full
+/// too; it ends at the next send that finds room, at the start of the
+/// producer's simulated I/O, or when the producer stops. So the clock is read
+/// twice per stretch, not per item — at delay 0 most sends wait, back to back,
+/// and a clock read costs as much as the bookkeeping of several items.
+#[derive(Debug)]
+pub struct ProducerBook<'t> {
+    tally: &'t QueueTally,
+    producer: usize,
+    produced: u64,
+    sum: u64,
+    waits: u64,
+    waited: Duration,
+    deepest: usize,
+    /// When the current stretch of waits began, while one is open.
+    waiting_since: Option<Instant>,
+}
+
+impl ProducerBook<'_> {
+    /// The simulated I/O that began at `start` is over.
+    pub fn did_io(&mut self, start: Instant) {
+        self.stretch_ends(start); // the I/O began after the last send
+        self.tally.recorder.record(format_args!("producer {}", self.producer), "I/O", start);
+    }
+
+    /// Make this producer's item number `seq` with `value`, counted as produced
+    /// (before its send, which is the last step that can fail).
+    pub fn item(&mut self, seq: usize, value: u64) -> Item {
+        self.produced += 1;
+        self.sum = self.sum.wrapping_add(value);
+        self.tally.item(self.producer, seq, value)
+    }
+
+    /// About to send (or, after a `try_send` that found room, just sent);
+    /// `full`: the queue had no free slot, so this send waits.
+    pub fn sending(&mut self, full: bool) {
+        if !full {
+            if self.waiting_since.is_some() {
+                self.stretch_ends(Instant::now());
+            }
+            return;
+        }
+        self.waits += 1;
+        if self.waiting_since.is_none() {
+            self.waiting_since = Some(Instant::now());
+        }
+        let tally = self.tally;
+        if tally.log.enabled() {
+            tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.producer, tally.capacity));
+        }
+    }
+
+    /// The channel took the item; `depth` reads the channel's own count of
+    /// queued items. That read touches the cache lines every sender and
+    /// receiver writes — on a fast channel it costs more than the item itself —
+    /// so once this producer has seen the queue at capacity, the count is read
+    /// on every [`DEPTH_SAMPLE_EVERY`]th send only.
+    pub fn sent(&mut self, depth: impl FnOnce() -> usize) {
+        if self.deepest >= self.tally.capacity && self.produced % DEPTH_SAMPLE_EVERY != 0 {
+            return;
+        }
+        let depth = depth();
+        // Only a new high for this producer reaches the shared high-water mark.
+        if depth > self.deepest {
+            self.deepest = depth;
+            self.tally.observe_depth(depth);
+        }
+    }
+
+    /// Close the open stretch of waits, if any, at `end`.
+    fn stretch_ends(&mut self, end: Instant) {
+        let Some(since) = self.waiting_since.take() else { return };
+        let waited = end.saturating_duration_since(since);
+        self.waited += waited;
+        let tally = self.tally;
+        if tally.log.enabled() {
+            let ms = waited.as_secs_f64() * 1e3;
+            tally.log.line(format!("producer {} resumes after {ms:.1} ms", self.producer));
+        }
+        tally.recorder.record_until(
+            format_args!("producer {}", self.producer),
+            "waits: queue full",
+            since,
+            end,
+        );
+    }
+}
+
+impl Drop for ProducerBook<'_> {
+    fn drop(&mut self) {
+        if self.waiting_since.is_some() {
+            self.stretch_ends(Instant::now());
+        }
+        let slot = &self.tally.producers[self.producer];
+        slot.produced.fetch_add(self.produced, Ordering::Relaxed);
+        slot.sum.fetch_add(self.sum, Ordering::Relaxed);
+        slot.waits.fetch_add(self.waits, Ordering::Relaxed);
+        let nanos = u64::try_from(self.waited.as_nanos()).unwrap_or(u64::MAX);
+        slot.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+/// One consumer's bookkeeping, kept by the consumer itself and added to the
+/// [`QueueTally`] when dropped.
+///
+/// Items are marked delivered in batches: two consumers taking turns at one
+/// channel take neighbouring ids, and marking each at once would bounce the
+/// cache line holding them between cores on every item — on a channel whose
+/// consumers are its bottleneck (tokio's single receiver) that alone cost 5%
+/// of throughput. Collected and marked together, a batch touches each line once.
+#[derive(Debug)]
+pub struct ConsumerBook<'t> {
+    tally: &'t QueueTally,
+    consumer: usize,
+    sum: u64,
+    /// Ids taken but not yet marked.
+    taken: Vec<usize>,
+}
+
+impl ConsumerBook<'_> {
+    /// The consumer took `item` from the channel.
+    pub fn took(&mut self, item: &Item) {
+        self.sum = self.sum.wrapping_add(item.value);
+        self.taken.push(item.id);
+        if self.taken.len() == MARK_BATCH {
+            self.mark();
+        }
+    }
+
+    /// The consumer finished processing an item, begun at `start`.
+    pub fn processed(&self, start: Instant) {
+        self.tally.recorder.record(format_args!("consumer {}", self.consumer), "processing", start);
+    }
+
+    /// Mark every collected id delivered once more.
+    fn mark(&mut self) {
+        for id in self.taken.drain(..) {
+            self.tally.seen[id].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for ConsumerBook<'_> {
+    fn drop(&mut self) {
+        self.mark();
+        self.tally.consumed_sum.fetch_add(self.sum, Ordering::Relaxed);
+    }
+}
+
 /// What the queue scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueMetrics {
@@ -286,11 +398,12 @@ pub struct QueueMetrics {
     pub consumed: u64,
     /// The channel's capacity.
     pub capacity: u64,
-    /// Largest queue depth observed, by the channel's own count, sampled after each send.
+    /// Largest queue depth observed, by the channel's own count, sampled after sends.
     pub max_depth: u64,
     /// Items consumed per second of wall time.
     pub throughput_per_s: f64,
-    /// Total time producers spent waiting on a full queue.
+    /// Total time producers spent waiting on a full queue, timed per stretch of
+    /// sends that found it full (see [`ProducerBook`]).
     pub producer_wait_ms: f64,
     /// How often a producer found the queue full.
     pub producer_waits: u64,
@@ -402,5 +515,93 @@ impl Scenario for QueueScenario {
                 m.max_depth, cfg.capacity
             )
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn tally(producers: usize, items: usize) -> QueueTally {
+        let cfg = QueueConfig { producers, consumers: 1, capacity: 2, items, delay_ms: 0 };
+        QueueTally::new(&cfg, &Env::quiet(1, 0).recording())
+    }
+
+    #[test]
+    fn books_count_only_when_dropped_and_then_balance() {
+        let tally = tally(1, 3);
+        let mut producer = tally.producer(0);
+        let items: Vec<Item> = (0..3).map(|seq| producer.item(seq, 10 + seq as u64)).collect();
+        let mut consumer = tally.consumer(0);
+        items.iter().for_each(|item| consumer.took(item));
+        let early = tally.finish(Duration::from_secs(1));
+        assert_eq!((early.produced, early.consumed), (0, 0), "totals and a partial batch of marks wait");
+        drop(consumer);
+        let half = tally.finish(Duration::from_secs(1));
+        assert_eq!(half.consumed, 3, "the consumer's marks are in");
+        assert!(!half.sums_match, "only the consumer's sum is in");
+        drop(producer);
+        let m = tally.finish(Duration::from_secs(1));
+        assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (3, 3, 0, 0));
+        assert!(m.sums_match);
+    }
+
+    #[test]
+    fn a_stretch_of_full_sends_is_one_timed_wait_per_send_counted() {
+        let tally = tally(1, 4);
+        let mut book = tally.producer(0);
+        let before = Instant::now();
+        for full in [true, true, true] {
+            book.sending(full);
+            book.sent(|| 2);
+        }
+        std::thread::sleep(Duration::from_millis(3)); // the wait being timed
+        book.sending(false); // room again: the stretch ends here
+        let after = Instant::now();
+        book.sent(|| 1);
+        drop(book);
+        let m = tally.finish(Duration::from_secs(1));
+        assert_eq!(m.producer_waits, 3);
+        assert!(m.producer_wait_ms >= 3.0, "{m:?}");
+        assert!(m.producer_wait_ms <= after.duration_since(before).as_secs_f64() * 1e3, "{m:?}");
+        assert_eq!(m.max_depth, 2);
+        let spans = tally.spans();
+        assert_eq!(spans.len(), 1, "one span per stretch: {spans:?}");
+        assert_eq!((spans[0].task.as_str(), spans[0].label.as_str()), ("producer 0", "waits: queue full"));
+    }
+
+    #[test]
+    fn io_and_the_producers_end_close_a_stretch() {
+        let tally = tally(1, 4);
+        let mut book = tally.producer(0);
+        book.sending(true);
+        let io = Instant::now();
+        book.did_io(io); // the I/O that followed the full send
+        book.sending(true);
+        drop(book); // stops while waiting: the stretch still counts
+        let m = tally.finish(Duration::from_secs(1));
+        assert_eq!(m.producer_waits, 2);
+        let spans = tally.spans();
+        let labels: Vec<&str> = spans.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels.iter().filter(|l| **l == "waits: queue full").count(), 2, "{labels:?}");
+        assert!(labels.contains(&"I/O"), "{labels:?}");
+    }
+
+    #[test]
+    fn depth_is_sampled_every_send_until_capacity_then_every_64th() {
+        let tally = tally(1, 200);
+        let mut book = tally.producer(0);
+        let mut reads = 0;
+        for seq in 0..200 {
+            book.item(seq, 1);
+            book.sent(|| {
+                reads += 1;
+                if seq < 3 { seq } else { 2 } // capacity 2 is reached at the third send
+            });
+        }
+        drop(book);
+        // Sends 1-3 read it; then only sends whose count is a multiple of 64 (64, 128, 192).
+        assert_eq!(reads, 3 + 3);
+        assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 2);
     }
 }

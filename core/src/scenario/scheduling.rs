@@ -59,7 +59,7 @@ pub fn step(rec: &Recorder, cfg: &SchedulingConfig, mode: &'static str, task: us
     while start.elapsed() < work {
         std::hint::spin_loop();
     }
-    rec.record(format!("task {task}"), mode, start);
+    rec.record(format_args!("task {task}"), mode, start);
 }
 
 /// Log the start of one way of running the tasks.

@@ -60,7 +60,7 @@ pub fn cpu_job() -> u64 {
 pub fn record(rec: &Recorder, log: &Log, kind: &str, i: usize, start: Instant) {
     let (thread, id) = crate::timeline::current_thread();
     log.line(format!("{kind} job {i} ran on {thread} (thread {id})"));
-    rec.record(format!("{kind} {i}"), kind, start);
+    rec.record(format_args!("{kind} {i}"), kind, start);
 }
 
 /// Run `cfg.manual` manual threads and as many scoped threads, recording each.

@@ -69,6 +69,7 @@ demos_tests::per_runtime! {
         for seed in 0..4 {
             let m = rt().queue(&cfg, &Env::quiet(1, seed)).metrics;
             assert!(m.producer_waits > 0, "seed {seed}: {m:?}");
+            assert!(m.producer_wait_ms > 0.0, "seed {seed}: waits were timed: {m:?}");
             assert_eq!(m.max_depth, 1, "seed {seed}: {m:?}");
         }
     }
