@@ -49,9 +49,15 @@ pub struct SmolPool {
 impl SmolPool {
     /// Start the helpers.
     pub fn new(threads: usize) -> Self {
+        Self::helpers(threads - 1)
+    }
+
+    /// An executor run by `helpers` threads only: the caller does not run it
+    /// (async-executor's own benchmarks are set up this way).
+    pub fn helpers(helpers: usize) -> Self {
         let ex = Arc::new(smol::Executor::new());
         let (stop, stopped) = smol::channel::bounded::<()>(1);
-        let helpers = (1..threads)
+        let helpers = (0..helpers)
             .map(|_| {
                 let (ex, stopped) = (ex.clone(), stopped.clone());
                 std::thread::spawn(move || smol::block_on(ex.run(stopped.recv())).unwrap_or(()))

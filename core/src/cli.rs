@@ -134,7 +134,7 @@ enum Command {
     },
 }
 
-/// Parse the process's arguments and run. The binary's name comes from argv[0].
+/// Parse the process's arguments and run. The binary's name comes from `argv[0]`.
 pub fn main(rt: &dyn Runtime) -> ExitCode {
     run(rt, std::env::args_os())
 }
