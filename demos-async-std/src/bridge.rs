@@ -8,9 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_std::task::{self, sleep, spawn_blocking};
-use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
-};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
@@ -30,17 +28,13 @@ impl Bridge for crate::AsyncStd {
             let phase = hb.clone();
             let offloaded = spawn
                 .spawn(async move {
-                    phase.start_phase(OFFLOADED);
-                    let mut done = 0;
-                    for _ in 0..jobs {
-                        {
-                            let call = phase.clone();
-                            spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
-                        }
-                        .await; // the executor thread is free meanwhile
-                        done += 1;
-                    }
-                    (done, phase.end_phase())
+                    // Each call goes to the blocking pool; the executor thread is free meanwhile.
+                    phase
+                        .offloaded_phase(jobs, job, |call| async {
+                            spawn_blocking(call).await;
+                            true
+                        })
+                        .await
                 })
                 .await;
 
@@ -56,13 +50,7 @@ impl Bridge for crate::AsyncStd {
             let phase = hb.clone();
             let inline = spawn
                 .spawn(async move {
-                    phase.start_phase(INLINE);
-                    let mut done = 0;
-                    for _ in 0..jobs {
-                        phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this thread runs nothing else meanwhile
-                        done += 1;
-                    }
-                    (done, phase.end_phase())
+                    phase.inline_phase(jobs, job) // the anti-pattern: this thread runs nothing else meanwhile
                 })
                 .await;
             hb.stop();

@@ -8,9 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
-};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
 
@@ -34,17 +32,13 @@ impl Bridge for crate::Smol {
             let phase = hb.clone();
             let offloaded = ex
                 .spawn(async move {
-                    phase.start_phase(OFFLOADED);
-                    let mut done = 0;
-                    for _ in 0..jobs {
-                        {
-                            let call = phase.clone();
-                            unblock(move || call.blocking_call(OFFLOADED_CALL, job))
-                        }
-                        .await; // the executor thread is free meanwhile
-                        done += 1;
-                    }
-                    (done, phase.end_phase())
+                    // Each call goes to the blocking pool; the executor thread is free meanwhile.
+                    phase
+                        .offloaded_phase(jobs, job, |call| async {
+                            unblock(call).await;
+                            true
+                        })
+                        .await
                 })
                 .await;
 
@@ -60,13 +54,7 @@ impl Bridge for crate::Smol {
             let phase = hb.clone();
             let inline = ex
                 .spawn(async move {
-                    phase.start_phase(INLINE);
-                    let mut done = 0;
-                    for _ in 0..jobs {
-                        phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this thread runs nothing else meanwhile
-                        done += 1;
-                    }
-                    (done, phase.end_phase())
+                    phase.inline_phase(jobs, job) // the anti-pattern: this thread runs nothing else meanwhile
                 })
                 .await;
             hb.stop();

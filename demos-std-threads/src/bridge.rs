@@ -11,9 +11,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
-};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
 use futures::executor::{ThreadPool, block_on};
@@ -53,17 +51,13 @@ impl Bridge for crate::StdThreads {
         let phase = hb.clone();
         let offloaded = pool
             .spawn_with_handle(async move {
-                phase.start_phase(OFFLOADED);
-                let mut done = 0;
-                for _ in 0..jobs {
-                    {
-                        let call = phase.clone();
-                        offload(move || call.blocking_call(OFFLOADED_CALL, job))
-                    }
-                    .await; // the pool thread is free meanwhile
-                    done += 1;
-                }
-                (done, phase.end_phase())
+                // Each call goes to a thread of its own; the pool thread is free meanwhile.
+                phase
+                    .offloaded_phase(jobs, job, |call| async {
+                        offload(call).await;
+                        true
+                    })
+                    .await
             })
             .expect("the pool accepts tasks");
         let offloaded = block_on(offloaded);
@@ -81,13 +75,7 @@ impl Bridge for crate::StdThreads {
         let phase = hb.clone();
         let inline = pool
             .spawn_with_handle(async move {
-                phase.start_phase(INLINE);
-                let mut done = 0;
-                for _ in 0..jobs {
-                    phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this pool thread runs nothing else meanwhile
-                    done += 1;
-                }
-                (done, phase.end_phase())
+                phase.inline_phase(jobs, job) // the anti-pattern: this pool thread runs nothing else meanwhile
             })
             .expect("the pool accepts tasks");
         let inline = block_on(inline);

@@ -8,9 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED, OFFLOADED_CALL,
-};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
 use tokio::task::spawn_blocking;
@@ -36,17 +34,8 @@ impl Bridge for crate::Tokio {
             // The handler runs as a task on a worker, like a request handler would.
             let phase = hb.clone();
             let offloaded = tokio::spawn(async move {
-                phase.start_phase(OFFLOADED);
-                let mut done = 0;
-                for _ in 0..jobs {
-                    done += {
-                        let call = phase.clone();
-                        spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
-                    }
-                    .await
-                    .map_or(0, |()| 1); // the worker is free meanwhile
-                }
-                (done, phase.end_phase())
+                // Each call goes to the blocking pool; the worker is free meanwhile.
+                phase.offloaded_phase(jobs, job, |call| async { spawn_blocking(call).await.is_ok() }).await
             });
             let offloaded = offloaded.await.expect("the handler does not panic");
 
@@ -62,13 +51,7 @@ impl Bridge for crate::Tokio {
 
             let phase = hb.clone();
             let inline = tokio::spawn(async move {
-                phase.start_phase(INLINE);
-                let mut done = 0;
-                for _ in 0..jobs {
-                    phase.blocking_call(INLINE_CALL, job); // the anti-pattern: this worker runs nothing else meanwhile
-                    done += 1;
-                }
-                (done, phase.end_phase())
+                phase.inline_phase(jobs, job) // the anti-pattern: this worker runs nothing else meanwhile
             });
             let inline = inline.await.expect("the handler does not panic");
             hb.stop();
