@@ -8,8 +8,9 @@ use std::process::Command;
 use serde_json::Value;
 
 fn trace_of(bin: &str, args: &[&str]) -> Value {
-    let path =
-        std::env::temp_dir().join(format!("runtime-demos-{}-{}.json", std::process::id(), args.join("-")));
+    // One file per binary and arguments: the same test runs for every runtime at once.
+    let name = std::path::Path::new(bin).file_name().and_then(|n| n.to_str()).unwrap_or("demos");
+    let path = std::env::temp_dir().join(format!("{name}-{}-{}.json", std::process::id(), args.join("-")));
     let out = Command::new(bin).args(args).arg("--trace").arg(&path).arg("--quiet").output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let trace = serde_json::from_slice(&std::fs::read(&path).expect("the trace exists")).expect("valid JSON");
