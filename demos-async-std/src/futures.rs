@@ -7,8 +7,6 @@
 //! Run it: `cargo run -p demos-async-std -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use ::futures::FutureExt;
@@ -25,8 +23,7 @@ impl Futures for crate::AsyncStd {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
-            // Handles, with callbacks chained on each: inspect, then.
-            let callbacks = Arc::new(AtomicU64::new(0));
+            // Handles, awaited in spawn order with callbacks chained on each (inspect, then).
             let handles: Vec<_> = delays
                 .iter()
                 .enumerate()
@@ -37,20 +34,7 @@ impl Futures for crate::AsyncStd {
                     })
                 })
                 .collect();
-            for (i, handle) in handles.into_iter().enumerate() {
-                let (seen, ran) = (callbacks.clone(), callbacks.clone());
-                let value = handle
-                    .inspect(move |_| {
-                        seen.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        ran.fetch_add(1, Relaxed);
-                        v
-                    })
-                    .await;
-                m.completed += u64::from(value == value_of(i));
-            }
-            m.callbacks_run = callbacks.load(Relaxed);
+            m.await_with_callbacks(handles).await;
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             let mut pending: FuturesUnordered<_> = delays

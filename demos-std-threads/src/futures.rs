@@ -9,15 +9,12 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
-use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::executor::{ThreadPool, block_on};
 use futures::future::{Aborted, abortable, pending};
@@ -38,8 +35,7 @@ impl Futures for crate::StdThreads {
             pool.spawn_with_handle(async move { job() }).expect("the pool accepts jobs")
         };
 
-        // Handles, with callbacks chained on each: inspect, then.
-        let callbacks = Arc::new(AtomicU64::new(0));
+        // Handles, awaited in spawn order with callbacks chained on each (inspect, then).
         let handles: Vec<_> = delays
             .iter()
             .enumerate()
@@ -50,21 +46,7 @@ impl Futures for crate::StdThreads {
                 }))
             })
             .collect();
-        for (i, handle) in handles.into_iter().enumerate() {
-            let (seen, ran) = (callbacks.clone(), callbacks.clone());
-            let value = block_on(
-                handle
-                    .inspect(move |_| {
-                        seen.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        ran.fetch_add(1, Relaxed);
-                        v
-                    }),
-            );
-            m.completed += u64::from(value == value_of(i));
-        }
-        m.callbacks_run = callbacks.load(Relaxed);
+        block_on(m.await_with_callbacks(handles));
 
         // As completed: FuturesUnordered yields whichever job finishes next.
         let mut pending_jobs: FuturesUnordered<_> = delays

@@ -7,8 +7,6 @@
 //! Run it: `cargo run -p demos-tokio -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
@@ -27,8 +25,8 @@ impl Futures for crate::Tokio {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
-            // Handles, with callbacks chained on each: map, inspect, then.
-            let callbacks = Arc::new(AtomicU64::new(0));
+            // Handles, awaited in spawn order with callbacks chained on each (inspect, then);
+            // a tokio handle yields a Result, so `map` unwraps the join first.
             let handles: Vec<_> = delays
                 .iter()
                 .enumerate()
@@ -39,21 +37,10 @@ impl Futures for crate::Tokio {
                     })
                 })
                 .collect();
-            for (i, handle) in handles.into_iter().enumerate() {
-                let (seen, ran) = (callbacks.clone(), callbacks.clone());
-                let value = handle
-                    .map(|joined| joined.expect("the task does not panic"))
-                    .inspect(move |_| {
-                        seen.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        ran.fetch_add(1, Relaxed);
-                        v
-                    })
-                    .await;
-                m.completed += u64::from(value == value_of(i));
-            }
-            m.callbacks_run = callbacks.load(Relaxed);
+            m.await_with_callbacks(
+                handles.into_iter().map(|h| h.map(|joined| joined.expect("the task does not panic"))),
+            )
+            .await;
 
             // As completed: JoinSet hands back whichever task finishes next.
             let mut set = JoinSet::new();
