@@ -5,14 +5,10 @@
 //!
 //! Run it: `cargo run -p demos-async-std -- pools`
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
-use ::futures::FutureExt;
-use ::futures::stream::{FuturesUnordered, StreamExt};
 use async_std::task::spawn_blocking;
-use demos_core::scenario::pools::{PoolsScenario, log_io_done, sum_of_squares};
+use demos_core::scenario::pools::{PoolsScenario, sum_of_squares};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 
 use crate::join_all;
@@ -25,25 +21,7 @@ impl Pools for crate::AsyncStd {
             let (sequential, sequential_time) = cfg.sequential(jobs);
 
             let delays = cfg.io_delays(env.seed);
-            let callbacks = Arc::new(AtomicU64::new(0));
-            let t = Instant::now();
-            let mut pending: FuturesUnordered<_> = delays
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| {
-                    let (log, callbacks) = (env.log.clone(), callbacks.clone());
-                    spawn_blocking(move || {
-                        std::thread::sleep(d);
-                        i
-                    }) // a blocking call, off the executor's threads
-                    .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
-                })
-                .collect();
-            let mut finished = Vec::new();
-            while let Some(i) = pending.next().await {
-                finished.push(i);
-            }
-            m.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
+            m.io_round(&delays, &env.log, spawn_blocking).await;
 
             let t = Instant::now();
             let parallel = join_all((0..jobs).map(|j| {

@@ -5,13 +5,9 @@
 //!
 //! Run it: `cargo run -p demos-smol -- pools`
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
-use ::futures::FutureExt;
-use ::futures::stream::{FuturesUnordered, StreamExt};
-use demos_core::scenario::pools::{log_io_done, sum_of_squares};
+use demos_core::scenario::pools::sum_of_squares;
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use smol::unblock;
 
@@ -24,25 +20,7 @@ impl Pools for crate::Smol {
         let metrics = &mut m;
         let ((), flavor) = crate::run(env, |_| async move {
             let delays = cfg.io_delays(env.seed);
-            let callbacks = Arc::new(AtomicU64::new(0));
-            let t = Instant::now();
-            let mut pending: FuturesUnordered<_> = delays
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| {
-                    let (log, callbacks) = (env.log.clone(), callbacks.clone());
-                    unblock(move || {
-                        std::thread::sleep(d);
-                        i
-                    }) // a blocking call, off the executor's threads
-                    .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
-                })
-                .collect();
-            let mut finished = Vec::new();
-            while let Some(i) = pending.next().await {
-                finished.push(i);
-            }
-            metrics.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
+            metrics.io_round(&delays, &env.log, unblock).await;
 
             let t = Instant::now();
             let tasks: Vec<_> = (0..jobs)

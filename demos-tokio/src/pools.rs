@@ -5,13 +5,10 @@
 //!
 //! Run it: `cargo run -p demos-tokio -- pools`
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use ::futures::FutureExt;
-use ::futures::stream::{FuturesUnordered, StreamExt};
-use demos_core::scenario::pools::{log_io_done, sum_of_squares};
+use demos_core::scenario::pools::sum_of_squares;
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use tokio::task::spawn_blocking;
 
@@ -24,26 +21,10 @@ impl Pools for crate::Tokio {
         let (sequential, sequential_time) = cfg.sequential(jobs);
         rt.block_on(async {
             let delays = cfg.io_delays(env.seed);
-            let callbacks = Arc::new(AtomicU64::new(0));
-            let t = Instant::now();
-            let mut pending: FuturesUnordered<_> = delays
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| {
-                    let (log, callbacks) = (env.log.clone(), callbacks.clone());
-                    spawn_blocking(move || {
-                        std::thread::sleep(d);
-                        i
-                    }) // a blocking call, off the async workers
-                    .map(|joined| joined.expect("the job does not panic"))
-                    .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
-                })
-                .collect();
-            let mut finished = Vec::new();
-            while let Some(i) = pending.next().await {
-                finished.push(i);
-            }
-            m.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
+            m.io_round(&delays, &env.log, |job| {
+                spawn_blocking(job).map(|joined| joined.expect("the job does not panic"))
+            })
+            .await;
 
             let t = Instant::now();
             let handles: Vec<_> = (0..jobs)
