@@ -5,10 +5,11 @@
 //! Run it: `cargo run -p demos-async-std -- threads`
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use async_std::task::spawn_blocking;
-use demos_core::scenario::threads::{CPU, IO, ThreadsScenario, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::scenario::threads::{
+    CPU, IO, ThreadsScenario, cpu_job, io_job, manual_and_scoped, run_recorded,
+};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 
@@ -22,17 +23,13 @@ impl Threads for crate::AsyncStd {
             let io = join_all((0..cfg.io_jobs).map(|i| {
                 let (rec, log) = (rec.clone(), env.log.clone());
                 spawn_blocking(move || {
-                    let start = Instant::now();
-                    io_job();
-                    record(&rec, &log, IO, i, start);
+                    run_recorded(&rec, &log, IO, i, io_job);
                 })
             }));
             let cpu = join_all((0..cfg.cpu_jobs).map(|i| {
                 let (rec, log) = (rec.clone(), env.log.clone());
                 spawn.spawn(async move {
-                    let start = Instant::now();
-                    cpu_job();
-                    record(&rec, &log, CPU, i, start);
+                    run_recorded(&rec, &log, CPU, i, cpu_job);
                 })
             }));
             ::futures::join!(io, cpu);

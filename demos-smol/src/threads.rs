@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, run_recorded};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use smol::unblock;
@@ -25,9 +25,7 @@ impl Threads for crate::Smol {
                     .map(|i| {
                         let (rec, log) = (rec.clone(), env.log.clone());
                         unblock(move || {
-                            let start = Instant::now();
-                            io_job();
-                            record(&rec, &log, IO, i, start);
+                            run_recorded(&rec, &log, IO, i, io_job);
                         })
                     })
                     .collect();
@@ -35,9 +33,7 @@ impl Threads for crate::Smol {
                     .map(|i| {
                         let (rec, log) = (rec.clone(), env.log.clone());
                         ex.spawn(async move {
-                            let start = Instant::now();
-                            cpu_job();
-                            record(&rec, &log, CPU, i, start);
+                            run_recorded(&rec, &log, CPU, i, cpu_job);
                         })
                     })
                     .collect();

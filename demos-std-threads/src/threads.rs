@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, run_recorded};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use rayon::prelude::*;
@@ -27,18 +27,14 @@ impl Threads for crate::StdThreads {
             for i in 0..cfg.io_jobs {
                 let (rec, log) = (&rec, &env.log);
                 scope.spawn(move |_| {
-                    let start = Instant::now();
-                    io_job();
-                    record(rec, log, IO, i, start);
+                    run_recorded(rec, log, IO, i, io_job);
                 });
             }
         });
         let (pool, flavor) = crate::pool(env);
         pool.install(|| {
             (0..cfg.cpu_jobs).into_par_iter().for_each(|i| {
-                let start = Instant::now();
-                cpu_job();
-                record(&rec, &env.log, CPU, i, start);
+                run_recorded(&rec, &env.log, CPU, i, cpu_job);
             })
         });
         let spans = rec.take();

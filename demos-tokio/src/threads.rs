@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, record};
+use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, run_recorded};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use tokio::task::spawn_blocking;
@@ -24,9 +24,7 @@ impl Threads for crate::Tokio {
                 .map(|i| {
                     let (rec, log) = (rec.clone(), env.log.clone());
                     spawn_blocking(move || {
-                        let start = Instant::now();
-                        io_job();
-                        record(&rec, &log, IO, i, start);
+                        run_recorded(&rec, &log, IO, i, io_job);
                     })
                 })
                 .collect();
@@ -34,9 +32,7 @@ impl Threads for crate::Tokio {
                 .map(|i| {
                     let (rec, log) = (rec.clone(), env.log.clone());
                     tokio::spawn(async move {
-                        let start = Instant::now();
-                        cpu_job();
-                        record(&rec, &log, CPU, i, start);
+                        run_recorded(&rec, &log, CPU, i, cpu_job);
                     })
                 })
                 .collect();

@@ -56,8 +56,10 @@ pub fn cpu_job() -> u64 {
     sum_of_squares(0..50_000)
 }
 
-/// Record that job `i` of `kind` ran from `start` until now on this thread, and log it.
-pub fn record(rec: &Recorder, log: &Log, kind: &str, i: usize, start: Instant) {
+/// Run job `i` of `kind` on this thread, then log where it ran and record it.
+pub fn run_recorded<R>(rec: &Recorder, log: &Log, kind: &str, i: usize, job: impl FnOnce() -> R) {
+    let start = Instant::now();
+    job();
     let (thread, id) = crate::timeline::current_thread();
     log.line(format!("{kind} job {i} ran on {thread} (thread {id})"));
     rec.record(format_args!("{kind} {i}"), kind, start);
@@ -70,9 +72,7 @@ pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>, log: &Log) {
         .map(|i| {
             let (rec, log) = (rec.clone(), log.clone()); // a manual thread may outlive this call: it owns its share
             let job = move || {
-                let start = Instant::now();
-                cpu_job();
-                record(&rec, &log, MANUAL, i, start);
+                run_recorded(&rec, &log, MANUAL, i, cpu_job);
             };
             thread::Builder::new().name(format!("manual-{i}")).spawn(job).expect("the OS can start a thread")
         })
@@ -83,9 +83,7 @@ pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>, log: &Log) {
     thread::scope(|scope| {
         for i in 0..cfg.manual {
             let job = move || {
-                let start = Instant::now();
-                cpu_job();
-                record(rec, log, SCOPED, i, start); // borrows: the scope outlives the thread
+                run_recorded(rec, log, SCOPED, i, cpu_job); // borrows: the scope outlives the thread
             };
             thread::Builder::new()
                 .name(format!("scoped-{i}"))
