@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
-use futures::executor::{ThreadPool, block_on};
+use futures::executor::block_on;
 use futures::task::SpawnExt;
 
 /// Run blocking `work` on a thread of its own; the returned future resolves
@@ -30,11 +30,7 @@ async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
 impl Bridge for crate::StdThreads {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
         let started = Instant::now();
-        let pool = ThreadPool::builder()
-            .pool_size(env.threads)
-            .name_prefix("futures-pool-")
-            .create()
-            .expect("the OS can start the pool's threads");
+        let pool = crate::futures_pool(env);
         let hb = Arc::new(Heartbeat::new(cfg, env));
         let beat = hb.clone();
         let heartbeat = pool

@@ -16,7 +16,7 @@ use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use futures::channel::oneshot;
-use futures::executor::{ThreadPool, block_on};
+use futures::executor::block_on;
 use futures::future::{Aborted, abortable, pending};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::SpawnExt;
@@ -24,11 +24,7 @@ use futures::task::SpawnExt;
 impl Futures for crate::StdThreads {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
         let started = Instant::now();
-        let pool = ThreadPool::builder()
-            .pool_size(env.threads)
-            .name_prefix("futures-pool-")
-            .create()
-            .expect("the OS can start the pool's threads");
+        let pool = crate::futures_pool(env);
         let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
         let delays = delays(cfg, env.seed);
         let spawn = |job: Box<dyn FnOnce() -> u64 + Send>| {

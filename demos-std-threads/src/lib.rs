@@ -62,6 +62,16 @@ fn pool(env: &Env) -> (rayon::ThreadPool, String) {
     (pool, flavor)
 }
 
+/// A `futures` crate `ThreadPool` of the size `env` asks for, its threads
+/// named `futures-pool-N`.
+fn futures_pool(env: &Env) -> ::futures::executor::ThreadPool {
+    ::futures::executor::ThreadPool::builder()
+        .pool_size(env.threads)
+        .name_prefix("futures-pool-")
+        .create()
+        .expect("the OS can start the pool's threads")
+}
+
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
 
 /// Use `exe` (any binary built on `demos_core::cli::main`) to run the process

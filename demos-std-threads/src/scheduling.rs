@@ -18,7 +18,7 @@ use std::time::Instant;
 use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
-use futures::executor::{LocalPool, ThreadPool, block_on};
+use futures::executor::{LocalPool, block_on};
 use futures::future::{RemoteHandle, join_all};
 use futures::task::{Spawn, SpawnExt};
 
@@ -42,13 +42,7 @@ impl Scheduling for crate::StdThreads {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
-        let pool = (env.threads > 1).then(|| {
-            ThreadPool::builder()
-                .pool_size(env.threads)
-                .name_prefix("futures-pool-")
-                .create()
-                .expect("the OS can start the pool's threads")
-        });
+        let pool = (env.threads > 1).then(|| crate::futures_pool(env));
         for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
             log_mode(&env.log, mode);
             let spawn_all = |spawner: &dyn Spawn| -> Vec<RemoteHandle<()>> {
