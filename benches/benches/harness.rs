@@ -19,10 +19,15 @@ use demos_core::{Env, QueueConfig, Runtime};
 const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, items: 100_000, delay_ms: 0 };
 const RUNS: usize = 31;
 
-/// What the bare loops send: the scenario's own item type, with a seeded
-/// value, so the two differ only in the scenario's bookkeeping.
-fn item(p: usize, seq: usize, rng: &mut fastrand::Rng) -> Item {
-    Item { id: p * CFG.items + seq, producer: p, value: rng.u64(..u32::MAX as u64) }
+/// What producer `p`'s bare loop sends: the scenario's own item type, with
+/// seeded values, so the two differ only in the scenario's bookkeeping.
+fn items(p: usize) -> impl Iterator<Item = Item> {
+    let mut rng = fastrand::Rng::with_seed(p as u64);
+    (0..CFG.items).map(move |seq| Item {
+        id: p * CFG.items + seq,
+        producer: p,
+        value: rng.u64(..u32::MAX as u64),
+    })
 }
 const THREADS: usize = 2;
 
@@ -35,9 +40,8 @@ fn bare_tokio() {
         for p in 0..CFG.producers {
             let tx = tx.clone();
             set.spawn(async move {
-                let mut rng = fastrand::Rng::with_seed(p as u64);
-                for i in 0..CFG.items {
-                    tx.send(item(p, i, &mut rng)).await.unwrap();
+                for item in items(p) {
+                    tx.send(item).await.unwrap();
                 }
             });
         }
@@ -65,9 +69,8 @@ fn bare_smol() {
         for p in 0..CFG.producers {
             let tx = tx.clone();
             tasks.push(pool.ex.spawn(async move {
-                let mut rng = fastrand::Rng::with_seed(p as u64);
-                for i in 0..CFG.items {
-                    tx.send(item(p, i, &mut rng)).await.unwrap();
+                for item in items(p) {
+                    tx.send(item).await.unwrap();
                 }
             }));
         }
@@ -93,9 +96,8 @@ fn bare_async_std() {
         for p in 0..CFG.producers {
             let tx = tx.clone();
             handles.push(async_std::task::spawn(async move {
-                let mut rng = fastrand::Rng::with_seed(p as u64);
-                for i in 0..CFG.items {
-                    tx.send(item(p, i, &mut rng)).await.unwrap();
+                for item in items(p) {
+                    tx.send(item).await.unwrap();
                 }
             }));
         }
@@ -120,9 +122,8 @@ fn bare_threads() {
         for p in 0..CFG.producers {
             let tx = tx.clone();
             s.spawn(move || {
-                let mut rng = fastrand::Rng::with_seed(p as u64);
-                for i in 0..CFG.items {
-                    tx.send(item(p, i, &mut rng)).unwrap();
+                for item in items(p) {
+                    tx.send(item).unwrap();
                 }
             });
         }
