@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use async_std::channel::{self, Receiver, Sender};
 use async_std::task::sleep;
-use demos_core::scenario::queue::{Item, QueueScenario, QueueTally};
+use demos_core::scenario::queue::{Item, Pacing, QueueScenario, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
 use crate::join_all;
@@ -24,11 +24,21 @@ impl Queue for crate::AsyncStd {
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
             let mut handles = Vec::new();
             for p in 0..cfg.producers {
-                handles.push(spawn.spawn(produce(p, cfg.clone(), env.seed, tx.clone(), tally.clone())));
+                handles.push(spawn.spawn(produce(
+                    p,
+                    cfg.producer_pacing(env.seed, p),
+                    tx.clone(),
+                    tally.clone(),
+                )));
             }
             drop(tx); // the channel closes when the last producer's sender drops
             for c in 0..cfg.consumers {
-                handles.push(spawn.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone())));
+                handles.push(spawn.spawn(consume(
+                    c,
+                    cfg.consumer_pacing(env.seed, c),
+                    rx.clone(),
+                    tally.clone(),
+                )));
             }
             join_all(handles).await;
             (tally.finish(started.elapsed()), tally.spans())
@@ -36,19 +46,15 @@ impl Queue for crate::AsyncStd {
     }
 }
 
-async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally: Arc<QueueTally>) {
-    let mut pacing = cfg.producer_pacing(seed, p);
+async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.producer(p);
-    for seq in 0..cfg.items {
-        if cfg.stop_requested() {
-            break; // Ctrl-C: stop producing; consumers drain what was sent
-        }
+    while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             sleep(io).await; // simulated I/O before the item is ready
             book.did_io(start);
         }
-        let item = book.item(seq, pacing.value());
+        let item = book.item(pacing.value());
         // A peek, not a second attempt: a full queue means this send will wait.
         book.sending(tx.is_full());
         tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
@@ -56,8 +62,7 @@ async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: Sender<Item>, tally:
     }
 }
 
-async fn consume(c: usize, cfg: QueueConfig, seed: u64, rx: Receiver<Item>, tally: Arc<QueueTally>) {
-    let mut pacing = cfg.consumer_pacing(seed, c);
+async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv().await {
         book.took(&item);

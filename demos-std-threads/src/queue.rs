@@ -15,7 +15,7 @@ use std::thread;
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
-use demos_core::scenario::queue::{Item, QueueTally};
+use demos_core::scenario::queue::{Item, Pacing, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
 impl Queue for crate::StdThreads {
@@ -26,12 +26,16 @@ impl Queue for crate::StdThreads {
         thread::scope(|scope| {
             for p in 0..cfg.producers {
                 let (tx, tally) = (tx.clone(), &tally);
-                spawn_named(scope, format!("producer-{p}"), move || produce(p, cfg, env.seed, tx, tally));
+                spawn_named(scope, format!("producer-{p}"), move || {
+                    produce(p, cfg.producer_pacing(env.seed, p), tx, tally)
+                });
             }
             drop(tx); // the channel disconnects when the last producer's sender drops
             for c in 0..cfg.consumers {
                 let (rx, tally) = (rx.clone(), &tally);
-                spawn_named(scope, format!("consumer-{c}"), move || consume(c, cfg, env.seed, rx, tally));
+                spawn_named(scope, format!("consumer-{c}"), move || {
+                    consume(c, cfg.consumer_pacing(env.seed, c), rx, tally)
+                });
             }
         });
         let flavor = format!(
@@ -50,19 +54,15 @@ fn spawn_named<'scope>(
     thread::Builder::new().name(name).spawn_scoped(scope, job).expect("the OS can start a thread");
 }
 
-fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &QueueTally) {
-    let mut pacing = cfg.producer_pacing(seed, p);
+fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
     let mut book = tally.producer(p);
-    for seq in 0..cfg.items {
-        if cfg.stop_requested() {
-            break; // Ctrl-C: stop producing; consumers drain what was sent
-        }
+    while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             thread::sleep(io); // simulated I/O before the item is ready
             book.did_io(start);
         }
-        let item = book.item(seq, pacing.value());
+        let item = book.item(pacing.value());
         // Try first: an item that finds room goes in at once; one that finds the
         // queue full counts as a wait, then blocks this thread until a slot frees.
         match tx.try_send(item) {
@@ -77,8 +77,7 @@ fn produce(p: usize, cfg: &QueueConfig, seed: u64, tx: Sender<Item>, tally: &Que
     }
 }
 
-fn consume(c: usize, cfg: &QueueConfig, seed: u64, rx: Receiver<Item>, tally: &QueueTally) {
-    let mut pacing = cfg.consumer_pacing(seed, c);
+fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: &QueueTally) {
     let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv() {
         book.took(&item);

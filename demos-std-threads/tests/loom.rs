@@ -83,7 +83,7 @@ fn queue_bookkeeping_counts_each_item_once_and_keeps_the_deepest_sample() {
             let tally = tally.clone();
             thread::spawn(move || {
                 let mut book = tally.producer(p);
-                book.item(0, value);
+                book.item(value);
                 book.sending(false);
                 book.sent(|| depth);
             })

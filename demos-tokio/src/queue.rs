@@ -11,10 +11,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::queue::{Item, QueueTally};
+use demos_core::scenario::queue::{Item, Pacing, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use tokio::sync::Mutex;
-use tokio::sync::mpsc;
+use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::task::JoinSet;
 use tokio::time::sleep;
 
@@ -28,11 +28,11 @@ impl Queue for crate::Tokio {
             let rx = Arc::new(Mutex::new(rx));
             let mut set = JoinSet::new();
             for p in 0..cfg.producers {
-                set.spawn(produce(p, cfg.clone(), env.seed, tx.clone(), tally.clone()));
+                set.spawn(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone()));
             }
             drop(tx); // the channel closes when the last producer's sender drops
             for c in 0..cfg.consumers {
-                set.spawn(consume(c, cfg.clone(), env.seed, rx.clone(), tally.clone()));
+                set.spawn(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone()));
             }
             set.join_all().await;
         });
@@ -40,34 +40,30 @@ impl Queue for crate::Tokio {
     }
 }
 
-async fn produce(p: usize, cfg: QueueConfig, seed: u64, tx: mpsc::Sender<Item>, tally: Arc<QueueTally>) {
-    let mut pacing = cfg.producer_pacing(seed, p);
+async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.producer(p);
-    for seq in 0..cfg.items {
-        if cfg.stop_requested() {
-            break; // Ctrl-C: stop producing; consumers drain what was sent
-        }
+    while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             sleep(io).await; // simulated I/O before the item is ready
             book.did_io(start);
         }
-        let item = book.item(seq, pacing.value());
-        // A peek, not a second attempt: a full queue means this send will wait.
-        book.sending(tx.capacity() == 0);
-        tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
+        let item = book.item(pacing.value());
+        // Try first: an item that finds room goes in at once; one that finds the
+        // queue full counts as a wait, then parks this task until a slot frees.
+        match tx.try_send(item) {
+            Ok(()) => book.sending(false),
+            Err(TrySendError::Full(item)) => {
+                book.sending(true);
+                tx.send(item).await.expect("consumers outlive producers"); // backpressure
+            }
+            Err(TrySendError::Closed(_)) => panic!("consumers outlive producers"),
+        }
         book.sent(|| tx.max_capacity() - tx.capacity()); // the channel's own count, just after our send
     }
 }
 
-async fn consume(
-    c: usize,
-    cfg: QueueConfig,
-    seed: u64,
-    rx: Arc<Mutex<mpsc::Receiver<Item>>>,
-    tally: Arc<QueueTally>,
-) {
-    let mut pacing = cfg.consumer_pacing(seed, c);
+async fn consume(c: usize, mut pacing: Pacing, rx: Arc<Mutex<mpsc::Receiver<Item>>>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
     loop {
         let next = rx.lock().await.recv().await; // the lock is held for one recv, released before processing

@@ -8,11 +8,18 @@
 //! summed on both sides) is [`QueueTally`], shared so every runtime is judged
 //! by the same rules.
 
-// std's atomics, or loom's under `--cfg loom`, where the bookkeeping is model-checked.
+// std's atomics and lock, or loom's under `--cfg loom`, where the bookkeeping is model-checked.
 #[cfg(loom)]
-use loom::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use loom::sync::{
+    Mutex, MutexGuard,
+    atomic::{AtomicU64, AtomicUsize, Ordering},
+};
+use std::sync::PoisonError;
 #[cfg(not(loom))]
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{
+    Mutex, MutexGuard,
+    atomic::{AtomicU64, AtomicUsize, Ordering},
+};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -53,11 +60,6 @@ impl Default for QueueConfig {
 }
 
 impl QueueConfig {
-    /// Whether producers should stop early: Ctrl-C was pressed.
-    pub fn stop_requested(&self) -> bool {
-        crate::interrupt::requested()
-    }
-
     /// Items the run moves in all.
     pub fn total_items(&self) -> usize {
         self.producers * self.items
@@ -114,8 +116,9 @@ pub struct Item {
 /// every this-many-th send instead of every send (see [`ProducerBook::sent`]).
 pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 
-/// How many item ids a consumer collects before marking them delivered.
-const MARK_BATCH: usize = 64;
+/// How many item ids a consumer collects before marking them delivered
+/// (32 KiB of ids per consumer).
+const MARK_BATCH: usize = 4096;
 
 /// One producer's totals, added once, when its [`ProducerBook`] is dropped.
 #[derive(Debug, Default)]
@@ -139,8 +142,8 @@ pub struct QueueTally {
     items: usize,
     log: Log,
     recorder: Recorder,
-    /// Deliveries per item id.
-    seen: Vec<AtomicU8>,
+    /// Deliveries per item id (saturating at 255), written a batch at a time.
+    seen: Mutex<Vec<u8>>,
     producers: Vec<ProducerSlot>,
     consumed_sum: AtomicU64,
     max_depth: AtomicUsize,
@@ -155,7 +158,7 @@ impl QueueTally {
             items: cfg.items,
             log: env.log.clone(),
             recorder: env.recorder(),
-            seen: (0..cfg.total_items()).map(|_| AtomicU8::new(0)).collect(),
+            seen: Mutex::new(vec![0; cfg.total_items()]),
             producers: (0..cfg.producers).map(|_| ProducerSlot::default()).collect(),
             consumed_sum: AtomicU64::new(0),
             max_depth: AtomicUsize::new(0),
@@ -169,8 +172,7 @@ impl QueueTally {
 
     /// The book producer `p` keeps while it runs; its totals count when it is dropped.
     pub fn producer(&self, producer: usize) -> ProducerBook<'_> {
-        ProducerBook {
-            tally: self,
+        let counts = ProducerCounts {
             producer,
             produced: 0,
             sum: 0,
@@ -178,12 +180,14 @@ impl QueueTally {
             waited: Duration::ZERO,
             deepest: 0,
             waiting_since: None,
-        }
+        };
+        ProducerBook { tally: self, n: Box::new(counts) }
     }
 
     /// The book consumer `c` keeps while it runs; its totals count when it is dropped.
     pub fn consumer(&self, consumer: usize) -> ConsumerBook<'_> {
-        ConsumerBook { tally: self, consumer, sum: 0, taken: Vec::with_capacity(MARK_BATCH) }
+        let counts = ConsumerCounts { consumer, sum: 0, taken: Vec::with_capacity(MARK_BATCH) };
+        ConsumerBook { tally: self, n: Box::new(counts) }
     }
 
     /// A depth sampled by a producer just after its send, above that producer's
@@ -200,15 +204,22 @@ impl QueueTally {
         self.recorder.take()
     }
 
+    /// The delivery counts. A consumer that panicked while marking left whole
+    /// counts behind (each is one byte store), so a poisoned lock is still read.
+    fn seen(&self) -> MutexGuard<'_, Vec<u8>> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The run's metrics, given its wall time.
     pub fn finish(&self, elapsed: Duration) -> QueueMetrics {
         let (mut consumed, mut duplicates, mut missing) = (0u64, 0u64, 0u64);
+        let seen = self.seen();
         for (p, slot) in self.producers.iter().enumerate() {
             // Producer p sends its items in order, so after a stop it sent exactly
             // the first `produced` of them: only those must arrive, each once.
             let sent = slot.produced.load(Ordering::Relaxed) as usize;
             for id in p * self.items..p * self.items + self.items {
-                let n = u64::from(self.seen[id].load(Ordering::Relaxed));
+                let n = u64::from(seen[id]);
                 consumed += n;
                 duplicates += n.saturating_sub(1);
                 missing += u64::from(n == 0 && id - p * self.items < sent);
@@ -245,9 +256,21 @@ impl QueueTally {
 /// producer's simulated I/O, or when the producer stops. So the clock is read
 /// twice per stretch, not per item — at delay 0 most sends wait, back to back,
 /// and a clock read costs as much as the bookkeeping of several items.
+///
+/// The book is two pointers wide, its counts boxed: an async producer holds it
+/// across every `send().await`, so its size adds to the task's. With the
+/// counts inline (and the whole config passed in) tokio's producer task was 456
+/// bytes instead of 296, and a delay-0 run ~4% slower (PERFORMANCE.md, harness
+/// overhead); padding the bare loop's task by 320 bytes slowed it ~2–3% alike.
 #[derive(Debug)]
 pub struct ProducerBook<'t> {
     tally: &'t QueueTally,
+    n: Box<ProducerCounts>,
+}
+
+/// What a [`ProducerBook`] counts.
+#[derive(Debug)]
+struct ProducerCounts {
     producer: usize,
     produced: u64,
     sum: u64,
@@ -262,33 +285,40 @@ impl ProducerBook<'_> {
     /// The simulated I/O that began at `start` is over.
     pub fn did_io(&mut self, start: Instant) {
         self.stretch_ends(start); // the I/O began after the last send
-        self.tally.recorder.record(format_args!("producer {}", self.producer), "I/O", start);
+        self.tally.recorder.record(format_args!("producer {}", self.n.producer), "I/O", start);
     }
 
-    /// Make this producer's item number `seq` with `value`, counted as produced
+    /// Whether this producer has an item left to make: fewer made than its
+    /// share, and Ctrl-C not pressed (then it stops; consumers drain what was sent).
+    pub fn more(&self) -> bool {
+        self.n.produced < self.tally.items as u64 && !crate::interrupt::requested()
+    }
+
+    /// Make this producer's next item, with `value`, counted as produced
     /// (before its send, which is the last step that can fail).
-    pub fn item(&mut self, seq: usize, value: u64) -> Item {
-        self.produced += 1;
-        self.sum = self.sum.wrapping_add(value);
-        self.tally.item(self.producer, seq, value)
+    pub fn item(&mut self, value: u64) -> Item {
+        let seq = self.n.produced as usize;
+        self.n.produced += 1;
+        self.n.sum = self.n.sum.wrapping_add(value);
+        self.tally.item(self.n.producer, seq, value)
     }
 
     /// About to send (or, after a `try_send` that found room, just sent);
     /// `full`: the queue had no free slot, so this send waits.
     pub fn sending(&mut self, full: bool) {
         if !full {
-            if self.waiting_since.is_some() {
+            if self.n.waiting_since.is_some() {
                 self.stretch_ends(Instant::now());
             }
             return;
         }
-        self.waits += 1;
-        if self.waiting_since.is_none() {
-            self.waiting_since = Some(Instant::now());
+        self.n.waits += 1;
+        if self.n.waiting_since.is_none() {
+            self.n.waiting_since = Some(Instant::now());
         }
         let tally = self.tally;
         if tally.log.enabled() {
-            tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.producer, tally.capacity));
+            tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.n.producer, tally.capacity));
         }
     }
 
@@ -298,29 +328,29 @@ impl ProducerBook<'_> {
     /// so once this producer has seen the queue at capacity, the count is read
     /// on every [`DEPTH_SAMPLE_EVERY`]th send only.
     pub fn sent(&mut self, depth: impl FnOnce() -> usize) {
-        if self.deepest >= self.tally.capacity && self.produced % DEPTH_SAMPLE_EVERY != 0 {
+        if self.n.deepest >= self.tally.capacity && self.n.produced % DEPTH_SAMPLE_EVERY != 0 {
             return;
         }
         let depth = depth();
         // Only a new high for this producer reaches the shared high-water mark.
-        if depth > self.deepest {
-            self.deepest = depth;
+        if depth > self.n.deepest {
+            self.n.deepest = depth;
             self.tally.observe_depth(depth);
         }
     }
 
     /// Close the open stretch of waits, if any, at `end`.
     fn stretch_ends(&mut self, end: Instant) {
-        let Some(since) = self.waiting_since.take() else { return };
+        let Some(since) = self.n.waiting_since.take() else { return };
         let waited = end.saturating_duration_since(since);
-        self.waited += waited;
+        self.n.waited += waited;
         let tally = self.tally;
         if tally.log.enabled() {
             let ms = waited.as_secs_f64() * 1e3;
-            tally.log.line(format!("producer {} resumes after {ms:.1} ms", self.producer));
+            tally.log.line(format!("producer {} resumes after {ms:.1} ms", self.n.producer));
         }
         tally.recorder.record_until(
-            format_args!("producer {}", self.producer),
+            format_args!("producer {}", self.n.producer),
             "waits: queue full",
             since,
             end,
@@ -330,14 +360,14 @@ impl ProducerBook<'_> {
 
 impl Drop for ProducerBook<'_> {
     fn drop(&mut self) {
-        if self.waiting_since.is_some() {
+        if self.n.waiting_since.is_some() {
             self.stretch_ends(Instant::now());
         }
-        let slot = &self.tally.producers[self.producer];
-        slot.produced.fetch_add(self.produced, Ordering::Relaxed);
-        slot.sum.fetch_add(self.sum, Ordering::Relaxed);
-        slot.waits.fetch_add(self.waits, Ordering::Relaxed);
-        let nanos = u64::try_from(self.waited.as_nanos()).unwrap_or(u64::MAX);
+        let slot = &self.tally.producers[self.n.producer];
+        slot.produced.fetch_add(self.n.produced, Ordering::Relaxed);
+        slot.sum.fetch_add(self.n.sum, Ordering::Relaxed);
+        slot.waits.fetch_add(self.n.waits, Ordering::Relaxed);
+        let nanos = u64::try_from(self.n.waited.as_nanos()).unwrap_or(u64::MAX);
         slot.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 }
@@ -345,14 +375,25 @@ impl Drop for ProducerBook<'_> {
 /// One consumer's bookkeeping, kept by the consumer itself and added to the
 /// [`QueueTally`] when dropped.
 ///
-/// Items are marked delivered in batches: two consumers taking turns at one
-/// channel take neighbouring ids, and marking each at once would bounce the
-/// cache line holding them between cores on every item — on a channel whose
-/// consumers are its bottleneck (tokio's single receiver) that alone cost 5%
-/// of throughput. Collected and marked together, a batch touches each line once.
+/// Items are marked delivered in batches of 4,096, under the tally's lock, as
+/// plain byte increments. Two consumers taking turns at one channel take
+/// neighbouring ids: marking each at once with an atomic bounced the cache line
+/// holding them between cores on every item, and on a channel whose consumers
+/// are its bottleneck (tokio's single receiver) that cost ~5% of throughput;
+/// batches of 64 marked atomically still cost ~6% against no marking at all,
+/// large batches under a lock ~3% (the harness benchmark's method).
+///
+/// Like a [`ProducerBook`], it is two pointers wide, its counts boxed, to keep
+/// the consumer's task small.
 #[derive(Debug)]
 pub struct ConsumerBook<'t> {
     tally: &'t QueueTally,
+    n: Box<ConsumerCounts>,
+}
+
+/// What a [`ConsumerBook`] counts.
+#[derive(Debug)]
+struct ConsumerCounts {
     consumer: usize,
     sum: u64,
     /// Ids taken but not yet marked.
@@ -362,22 +403,24 @@ pub struct ConsumerBook<'t> {
 impl ConsumerBook<'_> {
     /// The consumer took `item` from the channel.
     pub fn took(&mut self, item: &Item) {
-        self.sum = self.sum.wrapping_add(item.value);
-        self.taken.push(item.id);
-        if self.taken.len() == MARK_BATCH {
+        self.n.sum = self.n.sum.wrapping_add(item.value);
+        self.n.taken.push(item.id);
+        if self.n.taken.len() == MARK_BATCH {
             self.mark();
         }
     }
 
     /// The consumer finished processing an item, begun at `start`.
     pub fn processed(&self, start: Instant) {
-        self.tally.recorder.record(format_args!("consumer {}", self.consumer), "processing", start);
+        self.tally.recorder.record(format_args!("consumer {}", self.n.consumer), "processing", start);
     }
 
-    /// Mark every collected id delivered once more.
+    /// Mark every collected id delivered once more, under one lock: plain
+    /// byte increments instead of an atomic read-modify-write per item.
     fn mark(&mut self) {
-        for id in self.taken.drain(..) {
-            self.tally.seen[id].fetch_add(1, Ordering::Relaxed);
+        let mut seen = self.tally.seen();
+        for id in self.n.taken.drain(..) {
+            seen[id] = seen[id].saturating_add(1);
         }
     }
 }
@@ -385,7 +428,7 @@ impl ConsumerBook<'_> {
 impl Drop for ConsumerBook<'_> {
     fn drop(&mut self) {
         self.mark();
-        self.tally.consumed_sum.fetch_add(self.sum, Ordering::Relaxed);
+        self.tally.consumed_sum.fetch_add(self.n.sum, Ordering::Relaxed);
     }
 }
 
@@ -531,7 +574,12 @@ mod tests {
     fn books_count_only_when_dropped_and_then_balance() {
         let tally = tally(1, 3);
         let mut producer = tally.producer(0);
-        let items: Vec<Item> = (0..3).map(|seq| producer.item(seq, 10 + seq as u64)).collect();
+        let mut items = Vec::new();
+        while producer.more() {
+            items.push(producer.item(10 + items.len() as u64));
+        }
+        let ids: Vec<usize> = items.iter().map(|item| item.id).collect();
+        assert_eq!(ids, [0, 1, 2], "a producer makes its share, numbered in order, then stops");
         let mut consumer = tally.consumer(0);
         items.iter().for_each(|item| consumer.took(item));
         let early = tally.finish(Duration::from_secs(1));
@@ -544,6 +592,31 @@ mod tests {
         let m = tally.finish(Duration::from_secs(1));
         assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (3, 3, 0, 0));
         assert!(m.sums_match);
+    }
+
+    #[test]
+    fn a_second_delivery_is_a_duplicate_and_an_undelivered_item_is_missing() {
+        let tally = tally(1, 3);
+        let mut producer = tally.producer(0);
+        let items: Vec<Item> = [10, 20, 30].map(|value| producer.item(value)).to_vec();
+        drop(producer);
+        // Two consumers, on two threads, both take item 1; nobody takes item 2.
+        std::thread::scope(|s| {
+            for taken in [[0, 1], [1, 1]] {
+                let tally = &tally;
+                let items = &items;
+                s.spawn(move || {
+                    let mut book = tally.consumer(taken[0]);
+                    book.took(&items[taken[1]]);
+                    if taken[0] == 0 {
+                        book.took(&items[0]);
+                    }
+                });
+            }
+        });
+        let m = tally.finish(Duration::from_secs(1));
+        assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (3, 3, 1, 1));
+        assert!(!m.sums_match, "item 1 counted twice, item 2 not at all: {m:?}");
     }
 
     #[test]
@@ -593,7 +666,7 @@ mod tests {
         let mut book = tally.producer(0);
         let mut reads = 0;
         for seq in 0..200 {
-            book.item(seq, 1);
+            book.item(1);
             book.sent(|| {
                 reads += 1;
                 if seq < 3 { seq } else { 2 } // capacity 2 is reached at the third send
