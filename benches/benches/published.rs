@@ -8,11 +8,19 @@
 //! - async-executor's (`benches/executor.rs`, smol's executor): `spawn_one`,
 //!   `spawn_many_local`, `yield_now`, with the executor run by 1 helper thread
 //!   ("single_thread") or one per core ("multi_thread") and the caller blocking.
+//! - crossbeam-channel's (`crossbeam-channel/benchmarks/crossbeam-channel.rs`):
+//!   one-word messages; `seq` (one thread sends all, then receives all),
+//!   `spsc`, `mpsc` (4 senders, 1 receiver), `mpmc` (4 and 4), through a
+//!   channel of capacity 0, 1 or 5,000,000 ("bounded"). crossbeam sends
+//!   5,000,000 messages in each; so do `seq` and "bounded" here, but capacities
+//!   0 and 1 send 100,000 (1/50): on 2 cores a capacity-0 run of 5,000,000 takes
+//!   15–35 s, and ten of them would be most of the bench's time budget.
 //!
 //! `cargo bench -p demos-benches --bench published`
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
+use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
@@ -152,9 +160,64 @@ fn async_executor(c: &mut Criterion) {
     }
 }
 
+/// crossbeam-channel's benchmark sizes: messages per run, threads per side.
+const MESSAGES: usize = 5_000_000;
+const SIDE: usize = 4;
+/// Messages per run through the capacity-0 and capacity-1 channels here.
+const MESSAGES_SMALL_CAP: usize = MESSAGES / 50;
+
+/// crossbeam's benchmark message: one machine word (the receivers pass it to
+/// `black_box`, which reads it).
+#[derive(Clone, Copy)]
+struct Message(#[allow(dead_code)] [usize; 1]);
+
+/// `senders` threads send `messages / senders` each; `receivers` threads
+/// receive `messages / receivers` each; all through one channel of `cap`.
+fn crossbeam_run(cap: usize, messages: usize, senders: usize, receivers: usize) {
+    let (tx, rx) = crossbeam_channel::bounded::<Message>(cap);
+    std::thread::scope(|s| {
+        for _ in 0..senders {
+            s.spawn(|| (0..messages / senders).for_each(|i| tx.send(Message([i])).expect("receivers wait")));
+        }
+        for _ in 0..receivers {
+            s.spawn(|| {
+                (0..messages / receivers).for_each(|_| {
+                    black_box(rx.recv().expect("a message"));
+                })
+            });
+        }
+    });
+}
+
+fn crossbeam(c: &mut Criterion) {
+    let mut g = c.benchmark_group("crossbeam-channel benchmarks");
+    g.sample_size(10).warm_up_time(Duration::from_millis(100)).measurement_time(Duration::from_secs(1));
+    g.bench_function("bounded_seq", |b| {
+        b.iter(|| {
+            let (tx, rx) = crossbeam_channel::bounded::<Message>(MESSAGES);
+            (0..MESSAGES).for_each(|i| tx.send(Message([i])).expect("room for all"));
+            (0..MESSAGES).for_each(|_| {
+                black_box(rx.recv().expect("a message"));
+            });
+        })
+    });
+    let runs = [
+        ("bounded0", 0, MESSAGES_SMALL_CAP),
+        ("bounded1", 1, MESSAGES_SMALL_CAP),
+        ("bounded", MESSAGES, MESSAGES),
+    ];
+    for (name, cap, n) in runs {
+        let per = if n == MESSAGES { String::new() } else { format!(", {n} messages") };
+        g.bench_function(format!("{name}_spsc{per}"), |b| b.iter(|| crossbeam_run(cap, n, 1, 1)));
+        g.bench_function(format!("{name}_mpsc{per}"), |b| b.iter(|| crossbeam_run(cap, n, SIDE, 1)));
+        g.bench_function(format!("{name}_mpmc{per}"), |b| b.iter(|| crossbeam_run(cap, n, SIDE, SIDE)));
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(2));
-    targets = tokio_scheduler, async_executor
+    targets = tokio_scheduler, async_executor, crossbeam
 }
 criterion_main!(benches);
