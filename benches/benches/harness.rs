@@ -17,7 +17,9 @@ use demos_core::scenario::queue::Item;
 use demos_core::{Env, QueueConfig, Runtime};
 
 const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, items: 100_000, delay_ms: 0 };
+/// Alternating pairs for the overhead quartiles; `-- --quick` runs fewer, for a first look.
 const RUNS: usize = 31;
+const QUICK_RUNS: usize = 11;
 
 /// What producer `p`'s bare loop sends: the scenario's own item type, with
 /// seeded values, so the two differ only in the scenario's bookkeeping.
@@ -166,12 +168,16 @@ fn harness(c: &mut Criterion) {
     // The ratio, measured here in one process: alternate the two so machine noise
     // hits both alike, take each scenario run over the bare run next to it, and
     // report the quartiles of those paired ratios.
-    println!("\nharness overhead, scenario time / bare-loop time - 1, over {RUNS} alternating pairs");
+    if demos_benches::listing() {
+        return;
+    }
+    let runs = if demos_benches::quick() { QUICK_RUNS } else { RUNS };
+    println!("\nharness overhead, scenario time / bare-loop time - 1, over {runs} alternating pairs");
     println!("(must stay within 10%; negative: the scenario ran faster)");
     println!("  {:<12} {:>9} {:>9} {:>9}   median times", "runtime", "q1", "median", "q3");
     for (rt, bare) in cases() {
         let (mut with, mut without, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             let t = Instant::now();
             scenario(rt);
             let scenario_time = t.elapsed();
@@ -189,11 +195,11 @@ fn harness(c: &mut Criterion) {
         println!(
             "  {:<12} {:>9} {:>9} {:>9}   scenario {:.2?}, bare {:.2?}",
             rt.name(),
-            pct(ratios[RUNS / 4]),
-            pct(ratios[RUNS / 2]),
-            pct(ratios[3 * RUNS / 4]),
-            with[RUNS / 2],
-            without[RUNS / 2]
+            pct(ratios[runs / 4]),
+            pct(ratios[runs / 2]),
+            pct(ratios[3 * runs / 4]),
+            with[runs / 2],
+            without[runs / 2]
         );
     }
 }

@@ -42,6 +42,9 @@ fn on_versus_off(c: &mut Criterion) {
     g.bench_function("timeline on", |b| b.iter(|| run(rt, true)));
     g.finish();
 
+    if demos_benches::listing() {
+        return;
+    }
     println!("\nscenario wall time, timeline on / off (median of 9 alternating runs; must stay within 5%):");
     let runtimes: [&dyn Runtime; 4] =
         [&demos_tokio::Tokio, &demos_smol::Smol, &demos_async_std::AsyncStd, &demos_std_threads::StdThreads];

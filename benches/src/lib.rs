@@ -21,6 +21,18 @@ pub const THREADS: usize = 100;
 /// Capacity of the bounded channels.
 pub const CAPACITY: usize = 64;
 
+/// Whether criterion was asked only to list the benchmarks (`-- --list`): the
+/// suites' own paired runs, which run after criterion's, are skipped then too.
+pub fn listing() -> bool {
+    std::env::args().any(|a| a == "--list")
+}
+
+/// Whether criterion was asked for a first look (`-- --quick`): the suites'
+/// own paired runs run fewer pairs then too.
+pub fn quick() -> bool {
+    std::env::args().any(|a| a == "--quick")
+}
+
 /// The worker counts measured: one thread, and the machine's parallelism.
 pub fn flavors() -> [usize; 2] {
     [1, std::thread::available_parallelism().map_or(2, usize::from).max(2)]
