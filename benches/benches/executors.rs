@@ -288,6 +288,30 @@ fn mutexes(c: &mut Criterion) {
                     })
                 })
             });
+            g.bench_function(BenchmarkId::new(format!("async_std::sync::Mutex, {how}"), label(t)), |b| {
+                b.iter(|| {
+                    async_std::task::block_on(async {
+                        let m = Arc::new(async_std::sync::Mutex::new(0u64));
+                        let work = |m: Arc<async_std::sync::Mutex<u64>>| async move {
+                            for _ in 0..LOCKS / tasks {
+                                *m.lock().await += 1;
+                            }
+                        };
+                        let handles: Vec<_> = (0..tasks)
+                            .map(|_| {
+                                if t == 1 {
+                                    async_std::task::spawn_local(work(m.clone()))
+                                } else {
+                                    async_std::task::spawn(work(m.clone()))
+                                }
+                            })
+                            .collect();
+                        for h in handles {
+                            h.await;
+                        }
+                    })
+                })
+            });
             let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
             g.bench_function(BenchmarkId::new(format!("std::sync::Mutex, {how}"), label(t)), |b| {
                 b.iter(|| {
