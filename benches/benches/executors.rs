@@ -118,6 +118,10 @@ fn yields(c: &mut Criterion) {
             })
         });
     }
+    // A thread's yield: a `sched_yield` system call, giving the core back to the OS.
+    g.bench_function("std::thread::yield_now, this thread", |b| {
+        b.iter(|| (0..YIELDS).for_each(|_| std::thread::yield_now()))
+    });
 }
 
 fn channels(c: &mut Criterion) {
