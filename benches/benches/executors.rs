@@ -21,6 +21,15 @@ fn label(threads: usize) -> String {
     if threads == 1 { "1 thread".into() } else { format!("{threads} threads") }
 }
 
+/// Spawn on async-std in the flavour `threads` names: with 1, the task stays on
+/// the `block_on` thread (`spawn_local`); otherwise it goes to the global executor.
+fn async_std_spawn<T: Send + 'static>(
+    threads: usize,
+    task: impl Future<Output = T> + Send + 'static,
+) -> async_std::task::JoinHandle<T> {
+    if threads == 1 { async_std::task::spawn_local(task) } else { async_std::task::spawn(task) }
+}
+
 fn spawn_join(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("spawn + join {TASKS} tasks"));
     for t in flavors() {
@@ -47,14 +56,7 @@ fn spawn_join(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("async-std", label(t)), |b| {
             b.iter(|| {
                 async_std::task::block_on(async {
-                    let spawn = |i: usize| {
-                        if t == 1 {
-                            async_std::task::spawn_local(async move { i })
-                        } else {
-                            async_std::task::spawn(async move { i })
-                        }
-                    };
-                    for h in (0..TASKS).map(spawn).collect::<Vec<_>>() {
+                    for h in (0..TASKS).map(|i| async_std_spawn(t, async move { i })).collect::<Vec<_>>() {
                         black_box(h.await);
                     }
                 })
@@ -107,15 +109,7 @@ fn yields(c: &mut Criterion) {
                     async_std::task::yield_now().await
                 }
             };
-            b.iter(|| {
-                async_std::task::block_on(async {
-                    if t == 1 {
-                        async_std::task::spawn_local(task()).await
-                    } else {
-                        async_std::task::spawn(task()).await
-                    }
-                })
-            })
+            b.iter(|| async_std::task::block_on(async { async_std_spawn(t, task()).await }))
         });
     }
     // A thread's yield: a `sched_yield` system call, giving the core back to the OS.
@@ -193,26 +187,23 @@ fn channels(c: &mut Criterion) {
                 b.iter(|| {
                     async_std::task::block_on(async {
                         let (tx, rx) = async_std::channel::bounded::<usize>(CAPACITY);
-                        let spawn = |f: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>| {
-                            if t == 1 { async_std::task::spawn_local(f) } else { async_std::task::spawn(f) }
-                        };
                         let mut handles = Vec::new();
                         for _ in 0..producers {
                             let tx = tx.clone();
-                            handles.push(spawn(Box::pin(async move {
+                            handles.push(async_std_spawn(t, async move {
                                 for i in 0..per {
                                     tx.send(i).await.unwrap();
                                 }
-                            })));
+                            }));
                         }
                         drop(tx);
                         for _ in 0..consumers {
                             let rx = rx.clone();
-                            handles.push(spawn(Box::pin(async move {
+                            handles.push(async_std_spawn(t, async move {
                                 while let Ok(i) = rx.recv().await {
                                     black_box(i);
                                 }
-                            })));
+                            }));
                         }
                         for h in handles {
                             h.await;
@@ -301,15 +292,8 @@ fn mutexes(c: &mut Criterion) {
                                 *m.lock().await += 1;
                             }
                         };
-                        let handles: Vec<_> = (0..tasks)
-                            .map(|_| {
-                                if t == 1 {
-                                    async_std::task::spawn_local(work(m.clone()))
-                                } else {
-                                    async_std::task::spawn(work(m.clone()))
-                                }
-                            })
-                            .collect();
+                        let handles: Vec<_> =
+                            (0..tasks).map(|_| async_std_spawn(t, work(m.clone()))).collect();
                         for h in handles {
                             h.await;
                         }

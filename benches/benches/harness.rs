@@ -20,6 +20,7 @@ const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, 
 /// Alternating pairs for the overhead quartiles; `-- --quick` runs fewer, for a first look.
 const RUNS: usize = 31;
 const QUICK_RUNS: usize = 11;
+const THREADS: usize = 2;
 
 /// What producer `p`'s bare loop sends: the scenario's own item type, with
 /// seeded values, so the two differ only in the scenario's bookkeeping.
@@ -31,7 +32,6 @@ fn items(p: usize) -> impl Iterator<Item = Item> {
         value: rng.u64(..u32::MAX as u64),
     })
 }
-const THREADS: usize = 2;
 
 fn bare_tokio() {
     let rt = demos_benches::tokio_runtime(THREADS);
@@ -165,12 +165,12 @@ fn harness(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new(rt.name(), "bare loop"), |b| b.iter(bare));
     }
     g.finish();
-    // The ratio, measured here in one process: alternate the two so machine noise
-    // hits both alike, take each scenario run over the bare run next to it, and
-    // report the quartiles of those paired ratios.
     if demos_benches::listing() {
         return;
     }
+    // The ratio, measured here in one process: alternate the two so machine noise
+    // hits both alike, take each scenario run over the bare run next to it, and
+    // report the quartiles of those paired ratios.
     let runs = if demos_benches::quick() { QUICK_RUNS } else { RUNS };
     println!("\nharness overhead, scenario time / bare-loop time - 1, over {runs} alternating pairs");
     println!("(must stay within 10%; negative: the scenario ran faster)");

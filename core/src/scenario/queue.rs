@@ -250,8 +250,9 @@ impl QueueTally {
 /// no shared writes per item, added to the [`QueueTally`] when dropped (so also
 /// when the producer stops early).
 ///
-/// Waiting is timed per *stretch*: a stretch begins at the first send whose
-/// peek finds the queue full and lasts while every following send finds it full
+/// Waiting is timed per *stretch*: a stretch begins at the first send that
+/// finds the queue full (by a peek or a failed `try_send`, see
+/// [`sending`](Self::sending)) and lasts while every following send finds it full
 /// too; it ends at the next send that finds room, at the start of the
 /// producer's simulated I/O, or when the producer stops. So the clock is read
 /// twice per stretch, not per item — at delay 0 most sends wait, back to back,
