@@ -139,7 +139,7 @@ pub fn main(rt: &dyn Runtime) -> ExitCode {
     run(rt, std::env::args_os())
 }
 
-/// Parse `args` (argv[0] first) and run; returns the exit status.
+/// Parse `args` (`argv[0]` first) and run; returns the exit status.
 pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let name = format!("demos-{}", rt.name());
     let matches = match Cli::command().name(name.clone()).try_get_matches_from(args) {

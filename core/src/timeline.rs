@@ -15,7 +15,7 @@ pub struct Span {
     pub task: String,
     /// What the step was, e.g. "step 3".
     pub label: String,
-    /// Name of the OS thread that ran it ("<unnamed>" when it has none).
+    /// Name of the OS thread that ran it (`"<unnamed>"` when it has none).
     pub thread: String,
     /// The OS thread's id, as std numbers it.
     pub thread_id: u64,
