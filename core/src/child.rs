@@ -7,6 +7,8 @@
 //! report never names a flavour that did not run. The child is the same
 //! command line, with a hidden `__child` subcommand: it prints the report as one
 //! JSON line on stdout and its live log on stderr, which the parent forwards.
+//! The parent keeps the child's stdin open; closing it asks the child to stop
+//! early, as Ctrl-C does (exit status 130, with the partial report).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -42,7 +44,7 @@ pub fn observe<S: Scenario>(
         .args([SUBCOMMAND, S::NAME, "--config", &config, "--runtime", runtime])
         .args(["--threads", &env.threads.to_string(), "--seed", &env.seed.to_string()])
         .envs(vars.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if env.log.enabled() {
@@ -53,20 +55,42 @@ pub fn observe<S: Scenario>(
     }
     let mut child =
         command.spawn().unwrap_or_else(|e| panic!("cannot start child worker {}: {e}", exe.display()));
-    // The live log arrives on stderr while the child runs; forward it line by line.
-    let mut stray = Vec::new();
-    for line in BufReader::new(child.stderr.take().expect("piped")).lines().map_while(Result::ok) {
-        if env.log.enabled() {
-            env.log.line(&line);
-        } else {
-            stray.push(line);
+    // Both pipes are drained at once, each on its own thread: a child whose
+    // report (stdout) outgrows the pipe buffer while the parent waits on the
+    // other stream would block both processes forever.
+    let stdout = child.stdout.take().expect("piped");
+    let reading = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = BufReader::new(stdout).read_to_string(&mut text);
+        text
+    });
+    let stderr = child.stderr.take().expect("piped");
+    let log = env.log.clone();
+    let forwarding = std::thread::spawn(move || {
+        // The live log arrives on stderr while the child runs; forward it line by line.
+        let mut stray = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if log.enabled() { log.line(&line) } else { stray.push(line) }
         }
-    }
-    let mut stdout = String::new();
-    child.stdout.take().expect("piped").read_to_string(&mut stdout).expect("child stdout is UTF-8");
-    let status = child.wait().expect("child worker runs");
+        stray
+    });
+    // Ctrl-C in this process closes the child's stdin: the child's signal to
+    // stop where it can and report what it did (see `stop_when_parent_asks`).
+    let mut stdin = child.stdin.take();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child worker can be waited for") {
+            break status;
+        }
+        if crate::interrupt::requested() {
+            drop(stdin.take());
+        }
+        std::thread::sleep(POLL);
+    };
+    let stdout = reading.join().expect("the reader thread never panics");
+    let stray = forwarding.join().expect("the forwarding thread never panics");
+    let interrupted = status.code() == Some(i32::from(crate::interrupt::EXIT_STATUS));
     let report: Report = match stdout.lines().last().map(serde_json::from_str) {
-        Some(Ok(report)) if status.success() => report,
+        Some(Ok(report)) if status.success() || interrupted => report,
         _ => panic!("child worker {} failed ({status}): {}", exe.display(), stray.join(" / ")),
     };
     Observed {
@@ -75,6 +99,19 @@ pub fn observe<S: Scenario>(
         metrics: serde_json::from_value(report.metrics).expect("child report carries the scenario's metrics"),
         spans: report.timeline,
     }
+}
+
+/// How often the parent looks at the child and at Ctrl-C while it waits.
+const POLL: Duration = Duration::from_millis(20);
+
+/// In a child worker: stop the scenario, as Ctrl-C would, once the parent
+/// closes this process's stdin — on the parent's Ctrl-C, or when the parent
+/// died. A child run by hand with stdin at end of file therefore stops at once.
+pub(crate) fn stop_when_parent_asks() {
+    std::thread::spawn(|| {
+        let _ = std::io::stdin().read(&mut [0u8; 1]); // returns on a byte, end of file or error
+        crate::interrupt::request();
+    });
 }
 
 /// The log a child writes: to stderr, where the parent reads it. One line

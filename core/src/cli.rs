@@ -232,6 +232,7 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
 }
 
 fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<bool, String> {
+    child::stop_when_parent_asks();
     let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
     let cfg = serde_json::from_str(config).map_err(|e| format!("bad --config: {e}"))?;
     s.prepare(&cfg)?;

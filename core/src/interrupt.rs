@@ -24,6 +24,12 @@ pub fn install() {
     });
 }
 
+/// Ask the running scenario to stop, as the first Ctrl-C does (a child worker
+/// calls this when its parent closes its stdin).
+pub fn request() {
+    REQUESTED.store(true, Ordering::SeqCst);
+}
+
 /// Whether Ctrl-C was pressed: scenarios that can run long check it.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)

@@ -49,12 +49,16 @@ pub struct Check {
     pub passed: bool,
     /// The figures behind the verdict.
     pub detail: String,
+    /// Set when the run was stopped early (Ctrl-C) and this check did not
+    /// hold: the run ended before it could, which says nothing of a bug.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 impl Check {
     /// A check named `name` with its verdict and supporting figures.
     pub fn new(name: impl Into<String>, passed: bool, detail: impl Into<String>) -> Self {
-        Self { name: name.into(), passed, detail: detail.into() }
+        Self { name: name.into(), passed, detail: detail.into(), partial: false }
     }
 }
 
@@ -90,6 +94,10 @@ pub struct Report {
     /// of the JSON when the scenario records none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Span>,
+    /// True when Ctrl-C stopped the run early: its figures cover what was done,
+    /// and a check that could not hold on a partial run is marked `partial`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -112,6 +120,7 @@ impl Report {
 const HEAD: Style = Style::new().bold();
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
+const PART: Style = AnsiColor::Yellow.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
 /// The line printed before a scenario starts (its live log follows).
@@ -143,8 +152,15 @@ pub fn render_summary(
         out.push_str(&format!("  {line}\n"));
     }
     for check in &report.checks {
-        let mark = if check.passed { format!("{GOOD}ok  {GOOD:#}") } else { format!("{BAD}FAIL{BAD:#}") };
+        let mark = match (check.passed, check.partial) {
+            (true, _) => format!("{GOOD}ok  {GOOD:#}"),
+            (false, true) => format!("{PART}part{PART:#}"),
+            (false, false) => format!("{BAD}FAIL{BAD:#}"),
+        };
         out.push_str(&format!("  {mark} {} ({})\n", check.name, check.detail));
+    }
+    if report.interrupted {
+        out.push_str("  (stopped early by Ctrl-C: the figures cover what ran; \"part\" marks a check the run ended before)\n");
     }
     out.push_str(&format!("  {HEAD}take-away:{HEAD:#} {takeaway}\n"));
     out

@@ -8,6 +8,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod watchdog;
+
 use std::time::Duration;
 
 use demos_core::scenario::race::Phase;

@@ -165,6 +165,11 @@ pub fn envelope<S: Scenario>(
     env: &Env,
     observed: &Observed<S::Metrics>,
 ) -> Report {
+    let interrupted = crate::interrupt::requested();
+    let mut checks = S::checks(cfg, &observed.metrics);
+    if interrupted {
+        checks.iter_mut().filter(|c| !c.passed).for_each(|c| c.partial = true);
+    }
     Report {
         scenario: S::NAME.to_string(),
         runtime: runtime.to_string(),
@@ -173,9 +178,10 @@ pub fn envelope<S: Scenario>(
         seed: env.seed,
         config: serde_json::to_value(cfg).expect("configs are plain data"),
         metrics: serde_json::to_value(&observed.metrics).expect("metrics are plain data"),
-        checks: S::checks(cfg, &observed.metrics),
+        checks,
         elapsed_ms: observed.elapsed.as_secs_f64() * 1e3,
         timeline: observed.spans.clone(),
+        interrupted,
     }
 }
 
