@@ -102,6 +102,49 @@ impl ScenarioCommand {
     }
 }
 
+/// A scenario subcommand alone, for checking a configuration that arrives as
+/// JSON (a child worker's, `compare`'s) exactly as the command line checks it.
+#[derive(Debug, Parser)]
+#[command(no_binary_name = true)]
+struct ScenarioOnly {
+    #[command(subcommand)]
+    scenario: ScenarioCommand,
+}
+
+/// Check `cfg`, the JSON configuration of scenario `name`, with the parsers
+/// and limits of the command line: every option goes back through clap, so a
+/// configuration the command line refuses is refused here with the same line.
+///
+/// ```
+/// use serde_json::json;
+/// assert!(demos_core::cli::check_config("queue", &json!({"capacity": 2})).is_ok());
+/// let err = demos_core::cli::check_config("queue", &json!({"capacity": 0})).unwrap_err();
+/// assert!(err.contains("'0'") && err.contains("--capacity") && err.contains("from 1 to"), "{err}");
+/// ```
+pub fn check_config(name: &str, cfg: &serde_json::Value) -> Result<(), String> {
+    let options =
+        cfg.as_object().ok_or_else(|| format!("bad configuration for {name}: expected a JSON object"))?;
+    let mut args = vec![name.to_string()];
+    for (key, value) in options {
+        let flag = format!("--{}", key.replace('_', "-"));
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Bool(true) => args.push(flag),
+            serde_json::Value::Bool(false) => {}
+            serde_json::Value::String(text) => args.extend([flag, text.clone()]),
+            other => args.extend([flag, other.to_string()]),
+        }
+    }
+    match ScenarioOnly::try_parse_from(&args) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let rendered = err.to_string();
+            let first = rendered.lines().next().unwrap_or("invalid configuration");
+            Err(format!("bad configuration for {name}: {}", first.trim_start_matches("error: ")))
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     #[command(flatten)]
@@ -115,9 +158,9 @@ enum Command {
     /// Print Σi² over start..end: one job of the std-threads process pool
     #[command(name = child::SUM_SQUARES, hide = true)]
     SumSquares {
-        #[arg(value_parser = count::<0, { u64::MAX }>)]
+        #[arg(value_parser = count::<0, { scenario::pools::MAX_CPU_END }>)]
         start: u64,
-        #[arg(value_parser = count::<0, { u64::MAX }>)]
+        #[arg(value_parser = count::<0, { scenario::pools::MAX_CPU_END }>)]
         end: u64,
     },
     /// Run one scenario as a child worker and print its report as JSON
@@ -186,6 +229,7 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
             return Ok(true);
         }
         Command::SumSquares { start, end } => {
+            scenario::pools::check_job_range(*start, *end)?;
             emit(&scenario::pools::sum_of_squares(*start..*end).to_string());
             return Ok(true);
         }

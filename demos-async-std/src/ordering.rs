@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use async_std::sync::Mutex;
 use async_std::task::sleep;
-use demos_core::scenario::ordering::{OrderingScenario, Round, delays, log_finished, result_of};
+use demos_core::scenario::ordering::{
+    OrderingScenario, Round, delays, log_finished, result_of, second_round_seed,
+};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
 use crate::{Spawn, join_all};
@@ -17,7 +19,7 @@ impl Ordering for crate::AsyncStd {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
         crate::observe::<OrderingScenario, _>(cfg, env, "", |spawn| async move {
             let first = round(spawn, cfg, env.seed, &env.log).await;
-            let second = round(spawn, cfg, env.seed + 1, &Log::off()).await;
+            let second = round(spawn, cfg, second_round_seed(env.seed), &Log::off()).await;
             OrderingMetrics::from_rounds(cfg.tasks, &first, &second)
         })
     }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::ordering::{Round, delays, log_finished, result_of};
+use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use smol::Timer;
 use smol::lock::Mutex;
@@ -18,7 +18,10 @@ impl Ordering for crate::Smol {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
         let started = Instant::now();
         let ((first, second), flavor) = crate::run(env, |ex| async move {
-            (round(&ex, cfg, env.seed, &env.log).await, round(&ex, cfg, env.seed + 1, &Log::off()).await)
+            (
+                round(&ex, cfg, env.seed, &env.log).await,
+                round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await,
+            )
         });
         Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
     }

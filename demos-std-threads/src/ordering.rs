@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use demos_core::scenario::ordering::{Round, delays, log_finished, result_of};
+use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
 impl Ordering for crate::StdThreads {
@@ -20,7 +20,7 @@ impl Ordering for crate::StdThreads {
         let started = Instant::now();
         let (pool, flavor) = crate::pool(env);
         let first = round(&pool, cfg, env.seed, &env.log);
-        let second = round(&pool, cfg, env.seed + 1, &Log::off());
+        let second = round(&pool, cfg, second_round_seed(env.seed), &Log::off());
         Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
     }
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::ordering::{Round, delays, log_finished, result_of};
+use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -18,7 +18,7 @@ impl Ordering for crate::Tokio {
         let started = Instant::now();
         let (rt, flavor) = crate::runtime(env);
         let (first, second) = rt.block_on(async {
-            (round(cfg, env.seed, &env.log).await, round(cfg, env.seed + 1, &Log::off()).await)
+            (round(cfg, env.seed, &env.log).await, round(cfg, second_round_seed(env.seed), &Log::off()).await)
         });
         Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
     }

@@ -114,6 +114,7 @@ impl<S: Scenario> AnyScenario for Registered<S> {
         serde_json::to_value(S::Config::default()).expect("configs are plain data")
     }
     fn prepare(&self, cfg: &serde_json::Value) -> Result<String, String> {
+        crate::cli::check_config(S::NAME, cfg)?;
         let cfg = Self::parse(cfg)?;
         S::validate(&cfg)?;
         Ok(S::headline(&cfg))

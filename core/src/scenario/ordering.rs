@@ -35,6 +35,18 @@ pub fn delays(cfg: &OrderingConfig, seed: u64) -> Vec<Duration> {
     crate::scenario::seeded_delays(cfg.tasks, cfg.max_sleep_ms, seed)
 }
 
+/// The seed of the second round: the next one after `seed`, wrapping at
+/// `u64::MAX`, so every seed the command line accepts has a second round.
+///
+/// ```
+/// use demos_core::scenario::ordering::second_round_seed;
+/// assert_eq!(second_round_seed(41), 42);
+/// assert_eq!(second_round_seed(u64::MAX), 0);
+/// ```
+pub fn second_round_seed(seed: u64) -> u64 {
+    seed.wrapping_add(1)
+}
+
 /// The result task `i` writes to its fixed index: a pure function of `i`.
 pub fn result_of(task: usize) -> u64 {
     (task as u64 + 1) * (task as u64 + 1)

@@ -30,11 +30,36 @@ pub struct PoolsConfig {
     #[arg(long, default_value_t = 50, value_parser = count::<0, 10_000>, allow_negative_numbers = true)]
     pub io_ms: u64,
     /// CPU-bound jobs [default: one per worker thread]
-    #[arg(long, value_parser = size::<1, 1_024>, allow_negative_numbers = true)]
+    #[arg(long, value_parser = size::<1, MAX_CPU_JOBS>, allow_negative_numbers = true)]
     pub cpu_jobs: Option<usize>,
     /// Numbers each CPU job squares and sums.
-    #[arg(long, default_value_t = 3_000_000, value_parser = count::<1, 1_000_000_000>, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 3_000_000, value_parser = count::<1, MAX_CPU_SIZE>, allow_negative_numbers = true)]
     pub cpu_size: u64,
+}
+
+/// Largest `--cpu-size`: the numbers one CPU job sums the squares of.
+pub const MAX_CPU_SIZE: u64 = 1_000_000_000;
+/// Largest `--cpu-jobs`.
+pub const MAX_CPU_JOBS: u64 = 1_024;
+/// The end of the last number any CPU job can be given.
+pub const MAX_CPU_END: u64 = MAX_CPU_SIZE * MAX_CPU_JOBS;
+
+/// Whether `start..end` is a range some CPU job of a valid configuration could
+/// be given (what a process-pool child accepts).
+///
+/// ```
+/// use demos_core::scenario::pools::check_job_range;
+/// assert!(check_job_range(10, 20).is_ok());
+/// assert!(check_job_range(20, 10).is_err());
+/// assert!(check_job_range(0, 2_000_000_000).is_err());
+/// ```
+pub fn check_job_range(start: u64, end: u64) -> Result<(), String> {
+    match end.checked_sub(start) {
+        Some(len) if len <= MAX_CPU_SIZE => Ok(()),
+        _ => Err(format!(
+            "range {start}..{end} is not a CPU job: expected start <= end and at most {MAX_CPU_SIZE} numbers"
+        )),
+    }
 }
 
 impl Default for PoolsConfig {

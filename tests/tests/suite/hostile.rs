@@ -56,4 +56,43 @@ demos_tests::per_runtime! {
             assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1, "{args:?}");
         }
     }
+
+    #[test]
+    fn the_largest_seed_runs_every_seeded_scenario() {
+        // Per-round and per-task seeds are derived from --seed without overflow.
+        for args in [
+            &["ordering", "--tasks", "5", "--max-sleep-ms", "3"][..],
+            &["futures", "--tasks", "3", "--max-sleep-ms", "3"],
+            &["pools", "--io-jobs", "3", "--io-ms", "2", "--cpu-size", "1000"],
+            &["queue", "--items", "5", "--delay-ms", "1"],
+        ] {
+            let mut command = Command::new(BIN);
+            command.args(args).args(["--seed", "18446744073709551615", "--quiet"]);
+            let out = demos_tests::watchdog::output(command, demos_tests::watchdog::RUN);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        }
+    }
+
+    #[test]
+    fn hidden_workers_refuse_what_the_command_line_refuses() {
+        for (args, named) in [
+            (&["__child", "queue", "--config", r#"{"producers":1,"consumers":1,"capacity":0,"items":1,"delay_ms":0}"#][..], "--capacity"),
+            (&["__child", "queue", "--config", r#"{"producers":1,"consumers":0,"capacity":1,"items":1,"delay_ms":0}"#], "--consumers"),
+            (&["__child", "scheduling", "--config", r#"{"tasks":0,"steps":1,"step_ms":1}"#], "--tasks"),
+            (&["__child", "race", "--config", r#"{"tasks":5,"frobnicate":1}"#], "--frobnicate"),
+            (&["__child", "race", "--config", "[1]"], "JSON object"),
+            (&["__sum-squares", "0", "18446744073709551615"], "18446744073709551615"),
+            (&["__sum-squares", "9", "3"], "9..3"),
+        ] {
+            let mut command = Command::new(BIN);
+            command.args(args);
+            let out = demos_tests::watchdog::output(command, demos_tests::watchdog::RUN);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(stderr.contains(named) && !stderr.contains("panicked"), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?}: no work starts");
+        }
+    }
 }
