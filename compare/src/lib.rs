@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use demos_core::cli::{MAX_THREADS, ScenarioCommand, clap_error, default_threads, emit, usage_error};
-use demos_core::scenario::{self, count, size};
+use demos_core::scenario::{self, RunShape, count, size};
 use demos_core::{Env, Log, Report, Runtime};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -53,6 +53,9 @@ struct Cli {
     /// Write every run's timeline to one Chrome trace (a process per runtime; open in ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
+    /// Run even when a configuration is estimated to take over 10 minutes on some runtime
+    #[arg(long, global = true)]
+    allow_long: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +102,12 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         match s.prepare(cfg) {
             Ok(headline) => headlines.push(headline),
             Err(message) => return usage_error("compare", &message),
+        }
+        for (rt, &t) in chosen.iter().flat_map(|rt| threads.iter().map(move |t| (rt, t))) {
+            let shape = RunShape::of(*rt, &Env::quiet(t, cli.seed));
+            if let Err(message) = scenario::check_duration(s, cfg, &shape, cli.allow_long) {
+                return usage_error("compare", &format!("on {}: {message}", rt.name()));
+            }
         }
     }
     let trace = match &cli.trace {

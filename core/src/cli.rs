@@ -59,6 +59,9 @@ struct Cli {
     /// Write the timeline as Chrome trace-event JSON (open in ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
+    /// Run even when the configuration is estimated to take over 10 minutes
+    #[arg(long, global = true)]
+    allow_long: bool,
 }
 
 /// One scenario with its options, as a clap subcommand: shared by the demos
@@ -242,8 +245,11 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
     };
     // Every input is checked before any work starts: configurations, then the trace path.
     let mut headlines = Vec::new();
+    let shape = scenario::RunShape::of(rt, &env(Log::off()));
     for (name, cfg) in &plan {
-        headlines.push(scenario::find(name).expect("names come from the registry").prepare(cfg)?);
+        let s = scenario::find(name).expect("names come from the registry");
+        headlines.push(s.prepare(cfg)?);
+        scenario::check_duration(s, cfg, &shape, cli.allow_long)?;
     }
     let trace = match &cli.trace {
         Some(path) => Some((path, crate::timeline::prepare_trace(path)?)),

@@ -54,4 +54,11 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Sync {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
+
+    /// Whether a task is a pool job that holds its OS thread while it sleeps
+    /// (std-threads) rather than an async task that frees its worker at an
+    /// `.await`: run-time estimates add such sleeps up per thread.
+    fn tasks_hold_threads(&self) -> bool {
+        false
+    }
 }

@@ -48,6 +48,10 @@ impl Runtime for StdThreads {
     fn name(&self) -> &'static str {
         "std-threads"
     }
+
+    fn tasks_hold_threads(&self) -> bool {
+        true // jobs on a pool: a sleeping job keeps its thread
+    }
 }
 
 /// A rayon pool of the size `env` asks for, and its flavour.

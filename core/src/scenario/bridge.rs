@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::timeline::{Recorder, Span};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -264,6 +264,11 @@ impl Scenario for BridgeScenario {
         "blocking calls offloaded vs inline while a heartbeat ticks; sync calling async";
     type Config = BridgeConfig;
     type Metrics = BridgeMetrics;
+
+    fn least_duration(cfg: &BridgeConfig, _: &RunShape) -> Duration {
+        // Each phase makes its calls one after another: offloaded and awaited, then inline.
+        cfg.job() * cfg.jobs as u32 * 2
+    }
 
     fn observe(rt: &dyn Runtime, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
         rt.bridge(cfg, env)

@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// The message of the panic the scenario causes on purpose.
@@ -138,6 +138,12 @@ impl Scenario for FuturesScenario {
     const ABOUT: &'static str = "handles, one-shot, callbacks, as-completed; drop, abort and panic semantics";
     type Config = FuturesConfig;
     type Metrics = FuturesMetrics;
+
+    fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
+        // The tasks sleep twice (handles, then as-completed); pool jobs hold their thread.
+        let workers = if shape.tasks_hold_threads { shape.threads } else { usize::MAX };
+        RunShape::spread(&delays(cfg, shape.seed), workers) * 2
+    }
 
     fn observe(rt: &dyn Runtime, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
         quiet_demo_panics();

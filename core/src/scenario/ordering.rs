@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the ordering scenario.
@@ -137,6 +137,15 @@ impl Scenario for OrderingScenario {
         "tasks finish in sleep order, not spawn order; fixed indices are deterministic";
     type Config = OrderingConfig;
     type Metrics = OrderingMetrics;
+
+    fn least_duration(cfg: &OrderingConfig, shape: &RunShape) -> Duration {
+        // Async tasks sleep side by side; pool jobs hold their thread while they sleep.
+        let workers = if shape.tasks_hold_threads { shape.threads } else { usize::MAX };
+        [shape.seed, second_round_seed(shape.seed)]
+            .iter()
+            .map(|&seed| RunShape::spread(&delays(cfg, seed), workers))
+            .sum()
+    }
 
     fn observe(rt: &dyn Runtime, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
         rt.ordering(cfg, env)

@@ -17,7 +17,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the pools scenario.
@@ -43,6 +43,12 @@ pub const MAX_CPU_SIZE: u64 = 1_000_000_000;
 pub const MAX_CPU_JOBS: u64 = 1_024;
 /// The end of the last number any CPU job can be given.
 pub const MAX_CPU_END: u64 = MAX_CPU_SIZE * MAX_CPU_JOBS;
+
+/// A floor under the time one iteration of [`sum_of_squares`] takes, in
+/// nanoseconds: faster than this build runs it on a current CPU (an optimised
+/// build takes about 0.4 ns here, a debug build about 6), so estimates made
+/// with it are least possible durations.
+const LEAST_NS_PER_SQUARE: f64 = if cfg!(debug_assertions) { 1.0 } else { 0.25 };
 
 /// Whether `start..end` is a range some CPU job of a valid configuration could
 /// be given (what a process-pool child accepts).
@@ -209,6 +215,18 @@ impl Scenario for PoolsScenario {
     const ABOUT: &'static str = "blocking I/O jobs and CPU jobs on the runtime's pool: overlap and speedup";
     type Config = PoolsConfig;
     type Metrics = PoolsMetrics;
+
+    fn least_duration(cfg: &PoolsConfig, shape: &RunShape) -> Duration {
+        // The I/O jobs overlap on the pool; the CPU work runs sequentially once, then
+        // spread over the cores (and, on std-threads, once more in processes).
+        let io = cfg.io_delays(shape.seed).into_iter().max().unwrap_or_default();
+        let jobs = cfg.cpu_jobs(shape.threads);
+        let sequential =
+            Duration::from_secs_f64(LEAST_NS_PER_SQUARE * 1e-9 * (jobs as u64 * cfg.cpu_size) as f64);
+        let parallel = sequential / jobs.clamp(1, shape.cores) as u32;
+        let processes = if shape.tasks_hold_threads { parallel } else { Duration::ZERO };
+        io + sequential + parallel + processes
+    }
 
     fn observe(rt: &dyn Runtime, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
         rt.pools(cfg, env)

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::timeline::{Recorder, Span};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -488,6 +488,13 @@ impl Scenario for QueueScenario {
             ));
         }
         Ok(())
+    }
+
+    fn least_duration(cfg: &QueueConfig, _: &RunShape) -> Duration {
+        // Each producer waits a seeded 0..=delay before each item, each consumer after
+        // each one: on average half the delay, one item after another.
+        let items_in_turn = cfg.items.max(cfg.total_items() / cfg.consumers);
+        Duration::from_secs_f64(cfg.delay_ms as f64 / 2e3 * items_in_turn as f64)
     }
 
     fn observe(rt: &dyn Runtime, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {

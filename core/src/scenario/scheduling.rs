@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{count, size};
+use crate::scenario::{RunShape, count, size};
 use crate::timeline::{Recorder, Span, lanes, switches};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -148,6 +148,13 @@ impl Scenario for SchedulingScenario {
         "CPU-bound tasks with no yield, cooperative yields, and on OS threads: who switches";
     type Config = SchedulingConfig;
     type Metrics = SchedulingMetrics;
+
+    fn least_duration(cfg: &SchedulingConfig, shape: &RunShape) -> Duration {
+        // Every step spins for step_ms; tasks share the workers (two async ways), then the cores.
+        let work = Duration::from_millis(cfg.step_ms) * (cfg.tasks * cfg.steps) as u32;
+        let on = |threads: usize| work / threads.clamp(1, cfg.tasks) as u32;
+        on(shape.threads) * 2 + on(shape.cores)
+    }
 
     fn observe(rt: &dyn Runtime, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         rt.scheduling(cfg, env)

@@ -95,4 +95,28 @@ demos_tests::per_runtime! {
             assert!(out.stdout.is_empty(), "{args:?}: no work starts");
         }
     }
+
+    #[test]
+    fn enormous_configurations_are_refused_with_their_estimate() {
+        let mut cases = vec![
+            vec!["bridge", "--jobs", "100", "--job-ms", "10000"],
+            vec!["scheduling", "--tasks", "16", "--steps", "1000", "--step-ms", "1000"],
+            vec!["queue", "--items", "1000000", "--delay-ms", "1000"],
+            vec!["pools", "--cpu-size", "1000000000", "--cpu-jobs", "1024"],
+        ];
+        if !COOPERATIVE {
+            // Pool jobs hold their thread while they sleep: on one thread the sleeps add up.
+            cases.push(vec!["ordering", "--tasks", "10000", "--max-sleep-ms", "1000", "--threads", "1"]);
+        }
+        for args in cases {
+            let mut command = Command::new(BIN);
+            command.args(&args);
+            let out = demos_tests::watchdog::output(command, demos_tests::watchdog::RUN);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(stderr.contains("at least") && stderr.contains("10 min") && stderr.contains("--allow-long"), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?}: no work starts");
+        }
+    }
 }
