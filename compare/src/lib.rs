@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use demos_core::cli::{MAX_THREADS, ScenarioCommand, clap_error, default_threads, emit, usage_error};
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::{self, RunShape, count, size};
 use demos_core::{Env, Log, Report, Runtime};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -85,6 +86,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         Ok(cli) => cli,
         Err(err) => return clap_error("compare", err, &commands),
     };
+    demos_core::interrupt::install();
     let chosen: Vec<&dyn Runtime> = runtimes
         .iter()
         .copied()
@@ -94,7 +96,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     let plan: Vec<(&str, serde_json::Value)> = match &cli.command {
         Command::Scenario(command) => vec![command.named_config()],
         Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
-        Command::Differences => return differences::run(&chosen, cli.seed, cli.json),
+        Command::Differences => return interrupted_or(differences::run(&chosen, cli.seed, cli.json)),
     };
     let mut headlines = Vec::new();
     for (name, cfg) in &plan {
@@ -127,11 +129,11 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     let mut passed = true;
     for ((name, cfg), headline) in plan.iter().zip(&headlines) {
         let s = scenario::find(name).expect("scenario names come from the registry");
-        for &t in &threads {
+        for &t in until_stopped(&threads) {
             let mut cells = Vec::new();
-            for rt in &chosen {
+            for rt in until_stopped(&chosen) {
                 let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
-                for run in 0..cli.repeat {
+                for run in until_stopped(0..cli.repeat) {
                     progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
                     let env = Env { threads: t, seed: cli.seed, log: Log::off(), timeline: trace.is_some() };
                     let report = s.run(*rt, cfg, &env).report;
@@ -151,9 +153,11 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                     cell.reports.push(report);
                     progress.inc(1);
                 }
-                cells.push(cell);
+                if !cell.reports.is_empty() {
+                    cells.push(cell);
+                }
             }
-            if !cli.json {
+            if !cli.json && !cells.is_empty() {
                 progress.suspend(|| {
                     table::render(name, headline, t, cli.seed, cli.repeat, &cells)
                         .iter()
@@ -174,5 +178,13 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             ));
         }
     }
-    if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if demos_core::interrupt::requested() && !cli.json {
+        emit("interrupted (Ctrl-C): the tables above are partial; exit status 130");
+    }
+    interrupted_or(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Exit status 130 after Ctrl-C, whatever the runs' checks said.
+fn interrupted_or(code: ExitCode) -> ExitCode {
+    if demos_core::interrupt::requested() { ExitCode::from(demos_core::interrupt::EXIT_STATUS) } else { code }
 }

@@ -48,16 +48,18 @@ fn metric(reports: &[Report], key: &str) -> String {
     if numbers.is_empty() { "—".into() } else { spread(&mut numbers) }
 }
 
-/// The check `name` over a cell's repetitions.
+/// The check `name` over a cell's repetitions. A check a Ctrl-C'd run ended
+/// before is "part", not a failure.
 fn check(reports: &[Report], name: &str) -> String {
-    let verdicts: Vec<bool> =
-        reports.iter().filter_map(|r| r.checks.iter().find(|c| c.name == name)).map(|c| c.passed).collect();
-    let passed = verdicts.iter().filter(|p| **p).count();
-    match (passed, verdicts.len()) {
-        (_, 0) => "—".into(),
-        (p, n) if p == n && n == 1 => "ok".into(),
-        (p, n) if p == n => format!("ok {p}/{n}"),
-        (p, n) => format!("{BAD}FAIL{BAD:#} {}/{n}", n - p),
+    let verdicts: Vec<_> = reports.iter().filter_map(|r| r.checks.iter().find(|c| c.name == name)).collect();
+    let passed = verdicts.iter().filter(|c| c.passed).count();
+    let failed = verdicts.iter().filter(|c| !c.passed && !c.partial).count();
+    match (passed, failed, verdicts.len()) {
+        (_, _, 0) => "—".into(),
+        (1, 0, 1) => "ok".into(),
+        (p, 0, n) if p == n => format!("ok {p}/{n}"),
+        (_, 0, n) => format!("part {}/{n}", n - passed),
+        (_, f, n) => format!("{BAD}FAIL{BAD:#} {f}/{n}"),
     }
 }
 

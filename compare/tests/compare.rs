@@ -179,3 +179,36 @@ fn trace_puts_every_runtime_in_one_file_as_its_own_process() {
         assert!(first.fold(f64::MAX, f64::min) < 1e6, "process {pid} starts within a second of 0");
     }
 }
+
+#[test]
+fn ctrl_c_stops_compare_with_the_tables_of_what_ran() {
+    use demos_tests::watchdog;
+    // Every runtime's bridge would take 40 s; Ctrl-C comes during the first.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_compare"))
+        .args(["bridge", "--jobs", "20", "--job-ms", "1000"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("compare runs");
+    let (stdout, stderr) = (watchdog::drain(child.stdout.take()), watchdog::drain(child.stderr.take()));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    watchdog::interrupt(&child);
+    let status = watchdog::wait(&mut child, std::time::Duration::from_secs(5))
+        .expect("stops within seconds of Ctrl-C");
+    let (stdout, stderr) = (text(&stdout.join().unwrap()), text(&stderr.join().unwrap()));
+    assert_eq!(status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(stdout.contains("interrupted (Ctrl-C): the tables above are partial"), "{stdout}");
+    assert!(stdout.contains("tokio") && !stdout.contains("FAIL"), "{stdout}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_enormous_configuration_is_refused_before_any_run() {
+    let out = compare(&["bridge", "--jobs", "100", "--job-ms", "10000"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("at least") && stderr.contains("--allow-long"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

@@ -224,6 +224,9 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
                 reports.iter().for_each(|r| emit(&r.to_json_line()));
             } else {
                 crate::guide::render(rt.name(), &rows).iter().for_each(|l| emit(l));
+                if crate::interrupt::requested() {
+                    emit("interrupted (Ctrl-C): the figures above are partial; exit status 130");
+                }
             }
             return Ok(reports.iter().all(Report::passed));
         }

@@ -1,15 +1,23 @@
-//! Ctrl-C. The first one asks the running scenario to stop where it can (the
-//! queue's producers stop producing; consumers drain what was sent), so the
-//! partial summary still accounts for every item; the process then exits 130.
-//! A second Ctrl-C leaves at once.
+//! Ctrl-C. The first one asks the running scenario to stop where it can:
+//! every sleep in a scenario ends at once, every CPU loop and spinning step
+//! stops, tasks not yet started skip their work, and the queue's producers stop
+//! producing while its consumers drain what was sent. So each scenario reaches
+//! its end within a moment and prints a partial summary of what was done; the
+//! process then exits 130. A second Ctrl-C leaves at once.
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::future::{Either, select};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
 /// The exit status after an interrupt: 128 + SIGINT, as shells report it.
 pub const EXIT_STATUS: u8 = 130;
+
+/// How often a sleeping scenario looks at the flag: what a stop can lag by.
+pub const POLL: Duration = Duration::from_millis(50);
 
 /// Install the handler, once per process. If it cannot be installed the
 /// default applies (Ctrl-C ends the process), which loses only the summary.
@@ -33,4 +41,58 @@ pub fn request() {
 /// Whether Ctrl-C was pressed: scenarios that can run long check it.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+/// `std::thread::sleep(duration)`, ended early by Ctrl-C (it wakes every
+/// [`POLL`] to look). Returns whether it slept the whole time.
+pub fn sleep(duration: Duration) -> bool {
+    let deadline = Instant::now() + duration;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        if requested() {
+            return false;
+        }
+        std::thread::sleep(left.min(POLL));
+    }
+}
+
+/// Await `work` — a runtime's sleep, typically — unless Ctrl-C comes first.
+/// `timer` is the same runtime's sleep, with which a watcher looks at the flag
+/// every [`POLL`], so no other executor's timer is involved. Returns `work`'s
+/// output, or `None` when it was cut short.
+///
+/// ```
+/// use std::time::Duration;
+/// let slept = futures::executor::block_on(demos_core::interrupt::stoppable(async { 7 }, |d| async move {
+///     std::thread::sleep(d)
+/// }));
+/// assert_eq!(slept, Some(7));
+/// ```
+pub async fn stoppable<W: Future, T: Future>(work: W, timer: impl Fn(Duration) -> T) -> Option<W::Output> {
+    if requested() {
+        return None;
+    }
+    let watch = async {
+        while !requested() {
+            timer(POLL).await;
+        }
+    };
+    match select(std::pin::pin!(work), std::pin::pin!(watch)).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
+/// The items of `items` up to the first Ctrl-C: a spawning loop written
+/// `for task in until_stopped(0..n)` spawns no more once it is pressed.
+///
+/// ```
+/// let all: Vec<u32> = demos_core::interrupt::until_stopped(0..3).collect();
+/// assert_eq!(all, [0, 1, 2]);
+/// ```
+pub fn until_stopped<I: IntoIterator>(items: I) -> impl Iterator<Item = I::Item> {
+    items.into_iter().take_while(|_| !requested())
 }

@@ -30,10 +30,7 @@ impl Bridge for crate::AsyncStd {
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
                     phase
-                        .offloaded_phase(jobs, job, |call| async {
-                            spawn_blocking(call).await;
-                            true
-                        })
+                        .offloaded_phase(jobs, job, spawn_blocking) // the call's own result comes back: did it run to its end
                         .await
                 })
                 .await;

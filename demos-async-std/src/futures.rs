@@ -13,6 +13,7 @@ use ::futures::FutureExt;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use async_std::channel::bounded;
 use async_std::task::sleep;
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{DEMO_PANIC, FuturesScenario, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -29,7 +30,7 @@ impl Futures for crate::AsyncStd {
                 .enumerate()
                 .map(|(i, &d)| {
                     spawn.spawn(async move {
-                        sleep(d).await;
+                        stoppable(sleep(d), sleep).await;
                         value_of(i)
                     })
                 })
@@ -42,7 +43,7 @@ impl Futures for crate::AsyncStd {
                 .enumerate()
                 .map(|(i, &d)| {
                     spawn.spawn(async move {
-                        sleep(d).await;
+                        stoppable(sleep(d), sleep).await;
                         i
                     })
                 })

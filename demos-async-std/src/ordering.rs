@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_std::sync::Mutex;
 use async_std::task::sleep;
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::ordering::{
     OrderingScenario, Round, delays, log_finished, result_of, second_round_seed,
 };
@@ -31,7 +32,7 @@ async fn round(spawn: Spawn, cfg: &OrderingConfig, seed: u64, log: &Log) -> Roun
     join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
         spawn.spawn(async move {
-            sleep(delay).await;
+            stoppable(sleep(delay), sleep).await;
             let mut order = finished.lock().await;
             log_finished(&log, task, order.len(), delay);
             order.push(task); // completion order: whoever gets the lock first

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use async_std::channel::{self, Receiver, Sender};
 use async_std::task::sleep;
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::queue::{Item, Pacing, QueueScenario, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
@@ -51,7 +52,7 @@ async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<Queu
     while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
-            sleep(io).await; // simulated I/O before the item is ready
+            stoppable(sleep(io), sleep).await; // simulated I/O before the item is ready
             book.did_io(start);
         }
         let item = book.item(pacing.value());
@@ -68,7 +69,7 @@ async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<Qu
         book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
-            sleep(work).await; // simulated processing
+            stoppable(sleep(work), sleep).await; // simulated processing
             book.processed(start);
         }
     }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use async_std::sync::Mutex;
 use async_std::task::yield_now;
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, RaceScenario, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
@@ -33,7 +34,7 @@ impl Race for crate::AsyncStd {
 
 async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    join_all((0..tasks).map(|task| {
+    join_all(until_stopped(0..tasks).map(|task| {
         let (counter, log) = (counter.clone(), env.log.clone());
         spawn.spawn(async move {
             let read = counter.load(Relaxed);
@@ -48,7 +49,7 @@ async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
 
 async fn with_mutex(spawn: Spawn, tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
-    join_all((0..tasks).map(|_| {
+    join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
         spawn.spawn(async move {
             let mut guard = counter.lock().await;
@@ -63,7 +64,7 @@ async fn with_mutex(spawn: Spawn, tasks: usize) -> u64 {
 
 async fn with_atomic(spawn: Spawn, tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    join_all((0..tasks).map(|_| {
+    join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
         spawn.spawn(async move {
             yield_now().await;

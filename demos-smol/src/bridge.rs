@@ -34,10 +34,7 @@ impl Bridge for crate::Smol {
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
                     phase
-                        .offloaded_phase(jobs, job, |call| async {
-                            unblock(call).await;
-                            true
-                        })
+                        .offloaded_phase(jobs, job, unblock) // the call's own result comes back: did it run to its end
                         .await
                 })
                 .await;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
 use ::futures::stream::{FuturesUnordered, StreamExt};
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -30,7 +31,7 @@ impl Futures for crate::Smol {
                 .enumerate()
                 .map(|(i, &d)| {
                     ex.spawn(async move {
-                        Timer::after(d).await;
+                        stoppable(Timer::after(d), Timer::after).await;
                         value_of(i)
                     })
                 })
@@ -43,7 +44,7 @@ impl Futures for crate::Smol {
                 .enumerate()
                 .map(|(i, &d)| {
                     ex.spawn(async move {
-                        Timer::after(d).await;
+                        stoppable(Timer::after(d), Timer::after).await;
                         i
                     })
                 })

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use smol::Timer;
@@ -36,7 +37,7 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
         .map(|(task, delay)| {
             let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
             ex.spawn(async move {
-                Timer::after(delay).await;
+                stoppable(Timer::after(delay), Timer::after).await;
                 let mut order = finished.lock().await;
                 log_finished(&log, task, order.len(), delay);
                 order.push(task); // completion order: whoever gets the lock first

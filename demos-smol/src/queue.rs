@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::queue::{Item, Pacing, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use smol::Timer;
@@ -44,7 +45,7 @@ async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<Queu
     while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
-            Timer::after(io).await; // simulated I/O before the item is ready
+            stoppable(Timer::after(io), Timer::after).await; // simulated I/O before the item is ready
             book.did_io(start);
         }
         let item = book.item(pacing.value());
@@ -61,7 +62,7 @@ async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<Qu
         book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
-            Timer::after(work).await; // simulated processing
+            stoppable(Timer::after(work), Timer::after).await; // simulated processing
             book.processed(start);
         }
     }

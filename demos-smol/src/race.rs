@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use smol::future::yield_now;
@@ -37,7 +38,7 @@ impl Race for crate::Smol {
 
 async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    let handles: Vec<_> = (0..tasks)
+    let handles: Vec<_> = until_stopped(0..tasks)
         .map(|task| {
             let (counter, log) = (counter.clone(), env.log.clone());
             ex.spawn(async move {
@@ -56,7 +57,7 @@ async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
 
 async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
-    let handles: Vec<_> = (0..tasks)
+    let handles: Vec<_> = until_stopped(0..tasks)
         .map(|_| {
             let counter = counter.clone();
             ex.spawn(async move {
@@ -75,7 +76,7 @@ async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
 
 async fn with_atomic(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    let handles: Vec<_> = (0..tasks)
+    let handles: Vec<_> = until_stopped(0..tasks)
         .map(|_| {
             let counter = counter.clone();
             ex.spawn(async move {

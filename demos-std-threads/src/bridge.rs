@@ -49,10 +49,7 @@ impl Bridge for crate::StdThreads {
             .spawn_with_handle(async move {
                 // Each call goes to a thread of its own; the pool thread is free meanwhile.
                 phase
-                    .offloaded_phase(jobs, job, |call| async {
-                        offload(call).await;
-                        true
-                    })
+                    .offloaded_phase(jobs, job, offload) // the call's own result comes back: did it run to its end
                     .await
             })
             .expect("the pool accepts tasks");

@@ -12,6 +12,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use demos_core::interrupt;
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -37,7 +38,7 @@ impl Futures for crate::StdThreads {
             .enumerate()
             .map(|(i, &d)| {
                 spawn(Box::new(move || {
-                    thread::sleep(d);
+                    interrupt::sleep(d);
                     value_of(i)
                 }))
             })
@@ -50,7 +51,7 @@ impl Futures for crate::StdThreads {
             .enumerate()
             .map(|(i, &d)| {
                 spawn(Box::new(move || {
-                    thread::sleep(d);
+                    interrupt::sleep(d);
                     i as u64
                 }))
             })

@@ -12,6 +12,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
+use demos_core::interrupt;
 use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
@@ -32,7 +33,7 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
         for (task, delay) in delays(cfg, seed).into_iter().enumerate() {
             let (finished, slots) = (&finished, &slots);
             scope.spawn_fifo(move |_| {
-                std::thread::sleep(delay); // holds this pool thread for the whole sleep
+                interrupt::sleep(delay); // holds this pool thread for the whole sleep
                 let mut order = finished.lock().expect("no job panics");
                 log_finished(log, task, order.len(), delay);
                 order.push(task); // completion order: whoever gets the lock first

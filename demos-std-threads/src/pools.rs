@@ -10,8 +10,9 @@
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use demos_core::interrupt::{self, until_stopped};
 use demos_core::scenario::pools::{log_io_done, sum_of_squares};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics, child};
 use rayon::prelude::*;
@@ -31,7 +32,7 @@ impl Pools for crate::StdThreads {
                 thread::Builder::new()
                     .name(format!("io-{i}"))
                     .spawn_scoped(scope, move || {
-                        thread::sleep(d); // the blocking call
+                        interrupt::sleep(d); // the blocking call
                         on_done();
                         done.send(i).expect("the receiver outlives the jobs");
                     })
@@ -58,10 +59,11 @@ impl Pools for crate::StdThreads {
     }
 }
 
-/// Run each CPU job in a child process at once, and collect their sums in job order.
+/// Run each CPU job in a child process at once, and collect their sums in job
+/// order. Ctrl-C kills the children still running; their sums are missing.
 fn process_pool(cfg: &PoolsConfig, jobs: usize) -> Vec<u64> {
     let exe = crate::worker_exe();
-    let children: Vec<_> = (0..jobs)
+    let mut children: Vec<_> = until_stopped(0..jobs)
         .map(|j| {
             let range = cfg.cpu_range(j);
             Command::new(&exe)
@@ -72,6 +74,12 @@ fn process_pool(cfg: &PoolsConfig, jobs: usize) -> Vec<u64> {
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()))
         })
         .collect();
+    while !children.iter_mut().all(|c| matches!(c.try_wait(), Ok(Some(_)))) {
+        if interrupt::requested() {
+            children.iter_mut().for_each(|c| drop(c.kill()));
+        }
+        thread::sleep(Duration::from_millis(1)); // short: this wait is part of what process_ms measures
+    }
     children
         .into_iter()
         .map(|c| {

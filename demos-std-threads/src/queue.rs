@@ -15,6 +15,7 @@ use std::thread;
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use demos_core::interrupt;
 use demos_core::scenario::queue::{Item, Pacing, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
@@ -59,7 +60,7 @@ fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
     while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
-            thread::sleep(io); // simulated I/O before the item is ready
+            interrupt::sleep(io); // simulated I/O before the item is ready
             book.did_io(start);
         }
         let item = book.item(pacing.value());
@@ -83,7 +84,7 @@ fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: &QueueTally)
         book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
-            thread::sleep(work); // simulated processing
+            interrupt::sleep(work); // simulated processing
             book.processed(start);
         }
     }

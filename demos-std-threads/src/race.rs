@@ -11,6 +11,7 @@
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
@@ -34,7 +35,7 @@ impl Race for crate::StdThreads {
 fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
     let counter = AtomicU64::new(0);
     pool.scope(|scope| {
-        for task in 0..tasks {
+        for task in until_stopped(0..tasks) {
             let counter = &counter;
             scope.spawn(move |_| {
                 let (read, overwritten) = unsynchronized_step(counter);
@@ -48,7 +49,7 @@ fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
 fn with_mutex(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     let counter = Mutex::new(0u64);
     pool.scope(|scope| {
-        for _ in 0..tasks {
+        for _ in until_stopped(0..tasks) {
             let counter = &counter;
             scope.spawn(move |_| mutex_step(counter));
         }
@@ -59,7 +60,7 @@ fn with_mutex(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
 fn with_atomic(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     let counter = AtomicU64::new(0);
     pool.scope(|scope| {
-        for _ in 0..tasks {
+        for _ in until_stopped(0..tasks) {
             let counter = &counter;
             scope.spawn(move |_| atomic_step(counter));
         }

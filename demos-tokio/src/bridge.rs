@@ -35,7 +35,11 @@ impl Bridge for crate::Tokio {
             let phase = hb.clone();
             let offloaded = tokio::spawn(async move {
                 // Each call goes to the blocking pool; the worker is free meanwhile.
-                phase.offloaded_phase(jobs, job, |call| async { spawn_blocking(call).await.is_ok() }).await
+                phase
+                    .offloaded_phase(jobs, job, |call| async {
+                        spawn_blocking(call).await.unwrap_or(false) // the call's own result: did it run to its end
+                    })
+                    .await
             });
             let offloaded = offloaded.await.expect("the handler does not panic");
 

@@ -10,6 +10,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -32,7 +33,7 @@ impl Futures for crate::Tokio {
                 .enumerate()
                 .map(|(i, &d)| {
                     tokio::spawn(async move {
-                        sleep(d).await;
+                        stoppable(sleep(d), sleep).await;
                         value_of(i)
                     })
                 })
@@ -46,7 +47,7 @@ impl Futures for crate::Tokio {
             let mut set = JoinSet::new();
             for (i, &d) in delays.iter().enumerate() {
                 set.spawn(async move {
-                    sleep(d).await;
+                    stoppable(sleep(d), sleep).await;
                     i
                 });
             }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use tokio::sync::Mutex;
@@ -31,7 +32,7 @@ async fn round(cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     for (task, delay) in delays(cfg, seed).into_iter().enumerate() {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
         set.spawn(async move {
-            sleep(delay).await;
+            stoppable(sleep(delay), sleep).await;
             let mut order = finished.lock().await;
             log_finished(&log, task, order.len(), delay);
             order.push(task); // completion order: whoever gets the lock first

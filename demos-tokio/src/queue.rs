@@ -11,6 +11,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use demos_core::interrupt::stoppable;
 use demos_core::scenario::queue::{Item, Pacing, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use tokio::sync::Mutex;
@@ -45,7 +46,7 @@ async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Ar
     while book.more() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
-            sleep(io).await; // simulated I/O before the item is ready
+            stoppable(sleep(io), sleep).await; // simulated I/O before the item is ready
             book.did_io(start);
         }
         let item = book.item(pacing.value());
@@ -71,7 +72,7 @@ async fn consume(c: usize, mut pacing: Pacing, rx: Arc<Mutex<mpsc::Receiver<Item
         book.took(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
-            sleep(work).await; // simulated processing
+            stoppable(sleep(work), sleep).await; // simulated processing
             book.processed(start);
         }
     }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, log_lost_update};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use tokio::sync::Mutex;
@@ -37,7 +38,7 @@ impl Race for crate::Tokio {
 async fn unsynchronized(tasks: usize, env: &Env) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
     let mut set = JoinSet::new();
-    for task in 0..tasks {
+    for task in until_stopped(0..tasks) {
         let (counter, log) = (counter.clone(), env.log.clone());
         set.spawn(async move {
             let read = counter.load(Relaxed);
@@ -53,7 +54,7 @@ async fn unsynchronized(tasks: usize, env: &Env) -> u64 {
 async fn with_mutex(tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
     let mut set = JoinSet::new();
-    for _ in 0..tasks {
+    for _ in until_stopped(0..tasks) {
         let counter = counter.clone();
         set.spawn(async move {
             let mut guard = counter.lock().await;
@@ -69,7 +70,7 @@ async fn with_mutex(tasks: usize) -> u64 {
 async fn with_atomic(tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
     let mut set = JoinSet::new();
-    for _ in 0..tasks {
+    for _ in until_stopped(0..tasks) {
         let counter = counter.clone();
         set.spawn(async move {
             yield_now().await;

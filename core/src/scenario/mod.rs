@@ -137,11 +137,20 @@ impl<S: Scenario> AnyScenario for Registered<S> {
         Outcome {
             figures: S::figures(&cfg, &observed.metrics),
             details: S::details(&cfg, &observed.metrics, &observed.spans),
-            takeaway: S::takeaway(&cfg, &observed.metrics, env),
+            // A stopped run shows only part of the experiment: no lesson is drawn from it.
+            takeaway: if report.interrupted {
+                INTERRUPTED_TAKEAWAY.to_string()
+            } else {
+                S::takeaway(&cfg, &observed.metrics, env)
+            },
             report,
         }
     }
 }
+
+/// The take-away of a run Ctrl-C stopped.
+pub const INTERRUPTED_TAKEAWAY: &str = "none drawn: Ctrl-C stopped the run part-way, so its figures cover only part of the experiment. Run it to \
+     its end for the lesson.";
 
 /// Every scenario, in the order `all` runs them.
 pub static ALL: &[&dyn AnyScenario] = &[

@@ -103,9 +103,19 @@ impl PoolsConfig {
 }
 
 /// Σ i² over `range`, wrapping. `black_box` keeps the optimiser from replacing
-/// the loop with the closed form, so the work really is CPU-bound.
+/// the loop with the closed form, so the work really is CPU-bound. Ctrl-C
+/// stops it between chunks of 2²⁰ numbers, leaving a partial sum (which then
+/// fails to match, as it should).
 pub fn sum_of_squares(range: Range<u64>) -> u64 {
-    range.fold(0u64, |acc, i| acc.wrapping_add(black_box(i).wrapping_mul(i)))
+    const CHUNK: u64 = 1 << 20;
+    let mut sum = 0u64;
+    let mut start = range.start;
+    while start < range.end && !crate::interrupt::requested() {
+        let end = range.end.min(start.saturating_add(CHUNK));
+        sum = (start..end).fold(sum, |acc, i| acc.wrapping_add(black_box(i).wrapping_mul(i)));
+        start = end;
+    }
+    sum
 }
 
 /// Log an I/O job's completion (its callback calls this).
@@ -167,7 +177,7 @@ impl PoolsMetrics {
             .map(|(i, &d)| {
                 let (log, callbacks) = (log.clone(), callbacks.clone());
                 offload(Box::new(move || {
-                    std::thread::sleep(d); // a blocking call, off the executor's threads
+                    crate::interrupt::sleep(d); // a blocking call, off the executor's threads
                     i
                 }))
                 .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))

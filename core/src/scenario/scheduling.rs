@@ -53,10 +53,14 @@ pub const PREEMPTIVE: &str = "preemptive";
 /// One step of `task` in `mode`: spin on the CPU for the step's duration,
 /// recorded as a span. Spinning (not sleeping) keeps the thread busy, as real
 /// computation would.
+/// After Ctrl-C a step is skipped, and a step under way stops spinning.
 pub fn step(rec: &Recorder, cfg: &SchedulingConfig, mode: &'static str, task: usize) {
+    if crate::interrupt::requested() {
+        return;
+    }
     let start = Instant::now();
     let work = Duration::from_millis(cfg.step_ms);
-    while start.elapsed() < work {
+    while start.elapsed() < work && !crate::interrupt::requested() {
         std::hint::spin_loop();
     }
     rec.record(format_args!("task {task}"), mode, start);

@@ -57,7 +57,11 @@ pub fn cpu_job() -> u64 {
 }
 
 /// Run job `i` of `kind` on this thread, then log where it ran and record it.
+/// After Ctrl-C the job is skipped: it neither runs nor counts.
 pub fn run_recorded<R>(rec: &Recorder, log: &Log, kind: &str, i: usize, job: impl FnOnce() -> R) {
+    if crate::interrupt::requested() {
+        return;
+    }
     let start = Instant::now();
     job();
     let (thread, id) = crate::timeline::current_thread();
