@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
 use demos_core::scenario::{self, threads::CPU, threads::IO};
-use demos_core::{Env, Log, Report, Runtime};
+use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
 
 /// One question, the scenario run that answers it, and how to read the answer.
@@ -145,12 +145,7 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> Exi
             emit(probe.question);
         }
         for rt in runtimes {
-            let env = Env {
-                threads: probe.threads.unwrap_or_else(default_threads),
-                seed,
-                log: Log::off(),
-                timeline: false,
-            };
+            let env = Env::quiet(probe.threads.unwrap_or_else(default_threads), seed);
             let report = s.run(*rt, &probe.config, &env).report;
             passed &= report.passed();
             let observed = (probe.answer)(&report);

@@ -135,7 +135,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
                 for run in until_stopped(0..cli.repeat) {
                     progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
-                    let env = Env { threads: t, seed: cli.seed, log: Log::off(), timeline: trace.is_some() };
+                    let env = Env::new(t, cli.seed, Log::off(), trace.is_some());
                     let report = s.run(*rt, cfg, &env).report;
                     if trace.is_some() {
                         // One process per runtime (and run): every run's clock starts at its own 0,

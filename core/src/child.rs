@@ -98,6 +98,7 @@ pub fn observe<S: Scenario>(
         elapsed: Duration::from_secs_f64(report.elapsed_ms / 1e3),
         metrics: serde_json::from_value(report.metrics).expect("child report carries the scenario's metrics"),
         spans: report.timeline,
+        workers_observed: Some(report.workers_observed),
     }
 }
 

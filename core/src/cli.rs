@@ -209,11 +209,13 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
 /// found before any work starts.
 fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
     let out = Output { json: cli.json, quiet: cli.quiet, timeline: cli.timeline, by_thread: cli.by_thread };
-    let env = |log: Log| Env {
-        threads: cli.threads.unwrap_or_else(default_threads),
-        seed: cli.seed,
-        log,
-        timeline: cli.timeline || cli.trace.is_some(),
+    let env = |log: Log| {
+        Env::new(
+            cli.threads.unwrap_or_else(default_threads),
+            cli.seed,
+            log,
+            cli.timeline || cli.trace.is_some(),
+        )
     };
     let plan: Vec<(&'static str, serde_json::Value)> = match &cli.command {
         Command::Scenario(command) => vec![command.named_config()],

@@ -23,12 +23,20 @@ pub struct Env {
     /// scenarios whose figures come from the timeline (threads, scheduling)
     /// record regardless.
     pub timeline: bool,
+    /// The executor worker threads that ran this run's tasks, as observed
+    /// (clones of an `Env` share it; a new `Env` starts empty).
+    pub workers: Arc<crate::workers::WorkerSet>,
 }
 
 impl Env {
     /// An environment with the live log switched off (tests, JSON output).
     pub fn quiet(threads: usize, seed: u64) -> Self {
-        Self { threads, seed, log: Log::off(), timeline: false }
+        Self { threads, seed, log: Log::off(), timeline: false, workers: Arc::default() }
+    }
+
+    /// An environment with its live log and timeline as given.
+    pub fn new(threads: usize, seed: u64, log: Log, timeline: bool) -> Self {
+        Self { threads, seed, log, timeline, workers: Arc::default() }
     }
 
     /// The same environment with timeline recording on.

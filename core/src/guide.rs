@@ -42,7 +42,7 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
         .map(|(name, cfg)| {
             let s = scenario::find(name).expect("the guide's scenarios exist");
             s.prepare(&cfg).expect("the guide's configurations are valid");
-            s.run(rt, &cfg, env)
+            s.run(rt, &cfg, &Env { workers: Default::default(), ..env.clone() }) // workers seen per experiment
         })
         .collect();
     let m = |i: usize, key: &str| outcomes[i].report.metric(key).unwrap_or(f64::NAN);

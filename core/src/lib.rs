@@ -24,6 +24,7 @@ pub mod interrupt;
 pub mod report;
 pub mod scenario;
 pub mod timeline;
+pub mod workers;
 
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};

@@ -20,12 +20,15 @@ pub struct Observed<M> {
     pub metrics: M,
     /// What ran where and when, for scenarios that record it.
     pub spans: Vec<Span>,
+    /// Executor worker threads seen running the tasks, when measured
+    /// elsewhere (a child process); `None` takes the count from the run's `Env`.
+    pub workers_observed: Option<u64>,
 }
 
 impl<M> Observed<M> {
     /// Bundle an observation.
     pub fn new(flavor: impl Into<String>, elapsed: Duration, metrics: M) -> Self {
-        Self { flavor: flavor.into(), elapsed, metrics, spans: Vec::new() }
+        Self { flavor: flavor.into(), elapsed, metrics, spans: Vec::new(), workers_observed: None }
     }
 
     /// The same observation with its recorded spans.
@@ -80,6 +83,11 @@ pub struct Report {
     pub flavor: String,
     /// Worker threads asked for with `--threads`.
     pub threads: usize,
+    /// Distinct executor worker threads seen running the scenario's tasks
+    /// (pool threads on std-threads; blocking-pool, manual and scoped threads
+    /// do not count): measured, never copied from `threads`.
+    #[serde(default)]
+    pub workers_observed: u64,
     /// The seed of every random choice.
     pub seed: u64,
     /// The scenario's configuration.
@@ -140,8 +148,12 @@ pub fn render_summary(
     let mut out = String::new();
     let width = figures.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     out.push_str(&format!(
-        "  {DIM}ran on {} · {} ms · seed {}{DIM:#}\n",
+        "  {DIM}ran on {} ({} seen running tasks) · {} ms · seed {}{DIM:#}\n",
         report.flavor,
+        match report.workers_observed {
+            1 => "1 worker".to_string(),
+            n => format!("{n} workers"),
+        },
         format_ms(report.elapsed_ms),
         report.seed
     ));

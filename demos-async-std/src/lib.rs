@@ -39,6 +39,7 @@ use std::sync::OnceLock;
 use async_std::task::{self, JoinHandle};
 use demos_core::scenario::Scenario;
 use demos_core::timeline::Span;
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Runtime};
 
 /// The async-std runtime, implementing every scenario.
@@ -85,8 +86,9 @@ enum Spawn {
 impl Spawn {
     fn spawn<T: Send + 'static>(self, future: impl Future<Output = T> + Send + 'static) -> JoinHandle<T> {
         match self {
-            Spawn::Local => task::spawn_local(future),
-            Spawn::Global => task::spawn(future),
+            // `noted` records the thread of each poll (the report's `workers_observed`).
+            Spawn::Local => task::spawn_local(noted(future)),
+            Spawn::Global => task::spawn(noted(future)),
         }
     }
 }
@@ -130,6 +132,7 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
             return seen;
         }
     };
+    demos_core::workers::adopt(&env.workers);
     let (metrics, spans) = task::block_on(main(spawn));
     Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)
 }

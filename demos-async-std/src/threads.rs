@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_std::task::spawn_blocking;
 use demos_core::scenario::threads::{
-    CPU, IO, ThreadsScenario, cpu_job, io_job, manual_and_scoped, run_recorded,
+    CPU, Gate, IO, TOGETHER, ThreadsScenario, cpu_job, io_job, manual_and_scoped, run_recorded,
 };
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
@@ -33,8 +33,16 @@ impl Threads for crate::AsyncStd {
                 })
             }));
             ::futures::join!(io, cpu);
+            // One job per worker, each blocking its worker until all have arrived:
+            // they meet only if --threads workers really run at once.
+            let gate = Arc::new(Gate::new(env.threads));
+            join_all((0..env.threads).map(|i| {
+                let (rec, log, gate) = (rec.clone(), env.log.clone(), gate.clone());
+                spawn.spawn(async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) })
+            }))
+            .await;
             let spans = rec.take();
-            (ThreadsMetrics::from_spans(cfg, env, &spans), spans)
+            (ThreadsMetrics::from_spans(cfg, env, &spans, gate.opened()), spans)
         })
     }
 }

@@ -25,6 +25,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use demos_core::workers::noted;
 use demos_core::{Env, Runtime};
 use smol::{Executor, LocalExecutor, Task};
 
@@ -48,10 +49,11 @@ enum Exec {
 impl Exec {
     /// Spawn onto whichever executor runs. Futures must be `Send` so the same
     /// scenario code serves both; a `LocalExecutor` alone would not need it.
+    /// `noted` records the thread of each poll (the report's `workers_observed`).
     fn spawn<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> Task<T> {
         match self {
-            Exec::Local(ex) => ex.spawn(future),
-            Exec::Shared(ex) => ex.spawn(future),
+            Exec::Local(ex) => ex.spawn(noted(future)),
+            Exec::Shared(ex) => ex.spawn(noted(future)),
         }
     }
 }
@@ -59,6 +61,7 @@ impl Exec {
 /// Run `main` to completion on the executor `env` asks for; returns its output
 /// and the flavour that ran.
 fn run<T, F: Future<Output = T>>(env: &Env, main: impl FnOnce(Exec) -> F) -> (T, String) {
+    demos_core::workers::adopt(&env.workers);
     if env.threads == 1 {
         let ex = Rc::new(LocalExecutor::new());
         let out = smol::block_on(ex.run(main(Exec::Local(ex.clone()))));

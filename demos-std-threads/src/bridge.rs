@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
+use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
 use futures::executor::block_on;
@@ -34,24 +35,24 @@ impl Bridge for crate::StdThreads {
         let hb = Arc::new(Heartbeat::new(cfg, env));
         let beat = hb.clone();
         let heartbeat = pool
-            .spawn_with_handle(async move {
+            .spawn_with_handle(noted(async move {
                 while {
                     let tick = beat.interval();
                     offload(move || thread::sleep(tick)).await; // a timer: a thread that sleeps
                     beat.tick()
                 } {}
-            })
+            }))
             .expect("the pool accepts tasks");
         let (jobs, job) = (cfg.jobs, cfg.job());
 
         let phase = hb.clone();
         let offloaded = pool
-            .spawn_with_handle(async move {
+            .spawn_with_handle(noted(async move {
                 // Each call goes to a thread of its own; the pool thread is free meanwhile.
                 phase
                     .offloaded_phase(jobs, job, offload) // the call's own result comes back: did it run to its end
                     .await
-            })
+            }))
             .expect("the pool accepts tasks");
         let offloaded = block_on(offloaded);
 
@@ -67,9 +68,9 @@ impl Bridge for crate::StdThreads {
 
         let phase = hb.clone();
         let inline = pool
-            .spawn_with_handle(async move {
+            .spawn_with_handle(noted(async move {
                 phase.inline_phase(jobs, job) // the anti-pattern: this pool thread runs nothing else meanwhile
-            })
+            }))
             .expect("the pool accepts tasks");
         let inline = block_on(inline);
         hb.stop();

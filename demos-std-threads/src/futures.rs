@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt;
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
+use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use futures::channel::oneshot;
 use futures::executor::block_on;
@@ -29,7 +30,7 @@ impl Futures for crate::StdThreads {
         let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
         let delays = delays(cfg, env.seed);
         let spawn = |job: Box<dyn FnOnce() -> u64 + Send>| {
-            pool.spawn_with_handle(async move { job() }).expect("the pool accepts jobs")
+            pool.spawn_with_handle(noted(async move { job() })).expect("the pool accepts jobs")
         };
 
         // Handles, awaited in spawn order with callbacks chained on each (inspect, then).
@@ -80,7 +81,7 @@ impl Futures for crate::StdThreads {
 
         // Probe: abort. No API stops a running thread; a future can be aborted.
         let (never, abort) = abortable(pending::<()>());
-        let handle = pool.spawn_with_handle(never).expect("the pool accepts jobs");
+        let handle = pool.spawn_with_handle(noted(never)).expect("the pool accepts jobs");
         abort.abort();
         m.cancelled += u64::from(block_on(handle) == Err(Aborted));
 
@@ -88,7 +89,8 @@ impl Futures for crate::StdThreads {
         if thread::spawn(|| panic!("{}", DEMO_PANIC)).join().is_err() {
             m.panics_caught += 1;
         }
-        m.survived_panic = block_on(pool.spawn_with_handle(async { 7 }).expect("the pool accepts jobs")) == 7;
+        m.survived_panic =
+            block_on(pool.spawn_with_handle(noted(async { 7 })).expect("the pool accepts jobs")) == 7;
         Observed::new(
             format!("futures ThreadPool, {} threads, plus OS threads", env.threads),
             started.elapsed(),

@@ -55,9 +55,13 @@ impl Runtime for StdThreads {
 }
 
 /// A rayon pool of the size `env` asks for, and its flavour.
+/// Each of its threads adopts `env.workers`, so a job that calls `note()`
+/// counts its thread in the report's `workers_observed`.
 fn pool(env: &Env) -> (rayon::ThreadPool, String) {
+    let workers = env.workers.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(env.threads)
+        .start_handler(move |_| demos_core::workers::adopt(&workers))
         .thread_name(|i| format!("rayon-worker-{i}"))
         .build()
         .expect("the OS can start the pool's threads");
@@ -69,6 +73,7 @@ fn pool(env: &Env) -> (rayon::ThreadPool, String) {
 /// A `futures` crate `ThreadPool` of the size `env` asks for, its threads
 /// named `futures-pool-N`.
 fn futures_pool(env: &Env) -> ::futures::executor::ThreadPool {
+    demos_core::workers::adopt(&env.workers);
     ::futures::executor::ThreadPool::builder()
         .pool_size(env.threads)
         .name_prefix("futures-pool-")

@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use demos_core::interrupt;
 use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
+use demos_core::workers::note;
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
 impl Ordering for crate::StdThreads {
@@ -33,6 +34,7 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
         for (task, delay) in delays(cfg, seed).into_iter().enumerate() {
             let (finished, slots) = (&finished, &slots);
             scope.spawn_fifo(move |_| {
+                note(); // this pool thread ran a job (the report's workers_observed)
                 interrupt::sleep(delay); // holds this pool thread for the whole sleep
                 let mut order = finished.lock().expect("no job panics");
                 log_finished(log, task, order.len(), delay);

@@ -47,8 +47,15 @@ impl Pools for crate::StdThreads {
         let (sequential, sequential_time) = cfg.sequential(jobs);
         let (pool, flavor) = crate::pool(env);
         let t = Instant::now();
-        let parallel: Vec<u64> =
-            pool.install(|| (0..jobs).into_par_iter().map(|j| sum_of_squares(cfg.cpu_range(j))).collect());
+        let parallel: Vec<u64> = pool.install(|| {
+            (0..jobs)
+                .into_par_iter()
+                .map(|j| {
+                    demos_core::workers::note(); // this pool thread ran a job (the report's workers_observed)
+                    sum_of_squares(cfg.cpu_range(j))
+                })
+                .collect()
+        });
         m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
 
         let t = Instant::now();

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, log_lost_update};
+use demos_core::workers::note;
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
 use crate::sync::{AtomicU64, Mutex, yield_now};
@@ -38,6 +39,7 @@ fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
         for task in until_stopped(0..tasks) {
             let counter = &counter;
             scope.spawn(move |_| {
+                note();
                 let (read, overwritten) = unsynchronized_step(counter);
                 log_lost_update(&env.log, task, read, overwritten);
             });
@@ -51,7 +53,10 @@ fn with_mutex(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     pool.scope(|scope| {
         for _ in until_stopped(0..tasks) {
             let counter = &counter;
-            scope.spawn(move |_| mutex_step(counter));
+            scope.spawn(move |_| {
+                note(); // this pool thread ran a job (the report's workers_observed)
+                mutex_step(counter)
+            });
         }
     });
     counter.into_inner().expect("no job panicked")
@@ -62,7 +67,10 @@ fn with_atomic(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
     pool.scope(|scope| {
         for _ in until_stopped(0..tasks) {
             let counter = &counter;
-            scope.spawn(move |_| atomic_step(counter));
+            scope.spawn(move |_| {
+                note();
+                atomic_step(counter)
+            });
         }
     });
     counter.load(Relaxed)

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
 use demos_core::timeline::Recorder;
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
 use futures::executor::{LocalPool, block_on};
 use futures::future::{RemoteHandle, join_all};
@@ -42,6 +43,7 @@ impl Scheduling for crate::StdThreads {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
+        demos_core::workers::adopt(&env.workers); // the LocalPool's tasks are noted too
         let pool = (env.threads > 1).then(|| crate::futures_pool(env));
         for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
             log_mode(&env.log, mode);
@@ -50,14 +52,14 @@ impl Scheduling for crate::StdThreads {
                     .map(|task| {
                         let (rec, cfg) = (rec.clone(), cfg.clone());
                         spawner
-                            .spawn_with_handle(async move {
+                            .spawn_with_handle(noted(async move {
                                 for _ in 0..cfg.steps {
                                     step(&rec, &cfg, mode, task);
                                     if yielding {
                                         YieldNow(false).await; // the only point where the executor may switch tasks
                                     }
                                 }
-                            })
+                            }))
                             .expect("the executor accepts tasks")
                     })
                     .collect()

@@ -8,7 +8,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::threads::{CPU, IO, cpu_job, io_job, manual_and_scoped, run_recorded};
+use demos_core::scenario::threads::{
+    CPU, Gate, IO, TOGETHER, cpu_job, io_job, manual_and_scoped, run_recorded,
+};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use rayon::prelude::*;
@@ -34,11 +36,24 @@ impl Threads for crate::StdThreads {
         let (pool, flavor) = crate::pool(env);
         pool.install(|| {
             (0..cfg.cpu_jobs).into_par_iter().for_each(|i| {
+                demos_core::workers::note(); // this pool thread ran a job (the report's workers_observed)
                 run_recorded(&rec, &env.log, CPU, i, cpu_job);
             })
         });
+        // One job per pool thread, each blocking its thread until all have arrived:
+        // they meet only if the pool really runs --threads jobs at once.
+        let gate = Gate::new(env.threads);
+        pool.scope(|scope| {
+            for i in 0..env.threads {
+                let (rec, log, gate) = (&rec, &env.log, &gate);
+                scope.spawn(move |_| {
+                    demos_core::workers::note();
+                    run_recorded(rec, log, TOGETHER, i, || gate.arrive());
+                });
+            }
+        });
         let spans = rec.take();
-        let metrics = ThreadsMetrics::from_spans(cfg, env, &spans);
+        let metrics = ThreadsMetrics::from_spans(cfg, env, &spans, gate.opened());
         Observed::new(format!("{flavor} + an I/O pool"), started.elapsed(), metrics).with_spans(spans)
     }
 }

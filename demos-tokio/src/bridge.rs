@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
+use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
 use tokio::task::spawn_blocking;
@@ -23,24 +24,24 @@ impl Bridge for crate::Tokio {
         let metrics = rt.block_on(async {
             let hb = shared;
             let beat = hb.clone();
-            let heartbeat = tokio::spawn(async move {
+            let heartbeat = tokio::spawn(noted(async move {
                 while {
                     sleep(beat.interval()).await;
                     beat.tick()
                 } {}
-            });
+            }));
             let (jobs, job) = (cfg.jobs, cfg.job());
 
             // The handler runs as a task on a worker, like a request handler would.
             let phase = hb.clone();
-            let offloaded = tokio::spawn(async move {
+            let offloaded = tokio::spawn(noted(async move {
                 // Each call goes to the blocking pool; the worker is free meanwhile.
                 phase
                     .offloaded_phase(jobs, job, |call| async {
                         spawn_blocking(call).await.unwrap_or(false) // the call's own result: did it run to its end
                     })
                     .await
-            });
+            }));
             let offloaded = offloaded.await.expect("the handler does not panic");
 
             let handle = Handle::current();
@@ -54,9 +55,9 @@ impl Bridge for crate::Tokio {
             let bridged = bridged.await.expect("block_on does not panic");
 
             let phase = hb.clone();
-            let inline = tokio::spawn(async move {
+            let inline = tokio::spawn(noted(async move {
                 phase.inline_phase(jobs, job) // the anti-pattern: this worker runs nothing else meanwhile
-            });
+            }));
             let inline = inline.await.expect("the handler does not panic");
             hb.stop();
             heartbeat.await.expect("the heartbeat does not panic");

@@ -13,6 +13,7 @@ use ::futures::FutureExt;
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
 use demos_core::scenario::ordering::log_finished;
+use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
@@ -32,10 +33,10 @@ impl Futures for crate::Tokio {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| {
-                    tokio::spawn(async move {
+                    tokio::spawn(noted(async move {
                         stoppable(sleep(d), sleep).await;
                         value_of(i)
-                    })
+                    }))
                 })
                 .collect();
             m.await_with_callbacks(
@@ -46,10 +47,10 @@ impl Futures for crate::Tokio {
             // As completed: JoinSet hands back whichever task finishes next.
             let mut set = JoinSet::new();
             for (i, &d) in delays.iter().enumerate() {
-                set.spawn(async move {
+                set.spawn(noted(async move {
                     stoppable(sleep(d), sleep).await;
                     i
-                });
+                }));
             }
             while let Some(joined) = set.join_next().await {
                 let i = joined.expect("the task does not panic");
@@ -59,28 +60,28 @@ impl Futures for crate::Tokio {
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = oneshot::channel();
-            tokio::spawn(async move {
+            tokio::spawn(noted(async move {
                 sleep(Duration::from_millis(1)).await;
                 let _ = tx.send(42u64);
-            });
+            }));
             m.oneshot_delivered = rx.await == Ok(42);
 
             // Probe: drop a handle while its task sleeps. If the task is cancelled,
             // its sender is dropped and `done` resolves to an error.
             let (tx, done) = oneshot::channel::<()>();
-            drop(tokio::spawn(async move {
+            drop(tokio::spawn(noted(async move {
                 sleep(PROBE_SLEEP).await;
                 let _ = tx.send(());
-            }));
+            })));
             m.dropped_handle_task_finished = done.await.is_ok();
 
             // Probe: abort a running task.
-            let long = tokio::spawn(sleep(Duration::from_secs(3600)));
+            let long = tokio::spawn(noted(sleep(Duration::from_secs(3600))));
             long.abort();
             m.cancelled += u64::from(long.await.is_err_and(|e| e.is_cancelled()));
 
             // Probe: a panic inside a task.
-            let panicking = tokio::spawn(async { panic!("{}", DEMO_PANIC) });
+            let panicking = tokio::spawn(noted(async { panic!("{}", DEMO_PANIC) }));
             match AssertUnwindSafe(panicking).catch_unwind().await {
                 Ok(Err(e)) if e.is_panic() => m.panics_caught += 1, // handed back as a JoinError
                 Err(_) => {
@@ -89,7 +90,7 @@ impl Futures for crate::Tokio {
                 }
                 Ok(_) => {}
             }
-            m.survived_panic = tokio::spawn(async { 7 }).await.is_ok_and(|v| v == 7);
+            m.survived_panic = tokio::spawn(noted(async { 7 })).await.is_ok_and(|v| v == 7);
             m
         });
         Observed::new(flavor, started.elapsed(), metrics)

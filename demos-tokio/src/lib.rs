@@ -31,8 +31,11 @@ impl Runtime for Tokio {
     }
 }
 
-/// Build the executor `env` asks for, and name its flavour.
+/// Build the executor `env` asks for, and name its flavour. Every task the
+/// scenarios spawn is wrapped in `noted(..)`, which notes the worker thread
+/// of each poll into `env.workers` (the report's `workers_observed`).
 fn runtime(env: &Env) -> (tokio::runtime::Runtime, String) {
+    demos_core::workers::adopt(&env.workers);
     let built = if env.threads == 1 {
         tokio::runtime::Builder::new_current_thread().enable_all().build()
     } else {

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
+use demos_core::workers::noted;
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -31,14 +32,14 @@ async fn round(cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     let mut set = JoinSet::new();
     for (task, delay) in delays(cfg, seed).into_iter().enumerate() {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
-        set.spawn(async move {
+        set.spawn(noted(async move {
             stoppable(sleep(delay), sleep).await;
             let mut order = finished.lock().await;
             log_finished(&log, task, order.len(), delay);
             order.push(task); // completion order: whoever gets the lock first
             drop(order);
             slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
-        });
+        }));
     }
     set.join_all().await;
     let finished = finished.lock().await.clone();

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::queue::{Item, Pacing, QueueTally};
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::{self, error::TrySendError};
@@ -29,11 +30,11 @@ impl Queue for crate::Tokio {
             let rx = Arc::new(Mutex::new(rx));
             let mut set = JoinSet::new();
             for p in 0..cfg.producers {
-                set.spawn(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone()));
+                set.spawn(noted(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone())));
             }
             drop(tx); // the channel closes when the last producer's sender drops
             for c in 0..cfg.consumers {
-                set.spawn(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone()));
+                set.spawn(noted(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone())));
             }
             set.join_all().await;
         });

@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{Phase, log_lost_update};
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use tokio::sync::Mutex;
 use tokio::task::{JoinSet, yield_now};
@@ -40,12 +41,12 @@ async fn unsynchronized(tasks: usize, env: &Env) -> u64 {
     let mut set = JoinSet::new();
     for task in until_stopped(0..tasks) {
         let (counter, log) = (counter.clone(), env.log.clone());
-        set.spawn(async move {
+        set.spawn(noted(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
             log_lost_update(&log, task, read, overwritten);
-        });
+        }));
     }
     set.join_all().await;
     counter.load(Relaxed)
@@ -56,12 +57,12 @@ async fn with_mutex(tasks: usize) -> u64 {
     let mut set = JoinSet::new();
     for _ in until_stopped(0..tasks) {
         let counter = counter.clone();
-        set.spawn(async move {
+        set.spawn(noted(async move {
             let mut guard = counter.lock().await;
             let read = *guard;
             yield_now().await; // others may run, but none can take the lock
             *guard = read + 1;
-        });
+        }));
     }
     set.join_all().await;
     *counter.lock().await
@@ -72,10 +73,10 @@ async fn with_atomic(tasks: usize) -> u64 {
     let mut set = JoinSet::new();
     for _ in until_stopped(0..tasks) {
         let counter = counter.clone();
-        set.spawn(async move {
+        set.spawn(noted(async move {
             yield_now().await;
             counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
-        });
+        }));
     }
     set.join_all().await;
     counter.load(Relaxed)

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
 use demos_core::timeline::Recorder;
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
 use tokio::task::{JoinSet, spawn_blocking, yield_now};
 
@@ -25,14 +26,14 @@ impl Scheduling for crate::Tokio {
                 let mut set = JoinSet::new();
                 for task in 0..cfg.tasks {
                     let (rec, cfg) = (rec.clone(), cfg.clone());
-                    set.spawn(async move {
+                    set.spawn(noted(async move {
                         for _ in 0..cfg.steps {
                             step(&rec, &cfg, mode, task);
                             if yielding {
                                 yield_now().await; // the only point where the executor may switch tasks
                             }
                         }
-                    });
+                    }));
                 }
                 set.join_all().await;
             }

@@ -277,6 +277,7 @@ pub fn envelope<S: Scenario>(
         runtime: runtime.to_string(),
         flavor: observed.flavor.clone(),
         threads: env.threads,
+        workers_observed: observed.workers_observed.unwrap_or_else(|| env.workers.count()),
         seed: env.seed,
         config: serde_json::to_value(cfg).expect("configs are plain data"),
         metrics: serde_json::to_value(&observed.metrics).expect("metrics are plain data"),

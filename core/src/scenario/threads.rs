@@ -45,6 +45,66 @@ pub const SCOPED: &str = "scoped thread";
 pub const IO: &str = "I/O pool";
 /// See [`MANUAL`].
 pub const CPU: &str = "CPU workers";
+/// See [`MANUAL`]: one job per worker, all of them running at once.
+pub const TOGETHER: &str = "all workers";
+
+/// How long a [`Gate`] waits for every worker to arrive before giving up.
+pub const GATE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A meeting point for one job per worker: each job blocks its thread until
+/// all have arrived. It opens only if that many jobs run at the same moment,
+/// i.e. the executor really has that many workers; with fewer it times out.
+///
+/// ```
+/// use demos_core::scenario::threads::Gate;
+/// let gate = Gate::new(2);
+/// std::thread::scope(|s| {
+///     s.spawn(|| gate.arrive());
+///     s.spawn(|| gate.arrive());
+/// });
+/// assert!(gate.opened());
+/// ```
+#[derive(Debug)]
+pub struct Gate {
+    want: usize,
+    state: std::sync::Mutex<GateState>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    arrived: usize,
+    gave_up: bool,
+}
+
+impl Gate {
+    /// A gate for `want` jobs.
+    pub fn new(want: usize) -> Self {
+        Self { want, state: Default::default(), changed: std::sync::Condvar::new() }
+    }
+
+    /// Arrive and wait, blocking this thread, until all have arrived, for at
+    /// most [`GATE_TIMEOUT`] (or until Ctrl-C). Returns whether all met.
+    pub fn arrive(&self) -> bool {
+        let deadline = Instant::now() + GATE_TIMEOUT;
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.arrived += 1;
+        self.changed.notify_all();
+        while state.arrived < self.want && Instant::now() < deadline && !crate::interrupt::requested() {
+            let slice = crate::interrupt::POLL.min(deadline.saturating_duration_since(Instant::now()));
+            state = self.changed.wait_timeout(state, slice).unwrap_or_else(|e| e.into_inner()).0;
+        }
+        let met = state.arrived >= self.want;
+        state.gave_up |= !met;
+        met
+    }
+
+    /// Whether every job arrived while all the others were still waiting.
+    pub fn opened(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.arrived == self.want && !state.gave_up
+    }
+}
 
 /// An I/O-like job: block the thread for a while, as a sync call would.
 pub fn io_job() {
@@ -116,6 +176,10 @@ pub struct ThreadsMetrics {
     pub cpu_worker_threads: u64,
     /// Worker threads asked for.
     pub workers: u64,
+    /// Distinct threads that ran the one-job-per-worker phase.
+    pub together_threads: u64,
+    /// Whether all those jobs were running at the same moment (the gate opened).
+    pub all_workers_at_once: bool,
 }
 
 /// Distinct thread ids per kind of job.
@@ -129,7 +193,8 @@ fn by_kind(spans: &[Span]) -> BTreeMap<&str, BTreeMap<u64, &str>> {
 
 impl ThreadsMetrics {
     /// Metrics from the recorded spans.
-    pub fn from_spans(cfg: &ThreadsConfig, env: &Env, spans: &[Span]) -> Self {
+    /// `opened` says whether the one-job-per-worker gate opened.
+    pub fn from_spans(cfg: &ThreadsConfig, env: &Env, spans: &[Span], opened: bool) -> Self {
         let kinds = by_kind(spans);
         let count = |kind: &str| kinds.get(kind).map_or(0, |t| t.len() as u64);
         let mut all: Vec<u64> = spans.iter().map(|s| s.thread_id).collect();
@@ -138,12 +203,14 @@ impl ThreadsMetrics {
         Self {
             jobs: spans.len() as u64,
             distinct_threads: all.len() as u64,
-            jobs_expected: (2 * cfg.manual + cfg.io_jobs + cfg.cpu_jobs) as u64,
+            jobs_expected: (2 * cfg.manual + cfg.io_jobs + cfg.cpu_jobs + env.threads) as u64,
             manual_threads: count(MANUAL),
             scoped_threads: count(SCOPED),
             io_pool_threads: count(IO),
             cpu_worker_threads: count(CPU),
             workers: env.threads as u64,
+            together_threads: count(TOGETHER),
+            all_workers_at_once: opened,
         }
     }
 }
@@ -185,6 +252,14 @@ impl Scenario for ThreadsScenario {
                 m.cpu_worker_threads <= m.workers,
                 format!("{} of {}", m.cpu_worker_threads, m.workers),
             ),
+            Check::new(
+                "--threads workers ran a job each at the same moment",
+                m.all_workers_at_once && m.together_threads == m.workers,
+                format!(
+                    "{} jobs on {} threads met: {}",
+                    m.workers, m.together_threads, m.all_workers_at_once
+                ),
+            ),
         ]
     }
 
@@ -202,6 +277,13 @@ impl Scenario for ThreadsScenario {
             (
                 "workers".into(),
                 format!("{} threads ran the CPU jobs (--threads {})", m.cpu_worker_threads, m.workers),
+            ),
+            (
+                "all at once".into(),
+                format!(
+                    "{} jobs that wait for each other ran on {} threads, together: {}",
+                    m.workers, m.together_threads, m.all_workers_at_once
+                ),
             ),
         ]
     }

@@ -17,7 +17,6 @@ demos_tests::per_runtime! {
                 assert_eq!((m.io_jobs, m.io_completed, m.io_callbacks_run), (8, 8, 8), "{at}");
                 assert_eq!(m.cpu_jobs, threads as u64, "one CPU job per worker by default: {at}");
                 assert!(m.results_match, "{at}");
-                assert!(m.sequential_ms > 0.0 && m.parallel_ms > 0.0 && m.speedup > 0.0, "{at}");
                 // Only std-threads runs the process pool, and its sums must match too.
                 assert_eq!(m.process_results_match, (rt().name() == "std-threads").then_some(true), "{at}");
                 assert!(report.passed(), "{at}");

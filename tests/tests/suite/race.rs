@@ -23,7 +23,6 @@ demos_tests::per_runtime! {
                 assert_eq!(m.atomic, m.expected, "{at}");
                 // At least one store lands, and no store can invent an increment.
                 assert!((1..=m.expected).contains(&m.unsynchronized), "{at}");
-                assert_eq!(m.lost_updates, m.expected - m.unsynchronized, "{at}");
                 assert!(report.passed(), "{at}: {:?}", report.checks);
             }
         }

@@ -18,7 +18,7 @@ demos_tests::per_runtime! {
                 let (report, seen) = scenario::run::<ThreadsScenario>(rt(), &cfg, &Env::quiet(threads, seed));
                 let m = &seen.metrics;
                 let at = format!("threads {threads}, seed {seed}: {m:?}");
-                assert_eq!(m.jobs, 2 + 2 + 4 + 6, "{at}");
+                assert_eq!(m.jobs, 2 + 2 + 4 + 6 + threads as u64, "{at}");
                 assert_eq!((m.manual_threads, m.scoped_threads), (2, 2), "{at}");
                 assert!((1..=threads as u64).contains(&m.cpu_worker_threads), "{at}");
                 assert!(m.io_pool_threads >= 1, "{at}");
@@ -28,6 +28,21 @@ demos_tests::per_runtime! {
                 assert!(ids(CPU).is_disjoint(&ids(IO)), "blocking jobs ran on a worker: {at}");
                 assert!(report.passed(), "{at}");
             }
+        }
+    }
+
+    #[test]
+    fn threads_n_runs_n_jobs_at_once_on_n_observed_workers() {
+        // N jobs that each wait for all N: they meet only on N workers that really
+        // run at once. Fewer workers time out; a runtime with more shows them in
+        // workers_observed, which is measured, not copied from --threads.
+        let cfg = ThreadsConfig { manual: 0, io_jobs: 0, cpu_jobs: 8 };
+        for n in 1..=4 {
+            let (report, seen) = scenario::run::<ThreadsScenario>(rt(), &cfg, &Env::quiet(n, 0));
+            let m = &seen.metrics;
+            assert!(m.all_workers_at_once && m.together_threads == n as u64, "--threads {n}: {m:?}");
+            assert_eq!(report.workers_observed, n as u64, "--threads {n}: {}", report.flavor);
+            assert!(report.passed(), "--threads {n}: {:?}", report.checks);
         }
     }
 

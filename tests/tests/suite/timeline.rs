@@ -33,7 +33,8 @@ demos_tests::per_runtime! {
                 }
                 assert!(e["args"]["task"].is_string(), "task id in the slice arguments: {e}");
                 let (ts, dur) = (e["ts"].as_f64().unwrap(), e["dur"].as_f64().unwrap());
-                assert!(dur >= 0.0);
+                // Each step spins for its 1 ms: its slice, in µs, covers that.
+                assert!(dur >= 999.0, "a 1 ms step drawn as {dur} µs: {e}");
                 per_thread.entry((e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap())).or_default().push((ts, ts + dur));
             }
             for (thread, mut steps) in per_thread {
