@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use ::futures::FutureExt;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
+use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use smol::Timer;
@@ -63,19 +63,31 @@ impl Futures for crate::Smol {
             .detach();
             m.oneshot_delivered = rx.recv().await == Ok(42);
 
-            // Probe: drop a handle while its task sleeps. If the task is cancelled,
-            // its sender is dropped and `done` resolves to an error.
+            // Probe: drop the handle of a task seen running. It signals, then waits to
+            // be released; had the drop cancelled it, its sender would be gone and
+            // `done` would fail.
+            let (running_tx, running) = bounded::<()>(1);
+            let (release, released) = bounded::<()>(1);
             let (tx, done) = bounded::<()>(1);
-            drop(ex.spawn(async move {
-                Timer::after(PROBE_SLEEP).await;
+            let probe = async move {
+                let _ = released.recv().await;
                 let _ = tx.send(()).await;
+            };
+            let task = ex.spawn(signal_when_parked(probe, move || {
+                let _ = running_tx.try_send(());
             }));
+            let _ = running.recv().await; // the task has run, and is parked at its await
+            drop(task);
+            let _ = release.send(()).await;
             m.dropped_handle_task_finished = done.recv().await.is_ok();
 
-            // Probe: cancel a running task.
-            let long = ex.spawn(async {
-                Timer::after(Duration::from_secs(3600)).await;
-            });
+            // Probe: cancel a task seen running, now parked in a long sleep.
+            let (running_tx, running) = bounded::<()>(1);
+            let probe = Timer::after(Duration::from_secs(3600));
+            let long = ex.spawn(signal_when_parked(probe, move || {
+                let _ = running_tx.try_send(());
+            }));
+            let _ = running.recv().await;
             m.cancelled += u64::from(long.cancel().await.is_none());
 
             // Probe: a panic inside a task.

@@ -1,11 +1,11 @@
 //! futures without an async runtime: jobs on the `futures` crate's own
 //! `ThreadPool` give `RemoteHandle`s (futures) to chain combinators on and to
 //! collect with `FuturesUnordered`, driven by `futures::executor::block_on`; a
-//! `futures::channel::oneshot` is completed by a plain thread. The probes use
-//! OS threads: a dropped `std::thread::JoinHandle` *detaches* (the thread runs
-//! on), a thread cannot be aborted — only a future can, via
-//! `futures::future::abortable` — and a panic comes back from `join()` as an
-//! `Err`.
+//! `futures::channel::oneshot` is completed by a plain thread. The probes act
+//! on what the scenario uses: a dropped `RemoteHandle` *cancels* its task (a
+//! dropped `std::thread::JoinHandle`, by contrast, detaches); a thread cannot
+//! be aborted — only a future can, via `futures::future::abortable` — and a
+//! panic comes back from `join()` as an `Err`.
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
@@ -13,7 +13,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt;
-use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
+use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -70,18 +70,35 @@ impl Futures for crate::StdThreads {
         });
         m.oneshot_delivered = block_on(rx) == Ok(42);
 
-        // Probe: drop a thread's handle while it sleeps. If the thread were
-        // stopped, its sender would drop and `done` would fail.
-        let (tx, done) = std::sync::mpsc::channel::<()>();
-        drop(thread::spawn(move || {
-            thread::sleep(PROBE_SLEEP);
+        // Probe: drop the handle this scenario's tasks use — the pool's
+        // RemoteHandle — of a task seen running. It signals, then waits to be
+        // released; had the drop cancelled it, its sender would be gone and
+        // `done` would fail. (A std::thread::JoinHandle, by contrast, detaches.)
+        let (running_tx, running) = oneshot::channel::<()>();
+        let (release, released) = oneshot::channel::<()>();
+        let (tx, done) = oneshot::channel::<()>();
+        let task = async move {
+            let _ = released.await;
             let _ = tx.send(());
-        }));
-        m.dropped_handle_task_finished = done.recv().is_ok();
+        };
+        let handle = pool
+            .spawn_with_handle(noted(signal_when_parked(task, move || {
+                let _ = running_tx.send(());
+            })))
+            .expect("the pool accepts jobs");
+        let _ = block_on(running); // the task has run, and is parked at its await
+        drop(handle);
+        let _ = release.send(());
+        m.dropped_handle_task_finished = block_on(done).is_ok();
 
-        // Probe: abort. No API stops a running thread; a future can be aborted.
-        let (never, abort) = abortable(pending::<()>());
+        // Probe: abort a task seen running. No API stops a running thread; a
+        // future can be aborted at its next await.
+        let (running_tx, running) = oneshot::channel::<()>();
+        let (never, abort) = abortable(signal_when_parked(pending::<()>(), move || {
+            let _ = running_tx.send(());
+        }));
         let handle = pool.spawn_with_handle(noted(never)).expect("the pool accepts jobs");
+        let _ = block_on(running);
         abort.abort();
         m.cancelled += u64::from(block_on(handle) == Err(Aborted));
 

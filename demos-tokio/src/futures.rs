@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::futures::{DEMO_PANIC, PROBE_SLEEP, delays, value_of};
+use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -66,17 +66,31 @@ impl Futures for crate::Tokio {
             }));
             m.oneshot_delivered = rx.await == Ok(42);
 
-            // Probe: drop a handle while its task sleeps. If the task is cancelled,
-            // its sender is dropped and `done` resolves to an error.
+            // Probe: drop the handle of a task seen running. It signals, then waits to
+            // be released; had the drop cancelled it, its sender would be gone and
+            // `done` would fail.
+            let (running_tx, running) = oneshot::channel::<()>();
+            let (release, released) = oneshot::channel::<()>();
             let (tx, done) = oneshot::channel::<()>();
-            drop(tokio::spawn(noted(async move {
-                sleep(PROBE_SLEEP).await;
+            let task = async move {
+                let _ = released.await;
                 let _ = tx.send(());
+            };
+            let handle = tokio::spawn(noted(signal_when_parked(task, move || {
+                let _ = running_tx.send(());
             })));
+            let _ = running.await; // the task has run, and is parked at its await
+            drop(handle);
+            let _ = release.send(());
             m.dropped_handle_task_finished = done.await.is_ok();
 
-            // Probe: abort a running task.
-            let long = tokio::spawn(noted(sleep(Duration::from_secs(3600))));
+            // Probe: abort a task seen running, now parked in a long sleep.
+            let (running_tx, running) = oneshot::channel::<()>();
+            let task = sleep(Duration::from_secs(3600));
+            let long = tokio::spawn(noted(signal_when_parked(task, move || {
+                let _ = running_tx.send(());
+            })));
+            let _ = running.await;
             long.abort();
             m.cancelled += u64::from(long.await.is_err_and(|e| e.is_cancelled()));
 

@@ -46,9 +46,50 @@ pub fn value_of(task: usize) -> u64 {
     10 * task as u64 + 7
 }
 
-/// How long the dropped-handle probe's task sleeps before reporting back: long
-/// enough that it is still pending when its handle is dropped.
-pub const PROBE_SLEEP: Duration = Duration::from_millis(5);
+pin_project_lite::pin_project! {
+    /// A task that calls `signal` the first time it returns `Pending`: see
+    /// [`signal_when_parked`].
+    #[derive(Debug)]
+    pub struct SignalWhenParked<F, S> {
+        #[pin]
+        task: F,
+        signal: Option<S>,
+    }
+}
+
+/// Wrap a probe's task so that `signal` runs once it has started and is
+/// parked at an `.await`. A probe that waits for the signal then drops or
+/// aborts a task that has really run — and that is not in the middle of a
+/// poll, where no executor can stop it.
+///
+/// ```
+/// use std::cell::Cell;
+/// use demos_core::scenario::futures::signal_when_parked;
+/// let parked = Cell::new(false);
+/// let (tx, rx) = futures::channel::oneshot::channel::<u8>();
+/// let mut task = Box::pin(signal_when_parked(async { rx.await.unwrap() }, || parked.set(true)));
+/// assert!(futures::FutureExt::now_or_never(task.as_mut()).is_none());
+/// assert!(parked.get());
+/// tx.send(3).unwrap();
+/// assert_eq!(futures::executor::block_on(task), 3);
+/// ```
+pub fn signal_when_parked<F: Future, S: FnOnce()>(task: F, signal: S) -> SignalWhenParked<F, S> {
+    SignalWhenParked { task, signal: Some(signal) }
+}
+
+impl<F: Future, S: FnOnce()> Future for SignalWhenParked<F, S> {
+    type Output = F::Output;
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let this = self.project();
+        let polled = this.task.poll(cx);
+        if polled.is_pending() {
+            if let Some(signal) = this.signal.take() {
+                signal(); // parked at an await: from here a drop or abort can take effect
+            }
+        }
+        polled
+    }
+}
 
 /// Install, once per process, a panic hook that stays silent for
 /// [`DEMO_PANIC`] and passes every other panic to the previous hook — so the
