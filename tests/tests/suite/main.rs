@@ -12,6 +12,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod random_cli;
 mod scheduling;
 mod stress;
 mod threads;
