@@ -116,7 +116,7 @@ fn check_or_interrupt(bin: &str, args: &[String]) -> Result<i32, String> {
     };
     let stderr = String::from_utf8_lossy(&stderr.join().expect("reader")).into_owned();
     match status.code() {
-        Some(code @ (0 | 1 | 2)) => Ok(code),
+        Some(code @ 0..=2) => Ok(code),
         Some(130) if interrupted => Ok(130),
         other => Err(format!("{what}: exit {other:?} (interrupted: {interrupted}): {stderr}")),
     }
