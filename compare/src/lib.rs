@@ -29,7 +29,8 @@ Examples:
   compare differences                    what each executor does, probed
   compare all --json                     JSON Lines: runtime × scenario × repetition
 
-Exit status: 0 every check on every runtime passed, 1 a check failed, 2 bad input.";
+Exit status: 0 every check on every runtime passed, 1 a check failed, 2 bad input,
+130 interrupted by Ctrl-C (the tables of what ran are printed first).";
 
 #[derive(Debug, Parser)]
 #[command(name = "compare", version, about = "Run runtime-demos scenarios on every runtime, side by side", after_help = AFTER_HELP)]
