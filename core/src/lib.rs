@@ -56,6 +56,11 @@ pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Schedu
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 
+    /// The executor this runtime builds for `threads` workers, as reports name
+    /// it ("multi_thread, 2 workers"): printed in the headline before a run, and
+    /// the start of every report's flavour.
+    fn flavor(&self, threads: usize) -> String;
+
     /// Whether a task is a pool job that holds its OS thread while it sleeps
     /// (std-threads) rather than an async task that frees its worker at an
     /// `.await`: run-time estimates add such sleeps up per thread.

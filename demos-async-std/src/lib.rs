@@ -50,6 +50,15 @@ impl Runtime for AsyncStd {
     fn name(&self) -> &'static str {
         "async-std"
     }
+
+    fn flavor(&self, threads: usize) -> String {
+        let global = global_executor_threads();
+        match threads {
+            1 => "block_on + spawn_local, 1 thread".to_string(),
+            n if n == global => format!("global executor, {n} threads"),
+            n => format!("global executor, {n} threads (child process: this one's is {global})"),
+        }
+    }
 }
 
 /// The environment variable async-std sizes its global executor from.
@@ -115,9 +124,10 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
 ) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
     let global = global_executor_threads();
-    let (spawn, flavor) = match env.threads {
-        1 => (Spawn::Local, format!("block_on + spawn_local, 1 thread{extra}")),
-        n if n == global => (Spawn::Global, format!("global executor, {n} threads{extra}")),
+    let flavor = format!("{}{extra}", AsyncStd.flavor(env.threads));
+    let spawn = match env.threads {
+        1 => Spawn::Local,
+        n if n == global => Spawn::Global,
         n => {
             let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
             let exe = exe.expect("the current executable is known");

@@ -21,7 +21,7 @@ impl Ordering for crate::AsyncStd {
         crate::observe::<OrderingScenario, _>(cfg, env, "", |spawn| async move {
             let first = round(spawn, cfg, env.seed, &env.log).await;
             let second = round(spawn, cfg, second_round_seed(env.seed), &Log::off()).await;
-            OrderingMetrics::from_rounds(cfg.tasks, &first, &second)
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env)
         })
     }
 }

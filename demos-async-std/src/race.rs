@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use async_std::sync::Mutex;
 use async_std::task::yield_now;
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{Phase, RaceScenario, log_lost_update};
+use demos_core::scenario::race::{LostUpdates, Phase, RaceScenario};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
 use crate::{Spawn, join_all};
@@ -33,17 +33,19 @@ impl Race for crate::AsyncStd {
 }
 
 async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
+    let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
     join_all(until_stopped(0..tasks).map(|task| {
-        let (counter, log) = (counter.clone(), env.log.clone());
+        let (counter, lost) = (counter.clone(), lost.clone());
         spawn.spawn(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
-            log_lost_update(&log, task, read, overwritten);
+            lost.record(task, read, overwritten);
         })
     }))
     .await;
+    lost.finish();
     counter.load(Relaxed)
 }
 

@@ -37,6 +37,13 @@ impl Runtime for Smol {
     fn name(&self) -> &'static str {
         "smol"
     }
+
+    fn flavor(&self, threads: usize) -> String {
+        match threads {
+            1 => "LocalExecutor, 1 thread".to_string(),
+            n => format!("Executor, {n} threads"),
+        }
+    }
 }
 
 /// The executor a scenario spawns onto: one thread or many.
@@ -65,7 +72,7 @@ fn run<T, F: Future<Output = T>>(env: &Env, main: impl FnOnce(Exec) -> F) -> (T,
     if env.threads == 1 {
         let ex = Rc::new(LocalExecutor::new());
         let out = smol::block_on(ex.run(main(Exec::Local(ex.clone()))));
-        return (out, "LocalExecutor, 1 thread".to_string());
+        return (out, Smol.flavor(1));
     }
     let ex = Arc::new(Executor::new());
     let (stop, stopped) = smol::channel::bounded::<()>(1);
@@ -82,5 +89,5 @@ fn run<T, F: Future<Output = T>>(env: &Env, main: impl FnOnce(Exec) -> F) -> (T,
         drop(stop); // closing the channel ends every helper's `run`
         out
     });
-    (out, format!("Executor, {} threads", env.threads))
+    (out, Smol.flavor(env.threads))
 }

@@ -24,7 +24,11 @@ impl Ordering for crate::Smol {
                 round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await,
             )
         });
-        Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
+        Observed::new(
+            flavor,
+            started.elapsed(),
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env),
+        )
     }
 }
 

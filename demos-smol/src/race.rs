@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{Phase, log_lost_update};
+use demos_core::scenario::race::{LostUpdates, Phase};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use smol::future::yield_now;
 use smol::lock::Mutex;
@@ -37,21 +37,23 @@ impl Race for crate::Smol {
 }
 
 async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
+    let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
     let handles: Vec<_> = until_stopped(0..tasks)
         .map(|task| {
-            let (counter, log) = (counter.clone(), env.log.clone());
+            let (counter, lost) = (counter.clone(), lost.clone());
             ex.spawn(async move {
                 let read = counter.load(Relaxed);
                 yield_now().await; // other tasks run here, between our read and our write
                 let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
-                log_lost_update(&log, task, read, overwritten);
+                lost.record(task, read, overwritten);
             })
         })
         .collect();
     for handle in handles {
         handle.await;
     }
+    lost.finish();
     counter.load(Relaxed)
 }
 

@@ -47,6 +47,11 @@ impl Futures for crate::StdThreads {
         block_on(m.await_with_callbacks(handles));
 
         // As completed: FuturesUnordered yields whichever job finishes next.
+        env.log.line(format!(
+            "each job sleeps on its pool thread (thread::sleep), so at most {} sleep at once and the rest wait \
+             for a free thread: a short sleep can finish after longer ones",
+            env.threads
+        ));
         let mut pending_jobs: FuturesUnordered<_> = delays
             .iter()
             .enumerate()

@@ -49,6 +49,13 @@ impl Runtime for StdThreads {
         "std-threads"
     }
 
+    fn flavor(&self, threads: usize) -> String {
+        match threads {
+            1 => "a pool of 1 thread".to_string(),
+            n => format!("a pool of {n} threads"),
+        }
+    }
+
     fn tasks_hold_threads(&self) -> bool {
         true // jobs on a pool: a sleeping job keeps its thread
     }

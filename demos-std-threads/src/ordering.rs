@@ -23,7 +23,11 @@ impl Ordering for crate::StdThreads {
         let (pool, flavor) = crate::pool(env);
         let first = round(&pool, cfg, env.seed, &env.log);
         let second = round(&pool, cfg, second_round_seed(env.seed), &Log::off());
-        Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
+        Observed::new(
+            flavor,
+            started.elapsed(),
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env),
+        )
     }
 }
 

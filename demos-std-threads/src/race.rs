@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{Phase, log_lost_update};
+use demos_core::scenario::race::{LostUpdates, Phase};
 use demos_core::workers::note;
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
@@ -34,17 +34,19 @@ impl Race for crate::StdThreads {
 }
 
 fn unsynchronized(pool: &rayon::ThreadPool, tasks: usize, env: &Env) -> u64 {
+    let lost = LostUpdates::new(&env.log);
     let counter = AtomicU64::new(0);
     pool.scope(|scope| {
         for task in until_stopped(0..tasks) {
-            let counter = &counter;
+            let (counter, lost) = (&counter, &lost);
             scope.spawn(move |_| {
                 note();
                 let (read, overwritten) = unsynchronized_step(counter);
-                log_lost_update(&env.log, task, read, overwritten);
+                lost.record(task, read, overwritten);
             });
         }
     });
+    lost.finish();
     counter.load(Relaxed)
 }
 

@@ -29,6 +29,13 @@ impl Runtime for Tokio {
     fn name(&self) -> &'static str {
         "tokio"
     }
+
+    fn flavor(&self, threads: usize) -> String {
+        match threads {
+            1 => "current_thread, 1 worker".to_string(),
+            n => format!("multi_thread, {n} workers"),
+        }
+    }
 }
 
 /// Build the executor `env` asks for, and name its flavour. Every task the
@@ -41,10 +48,5 @@ fn runtime(env: &Env) -> (tokio::runtime::Runtime, String) {
     } else {
         tokio::runtime::Builder::new_multi_thread().worker_threads(env.threads).enable_all().build()
     };
-    let flavor = if env.threads == 1 {
-        "current_thread, 1 worker".to_string()
-    } else {
-        format!("multi_thread, {} workers", env.threads)
-    };
-    (built.expect("the OS can start the runtime's threads"), flavor)
+    (built.expect("the OS can start the runtime's threads"), Tokio.flavor(env.threads))
 }

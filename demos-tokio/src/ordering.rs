@@ -22,7 +22,11 @@ impl Ordering for crate::Tokio {
         let (first, second) = rt.block_on(async {
             (round(cfg, env.seed, &env.log).await, round(cfg, second_round_seed(env.seed), &Log::off()).await)
         });
-        Observed::new(flavor, started.elapsed(), OrderingMetrics::from_rounds(cfg.tasks, &first, &second))
+        Observed::new(
+            flavor,
+            started.elapsed(),
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env),
+        )
     }
 }
 

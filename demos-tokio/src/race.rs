@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{Phase, log_lost_update};
+use demos_core::scenario::race::{LostUpdates, Phase};
 use demos_core::workers::noted;
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use tokio::sync::Mutex;
@@ -37,18 +37,20 @@ impl Race for crate::Tokio {
 }
 
 async fn unsynchronized(tasks: usize, env: &Env) -> u64 {
+    let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
     let mut set = JoinSet::new();
     for task in until_stopped(0..tasks) {
-        let (counter, log) = (counter.clone(), env.log.clone());
+        let (counter, lost) = (counter.clone(), lost.clone());
         set.spawn(noted(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
-            log_lost_update(&log, task, read, overwritten);
+            lost.record(task, read, overwritten);
         }));
     }
     set.join_all().await;
+    lost.finish();
     counter.load(Relaxed)
 }
 

@@ -52,6 +52,9 @@ impl Runtime for BrokenMutex {
     fn name(&self) -> &'static str {
         "broken"
     }
+    fn flavor(&self, _: usize) -> String {
+        "broken".to_string()
+    }
 }
 
 /// Worker counts every scenario is swept across.

@@ -263,9 +263,11 @@ impl Scenario for FuturesScenario {
 
     fn takeaway(_: &FuturesConfig, m: &FuturesMetrics, _: &Env) -> String {
         format!(
-            "a handle is a future of the task's result; combinators are Rust's callbacks. The edges differ by \
-             executor: here dropping a handle {} the task, and a panic {}. Check these before porting code \
-             between runtimes: run this scenario on each and compare.",
+            "a handle is a future of the task's result. Combinators (inspect, then) stand in for callbacks, but \
+             no executor calls them when the task ends: they run inside the awaiting task, in the order it \
+             awaits, and only if it awaits. The edges differ by executor: here dropping the handle of a \
+             running task {} it, and a panic {}. Check these before porting code between runtimes: run this \
+             scenario on each and compare.",
             if m.dropped_handle_task_finished { "detached" } else { "cancelled" },
             if m.panic_resumed_on_await {
                 "was re-raised where the handle was awaited"

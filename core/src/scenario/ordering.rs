@@ -100,8 +100,19 @@ pub struct OrderingMetrics {
 }
 
 impl OrderingMetrics {
-    /// Metrics from two rounds.
-    pub fn from_rounds(tasks: usize, first: &Round, second: &Round) -> Self {
+    /// Metrics from two rounds, whose completion orders are logged side by side.
+    pub fn from_rounds(tasks: usize, first: &Round, second: &Round, env: &Env) -> Self {
+        let order = |r: &Round| r.finished.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
+        let spawned = (0..tasks).map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        let rounds = [
+            ("spawned in the order".to_string(), spawned),
+            (format!("round 1 (--seed {}) finished", env.seed), order(first)),
+            (format!("round 2 (--seed {}) finished", second_round_seed(env.seed)), order(second)),
+        ];
+        let width = rounds.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+        for (label, tasks) in rounds {
+            env.log.line(format!("{label:<width$}  {tasks}"));
+        }
         let complete = |r: &Round| {
             let mut seen = r.finished.clone();
             seen.sort_unstable();
@@ -209,10 +220,15 @@ impl Scenario for OrderingScenario {
         }
         format!(
             "pushing to a shared Vec records completion order, which follows the sleeps ({} inversions), \
-             not the spawn order, and changes from run to run{}. When order matters, give each task its \
-             own slot (or collect join handles in spawn order): the fixed-index result was identical.",
+             not the spawn order. The sleeps come from the seed, so the same --seed gives the same order; \
+             {}. When order matters, give each task its own slot (or collect join handles in spawn order): \
+             the fixed-index result was identical.",
             m.inversions,
-            if m.orders_differ { " (the two rounds differed)" } else { "" }
+            if m.orders_differ {
+                "round 2, seeded with the next seed, finished in another order"
+            } else {
+                "round 2, seeded with the next seed, happened to finish in the same order"
+            }
         )
     }
 }

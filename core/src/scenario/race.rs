@@ -12,6 +12,8 @@
 //! behind an `Arc` cannot be mutated without a lock or an atomic. Rust rules out
 //! data races; only the logic of the program can rule out race conditions.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -102,22 +104,65 @@ pub trait Race {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics>;
 }
 
-/// Log an unsynchronized write that overwrote other tasks' increments: `read` is
-/// what the task loaded, `overwritten` what the counter held when it stored.
-pub fn log_lost_update(log: &Log, task: usize, read: u64, overwritten: u64) {
-    if !log.enabled() || overwritten == read {
-        return;
+/// How many overwrites the live log shows before it only counts them.
+pub const OVERWRITES_SHOWN: u64 = 4;
+
+/// The live log of the unsynchronized phase: the first few writes that
+/// overwrote other tasks' increments, then a count — so the figures and the
+/// take-away still fit on one screen. Clones share the count.
+#[derive(Debug, Clone)]
+pub struct LostUpdates(Arc<LostUpdatesInner>);
+
+#[derive(Debug)]
+struct LostUpdatesInner {
+    log: Log,
+    overwrites: AtomicU64,
+    most_erased: AtomicU64,
+}
+
+impl LostUpdates {
+    /// Log to `log`.
+    pub fn new(log: &Log) -> Self {
+        Self(Arc::new(LostUpdatesInner {
+            log: log.clone(),
+            overwrites: AtomicU64::new(0),
+            most_erased: AtomicU64::new(0),
+        }))
     }
-    let wrote = read + 1;
-    if overwritten > read {
-        let erased = overwritten - read;
-        log.line(format!(
-            "task {task} read {read}, yielded, wrote {wrote} over {overwritten}: {erased} increment(s) made meanwhile erased"
-        ));
-    } else {
-        log.line(format!(
-            "task {task} read {read}, yielded, wrote {wrote} over a stale {overwritten} left by another task"
-        ));
+
+    /// One unsynchronized write: `read` is what the task loaded, `overwritten`
+    /// what the counter held when it stored.
+    pub fn record(&self, task: usize, read: u64, overwritten: u64) {
+        if !self.0.log.enabled() || overwritten == read {
+            return;
+        }
+        let n = self.0.overwrites.fetch_add(1, Relaxed);
+        self.0.most_erased.fetch_max(overwritten.saturating_sub(read), Relaxed);
+        if n >= OVERWRITES_SHOWN {
+            return;
+        }
+        let wrote = read + 1;
+        if overwritten > read {
+            let erased = overwritten - read;
+            self.0.log.line(format!(
+                "task {task} read {read}, yielded, wrote {wrote} over {overwritten}: {erased} increment(s) made meanwhile erased"
+            ));
+        } else {
+            self.0.log.line(format!(
+                "task {task} read {read}, yielded, wrote {wrote} over a stale {overwritten} left by another task"
+            ));
+        }
+    }
+
+    /// After the phase: how many writes overwrote others' work in all.
+    pub fn finish(&self) {
+        let n = self.0.overwrites.load(Relaxed);
+        if n > OVERWRITES_SHOWN {
+            self.0.log.line(format!(
+                "… {n} writes in all overwrote other tasks' increments (the worst erased {} at once)",
+                self.0.most_erased.load(Relaxed)
+            ));
+        }
     }
 }
 
