@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
-use demos_core::scenario::{self, threads::CPU, threads::IO};
+use demos_core::scenario::{self, threads::IO, threads::TOGETHER};
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
 
@@ -93,12 +93,18 @@ fn probes() -> Vec<Probe> {
             answer: |r| format!("{} threads, named {}", num(r, "io_pool_threads"), thread_names(r, IO)),
         },
         Probe {
-            question: "64 CPU tasks with --threads at its default: the worker threads seen",
+            question: "one task per worker, each waiting for all the others: the worker threads seen",
             scenario: "threads",
-            config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 64 }),
+            config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 0 }),
             threads: None,
             answer: |r| {
-                format!("{} of {}, named {}", num(r, "cpu_worker_threads"), r.threads, thread_names(r, CPU))
+                format!(
+                    "{} of {}, together: {}, named {}",
+                    num(r, "together_threads"),
+                    r.threads,
+                    if flag(r, "all_workers_at_once") { "yes" } else { "no" },
+                    thread_names(r, TOGETHER)
+                )
             },
         },
         Probe {
@@ -109,13 +115,14 @@ fn probes() -> Vec<Probe> {
             answer: |r| r.flavor.clone(),
         },
         Probe {
-            question: "one 50 ms blocking call inline, 2 workers: the heartbeat",
+            question: "one 50 ms blocking call inline, 1 of 2 workers blocked: the heartbeat",
             scenario: "bridge",
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             answer: |r| {
-                let gap = num(r, "max_gap_inline_ms");
-                if gap >= 50.0 {
+                let gap = num(r, "max_gap_one_blocked_ms");
+                // Stalled: no tick for as long as the call itself lasted.
+                if gap >= r.config["job_ms"].as_f64().unwrap_or(f64::INFINITY) {
                     format!("stalled {gap:.0} ms behind the blocked worker")
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")

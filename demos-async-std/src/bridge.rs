@@ -7,8 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::join_all;
 use async_std::task::{self, sleep, spawn_blocking};
-use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
@@ -44,15 +45,27 @@ impl Bridge for crate::AsyncStd {
             })
             .await;
 
-            let phase = hb.clone();
-            let inline = spawn
-                .spawn(async move {
-                    phase.inline_phase(jobs, job) // the anti-pattern: this thread runs nothing else meanwhile
-                })
-                .await;
+            // The anti-pattern: one handler per executor thread makes the calls inline, so
+            // every thread is blocked and runs nothing else meanwhile — the heartbeat included.
+            hb.start_phase(INLINE);
+            let handlers = (0..env.threads).map(|_| {
+                let phase = hb.clone();
+                spawn.spawn(async move { phase.inline_calls(jobs, job) })
+            });
+            let inline = join_all(handlers).await.into_iter().sum();
+            let inline = (env.threads, (inline, hb.end_phase()));
+
+            // With several threads: a single inline handler blocks one thread of N.
+            let mut one_blocked = None;
+            if env.threads > 1 {
+                hb.start_phase(ONE_BLOCKED);
+                let phase = hb.clone();
+                let done = spawn.spawn(async move { phase.inline_calls(jobs, job) }).await;
+                one_blocked = Some((done, hb.end_phase()));
+            }
             hb.stop();
             heartbeat.await;
-            (BridgeMetrics::new(cfg, offloaded, inline, bridged), hb.spans())
+            (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
         })
     }
 }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
 
@@ -48,15 +48,32 @@ impl Bridge for crate::Smol {
             })
             .await;
 
-            let phase = hb.clone();
-            let inline = ex
-                .spawn(async move {
-                    phase.inline_phase(jobs, job) // the anti-pattern: this thread runs nothing else meanwhile
+            // The anti-pattern: one handler per executor thread makes the calls inline, so
+            // every thread is blocked and runs nothing else meanwhile — the heartbeat included.
+            hb.start_phase(INLINE);
+            let handlers: Vec<_> = (0..env.threads)
+                .map(|_| {
+                    let phase = hb.clone();
+                    ex.spawn(async move { phase.inline_calls(jobs, job) })
                 })
-                .await;
+                .collect();
+            let mut inline = 0;
+            for handler in handlers {
+                inline += handler.await;
+            }
+            let inline = (env.threads, (inline, hb.end_phase()));
+
+            // With several threads: a single inline handler blocks one thread of N.
+            let mut one_blocked = None;
+            if env.threads > 1 {
+                hb.start_phase(ONE_BLOCKED);
+                let phase = hb.clone();
+                let done = ex.spawn(async move { phase.inline_calls(jobs, job) }).await;
+                one_blocked = Some((done, hb.end_phase()));
+            }
             hb.stop();
             heartbeat.await;
-            BridgeMetrics::new(cfg, offloaded, inline, bridged)
+            BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged)
         });
         Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
     }

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
 use futures::executor::block_on;
+use futures::future::join_all;
 use futures::task::SpawnExt;
 
 /// Run blocking `work` on a thread of its own; the returned future resolves
@@ -66,17 +67,33 @@ impl Bridge for crate::StdThreads {
         .join()
         .expect("block_on does not panic");
 
-        let phase = hb.clone();
-        let inline = pool
-            .spawn_with_handle(noted(async move {
-                phase.inline_phase(jobs, job) // the anti-pattern: this pool thread runs nothing else meanwhile
-            }))
-            .expect("the pool accepts tasks");
-        let inline = block_on(inline);
+        // The anti-pattern: one handler per pool thread makes the calls inline, so every
+        // pool thread is blocked and runs nothing else meanwhile — the heartbeat included.
+        hb.start_phase(INLINE);
+        let handlers: Vec<_> = (0..env.threads)
+            .map(|_| {
+                let phase = hb.clone();
+                pool.spawn_with_handle(noted(async move { phase.inline_calls(jobs, job) }))
+                    .expect("the pool accepts tasks")
+            })
+            .collect();
+        let inline = block_on(join_all(handlers)).into_iter().sum();
+        let inline = (env.threads, (inline, hb.end_phase()));
+
+        // With several threads: a single inline handler blocks one pool thread of N.
+        let mut one_blocked = None;
+        if env.threads > 1 {
+            hb.start_phase(ONE_BLOCKED);
+            let phase = hb.clone();
+            let handler = pool
+                .spawn_with_handle(noted(async move { phase.inline_calls(jobs, job) }))
+                .expect("the pool accepts tasks");
+            one_blocked = Some((block_on(handler), hb.end_phase()));
+        }
         hb.stop();
         block_on(heartbeat);
         let flavor = format!("futures ThreadPool, {} threads + a thread per blocking call", env.threads);
-        Observed::new(flavor, started.elapsed(), BridgeMetrics::new(cfg, offloaded, inline, bridged))
-            .with_spans(hb.spans())
+        let metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
+        Observed::new(flavor, started.elapsed(), metrics).with_spans(hb.spans())
     }
 }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat};
+use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
@@ -54,14 +54,32 @@ impl Bridge for crate::Tokio {
             });
             let bridged = bridged.await.expect("block_on does not panic");
 
-            let phase = hb.clone();
-            let inline = tokio::spawn(noted(async move {
-                phase.inline_phase(jobs, job) // the anti-pattern: this worker runs nothing else meanwhile
-            }));
-            let inline = inline.await.expect("the handler does not panic");
+            // The anti-pattern: one handler per worker makes the calls inline, so every
+            // worker is blocked and runs nothing else meanwhile — the heartbeat included.
+            hb.start_phase(INLINE);
+            let handlers: Vec<_> = (0..env.threads)
+                .map(|_| {
+                    let phase = hb.clone();
+                    tokio::spawn(noted(async move { phase.inline_calls(jobs, job) }))
+                })
+                .collect();
+            let mut inline = 0;
+            for handler in handlers {
+                inline += handler.await.expect("the handler does not panic");
+            }
+            let inline = (env.threads, (inline, hb.end_phase()));
+
+            // With several workers: a single inline handler blocks one worker of N.
+            let mut one_blocked = None;
+            if env.threads > 1 {
+                hb.start_phase(ONE_BLOCKED);
+                let phase = hb.clone();
+                let handler = tokio::spawn(noted(async move { phase.inline_calls(jobs, job) }));
+                one_blocked = Some((handler.await.expect("the handler does not panic"), hb.end_phase()));
+            }
             hb.stop();
             heartbeat.await.expect("the heartbeat does not panic");
-            BridgeMetrics::new(cfg, offloaded, inline, bridged)
+            BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged)
         });
         Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
     }

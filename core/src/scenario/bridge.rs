@@ -182,14 +182,13 @@ impl Heartbeat {
 
     /// The anti-pattern, called from a task on an executor thread: `jobs`
     /// blocking calls of `job` each, made inline, so that thread runs nothing
-    /// else meanwhile. Returns the calls made and what the heartbeat saw.
-    pub fn inline_phase(&self, jobs: usize, job: Duration) -> (u64, PhaseBeat) {
-        self.start_phase(INLINE);
+    /// else meanwhile. Returns the calls that ran to their end.
+    pub fn inline_calls(&self, jobs: usize, job: Duration) -> u64 {
         let mut done = 0;
         for _ in crate::interrupt::until_stopped(0..jobs) {
             done += u64::from(self.blocking_call(INLINE_CALL, job));
         }
-        (done, self.end_phase())
+        done
     }
 
     /// Ask the heartbeat task to stop after its next tick.
@@ -207,7 +206,11 @@ pub const INLINE_CALL: &str = "inline call";
 pub const OFFLOADED: &str =
     "phase 1: the handler offloads each blocking call to the blocking pool and awaits it";
 /// See [`OFFLOADED`].
-pub const INLINE: &str = "phase 2: the handler makes the same blocking calls inline, on an executor thread";
+pub const INLINE: &str =
+    "phase 2: one handler per executor thread makes the same blocking calls inline: every thread is blocked";
+/// See [`OFFLOADED`]; run only with several workers.
+pub const ONE_BLOCKED: &str =
+    "phase 3: a single handler makes them inline: one worker is blocked, the others are free";
 
 /// What the bridge scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -224,31 +227,49 @@ pub struct BridgeMetrics {
     pub heartbeats_offloaded: u64,
     /// Heartbeat ticks while the calls ran inline.
     pub heartbeats_inline: u64,
+    /// Handlers making the inline calls at once: one per executor thread.
+    pub inline_handlers: u64,
     /// Longest heartbeat gap while the calls were offloaded.
     pub max_gap_offloaded_ms: f64,
-    /// Longest heartbeat gap while the calls ran inline.
+    /// Longest heartbeat gap while the calls ran inline on every executor thread.
     pub max_gap_inline_ms: f64,
+    /// With several workers: inline calls completed by a single handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_blocked_completed: Option<u64>,
+    /// With several workers: heartbeat ticks while one worker was blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeats_one_blocked: Option<u64>,
+    /// With several workers: longest heartbeat gap while one worker was blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gap_one_blocked_ms: Option<f64>,
     /// Whether sync code got the async result through `block_on`.
     pub block_on_value_ok: bool,
 }
 
 impl BridgeMetrics {
-    /// Metrics from the two phases.
+    /// Metrics from the phases: calls completed and what the heartbeat saw,
+    /// offloaded, inline on all `handlers` executor threads, and (with several
+    /// workers) inline on one.
     pub fn new(
         cfg: &BridgeConfig,
         offloaded: (u64, PhaseBeat),
-        inline: (u64, PhaseBeat),
+        (handlers, inline): (usize, (u64, PhaseBeat)),
+        one_blocked: Option<(u64, PhaseBeat)>,
         block_on: u64,
     ) -> Self {
         Self {
             blocking_jobs: cfg.jobs as u64,
             offloaded_completed: offloaded.0,
             inline_completed: inline.0,
-            heartbeats: offloaded.1.ticks + inline.1.ticks,
+            heartbeats: offloaded.1.ticks + inline.1.ticks + one_blocked.map_or(0, |o| o.1.ticks),
             heartbeats_offloaded: offloaded.1.ticks,
             heartbeats_inline: inline.1.ticks,
+            inline_handlers: handlers as u64,
             max_gap_offloaded_ms: offloaded.1.max_gap_ms,
             max_gap_inline_ms: inline.1.max_gap_ms,
+            one_blocked_completed: one_blocked.map(|o| o.0),
+            heartbeats_one_blocked: one_blocked.map(|o| o.1.ticks),
+            max_gap_one_blocked_ms: one_blocked.map(|o| o.1.max_gap_ms),
             block_on_value_ok: block_on == BRIDGED_VALUE,
         }
     }
@@ -271,9 +292,11 @@ impl Scenario for BridgeScenario {
     type Config = BridgeConfig;
     type Metrics = BridgeMetrics;
 
-    fn least_duration(cfg: &BridgeConfig, _: &RunShape) -> Duration {
-        // Each phase makes its calls one after another: offloaded and awaited, then inline.
-        cfg.job() * cfg.jobs as u32 * 2
+    fn least_duration(cfg: &BridgeConfig, shape: &RunShape) -> Duration {
+        // Each phase makes its calls one after another: offloaded and awaited, inline on
+        // every worker at once, then (with several workers) inline on one.
+        let phases = if shape.threads > 1 { 3 } else { 2 };
+        cfg.job() * cfg.jobs as u32 * phases
     }
 
     fn observe(rt: &dyn Runtime, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
@@ -281,10 +304,20 @@ impl Scenario for BridgeScenario {
     }
 
     fn checks(cfg: &BridgeConfig, m: &BridgeMetrics) -> Vec<Check> {
+        let inline_expected = m.blocking_jobs * m.inline_handlers;
         let mut checks = vec![Check::new(
             "every blocking call completed, offloaded and inline",
-            m.offloaded_completed == m.blocking_jobs && m.inline_completed == m.blocking_jobs,
-            format!("{} + {} of {} each", m.offloaded_completed, m.inline_completed, m.blocking_jobs),
+            m.offloaded_completed == m.blocking_jobs
+                && m.inline_completed == inline_expected
+                && m.one_blocked_completed.is_none_or(|done| done == m.blocking_jobs),
+            format!(
+                "{}/{} offloaded, {}/{inline_expected} inline{}",
+                m.offloaded_completed,
+                m.blocking_jobs,
+                m.inline_completed,
+                m.one_blocked_completed
+                    .map_or(String::new(), |d| format!(", {d}/{} by one handler", m.blocking_jobs))
+            ),
         )];
         // Only a window that holds several intervals must see a tick: a 1 ms call
         // under a 1 s heartbeat rightly sees none.
@@ -306,55 +339,70 @@ impl Scenario for BridgeScenario {
 
     fn headline(cfg: &BridgeConfig) -> String {
         format!(
-            "a heartbeat ticks every {} ms while a handler makes {} blocking calls of {} ms: offloaded, then inline",
+            "a heartbeat ticks every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
             cfg.tick_ms, cfg.jobs, cfg.job_ms
         )
     }
 
     fn figures(_: &BridgeConfig, m: &BridgeMetrics) -> Vec<(String, String)> {
-        vec![
+        let gap = |ms: f64, ticks: u64| {
+            format!(
+                "longest heartbeat gap {} ms, {ticks} tick{}",
+                format_ms(ms),
+                if ticks == 1 { "" } else { "s" }
+            )
+        };
+        let mut figures = vec![
+            ("offloaded".into(), gap(m.max_gap_offloaded_ms, m.heartbeats_offloaded)),
             (
-                "offloaded".into(),
-                format!(
-                    "longest heartbeat gap {} ms, {} ticks",
-                    format_ms(m.max_gap_offloaded_ms),
-                    m.heartbeats_offloaded
-                ),
+                format!("inline, {} of {} blocked", m.inline_handlers, m.inline_handlers),
+                gap(m.max_gap_inline_ms, m.heartbeats_inline),
             ),
-            (
-                "inline".into(),
-                format!(
-                    "longest heartbeat gap {} ms, {} ticks",
-                    format_ms(m.max_gap_inline_ms),
-                    m.heartbeats_inline
-                ),
-            ),
-            ("sync → async".into(), format!("block_on returned the async value: {}", m.block_on_value_ok)),
-        ]
+        ];
+        if let (Some(ms), Some(ticks)) = (m.max_gap_one_blocked_ms, m.heartbeats_one_blocked) {
+            figures.push((format!("inline, 1 of {} blocked", m.inline_handlers), gap(ms, ticks)));
+        }
+        figures.push((
+            "sync → async".into(),
+            format!("block_on returned the async value: {}", m.block_on_value_ok),
+        ));
+        figures
     }
 
-    fn takeaway(cfg: &BridgeConfig, m: &BridgeMetrics, env: &Env) -> String {
-        let stalled = m.max_gap_inline_ms >= cfg.job_ms as f64;
-        let first = format!(
+    fn takeaway(cfg: &BridgeConfig, m: &BridgeMetrics, _: &Env) -> String {
+        // A stall is a gap at least as long as one blocking call: no tick in all that time.
+        let stalled = |ms: f64| ms >= cfg.job_ms as f64;
+        let n = m.inline_handlers;
+        let offloaded = format!(
             "offloaded, the blocking calls left the heartbeat ticking (longest gap {} ms)",
             format_ms(m.max_gap_offloaded_ms)
         );
-        let second = match (stalled, env.threads) {
-            (true, 1) => format!(
-                "inline, they froze the only executor thread: no task ran for {} ms",
+        let all = if stalled(m.max_gap_inline_ms) {
+            format!(
+                "inline on every executor thread ({n}), they froze the executor: no task ran for {} ms",
                 format_ms(m.max_gap_inline_ms)
-            ),
-            (true, n) => format!(
-                "inline, the heartbeat stalled for {} ms even with {n} workers: it was stuck behind the blocked \
-                 worker (or every worker was blocked)",
-                format_ms(m.max_gap_inline_ms)
-            ),
-            (false, n) => format!(
-                "inline, the heartbeat escaped to another of the {n} workers (longest gap {} ms) — but the \
-                 blocked worker did no other work, and with more blocking calls than workers everything stops",
-                format_ms(m.max_gap_inline_ms)
-            ),
+            )
+        } else {
+            format!(
+                "inline on every executor thread ({n}), the heartbeat still ticked (longest gap {} ms, under one \
+                 {} ms call)",
+                format_ms(m.max_gap_inline_ms),
+                cfg.job_ms
+            )
         };
-        format!("{first}; {second}. Offload blocking calls (spawn_blocking / unblock / a thread).")
+        let one = match m.max_gap_one_blocked_ms {
+            Some(ms) if stalled(ms) => format!(
+                "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): it was queued on the \
+                 blocked worker",
+                format_ms(ms)
+            ),
+            Some(ms) => format!(
+                "; with only 1 of {n} workers blocked it escaped to another worker (longest gap {} ms), but the \
+                 blocked worker ran nothing else",
+                format_ms(ms)
+            ),
+            None => String::new(),
+        };
+        format!("{offloaded}; {all}{one}. Offload blocking calls (spawn_blocking / unblock / a thread).")
     }
 }

@@ -9,12 +9,25 @@ use demos_tests::THREADS;
 
 demos_tests::per_runtime! {
     #[test]
+    fn at_its_defaults_inline_calls_freeze_the_heartbeat_on_every_runtime() {
+        // One inline handler per worker blocks every executor thread: the longest
+        // gap spans a whole call, and dwarfs the gaps while the calls were offloaded.
+        for threads in [1, 2] {
+            let m = rt().bridge(&BridgeConfig::default(), &Env::quiet(threads, 42)).metrics;
+            assert!(m.max_gap_inline_ms >= BridgeConfig::default().job_ms as f64, "threads {threads}: {m:?}");
+            assert!(m.max_gap_inline_ms >= 5.0 * m.max_gap_offloaded_ms, "threads {threads}: {m:?}");
+            assert_eq!(m.one_blocked_completed.is_some(), threads > 1, "threads {threads}: {m:?}");
+        }
+    }
+
+    #[test]
     fn a_window_too_short_for_a_tick_is_not_a_failure() {
         // One 1 ms call under a 1 s heartbeat: no tick is due, so none is demanded.
         let cfg = BridgeConfig { jobs: 1, job_ms: 1, tick_ms: 1000 };
         let (report, seen) = scenario::run::<BridgeScenario>(rt(), &cfg, &Env::quiet(2, 0));
         assert!(report.passed(), "{:?} {:?}", report.checks, seen.metrics);
-        assert_eq!((seen.metrics.offloaded_completed, seen.metrics.inline_completed), (1, 1));
+        // One inline handler per worker: 2 handlers × 1 call.
+        assert_eq!((seen.metrics.offloaded_completed, seen.metrics.inline_completed), (1, 2));
     }
 
     #[test]
@@ -25,7 +38,9 @@ demos_tests::per_runtime! {
                 let (report, seen) = scenario::run::<BridgeScenario>(rt(), &cfg, &Env::quiet(threads, seed));
                 let m = &seen.metrics;
                 let at = format!("threads {threads}, seed {seed}: {m:?}");
-                assert_eq!((m.offloaded_completed, m.inline_completed), (2, 2), "{at}");
+                // Inline, one handler per worker makes the 2 calls.
+                assert_eq!((m.offloaded_completed, m.inline_completed), (2, 2 * threads as u64), "{at}");
+                assert_eq!(m.one_blocked_completed, (threads > 1).then_some(2), "{at}");
                 assert!(m.block_on_value_ok, "{at}");
                 assert!(report.passed(), "{at}");
             }
@@ -37,7 +52,9 @@ demos_tests::per_runtime! {
         let cfg = BridgeConfig { jobs: 2, job_ms: 30, tick_ms: 2 };
         for seed in 0..3 {
             let m = rt().bridge(&cfg, &Env::quiet(1, seed)).metrics;
-            assert_eq!(m.heartbeats_inline, 0, "seed {seed}: {m:?}");
+            // At most the tick due as the phase began, before the handler blocked; then
+            // nothing for both calls' whole length.
+            assert!(m.heartbeats_inline <= 1, "seed {seed}: {m:?}");
             assert!(m.max_gap_inline_ms >= 60.0, "seed {seed}: {m:?}");
             // Offloaded, the same calls left the heartbeat free: it ticked, with shorter gaps.
             assert!(m.heartbeats_offloaded > 0 && m.max_gap_offloaded_ms < m.max_gap_inline_ms, "seed {seed}: {m:?}");
