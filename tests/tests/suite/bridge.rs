@@ -52,9 +52,10 @@ demos_tests::per_runtime! {
         let cfg = BridgeConfig { jobs: 2, job_ms: 30, tick_ms: 2 };
         for seed in 0..3 {
             let m = rt().bridge(&cfg, &Env::quiet(1, seed)).metrics;
-            // At most the tick due as the phase began, before the handler blocked; then
-            // nothing for both calls' whole length.
-            assert!(m.heartbeats_inline <= 1, "seed {seed}: {m:?}");
+            // Ticks only at the phase's edges — one due as it began, before the handler
+            // blocked, one as the freed worker ran the waiting heartbeat before the phase
+            // was closed — and nothing for both calls' whole length.
+            assert!(m.heartbeats_inline <= 2, "seed {seed}: {m:?}");
             assert!(m.max_gap_inline_ms >= 60.0, "seed {seed}: {m:?}");
             // Offloaded, the same calls left the heartbeat free: it ticked, with shorter gaps.
             assert!(m.heartbeats_offloaded > 0 && m.max_gap_offloaded_ms < m.max_gap_inline_ms, "seed {seed}: {m:?}");
