@@ -15,13 +15,18 @@ use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use rayon::prelude::*;
 
+/// Threads of the pool that runs the blocking I/O jobs.
+const IO_POOL_THREADS: usize = 4;
+
 impl Threads for crate::StdThreads {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
         manual_and_scoped(cfg, &rec, &env.log);
+        // A bounded pool for blocking jobs, as an application would size one: the jobs
+        // queue for its threads, and the report counts the threads that ran them.
         let io_pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(cfg.io_jobs.max(1))
+            .num_threads(IO_POOL_THREADS)
             .thread_name(|i| format!("io-pool-{i}"))
             .build()
             .expect("the OS can start the pool's threads");

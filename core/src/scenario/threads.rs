@@ -276,7 +276,10 @@ impl Scenario for ThreadsScenario {
             ("blocking pool".into(), format!("{} threads ran the I/O jobs", m.io_pool_threads)),
             (
                 "workers".into(),
-                format!("{} threads ran the CPU jobs (--threads {})", m.cpu_worker_threads, m.workers),
+                format!(
+                    "{} of {} ran the short CPU jobs (a worker that finds no job queued runs none)",
+                    m.cpu_worker_threads, m.workers
+                ),
             ),
             (
                 "all at once".into(),
@@ -310,10 +313,18 @@ impl Scenario for ThreadsScenario {
     }
 
     fn takeaway(_: &ThreadsConfig, m: &ThreadsMetrics, _: &Env) -> String {
+        let workers = if m.all_workers_at_once && m.together_threads == m.workers {
+            format!("all {} worker threads ran a job at the same moment", m.workers)
+        } else {
+            format!(
+                "only {} of {} worker threads were seen running jobs at once",
+                m.together_threads, m.workers
+            )
+        };
         format!(
-            "every runtime is a set of OS threads: {} worker thread(s) ran the CPU jobs, and a separate blocking \
-             pool grew to {} thread(s) for the I/O jobs, because a blocked thread can run nothing else. Manual \
-             and scoped threads cost one OS thread each; pools reuse theirs.",
+            "every runtime is a set of OS threads: {workers} (the short CPU jobs went to {} of them), and {} \
+             other thread(s) of a separate blocking pool ran the I/O jobs, because a blocked thread can run \
+             nothing else. Manual and scoped threads cost one OS thread each; pools reuse theirs.",
             m.cpu_worker_threads, m.io_pool_threads
         )
     }
