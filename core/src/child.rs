@@ -11,8 +11,9 @@
 //! early, as Ctrl-C does (exit status 130, with the partial report).
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::scenario::Scenario;
@@ -100,6 +101,33 @@ pub fn observe<S: Scenario>(
         spans: report.timeline,
         workers_observed: Some(report.workers_observed),
     }
+}
+
+static WORKER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `exe` (any binary built on [`crate::cli::main`]) for process-pool jobs
+/// instead of the current executable — for test harnesses and other programs
+/// that do not answer the hidden subcommands themselves. The first call wins;
+/// returns whether this one did.
+pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
+    WORKER.set(exe.into()).is_ok()
+}
+
+/// The binary that runs process-pool jobs: the one given to [`use_worker`], or
+/// this process's own executable.
+pub fn worker_exe() -> PathBuf {
+    WORKER.get().cloned().or_else(|| std::env::current_exe().ok()).expect("the current executable is known")
+}
+
+/// The arguments of a process-pool job summing the squares of `range`.
+pub fn sum_squares_args(range: std::ops::Range<u64>) -> [String; 3] {
+    [SUM_SQUARES.to_string(), range.start.to_string(), range.end.to_string()]
+}
+
+/// The sum a process-pool job printed; `u64::MAX` (which fails the
+/// comparison) when it printed something else or nothing.
+pub fn parse_sum(stdout: &[u8]) -> u64 {
+    String::from_utf8_lossy(stdout).trim().parse().unwrap_or(u64::MAX)
 }
 
 /// How often the parent looks at the child and at Ctrl-C while it waits.

@@ -1,36 +1,70 @@
 //! pools on async-std: blocking jobs go to `async_std::task::spawn_blocking`,
 //! a pool of its own beside the global executor's threads. Each `JoinHandle`
 //! gets a callback (`inspect`) and `FuturesUnordered` yields them as they
-//! complete.
+//! complete. The CPU jobs are tasks on the executor's threads (`--threads` of
+//! them); then each runs in a child process through `async_std::process`.
 //!
 //! Run it: `cargo run -p demos-async-std -- pools`
 
 use std::time::Instant;
 
-use async_std::task::spawn_blocking;
-use demos_core::scenario::pools::{PoolsScenario, sum_of_squares};
+use async_std::process::Command;
+use async_std::task::{sleep, spawn_blocking};
+use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::interrupt::{stoppable, until_stopped};
+use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 
 use crate::join_all;
 
 impl Pools for crate::AsyncStd {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
-        crate::observe::<PoolsScenario, _>(cfg, env, " + blocking pool", |_| async move {
-            let mut m = PoolsMetrics::default();
-            let jobs = cfg.cpu_jobs(env.threads);
-            let (sequential, sequential_time) = cfg.sequential(jobs);
+        crate::observe::<PoolsScenario, _>(
+            cfg,
+            env,
+            " + blocking pool + child processes",
+            |spawn| async move {
+                let mut m = PoolsMetrics::default();
+                let work = cfg.cpu_work(env.threads);
 
-            let delays = cfg.io_delays(env.seed);
-            m.io_round(&delays, &env.log, spawn_blocking).await;
+                let delays = cfg.io_delays(env.seed);
+                m.io_round(&delays, &env.log, spawn_blocking).await;
 
-            let t = Instant::now();
-            let parallel = join_all((0..jobs).map(|j| {
-                let range = cfg.cpu_range(j);
-                spawn_blocking(move || sum_of_squares(range))
-            }))
-            .await;
-            m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
-            m
-        })
+                let mut rounds = CpuRounds::default();
+                for _ in until_stopped(0..ROUNDS) {
+                    let sequential = work.sequential();
+                    let t = Instant::now();
+                    // One task per job on the executor: at most --threads of them compute at once.
+                    let parallel = join_all((0..work.jobs).map(|j| {
+                        let range = work.range(j);
+                        spawn.spawn(async move { cpu_job(range) })
+                    }))
+                    .await;
+                    rounds.add(&sequential, &parallel, t.elapsed());
+                }
+                m.cpu(&work, &rounds);
+
+                // The same jobs in child processes, a pool of --threads of them at a time;
+                // dropped (Ctrl-C) they are killed.
+                let t = Instant::now();
+                let mut sums = Vec::with_capacity(work.jobs);
+                for batch in until_stopped(work.batches(env.threads)) {
+                    let mut commands: Vec<Command> = batch
+                        .map(|j| {
+                            let mut command = Command::new(worker_exe());
+                            command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
+                            command
+                        })
+                        .collect();
+                    let outputs = ::futures::future::join_all(commands.iter_mut().map(Command::output));
+                    let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
+                    sums.extend(
+                        outputs.iter().map(|out| out.as_ref().map_or(u64::MAX, |o| parse_sum(&o.stdout))),
+                    );
+                }
+                m.processes(env.threads, &rounds, &sums, t.elapsed());
+                m
+            },
+        )
     }
 }

@@ -1,40 +1,71 @@
 //! pools on smol: blocking jobs go to `smol::unblock`, the `blocking` crate's
 //! global pool — grown on demand up to 500 threads (`BLOCKING_MAX_THREADS`),
 //! separate from the executor's threads. Each `Task` gets a callback
-//! (`inspect`) and `FuturesUnordered` yields them as they complete.
+//! (`inspect`) and `FuturesUnordered` yields them as they complete. The CPU
+//! jobs are tasks on the executor's threads (`--threads` of them); then each
+//! runs in a child process through `smol::process` (async-process).
 //!
 //! Run it: `cargo run -p demos-smol -- pools`
 
 use std::time::Instant;
 
-use demos_core::scenario::pools::sum_of_squares;
+use ::futures::future::join_all;
+use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::interrupt::{stoppable, until_stopped};
+use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
-use smol::unblock;
+use smol::process::Command;
+use smol::{Timer, unblock};
 
 impl Pools for crate::Smol {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
         let started = Instant::now();
         let mut m = PoolsMetrics::default();
-        let jobs = cfg.cpu_jobs(env.threads);
-        let (sequential, sequential_time) = cfg.sequential(jobs);
+        let work = cfg.cpu_work(env.threads);
         let metrics = &mut m;
-        let ((), flavor) = crate::run(env, |_| async move {
+        let ((), flavor) = crate::run(env, |ex| async move {
             let delays = cfg.io_delays(env.seed);
             metrics.io_round(&delays, &env.log, unblock).await;
 
-            let t = Instant::now();
-            let tasks: Vec<_> = (0..jobs)
-                .map(|j| {
-                    let range = cfg.cpu_range(j);
-                    unblock(move || sum_of_squares(range))
-                })
-                .collect();
-            let mut parallel = Vec::with_capacity(jobs);
-            for task in tasks {
-                parallel.push(task.await);
+            let mut rounds = CpuRounds::default();
+            for _ in until_stopped(0..ROUNDS) {
+                let sequential = work.sequential();
+                let t = Instant::now();
+                // One task per job on the executor: at most --threads of them compute at once.
+                let tasks: Vec<_> = (0..work.jobs)
+                    .map(|j| {
+                        let range = work.range(j);
+                        ex.spawn(async move { cpu_job(range) })
+                    })
+                    .collect();
+                let mut parallel = Vec::with_capacity(work.jobs);
+                for task in tasks {
+                    parallel.push(task.await);
+                }
+                rounds.add(&sequential, &parallel, t.elapsed());
             }
-            metrics.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
+            metrics.cpu(&work, &rounds);
+
+            // The same jobs in child processes, a pool of --threads of them at a time;
+            // dropped (Ctrl-C) they are killed.
+            let t = Instant::now();
+            let mut sums = Vec::with_capacity(work.jobs);
+            for batch in until_stopped(work.batches(env.threads)) {
+                let mut commands: Vec<Command> = batch
+                    .map(|j| {
+                        let mut command = Command::new(worker_exe());
+                        command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
+                        command
+                    })
+                    .collect();
+                let outputs = join_all(commands.iter_mut().map(Command::output));
+                let outputs = stoppable(outputs, Timer::after).await.unwrap_or_default();
+                sums.extend(
+                    outputs.iter().map(|out| out.as_ref().map_or(u64::MAX, |o| parse_sum(&o.stdout))),
+                );
+            }
+            metrics.processes(env.threads, &rounds, &sums, t.elapsed());
         });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), m)
+        Observed::new(format!("{flavor} + blocking pool + child processes"), started.elapsed(), m)
     }
 }

@@ -22,9 +22,6 @@ mod threads;
 
 pub use race::{atomic_step, mutex_step, unsynchronized_step};
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use demos_core::{Env, Runtime};
 
 /// The primitives the race's jobs synchronise with: std's, or loom's when the
@@ -86,19 +83,4 @@ fn futures_pool(env: &Env) -> ::futures::executor::ThreadPool {
         .name_prefix("futures-pool-")
         .create()
         .expect("the OS can start the pool's threads")
-}
-
-static WORKER: OnceLock<PathBuf> = OnceLock::new();
-
-/// Use `exe` (any binary built on `demos_core::cli::main`) to run the process
-/// pool's jobs instead of the current executable — for test harnesses and
-/// other programs that do not answer the hidden subcommand. The first call
-/// wins; returns whether this one did.
-pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
-    WORKER.set(exe.into()).is_ok()
-}
-
-/// The executable the process pool starts.
-fn worker_exe() -> PathBuf {
-    WORKER.get().cloned().or_else(|| std::env::current_exe().ok()).expect("the current executable is known")
 }

@@ -2,8 +2,8 @@
 //! own and reports on a crossbeam channel, which yields results as they
 //! complete; its callback runs on the job's thread. The CPU jobs run on a rayon
 //! pool of `--threads` threads (`par_iter`), and then again as child processes
-//! of this binary (a hidden `__sum-squares` subcommand) — no GIL to escape in
-//! Rust, so the processes only add start-up cost.
+//! of this binary through `std::process` (a hidden `__sum-squares` subcommand)
+//! — no GIL to escape in Rust, so the processes only add start-up cost.
 //!
 //! Run it: `cargo run -p demos-std-threads -- pools`
 
@@ -12,9 +12,10 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
 use demos_core::interrupt::{self, until_stopped};
-use demos_core::scenario::pools::{log_io_done, sum_of_squares};
-use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics, child};
+use demos_core::scenario::pools::{CpuRounds, CpuWork, ROUNDS, cpu_job, log_io_done};
+use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use rayon::prelude::*;
 
 impl Pools for crate::StdThreads {
@@ -43,55 +44,59 @@ impl Pools for crate::StdThreads {
         });
         m.io(&finished, callbacks.load(Relaxed), t.elapsed(), &delays);
 
-        let jobs = cfg.cpu_jobs(env.threads);
-        let (sequential, sequential_time) = cfg.sequential(jobs);
+        let work = cfg.cpu_work(env.threads);
         let (pool, flavor) = crate::pool(env);
-        let t = Instant::now();
-        let parallel: Vec<u64> = pool.install(|| {
-            (0..jobs)
-                .into_par_iter()
-                .map(|j| {
-                    demos_core::workers::note(); // this pool thread ran a job (the report's workers_observed)
-                    sum_of_squares(cfg.cpu_range(j))
-                })
-                .collect()
-        });
-        m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
+        let mut rounds = CpuRounds::default();
+        for _ in until_stopped(0..ROUNDS) {
+            let sequential = work.sequential();
+            let t = Instant::now();
+            // The jobs on the rayon pool: at most --threads of them compute at once.
+            let parallel: Vec<(u64, u64)> = pool.install(|| {
+                (0..work.jobs)
+                    .into_par_iter()
+                    .map(|j| {
+                        demos_core::workers::note(); // this pool thread ran a job (the report's workers_observed)
+                        cpu_job(work.range(j))
+                    })
+                    .collect()
+            });
+            rounds.add(&sequential, &parallel, t.elapsed());
+        }
+        m.cpu(&work, &rounds);
 
         let t = Instant::now();
-        let by_process = process_pool(cfg, jobs);
-        m.process_ms = Some(t.elapsed().as_secs_f64() * 1e3);
-        m.process_results_match = Some(by_process == sequential);
-        Observed::new(format!("{flavor}, a thread per I/O job, {jobs} child processes"), started.elapsed(), m)
+        let by_process = process_pool(&work, env.threads);
+        m.processes(env.threads, &rounds, &by_process, t.elapsed());
+        Observed::new(format!("{flavor}, a thread per I/O job, child processes"), started.elapsed(), m)
     }
 }
 
-/// Run each CPU job in a child process at once, and collect their sums in job
-/// order. Ctrl-C kills the children still running; their sums are missing.
-fn process_pool(cfg: &PoolsConfig, jobs: usize) -> Vec<u64> {
-    let exe = crate::worker_exe();
-    let mut children: Vec<_> = until_stopped(0..jobs)
-        .map(|j| {
-            let range = cfg.cpu_range(j);
-            Command::new(&exe)
-                .args([child::SUM_SQUARES, &range.start.to_string(), &range.end.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()))
-        })
-        .collect();
-    while !children.iter_mut().all(|c| matches!(c.try_wait(), Ok(Some(_)))) {
-        if interrupt::requested() {
-            children.iter_mut().for_each(|c| drop(c.kill()));
+/// Run the CPU jobs in child processes, a pool of `width` of them at a time,
+/// and collect their sums in job order. Ctrl-C kills the children still
+/// running; their sums are missing.
+fn process_pool(work: &CpuWork, width: usize) -> Vec<u64> {
+    let exe = worker_exe();
+    let mut sums = Vec::with_capacity(work.jobs);
+    for batch in until_stopped(work.batches(width)) {
+        let mut children: Vec<_> = batch
+            .map(|j| {
+                Command::new(&exe)
+                    .args(sum_squares_args(work.range(j)))
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()))
+            })
+            .collect();
+        while !children.iter_mut().all(|c| matches!(c.try_wait(), Ok(Some(_)))) {
+            if interrupt::requested() {
+                children.iter_mut().for_each(|c| drop(c.kill()));
+            }
+            thread::sleep(Duration::from_millis(1)); // short: this wait is part of what process_ms measures
         }
-        thread::sleep(Duration::from_millis(1)); // short: this wait is part of what process_ms measures
+        sums.extend(children.into_iter().map(|c| {
+            c.wait_with_output().map_or(u64::MAX, |out| parse_sum(&out.stdout)) // a wrong sum fails the check
+        }));
     }
-    children
-        .into_iter()
-        .map(|c| {
-            let out = c.wait_with_output().expect("the child runs");
-            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(u64::MAX) // a wrong sum fails the check
-        })
-        .collect()
+    sums
 }

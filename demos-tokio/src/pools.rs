@@ -1,24 +1,31 @@
 //! pools on tokio: blocking jobs go to `tokio::task::spawn_blocking`, tokio's
 //! blocking pool — separate from the async workers, grown on demand up to 512
-//! threads, so `--threads` does not bound it. Each handle gets a callback
-//! (`inspect`) and `FuturesUnordered` yields them as they complete.
+//! threads. Each `JoinHandle` gets a callback (`inspect`) and
+//! `FuturesUnordered` yields them as they complete. The CPU jobs are tasks on
+//! the workers (`tokio::spawn`), so `--threads` decides how many run at once;
+//! then each runs in a child process through `tokio::process`.
 //!
 //! Run it: `cargo run -p demos-tokio -- pools`
 
 use std::time::Instant;
 
 use ::futures::FutureExt;
-use demos_core::scenario::pools::sum_of_squares;
+use ::futures::future::join_all;
+use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::interrupt::{stoppable, until_stopped};
+use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job};
+use demos_core::workers::noted;
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
+use tokio::process::Command;
 use tokio::task::spawn_blocking;
+use tokio::time::sleep;
 
 impl Pools for crate::Tokio {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
         let started = Instant::now();
         let (rt, flavor) = crate::runtime(env);
         let mut m = PoolsMetrics::default();
-        let jobs = cfg.cpu_jobs(env.threads);
-        let (sequential, sequential_time) = cfg.sequential(jobs);
+        let work = cfg.cpu_work(env.threads);
         rt.block_on(async {
             let delays = cfg.io_delays(env.seed);
             m.io_round(&delays, &env.log, |job| {
@@ -26,19 +33,45 @@ impl Pools for crate::Tokio {
             })
             .await;
 
-            let t = Instant::now();
-            let handles: Vec<_> = (0..jobs)
-                .map(|j| {
-                    let range = cfg.cpu_range(j);
-                    spawn_blocking(move || sum_of_squares(range))
-                })
-                .collect();
-            let mut parallel = Vec::with_capacity(jobs);
-            for handle in handles {
-                parallel.push(handle.await.expect("the job does not panic"));
+            let mut rounds = CpuRounds::default();
+            for _ in until_stopped(0..ROUNDS) {
+                let sequential = work.sequential();
+                let t = Instant::now();
+                // One task per job on the workers: at most --threads of them compute at once.
+                let handles: Vec<_> = (0..work.jobs)
+                    .map(|j| {
+                        let range = work.range(j);
+                        tokio::spawn(noted(async move { cpu_job(range) }))
+                    })
+                    .collect();
+                let mut parallel = Vec::with_capacity(work.jobs);
+                for handle in handles {
+                    parallel.push(handle.await.expect("the job does not panic"));
+                }
+                rounds.add(&sequential, &parallel, t.elapsed());
             }
-            m.cpu((&sequential, sequential_time), (&parallel, t.elapsed()));
+            m.cpu(&work, &rounds);
+
+            // The same jobs in child processes, a pool of --threads of them at a time;
+            // dropped (Ctrl-C) they are killed.
+            let t = Instant::now();
+            let mut sums = Vec::with_capacity(work.jobs);
+            for batch in until_stopped(work.batches(env.threads)) {
+                let mut commands: Vec<Command> = batch
+                    .map(|j| {
+                        let mut command = Command::new(worker_exe());
+                        command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
+                        command
+                    })
+                    .collect();
+                let outputs = join_all(commands.iter_mut().map(Command::output));
+                let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
+                sums.extend(
+                    outputs.iter().map(|out| out.as_ref().map_or(u64::MAX, |o| parse_sum(&o.stdout))),
+                );
+            }
+            m.processes(env.threads, &rounds, &sums, t.elapsed());
         });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), m)
+        Observed::new(format!("{flavor} + blocking pool + child processes"), started.elapsed(), m)
     }
 }

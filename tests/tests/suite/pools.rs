@@ -1,6 +1,9 @@
 //! pools: every blocking job completes exactly once with its callback, and the
-//! parallel (and, on std-threads, per-process) sums equal the sequential ones.
+//! parallel and per-process sums equal the sequential ones. At its defaults
+//! the speedup is bounded by the workers: none on one worker, and never above
+//! what the threads that ran the jobs and the cores allow.
 
+use demos_core::scenario::pools::NOISE_MARGIN;
 use demos_core::scenario::{self, pools::PoolsScenario};
 use demos_core::{Env, PoolsConfig};
 use demos_tests::THREADS;
@@ -8,7 +11,7 @@ use demos_tests::THREADS;
 demos_tests::per_runtime! {
     #[test]
     fn every_job_completes_and_parallel_sums_match_sequential_ones() {
-        let cfg = PoolsConfig { io_jobs: 8, io_ms: 4, cpu_jobs: None, cpu_size: 20_000 };
+        let cfg = PoolsConfig { io_jobs: 8, io_ms: 4, cpu_jobs: None, cpu_size: Some(20_000) };
         for threads in THREADS {
             for seed in 0..3 {
                 let (report, seen) = scenario::run::<PoolsScenario>(rt(), &cfg, &Env::quiet(threads, seed));
@@ -16,9 +19,9 @@ demos_tests::per_runtime! {
                 let at = format!("threads {threads}, seed {seed}: {m:?}");
                 assert_eq!((m.io_jobs, m.io_completed, m.io_callbacks_run), (8, 8, 8), "{at}");
                 assert_eq!(m.cpu_jobs, threads as u64, "one CPU job per worker by default: {at}");
-                assert!(m.results_match, "{at}");
-                // Only std-threads runs the process pool, and its sums must match too.
-                assert_eq!(m.process_results_match, (rt().name() == "std-threads").then_some(true), "{at}");
+                assert!(m.results_match && m.process_results_match, "{at}");
+                // The jobs ran as tasks on the workers: never on more threads than --threads.
+                assert!((1..=threads as u64).contains(&m.cpu_threads), "{at}");
                 assert!(report.passed(), "{at}");
             }
         }
@@ -26,9 +29,20 @@ demos_tests::per_runtime! {
 
     #[test]
     fn explicit_cpu_job_count_is_honoured() {
-        let cfg = PoolsConfig { io_jobs: 1, io_ms: 0, cpu_jobs: Some(5), cpu_size: 1_000 };
+        let cfg = PoolsConfig { io_jobs: 1, io_ms: 0, cpu_jobs: Some(5), cpu_size: Some(1_000) };
         let m = rt().pools(&cfg, &Env::quiet(2, 0)).metrics;
-        assert_eq!(m.cpu_jobs, 5);
-        assert!(m.results_match);
+        assert_eq!((m.cpu_jobs, m.cpu_size), (5, 1_000));
+        assert!(m.results_match && m.process_results_match);
+    }
+
+    #[test]
+    fn at_its_defaults_one_worker_gives_no_speedup_and_two_stay_within_the_cores() {
+        let cfg = PoolsConfig { io_jobs: 1, io_ms: 0, ..PoolsConfig::default() };
+        let one = rt().pools(&cfg, &Env::quiet(1, 42)).metrics;
+        assert_eq!((one.cpu_threads, one.speedup_bound), (1, 1.0), "{one:?}");
+        assert!(one.speedup <= 1.2, "one worker cannot speed CPU work up: {one:?}");
+        let two = rt().pools(&cfg, &Env::quiet(2, 42)).metrics;
+        assert!(two.speedup <= two.cores as f64 * NOISE_MARGIN, "above the core count: {two:?}");
+        assert!(two.speedup <= two.speedup_bound * NOISE_MARGIN, "above its bound: {two:?}");
     }
 }

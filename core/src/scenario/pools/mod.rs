@@ -1,0 +1,349 @@
+//! pools: blocking work on the pool each runtime provides for it. First I/O-like
+//! jobs (a blocking sleep standing in for a file read or a sync client call),
+//! submitted, awaited as they complete, each with a callback; then a CPU-bound
+//! sum of i² cut into one job per worker, each sized to take about 40 ms, run
+//! one after another on one thread and then side by side as tasks on the
+//! workers (`--threads` sizes them), three rounds, with the median speedup and
+//! the bound the threads and cores set on it. Then the same jobs run in child
+//! processes, each runtime with its own process API, to show what a process
+//! costs next to a thread when there is no global interpreter lock to escape.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
+
+mod cpu;
+
+pub use cpu::{
+    CPU_JOB_MS, CpuRounds, CpuWork, MAX_CPU_END, MAX_CPU_JOBS, MAX_CPU_SIZE, NOISE_MARGIN, ROUNDS, calibrate,
+    check_job_range, cpu_job, median, sum_of_squares,
+};
+
+use crate::report::format_ms;
+use crate::scenario::{RunShape, count, size};
+use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+
+/// Configuration of the pools scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct PoolsConfig {
+    /// Blocking I/O-like jobs.
+    #[arg(long, default_value_t = 10, value_parser = size::<1, 1_000>, allow_negative_numbers = true)]
+    pub io_jobs: usize,
+    /// Longest I/O job, in ms; each takes a seeded random time from half this to this.
+    #[arg(long, default_value_t = 50, value_parser = count::<0, 10_000>, allow_negative_numbers = true)]
+    pub io_ms: u64,
+    /// CPU-bound jobs [default: one per worker thread]
+    #[arg(long, value_parser = size::<1, MAX_CPU_JOBS>, allow_negative_numbers = true)]
+    pub cpu_jobs: Option<usize>,
+    /// Numbers each CPU job squares and sums [default: as many as take about 40 ms here]
+    #[arg(long, value_parser = count::<1, MAX_CPU_SIZE>, allow_negative_numbers = true)]
+    pub cpu_size: Option<u64>,
+}
+
+impl Default for PoolsConfig {
+    fn default() -> Self {
+        Self { io_jobs: 10, io_ms: 50, cpu_jobs: None, cpu_size: None }
+    }
+}
+
+impl PoolsConfig {
+    /// CPU jobs to run with `threads` workers.
+    pub fn cpu_jobs(&self, threads: usize) -> usize {
+        self.cpu_jobs.unwrap_or(threads)
+    }
+
+    /// The seeded duration of each I/O job.
+    pub fn io_delays(&self, seed: u64) -> Vec<Duration> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..self.io_jobs).map(|_| Duration::from_millis(rng.u64(self.io_ms / 2..=self.io_ms))).collect()
+    }
+
+    /// The CPU jobs of a run with `threads` workers: `--cpu-size` numbers each,
+    /// or as many as take about [`CPU_JOB_MS`] on this thread (measured now).
+    pub fn cpu_work(&self, threads: usize) -> CpuWork {
+        let size = self.cpu_size.unwrap_or_else(|| calibrate(Duration::from_millis(CPU_JOB_MS)));
+        CpuWork { jobs: self.cpu_jobs(threads), size }
+    }
+}
+
+/// Log an I/O job's completion (its callback calls this).
+pub fn log_io_done(log: &Log, job: usize, place: usize, took: Duration) {
+    let (thread, _) = crate::timeline::current_thread();
+    log.line(format!(
+        "I/O job {job} done #{} after {} ms; callback ran on {thread}",
+        place + 1,
+        took.as_millis()
+    ));
+}
+
+/// What the pools scenario measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PoolsMetrics {
+    /// I/O jobs submitted.
+    pub io_jobs: u64,
+    /// I/O jobs whose handle returned their id.
+    pub io_completed: u64,
+    /// Completion callbacks run.
+    pub io_callbacks_run: u64,
+    /// Wall time of the I/O phase.
+    pub io_ms: f64,
+    /// Sum of the I/O jobs' durations: the time one thread would need.
+    pub io_serial_ms: f64,
+    /// CPU jobs.
+    pub cpu_jobs: u64,
+    /// Numbers each CPU job summed.
+    pub cpu_size: u64,
+    /// Rounds of sequential-then-parallel runs.
+    pub rounds: u64,
+    /// Median wall time of the CPU jobs one after another on one thread.
+    pub sequential_ms: f64,
+    /// Median wall time of the CPU jobs side by side on the workers.
+    pub parallel_ms: f64,
+    /// Median over the rounds of sequential_ms / parallel_ms.
+    pub speedup: f64,
+    /// Distinct threads that ran the parallel jobs.
+    pub cpu_threads: u64,
+    /// The machine's cores.
+    pub cores: u64,
+    /// The most speedup possible: the fewest of jobs, threads that ran them, and cores.
+    pub speedup_bound: f64,
+    /// Whether the speedup came out above its bound (by more than the noise margin).
+    pub speedup_is_noise: bool,
+    /// Whether every parallel job's sum equals the sequential one, in every round.
+    pub results_match: bool,
+    /// Wall time of the CPU jobs in child processes of this binary.
+    pub process_ms: f64,
+    /// Child processes run at a time (as many as workers).
+    pub process_pool: u64,
+    /// Whether every child process's sum equals the sequential one.
+    pub process_results_match: bool,
+}
+
+impl PoolsMetrics {
+    /// The I/O round on an async runtime: each of `delays` becomes a blocking
+    /// sleep handed to `offload` — the runtime's blocking pool — with a callback
+    /// (`inspect`) that logs its completion; results are taken as they complete
+    /// (`FuturesUnordered`), then the I/O figures are filled in.
+    pub async fn io_round<F, Done>(&mut self, delays: &[Duration], log: &Log, offload: F)
+    where
+        F: Fn(Box<dyn FnOnce() -> usize + Send>) -> Done,
+        Done: Future<Output = usize>,
+    {
+        let callbacks = Arc::new(AtomicU64::new(0));
+        let t = Instant::now();
+        let pending: FuturesUnordered<_> = delays
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let (log, callbacks) = (log.clone(), callbacks.clone());
+                offload(Box::new(move || {
+                    crate::interrupt::sleep(d); // a blocking call, off the executor's threads
+                    i
+                }))
+                .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
+            })
+            .collect();
+        let finished: Vec<usize> = pending.collect().await;
+        self.io(&finished, callbacks.load(Relaxed), t.elapsed(), delays);
+    }
+
+    /// Fill in the I/O phase: the ids the handles returned in completion order,
+    /// the callbacks run, the phase's wall time, and the jobs' durations.
+    pub fn io(&mut self, finished: &[usize], callbacks: u64, elapsed: Duration, delays: &[Duration]) {
+        let mut ids = finished.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.io_jobs = delays.len() as u64;
+        self.io_completed = ids.iter().filter(|&&i| i < delays.len()).count() as u64;
+        self.io_callbacks_run = callbacks;
+        self.io_ms = elapsed.as_secs_f64() * 1e3;
+        self.io_serial_ms = delays.iter().map(Duration::as_secs_f64).sum::<f64>() * 1e3;
+    }
+
+    /// Fill in the CPU phase from its rounds.
+    pub fn cpu(&mut self, work: &CpuWork, rounds: &CpuRounds) {
+        let (sequential_ms, parallel_ms, speedup) = rounds.medians();
+        self.cpu_jobs = work.jobs as u64;
+        self.cpu_size = work.size;
+        self.rounds = rounds.rounds();
+        self.sequential_ms = sequential_ms;
+        self.parallel_ms = parallel_ms;
+        self.speedup = speedup;
+        self.cpu_threads = rounds.threads();
+        self.cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
+        self.speedup_bound = self.cpu_jobs.min(self.cpu_threads).min(self.cores).max(1) as f64;
+        self.speedup_is_noise = self.speedup > self.speedup_bound * NOISE_MARGIN;
+        self.results_match = rounds.all_match();
+    }
+
+    /// Fill in the process pool of `width` processes at a time: each child's
+    /// sum in job order, and the time.
+    pub fn processes(&mut self, width: usize, rounds: &CpuRounds, sums: &[u64], elapsed: Duration) {
+        self.process_ms = elapsed.as_secs_f64() * 1e3;
+        self.process_pool = width as u64;
+        self.process_results_match = rounds.expected() == Some(sums);
+    }
+}
+
+/// The pools scenario, implemented by every runtime.
+pub trait Pools {
+    /// Run the I/O jobs, then the CPU jobs sequentially and in parallel.
+    fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics>;
+}
+
+/// Marker type naming the pools scenario.
+#[derive(Debug)]
+pub struct PoolsScenario;
+
+impl Scenario for PoolsScenario {
+    const NAME: &'static str = "pools";
+    const ABOUT: &'static str = "blocking I/O jobs and CPU jobs on the runtime's pool: overlap and speedup";
+    type Config = PoolsConfig;
+    type Metrics = PoolsMetrics;
+
+    fn least_duration(cfg: &PoolsConfig, shape: &RunShape) -> Duration {
+        // The I/O jobs overlap on the pool; each round runs the CPU jobs one after another,
+        // then spread over the cores; then once more in processes.
+        let io = cfg.io_delays(shape.seed).into_iter().max().unwrap_or_default();
+        let jobs = cfg.cpu_jobs(shape.threads);
+        let job = match cfg.cpu_size {
+            Some(size) => Duration::from_secs_f64(cpu::LEAST_NS_PER_SQUARE * 1e-9 * size as f64),
+            None => Duration::from_millis(CPU_JOB_MS),
+        };
+        let sequential = job * jobs as u32;
+        let parallel = sequential / jobs.clamp(1, shape.cores) as u32;
+        io + (sequential + parallel) * ROUNDS as u32 + parallel
+    }
+
+    fn observe(rt: &dyn Runtime, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
+        rt.pools(cfg, env)
+    }
+
+    fn checks(_: &PoolsConfig, m: &PoolsMetrics) -> Vec<Check> {
+        let mut checks = vec![
+            Check::new(
+                "every I/O job completed and its callback ran",
+                m.io_completed == m.io_jobs && m.io_callbacks_run == m.io_jobs,
+                format!("{}/{} completed, {} callbacks", m.io_completed, m.io_jobs, m.io_callbacks_run),
+            ),
+            Check::new(
+                "every parallel sum equals the sequential sum",
+                m.results_match,
+                format!("{} jobs", m.cpu_jobs),
+            ),
+        ];
+        checks.push(Check::new(
+            "every child process's sum equals the sequential sum",
+            m.process_results_match,
+            m.process_results_match.to_string(),
+        ));
+        checks
+    }
+
+    fn headline(cfg: &PoolsConfig) -> String {
+        let size = match cfg.cpu_size {
+            Some(size) => format!("{size} numbers"),
+            None => format!("about {CPU_JOB_MS} ms of numbers"),
+        };
+        format!(
+            "{} blocking I/O jobs of up to {} ms on the blocking pool; then Σi² over {size} per CPU job, one \
+             after another, side by side on the workers ({ROUNDS} rounds), and in a pool of child processes",
+            cfg.io_jobs, cfg.io_ms
+        )
+    }
+
+    fn figures(_: &PoolsConfig, m: &PoolsMetrics) -> Vec<(String, String)> {
+        let overlap = if m.io_ms > 0.0 { m.io_serial_ms / m.io_ms } else { 0.0 };
+        let noise = if m.speedup_is_noise { " — above what is possible: noise" } else { "" };
+        vec![
+            (
+                "I/O jobs".into(),
+                format!(
+                    "{} ms of blocking work done in {} ms (×{overlap:.1} overlap)",
+                    format_ms(m.io_serial_ms),
+                    format_ms(m.io_ms)
+                ),
+            ),
+            (
+                "CPU one by one".into(),
+                format!(
+                    "{} ms for {} jobs of {} numbers on one thread (median of {})",
+                    format_ms(m.sequential_ms),
+                    m.cpu_jobs,
+                    m.cpu_size,
+                    m.rounds
+                ),
+            ),
+            (
+                "CPU side by side".into(),
+                format!(
+                    "{} ms on {} worker thread(s): speedup ×{:.2}, at most ×{} here{noise}",
+                    format_ms(m.parallel_ms),
+                    m.cpu_threads,
+                    m.speedup,
+                    m.speedup_bound
+                ),
+            ),
+            (
+                "CPU in processes".into(),
+                format!(
+                    "{} ms, {} at a time, one child process per job",
+                    format_ms(m.process_ms),
+                    m.process_pool
+                ),
+            ),
+        ]
+    }
+
+    fn takeaway(_: &PoolsConfig, m: &PoolsMetrics, _: &Env) -> String {
+        let io = format!(
+            "blocking jobs overlap on a pool of threads: {} ms of waits took {} ms",
+            format_ms(m.io_serial_ms),
+            format_ms(m.io_ms)
+        );
+        let limit = format!(
+            "the fewest of {} job(s), {} thread(s) that ran them and {} core(s)",
+            m.cpu_jobs, m.cpu_threads, m.cores
+        );
+        let cpu = if m.speedup_is_noise {
+            format!(
+                "CPU jobs measured ×{:.2} faster side by side, above the ×{} that {limit} allow: that figure is \
+                 noise from a busy machine, not a result — rerun it",
+                m.speedup, m.speedup_bound
+            )
+        } else {
+            format!(
+                "CPU jobs sped up ×{:.2} side by side, against at most ×{} from {limit}: only real cores and \
+                 workers make CPU work faster",
+                m.speedup, m.speedup_bound
+            )
+        };
+        let processes = if m.process_ms < m.parallel_ms * 0.9 {
+            format!(
+                "Child processes took {} ms against {} ms for threads — faster this time, though each adds its \
+                 start-up to the same work: a process buys isolation, and any speed it shows needs a rerun",
+                format_ms(m.process_ms),
+                format_ms(m.parallel_ms)
+            )
+        } else if m.process_ms > m.parallel_ms * 1.1 {
+            format!(
+                "Child processes took {} ms against {} ms for threads: Rust threads already run in parallel, so \
+                 a process buys isolation, not speed, and pays for its start-up",
+                format_ms(m.process_ms),
+                format_ms(m.parallel_ms)
+            )
+        } else {
+            format!(
+                "Child processes took {} ms against {} ms for threads — no faster: a process buys isolation, \
+                 not speed",
+                format_ms(m.process_ms),
+                format_ms(m.parallel_ms)
+            )
+        };
+        format!("{io}. {cpu}. {processes}.")
+    }
+}
