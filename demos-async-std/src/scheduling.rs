@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_std::task::{spawn_blocking, yield_now};
 use demos_core::scenario::scheduling::{
-    COOPERATIVE, NO_YIELD, PREEMPTIVE, SchedulingScenario, log_mode, step,
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, SchedulingScenario, log_mode, preemptive_cpu, preemptive_steps, step,
 };
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
@@ -35,13 +35,15 @@ impl Scheduling for crate::AsyncStd {
                 .await;
             }
             log_mode(&env.log, PREEMPTIVE);
-            join_all((0..cfg.tasks).map(|task| {
+            // OS threads from the blocking pool, all confined to one CPU: the kernel must take turns.
+            let cpu = preemptive_cpu();
+            let cpu_times = join_all((0..cfg.tasks).map(|task| {
                 let (rec, cfg) = (rec.clone(), cfg.clone());
-                spawn_blocking(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                spawn_blocking(move || preemptive_steps(&rec, &cfg, task, cpu))
             }))
             .await;
             let spans = rec.take();
-            (SchedulingMetrics::from_spans(cfg, env, &spans), spans)
+            (SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times), spans)
         })
     }
 }

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
+use demos_core::scenario::scheduling::{
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, preemptive_cpu, preemptive_steps, step,
+};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
 use smol::future::yield_now;
@@ -18,7 +20,8 @@ impl Scheduling for crate::Smol {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
         let recorder = rec.clone();
-        let ((), flavor) = crate::run(env, |ex| async move {
+        let cpu = preemptive_cpu();
+        let (cpu_times, flavor) = crate::run(env, |ex| async move {
             let rec = recorder;
             for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
                 log_mode(&env.log, mode);
@@ -40,18 +43,21 @@ impl Scheduling for crate::Smol {
                 }
             }
             log_mode(&env.log, PREEMPTIVE);
+            // OS threads from the blocking pool, all confined to one CPU: the kernel must take turns.
             let threads: Vec<_> = (0..cfg.tasks)
                 .map(|task| {
                     let (rec, cfg) = (rec.clone(), cfg.clone());
-                    unblock(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                    unblock(move || preemptive_steps(&rec, &cfg, task, cpu))
                 })
                 .collect();
+            let mut cpu_times = Vec::with_capacity(cfg.tasks);
             for thread in threads {
-                thread.await;
+                cpu_times.push(thread.await);
             }
+            cpu_times
         });
         let spans = rec.take();
-        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans);
+        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times);
         Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
     }
 }

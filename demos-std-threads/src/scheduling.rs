@@ -15,7 +15,9 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Instant;
 
-use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
+use demos_core::scenario::scheduling::{
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, preemptive_cpu, preemptive_steps, step,
+};
 use demos_core::timeline::Recorder;
 use demos_core::workers::noted;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
@@ -74,14 +76,19 @@ impl Scheduling for crate::StdThreads {
             };
         }
         log_mode(&env.log, PREEMPTIVE);
-        thread::scope(|scope| {
-            for task in 0..cfg.tasks {
-                let rec = &rec;
-                scope.spawn(move || (0..cfg.steps).for_each(|_| step(rec, cfg, PREEMPTIVE, task)));
-            }
+        // Scoped OS threads, all confined to one CPU: the kernel must take turns.
+        let cpu = preemptive_cpu();
+        let cpu_times: Vec<_> = thread::scope(|scope| {
+            let threads: Vec<_> = (0..cfg.tasks)
+                .map(|task| {
+                    let rec = &rec;
+                    scope.spawn(move || preemptive_steps(rec, cfg, task, cpu))
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().expect("steps do not panic")).collect()
         });
         let spans = rec.take();
-        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans);
+        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times);
         let flavor = match env.threads {
             1 => "futures LocalPool, 1 thread + OS threads".to_string(),
             n => format!("futures ThreadPool, {n} threads + OS threads"),

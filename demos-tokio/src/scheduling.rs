@@ -9,7 +9,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, step};
+use demos_core::scenario::scheduling::{
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, preemptive_cpu, preemptive_steps, step,
+};
 use demos_core::timeline::Recorder;
 use demos_core::workers::noted;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
@@ -19,6 +21,7 @@ impl Scheduling for crate::Tokio {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
+        let (cpu, mut cpu_times) = (preemptive_cpu(), Vec::new());
         let (rt, flavor) = crate::runtime(env);
         rt.block_on(async {
             for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
@@ -38,18 +41,19 @@ impl Scheduling for crate::Tokio {
                 set.join_all().await;
             }
             log_mode(&env.log, PREEMPTIVE);
+            // OS threads from the blocking pool, all confined to one CPU: the kernel must take turns.
             let threads: Vec<_> = (0..cfg.tasks)
                 .map(|task| {
                     let (rec, cfg) = (rec.clone(), cfg.clone());
-                    spawn_blocking(move || (0..cfg.steps).for_each(|_| step(&rec, &cfg, PREEMPTIVE, task)))
+                    spawn_blocking(move || preemptive_steps(&rec, &cfg, task, cpu))
                 })
                 .collect();
             for thread in threads {
-                thread.await.expect("steps do not panic");
+                cpu_times.push(thread.await.expect("steps do not panic"));
             }
         });
         let spans = rec.take();
-        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans);
+        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times);
         Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
     }
 }

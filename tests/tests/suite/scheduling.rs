@@ -12,10 +12,20 @@ const CFG: SchedulingConfig = SchedulingConfig { tasks: 3, steps: 4, step_ms: 1 
 
 demos_tests::per_runtime! {
     #[test]
+    fn at_its_defaults_the_kernel_time_slices_threads_confined_to_one_cpu() {
+        // Three threads that never yield, on one CPU, each needing 16 ms of it:
+        // the kernel must take the CPU from one and give it to another.
+        let m = rt().scheduling(&SchedulingConfig::default(), &Env::quiet(2, 42)).metrics;
+        assert_eq!(m.preemptive_cpus, 1, "confined to one CPU: {m:?}");
+        assert!(m.preemptive_runs > m.tasks && m.switches_preemptive >= m.tasks, "no time-slicing seen: {m:?}");
+        assert!(m.preemptive_cpu_ms_min >= 16.0, "each thread used its CPU time: {m:?}");
+    }
+
+    #[test]
     fn every_step_runs_on_every_worker_count() {
         for threads in THREADS {
             let (report, seen) = scenario::run::<SchedulingScenario>(rt(), &CFG, &Env::quiet(threads, 0));
-            assert_eq!(seen.metrics.steps_recorded, 3 * 3 * 4, "threads {threads}");
+            assert_eq!(seen.metrics.steps_recorded, 2 * 3 * 4, "threads {threads}");
             assert!(report.passed(), "threads {threads}: {:?}", report.checks);
         }
     }

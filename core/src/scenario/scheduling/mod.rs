@@ -9,7 +9,9 @@
 //! * **cooperative** — the same tasks, yielding after every step
 //!   (`yield_now().await`): on one worker they take turns, step by step.
 //! * **preemptive** — OS threads from the runtime's blocking pool, no yield at
-//!   all: the kernel's scheduler time-slices them and runs them on every core.
+//!   all, confined to one CPU: the kernel's scheduler must time-slice them.
+//!   Each step is measured in the thread's own CPU time, and the lanes show the
+//!   stretches each thread actually ran.
 //!
 //! Each step is recorded as a span; the number of *switches* (consecutive steps,
 //! in start order, belonging to different tasks) sums up the interleaving, and
@@ -18,6 +20,10 @@
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+
+mod preemptive;
+
+pub use preemptive::{preemptive_cpu, preemptive_steps};
 
 use crate::scenario::{RunShape, count, size};
 use crate::timeline::{Recorder, Span, lanes, switches};
@@ -100,20 +106,28 @@ fn mode_switches(spans: &[Span], mode: &str) -> u64 {
 }
 
 /// What the scheduling scenario measured.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SchedulingMetrics {
     /// Tasks per way.
     pub tasks: u64,
     /// Steps per task.
     pub steps: u64,
-    /// Steps recorded, over all three ways.
+    /// Steps recorded with no yield and cooperatively.
     pub steps_recorded: u64,
     /// Task switches with no yield.
     pub switches_no_yield: u64,
     /// Task switches with a yield after every step.
     pub switches_cooperative: u64,
-    /// Task switches on OS threads.
+    /// Task switches on OS threads: the kernel taking the CPU from one thread for another.
     pub switches_preemptive: u64,
+    /// Stretches the preemptive threads ran without being descheduled.
+    pub preemptive_runs: u64,
+    /// CPUs the preemptive threads were confined to (0: they could not be confined).
+    pub preemptive_cpus: u64,
+    /// Least CPU time one preemptive thread used, in ms.
+    pub preemptive_cpu_ms_min: f64,
+    /// Most CPU time one preemptive thread used, in ms.
+    pub preemptive_cpu_ms_max: f64,
     /// Whether the cooperative steps went in rounds, every task one step per round.
     pub cooperative_lockstep: bool,
     /// Worker threads of the executor.
@@ -121,12 +135,24 @@ pub struct SchedulingMetrics {
 }
 
 impl SchedulingMetrics {
-    /// Metrics from the recorded spans.
-    pub fn from_spans(cfg: &SchedulingConfig, env: &Env, spans: &[Span]) -> Self {
+    /// Metrics from the recorded spans, the CPU the preemptive threads were
+    /// confined to, and the CPU time each of them used.
+    pub fn from_spans(
+        cfg: &SchedulingConfig,
+        env: &Env,
+        spans: &[Span],
+        cpu: Option<usize>,
+        cpu_times: &[Duration],
+    ) -> Self {
+        let ms = |d: &Duration| d.as_secs_f64() * 1e3;
         Self {
             tasks: cfg.tasks as u64,
             steps: cfg.steps as u64,
-            steps_recorded: spans.len() as u64,
+            steps_recorded: (mode_spans(spans, NO_YIELD).len() + mode_spans(spans, COOPERATIVE).len()) as u64,
+            preemptive_runs: mode_spans(spans, PREEMPTIVE).len() as u64,
+            preemptive_cpus: u64::from(cpu.is_some()),
+            preemptive_cpu_ms_min: cpu_times.iter().map(ms).reduce(f64::min).unwrap_or(0.0),
+            preemptive_cpu_ms_max: cpu_times.iter().map(ms).reduce(f64::max).unwrap_or(0.0),
             switches_no_yield: mode_switches(spans, NO_YIELD),
             switches_cooperative: mode_switches(spans, COOPERATIVE),
             switches_preemptive: mode_switches(spans, PREEMPTIVE),
@@ -154,23 +180,31 @@ impl Scenario for SchedulingScenario {
     type Metrics = SchedulingMetrics;
 
     fn least_duration(cfg: &SchedulingConfig, shape: &RunShape) -> Duration {
-        // Every step spins for step_ms; tasks share the workers (two async ways), then the cores.
+        // Every step spins for step_ms; tasks share the workers (two async ways), then one CPU.
         let work = Duration::from_millis(cfg.step_ms) * (cfg.tasks * cfg.steps) as u32;
         let on = |threads: usize| work / threads.clamp(1, cfg.tasks) as u32;
-        on(shape.threads) * 2 + on(shape.cores)
+        on(shape.threads) * 2 + work
     }
 
     fn observe(rt: &dyn Runtime, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         rt.scheduling(cfg, env)
     }
 
-    fn checks(_: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<Check> {
-        let total = 3 * m.tasks * m.steps;
-        let mut checks = vec![Check::new(
-            "every step of every task ran",
-            m.steps_recorded == total,
-            format!("{}/{total}", m.steps_recorded),
-        )];
+    fn checks(cfg: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<Check> {
+        let total = 2 * m.tasks * m.steps;
+        let cpu_due = (cfg.steps as u64 * cfg.step_ms) as f64;
+        let mut checks = vec![
+            Check::new(
+                "every async step of every task ran",
+                m.steps_recorded == total,
+                format!("{}/{total}", m.steps_recorded),
+            ),
+            Check::new(
+                "every OS thread used its steps' CPU time",
+                m.preemptive_cpu_ms_min >= cpu_due,
+                format!("least {:.1} ms of {cpu_due} ms", m.preemptive_cpu_ms_min),
+            ),
+        ];
         if m.workers == 1 {
             // Properties of a single-threaded cooperative scheduler: exact, not statistical.
             checks.push(Check::new(
@@ -205,7 +239,17 @@ impl Scenario for SchedulingScenario {
                     m.switches_cooperative, m.cooperative_lockstep
                 ),
             ),
-            ("preemptive".into(), format!("{} task switches", m.switches_preemptive)),
+            (
+                "preemptive".into(),
+                format!(
+                    "{} task switches in {} stretches of running, on {}; {:.1}–{:.1} ms of CPU per thread",
+                    m.switches_preemptive,
+                    m.preemptive_runs,
+                    if m.preemptive_cpus == 1 { "one CPU" } else { "every CPU (could not confine)" },
+                    m.preemptive_cpu_ms_min,
+                    m.preemptive_cpu_ms_max
+                ),
+            ),
         ]
     }
 
@@ -220,20 +264,38 @@ impl Scenario for SchedulingScenario {
     }
 
     fn takeaway(_: &SchedulingConfig, m: &SchedulingMetrics, _: &Env) -> String {
+        let preemptive = match (m.preemptive_cpus, m.switches_preemptive) {
+            (1, 0) => "OS threads confined to one CPU happened to run one after another here (0 switches)"
+                .to_string(),
+            (1, n) => format!(
+                "OS threads need no yield: confined to one CPU, the kernel took it from one and gave it to another \
+                 {n} times while none of them yielded"
+            ),
+            (_, n) => {
+                format!("OS threads were preempted and spread over the cores by the kernel ({n} switches)")
+            }
+        };
         if m.workers == 1 {
             format!(
                 "on one worker an async task that never awaits runs to the end before any other starts ({} \
-                 switches); yielding lets them take turns ({}). OS threads need no yield: the kernel preempts them \
-                 and spreads them over the cores ({} switches). Long CPU work on an executor needs yields or a \
-                 blocking pool.",
-                m.switches_no_yield, m.switches_cooperative, m.switches_preemptive
+                 switches); yielding lets them take turns ({}). {preemptive}. Long CPU work on an executor needs \
+                 yields or a blocking pool.",
+                m.switches_no_yield, m.switches_cooperative
             )
         } else {
+            let cooperative = if m.cooperative_lockstep {
+                format!("yielding made them take turns, in rounds ({} switches)", m.switches_cooperative)
+            } else {
+                format!(
+                    "yielding did not keep them in strict rounds here ({} switches; the lanes show how they ran)",
+                    m.switches_cooperative
+                )
+            };
             format!(
                 "with {} workers even tasks that never yield run side by side, one per worker ({} switches), but a \
-                 task that never awaits still holds its worker until it ends; yielding interleaves them ({}); OS \
-                 threads are preempted by the kernel ({}). Try --threads 1 to see the cooperative scheduler bare.",
-                m.workers, m.switches_no_yield, m.switches_cooperative, m.switches_preemptive
+                 task that never awaits still holds its worker until it ends; {cooperative}. {preemptive}. Try \
+                 --threads 1 to see the cooperative scheduler bare.",
+                m.workers, m.switches_no_yield
             )
         }
     }
