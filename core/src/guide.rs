@@ -1,89 +1,195 @@
-//! guide: "picking the right tool", with figures measured on this machine.
+//! guide: "picking the right tool", with figures measured on this machine now,
+//! on the chosen runtime. Each row measures exactly what it names, and its
+//! advice is worded from the result — where a measurement contradicts the
+//! usual advice, the row says so.
 //!
-//! Three situations, each answered by a scenario run right now on the chosen
-//! runtime with settings sized to make the point in a second or two:
-//!
-//! * many I/O-bound waits (connections, timers) — `ordering` with 100 tasks;
-//! * CPU-bound work — the CPU half of `pools`;
-//! * shared state under contention — `race`.
+//! * many I/O-bound waits — the same seeded waits as the runtime's tasks
+//!   (`ordering`, its first round timed alone, start-up excluded) and as one
+//!   OS thread each, side by side;
+//! * CPU-bound work — the CPU half of `pools`: one job per worker against the
+//!   same jobs one after another, median of three rounds;
+//! * shared state under contention — `--threads` OS threads hammering one
+//!   `std::sync::Mutex`, then one `AtomicU64`, with nothing else in the timed
+//!   loop.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Barrier, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::report::{Report, format_ms};
-use crate::scenario::{self, Outcome};
-use crate::{Env, Runtime};
+use crate::scenario::{self, Outcome, ordering};
+use crate::{Env, OrderingConfig, Runtime};
 
 /// One row of the guide.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// The situation.
     pub situation: &'static str,
-    /// What to reach for.
-    pub advice: &'static str,
+    /// What to reach for, worded from what was measured.
+    pub advice: String,
     /// The scenario that shows it.
     pub scenario: &'static str,
     /// What this machine measured.
     pub measured: String,
 }
 
-/// The guide's experiments: (scenario, configuration).
-fn experiments() -> [(&'static str, serde_json::Value); 3] {
-    [
-        ("ordering", json!({ "tasks": 100, "max_sleep_ms": 20 })),
-        ("pools", json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": null, "cpu_size": 3_000_000 })),
-        ("race", json!({ "tasks": 1000 })),
-    ]
+/// The waits of the I/O row: many, short, seeded.
+const IO_WAITS: OrderingConfig = OrderingConfig { tasks: 100, max_sleep_ms: 20 };
+/// Increments each thread makes in the contention row.
+const INCREMENTS: u64 = 100_000;
+
+/// Run the guide's experiments on `rt`; returns the scenario reports and the table.
+pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
+    let experiment = |name: &str, cfg: serde_json::Value| -> Outcome {
+        let s = scenario::find(name).expect("the guide's scenarios exist");
+        s.prepare(&cfg).expect("the guide's configurations are valid");
+        s.run(rt, &cfg, &Env { workers: Default::default(), ..env.clone() }) // workers seen per experiment
+    };
+    let io = experiment("ordering", serde_json::to_value(IO_WAITS).expect("plain data"));
+    let cpu = experiment("pools", json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": null, "cpu_size": null }));
+    let m = |o: &Outcome, key: &str| o.report.metric(key).unwrap_or(f64::NAN);
+
+    let tasks_ms = m(&io, "round_ms");
+    let threads_ms = waits_on_threads(&ordering::delays(&IO_WAITS, env.seed)).as_secs_f64() * 1e3;
+    let (as_what, why) = if rt.tasks_hold_threads() {
+        (
+            format!("jobs on {}'s pool of {} thread(s)", rt.name(), env.threads),
+            "each pooled job held its thread through its sleep",
+        )
+    } else {
+        (format!("{}'s tasks", rt.name()), "the tasks shared the workers")
+    };
+    let io_row = Row {
+        situation: "I/O-bound, many connections or timers",
+        advice: if tasks_ms <= threads_ms {
+            format!(
+                "async tasks: as {as_what} the waits overlapped at least as well as with a thread each, without a \
+                 thread each; a bounded channel for backpressure"
+            )
+        } else {
+            format!(
+                "here a thread per wait beat {as_what} ({} against {} ms): {why}. Waits want async tasks, or a \
+                 thread each; measure at your own scale",
+                format_ms(threads_ms),
+                format_ms(tasks_ms)
+            )
+        },
+        scenario: "ordering, queue, bridge",
+        measured: format!(
+            "{} waits of up to {} ms: {} ms as {as_what} ({}), {} ms on one OS thread each",
+            IO_WAITS.tasks,
+            IO_WAITS.max_sleep_ms,
+            format_ms(tasks_ms),
+            io.report.flavor,
+            format_ms(threads_ms)
+        ),
+    };
+
+    let (speedup, bound) = (m(&cpu, "speedup"), m(&cpu, "speedup_bound"));
+    let cpu_row = Row {
+        situation: "CPU-bound",
+        advice: if cpu.report.metrics["speedup_is_noise"] == true {
+            format!(
+                "(×{speedup:.2} is above the ×{bound} possible here: noise — rerun) one job per core on a pool"
+            )
+        } else if bound <= 1.0 {
+            "one job per core on a pool (rayon, or the workers) — but with one worker or core nothing can run \
+             side by side: no speedup was possible here (try --threads 2)"
+                .to_string()
+        } else if speedup >= 0.8 * bound {
+            format!(
+                "one job per core on a pool (rayon, or the workers): it gave ×{speedup:.2} of a possible ×{bound}; \
+                 never inline on an executor"
+            )
+        } else {
+            format!(
+                "one job per core on a pool — though here it gave only ×{speedup:.2} of a possible ×{bound}: a busy \
+                 machine or small jobs; measure"
+            )
+        },
+        scenario: "pools, scheduling, bridge",
+        measured: format!(
+            "Σi², one job per worker: ×{speedup:.2} on {} worker thread(s) (at most ×{bound}); {} ms one by one, {} \
+             ms side by side",
+            m(&cpu, "cpu_threads"),
+            format_ms(m(&cpu, "sequential_ms")),
+            format_ms(m(&cpu, "parallel_ms"))
+        ),
+    };
+
+    let (lock, atomic) = contention(env.threads, INCREMENTS);
+    let (lock_ms, atomic_ms) = (lock.as_secs_f64() * 1e3, atomic.as_secs_f64() * 1e3);
+    let contention_row = Row {
+        situation: "high-contention shared state",
+        advice: if atomic_ms < lock_ms {
+            format!(
+                "an atomic (×{:.1} faster than the lock here) or sharded state; a lock held briefly; an async \
+                 mutex only across .await",
+                lock_ms / atomic_ms.max(1e-9)
+            )
+        } else {
+            format!(
+                "here the lock was as fast as the atomic ({} against {} ms): measure before you choose; an async \
+                 mutex only across .await",
+                format_ms(lock_ms),
+                format_ms(atomic_ms)
+            )
+        },
+        scenario: "race",
+        measured: format!(
+            "{} thread(s) × {INCREMENTS} increments of one counter: std Mutex {} ms, AtomicU64 {} ms",
+            env.threads,
+            format_ms(lock_ms),
+            format_ms(atomic_ms)
+        ),
+    };
+    (vec![io.report, cpu.report], vec![io_row, cpu_row, contention_row])
 }
 
-/// Run the guide's experiments on `rt`; returns their reports and the table.
-pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
-    let outcomes: Vec<Outcome> = experiments()
-        .into_iter()
-        .map(|(name, cfg)| {
-            let s = scenario::find(name).expect("the guide's scenarios exist");
-            s.prepare(&cfg).expect("the guide's configurations are valid");
-            s.run(rt, &cfg, &Env { workers: Default::default(), ..env.clone() }) // workers seen per experiment
-        })
-        .collect();
-    let m = |i: usize, key: &str| outcomes[i].report.metric(key).unwrap_or(f64::NAN);
-    // ordering runs two rounds of sleeps of up to 20 ms; half its time is one round.
-    let round_ms = outcomes[0].report.elapsed_ms / 2.0;
-    let rows = vec![
-        Row {
-            situation: "I/O-bound, many connections or timers",
-            advice: "async tasks (tokio, smol); a bounded channel for backpressure",
-            scenario: "ordering, queue, bridge",
-            measured: format!(
-                "100 tasks each waiting up to 20 ms: one round took {} ms on {}",
-                format_ms(round_ms),
-                outcomes[0].report.flavor
-            ),
-        },
-        Row {
-            situation: "CPU-bound",
-            advice: "rayon or the blocking pool, one job per core; never inline on an executor",
-            scenario: "pools, scheduling, bridge",
-            measured: format!(
-                "Σi² speedup ×{:.2} with {} worker(s): {} ms sequential, {} ms parallel",
-                m(1, "speedup"),
-                env.threads,
-                format_ms(m(1, "sequential_ms")),
-                format_ms(m(1, "parallel_ms"))
-            ),
-        },
-        Row {
-            situation: "high-contention shared state",
-            advice: "an atomic or sharded state; a lock held briefly; an async mutex only across .await",
-            scenario: "race",
-            measured: format!(
-                "1000 increments: atomic {} ms, mutex {} ms, unsynchronized lost {}",
-                format_ms(m(2, "atomic_ms")),
-                format_ms(m(2, "mutex_ms")),
-                m(2, "lost_updates")
-            ),
-        },
-    ];
-    (outcomes.into_iter().map(|o| o.report).collect(), rows)
+/// The waits as one OS thread each: from the first spawn to the last join.
+fn waits_on_threads(waits: &[Duration]) -> Duration {
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for &wait in waits {
+            scope.spawn(move || crate::interrupt::sleep(wait));
+        }
+    });
+    start.elapsed()
+}
+
+/// `threads` OS threads each make `increments` increments of one counter,
+/// first behind a `Mutex`, then as one `AtomicU64`. The threads meet at a
+/// barrier first, so only the increments are timed.
+fn contention(threads: usize, increments: u64) -> (Duration, Duration) {
+    fn hammer(threads: usize, increment: &(dyn Fn() + Sync)) -> Duration {
+        let barrier = Barrier::new(threads + 1);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    barrier.wait();
+                    increment();
+                });
+            }
+            barrier.wait(); // every thread is ready: the clock starts now
+            Instant::now()
+        }) // the scope ends when every thread has made its increments
+        .elapsed()
+    }
+    let lock = Mutex::new(0u64);
+    let lock_time = hammer(threads, &|| {
+        for _ in 0..increments {
+            *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        }
+    });
+    let atomic = AtomicU64::new(0);
+    let atomic_time = hammer(threads, &|| {
+        for _ in 0..increments {
+            atomic.fetch_add(1, Relaxed);
+        }
+    });
+    (lock_time, atomic_time)
 }
 
 /// The table as text lines.

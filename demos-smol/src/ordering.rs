@@ -33,6 +33,7 @@ impl Ordering for crate::Smol {
 }
 
 async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
+    let started = Instant::now(); // the round alone: the executor is already running
     let finished = Arc::new(Mutex::new(Vec::new()));
     let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
     let tasks: Vec<_> = delays(cfg, seed)
@@ -55,5 +56,5 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     }
     let finished = finished.lock().await.clone();
     let slots = slots.lock().await.clone();
-    Round { finished, slots }
+    Round { finished, slots, elapsed: started.elapsed() }
 }

@@ -32,6 +32,7 @@ impl Ordering for crate::StdThreads {
 }
 
 fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
+    let started = Instant::now(); // the round alone: the executor is already running
     let finished = Mutex::new(Vec::new());
     let slots = Mutex::new(vec![None; cfg.tasks]);
     pool.scope_fifo(|scope| {
@@ -51,5 +52,6 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
     Round {
         finished: finished.into_inner().expect("no job panicked"),
         slots: slots.into_inner().expect("no job panicked"),
+        elapsed: started.elapsed(),
     }
 }

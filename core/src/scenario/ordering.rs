@@ -64,6 +64,9 @@ pub struct Round {
     pub finished: Vec<usize>,
     /// Slot `i` holds what task `i` wrote (None if it never did).
     pub slots: Vec<Option<u64>>,
+    /// From the first spawn to the last task's end: the round alone, without
+    /// the executor's start-up.
+    pub elapsed: Duration,
 }
 
 /// Pairs (a, b) where a was spawned after b but finished before it.
@@ -81,7 +84,7 @@ pub fn inversions(order: &[usize]) -> u64 {
 }
 
 /// What the ordering scenario measured.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderingMetrics {
     /// Tasks per round.
     pub tasks: u64,
@@ -97,6 +100,8 @@ pub struct OrderingMetrics {
     pub fixed_index_matches: u64,
     /// Whether the fixed-index results of both rounds are identical.
     pub fixed_results_identical: bool,
+    /// Wall time of the first round alone (executor start-up excluded).
+    pub round_ms: f64,
 }
 
 impl OrderingMetrics {
@@ -128,6 +133,7 @@ impl OrderingMetrics {
             orders_differ: first.finished != second.finished,
             fixed_index_matches: matches(first).min(matches(second)),
             fixed_results_identical: first.slots == second.slots,
+            round_ms: first.elapsed.as_secs_f64() * 1e3,
         }
     }
 }
