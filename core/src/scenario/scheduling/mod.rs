@@ -260,6 +260,17 @@ impl Scenario for SchedulingScenario {
             lines.push(format!("{mode}:"));
             lines.extend(lanes(&these, 56, false).into_iter().map(|l| format!("  {l}")));
         }
+        // Each OS thread's running time, added up from the stretches it ran.
+        let mut ran: std::collections::BTreeMap<&str, (f64, usize)> = std::collections::BTreeMap::new();
+        for span in mode_spans(spans, PREEMPTIVE) {
+            let entry = ran.entry(span.task.as_str()).or_default();
+            *entry = (entry.0 + (span.end_us - span.start_us) / 1e3, entry.1 + 1);
+        }
+        let each: Vec<String> =
+            ran.iter().map(|(task, (ms, runs))| format!("{task} {ms:.1} ms in {runs} stretches")).collect();
+        if !each.is_empty() {
+            lines.push(format!("preemptive, time on the CPU: {}", each.join(", ")));
+        }
         lines
     }
 
