@@ -130,6 +130,11 @@ pub fn parse_sum(stdout: &[u8]) -> u64 {
     String::from_utf8_lossy(stdout).trim().parse().unwrap_or(u64::MAX)
 }
 
+/// [`parse_sum`] of a finished child's output (`u64::MAX` if it could not run).
+pub fn sum_of_output(output: &std::io::Result<std::process::Output>) -> u64 {
+    output.as_ref().map_or(u64::MAX, |out| parse_sum(&out.stdout))
+}
+
 /// How often the parent looks at the child and at Ctrl-C while it waits.
 const POLL: Duration = Duration::from_millis(20);
 

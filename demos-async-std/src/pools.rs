@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use async_std::process::Command;
 use async_std::task::{sleep, spawn_blocking};
-use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
@@ -58,9 +58,7 @@ impl Pools for crate::AsyncStd {
                         .collect();
                     let outputs = ::futures::future::join_all(commands.iter_mut().map(Command::output));
                     let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
-                    sums.extend(
-                        outputs.iter().map(|out| out.as_ref().map_or(u64::MAX, |o| parse_sum(&o.stdout))),
-                    );
+                    sums.extend(outputs.iter().map(sum_of_output));
                 }
                 m.processes(env.threads, &rounds, &sums, t.elapsed());
                 m

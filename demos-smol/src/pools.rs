@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use ::futures::future::join_all;
-use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
@@ -60,9 +60,7 @@ impl Pools for crate::Smol {
                     .collect();
                 let outputs = join_all(commands.iter_mut().map(Command::output));
                 let outputs = stoppable(outputs, Timer::after).await.unwrap_or_default();
-                sums.extend(
-                    outputs.iter().map(|out| out.as_ref().map_or(u64::MAX, |o| parse_sum(&o.stdout))),
-                );
+                sums.extend(outputs.iter().map(sum_of_output));
             }
             metrics.processes(env.threads, &rounds, &sums, t.elapsed());
         });
