@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::child::{parse_sum, sum_squares_args, worker_exe};
+use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{self, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, CpuWork, ROUNDS, cpu_job, log_io_done};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
@@ -95,7 +95,7 @@ fn process_pool(work: &CpuWork, width: usize) -> Vec<u64> {
             thread::sleep(Duration::from_millis(1)); // short: this wait is part of what process_ms measures
         }
         sums.extend(children.into_iter().map(|c| {
-            c.wait_with_output().map_or(u64::MAX, |out| parse_sum(&out.stdout)) // a wrong sum fails the check
+            sum_of_output(&c.wait_with_output()) // a wrong sum fails the check
         }));
     }
     sums
