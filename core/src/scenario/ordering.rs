@@ -226,7 +226,7 @@ impl Scenario for OrderingScenario {
         }
         format!(
             "pushing to a shared Vec records completion order — when each task got through its sleep — not \
-             the spawn order ({} inversions). The sleeps come from the seed, so the same --seed gives the same order; \
+             the spawn order ({} inversions). The sleeps come from the seed, so a rerun with the same --seed repeats them; \
              {}. When order matters, give each task its own slot (or collect join handles in spawn order): \
              the fixed-index result was identical.",
             m.inversions,
