@@ -6,7 +6,11 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
-use demos_core::scenario::{self, threads::IO, threads::TOGETHER};
+use demos_core::scenario::bridge::BridgeScenario;
+use demos_core::scenario::futures::FuturesScenario;
+use demos_core::scenario::scheduling::SchedulingScenario;
+use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
+use demos_core::scenario::{self, Scenario};
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
 
@@ -20,12 +24,10 @@ struct Probe {
     answer: fn(&Report) -> String,
 }
 
-fn flag(report: &Report, key: &str) -> bool {
-    report.metrics.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn num(report: &Report, key: &str) -> f64 {
-    report.metric(key).unwrap_or(f64::NAN)
+/// The typed metrics of a probe's report: its scenario is the probe's own,
+/// so a renamed field is a compile error, not a silent NaN.
+fn metrics<S: Scenario>(report: &Report) -> S::Metrics {
+    report.metrics_of::<S>().expect("a probe's report carries its scenario's metrics")
 }
 
 /// Thread names of the spans labelled `kind`, with numbering folded:
@@ -51,7 +53,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             answer: |r| {
-                if flag(r, "dropped_handle_task_finished") {
+                if metrics::<FuturesScenario>(r).dropped_handle_task_finished {
                     "the task kept running to the end (detached)"
                 } else {
                     "the task was cancelled"
@@ -65,16 +67,14 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             answer: |r| {
-                let how = if flag(r, "panic_resumed_on_await") {
+                let m = metrics::<FuturesScenario>(r);
+                let how = if m.panic_resumed_on_await {
                     "re-raised in the task awaiting the handle"
                 } else {
                     "handed back as an error value from the handle"
                 };
-                let after = if flag(r, "survived_panic") {
-                    "the runtime kept running"
-                } else {
-                    "the runtime did not survive"
-                };
+                let after =
+                    if m.survived_panic { "the runtime kept running" } else { "the runtime did not survive" };
                 format!("{how}; {after}")
             },
         },
@@ -83,14 +83,22 @@ fn probes() -> Vec<Probe> {
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
-            answer: |r| format!("{} of 1 observed cancelled ({})", num(r, "cancelled"), r.flavor),
+            answer: |r| {
+                format!("{} of 1 observed cancelled ({})", metrics::<FuturesScenario>(r).cancelled, r.flavor)
+            },
         },
         Probe {
             question: "16 blocking jobs at once: which threads ran them",
             scenario: "threads",
             config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
             threads: None,
-            answer: |r| format!("{} threads, named {}", num(r, "io_pool_threads"), thread_names(r, IO)),
+            answer: |r| {
+                format!(
+                    "{} threads, named {}",
+                    metrics::<ThreadsScenario>(r).io_pool_threads,
+                    thread_names(r, IO)
+                )
+            },
         },
         Probe {
             question: "one task per worker, each waiting for all the others: the worker threads seen",
@@ -98,11 +106,12 @@ fn probes() -> Vec<Probe> {
             config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 0 }),
             threads: None,
             answer: |r| {
+                let m = metrics::<ThreadsScenario>(r);
                 format!(
                     "{} of {}, together: {}, named {}",
-                    num(r, "together_threads"),
-                    r.threads,
-                    if flag(r, "all_workers_at_once") { "yes" } else { "no" },
+                    m.together_threads,
+                    m.workers,
+                    if m.all_workers_at_once { "yes" } else { "no" },
                     thread_names(r, TOGETHER)
                 )
             },
@@ -120,9 +129,10 @@ fn probes() -> Vec<Probe> {
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             answer: |r| {
-                let gap = num(r, "max_gap_one_blocked_ms");
+                let gap = metrics::<BridgeScenario>(r).max_gap_one_blocked_ms.unwrap_or(f64::NAN);
+                let call = r.config_of::<BridgeScenario>().expect("a bridge probe").job_ms as f64;
                 // Stalled: no tick for as long as the call itself lasted.
-                if gap >= r.config["job_ms"].as_f64().unwrap_or(f64::INFINITY) {
+                if gap >= call {
                     format!("stalled {gap:.0} ms behind the blocked worker")
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
@@ -135,8 +145,11 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 3, "steps": 4, "step_ms": 1 }),
             threads: Some(1),
             answer: |r| {
-                let rounds = if flag(r, "cooperative_lockstep") { "in fair rounds" } else { "not in rounds" };
-                format!("{} of 11 possible task switches, {rounds}", num(r, "switches_cooperative"))
+                let m = metrics::<SchedulingScenario>(r);
+                let rounds = if m.cooperative_lockstep { "in fair rounds" } else { "not in rounds" };
+                // Every step but the first can follow another task's: the most switches possible.
+                let possible = m.tasks * m.steps - 1;
+                format!("{} of {possible} possible task switches, {rounds}", m.switches_cooperative)
             },
         },
     ]

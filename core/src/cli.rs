@@ -423,3 +423,20 @@ pub fn clap_error(name: &str, err: clap::Error, commands: &str) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::ScenarioOnly;
+
+    /// Each default is written twice (clap's `default_value_t` and `Default`):
+    /// this keeps the two from drifting apart, for every scenario.
+    #[test]
+    fn clap_defaults_agree_with_default_for_every_scenario() {
+        for s in crate::scenario::ALL {
+            let parsed = ScenarioOnly::try_parse_from([s.name()]).expect("no options needed");
+            assert_eq!(parsed.scenario.named_config(), (s.name(), s.default_config()), "{}", s.name());
+        }
+    }
+}

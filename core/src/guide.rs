@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::report::{Report, format_ms};
-use crate::scenario::{self, Outcome, ordering};
+use crate::scenario::ordering::{self, OrderingScenario};
+use crate::scenario::pools::PoolsScenario;
+use crate::scenario::{self, Outcome};
 use crate::{Env, OrderingConfig, Runtime};
 
 /// One row of the guide.
@@ -49,9 +51,11 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
     };
     let io = experiment("ordering", serde_json::to_value(IO_WAITS).expect("plain data"));
     let cpu = experiment("pools", json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": null, "cpu_size": null }));
-    let m = |o: &Outcome, key: &str| o.report.metric(key).unwrap_or(f64::NAN);
+    // Typed figures: a renamed metric is a compile error here, not a NaN in the table.
+    let waits = io.report.metrics_of::<OrderingScenario>().expect("an ordering report");
+    let work = cpu.report.metrics_of::<PoolsScenario>().expect("a pools report");
 
-    let tasks_ms = m(&io, "round_ms");
+    let tasks_ms = waits.round_ms;
     let threads_ms = waits_on_threads(&ordering::delays(&IO_WAITS, env.seed)).as_secs_f64() * 1e3;
     let (as_what, why) = if rt.tasks_hold_threads() {
         (
@@ -87,10 +91,10 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
         ),
     };
 
-    let (speedup, bound) = (m(&cpu, "speedup"), m(&cpu, "speedup_bound"));
+    let (speedup, bound) = (work.speedup, work.speedup_bound);
     let cpu_row = Row {
         situation: "CPU-bound",
-        advice: if cpu.report.metrics["speedup_is_noise"] == true {
+        advice: if work.speedup_is_noise {
             format!(
                 "(×{speedup:.2} is above the ×{bound} possible here: noise — rerun) one job per core on a pool"
             )
@@ -113,9 +117,9 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
         measured: format!(
             "Σi², one job per worker: ×{speedup:.2} on {} worker thread(s) (at most ×{bound}); {} ms one by one, {} \
              ms side by side",
-            m(&cpu, "cpu_threads"),
-            format_ms(m(&cpu, "sequential_ms")),
-            format_ms(m(&cpu, "parallel_ms"))
+            work.cpu_threads,
+            format_ms(work.sequential_ms),
+            format_ms(work.parallel_ms)
         ),
     };
 

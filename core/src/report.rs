@@ -119,6 +119,17 @@ impl Report {
         serde_json::to_string(self).expect("a report holds only strings, numbers and booleans")
     }
 
+    /// The metrics as scenario `S`'s typed figures, so a reader names fields
+    /// the compiler checks (`None` for another scenario's report).
+    pub fn metrics_of<S: crate::Scenario>(&self) -> Option<S::Metrics> {
+        (self.scenario == S::NAME).then(|| serde_json::from_value(self.metrics.clone()).ok()).flatten()
+    }
+
+    /// The configuration as scenario `S`'s typed config (`None` for another scenario's report).
+    pub fn config_of<S: crate::Scenario>(&self) -> Option<S::Config> {
+        (self.scenario == S::NAME).then(|| serde_json::from_value(self.config.clone()).ok()).flatten()
+    }
+
     /// The metric `key` as a number, if present.
     pub fn metric(&self, key: &str) -> Option<f64> {
         self.metrics.get(key).and_then(serde_json::Value::as_f64)

@@ -17,7 +17,8 @@ pub struct Span {
     pub label: String,
     /// Name of the OS thread that ran it (`"<unnamed>"` when it has none).
     pub thread: String,
-    /// The OS thread's id, as std numbers it.
+    /// The OS thread's number in this process (from 1 up, in order of first
+    /// use; see [`crate::workers::thread_number`]).
     pub thread_id: u64,
     /// Start, in microseconds since the recorder's origin.
     pub start_us: f64,
@@ -112,10 +113,7 @@ impl Recorder {
 pub fn current_thread() -> (String, u64) {
     let me = std::thread::current();
     let name = me.name().unwrap_or("<unnamed>").to_string();
-    // ThreadId's number is not public API yet; its Debug form is "ThreadId(N)".
-    let id =
-        format!("{:?}", me.id()).trim_start_matches("ThreadId(").trim_end_matches(')').parse().unwrap_or(0);
-    (name, id)
+    (name, crate::workers::thread_number()) // our own numbering: ThreadId's number is not public API
 }
 
 /// How many times consecutive steps, in start order, belong to different tasks.

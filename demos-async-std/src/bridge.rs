@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::join_all;
+use ::futures::future::join_all;
 use async_std::task::{self, sleep, spawn_blocking};
 use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};

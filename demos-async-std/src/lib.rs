@@ -146,14 +146,3 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
     let (metrics, spans) = task::block_on(main(spawn));
     Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)
 }
-
-/// Await every handle, after all are spawned (collecting first matters: awaiting
-/// inside the spawning loop would run the tasks one at a time).
-async fn join_all<T>(handles: impl IntoIterator<Item = JoinHandle<T>>) -> Vec<T> {
-    let handles: Vec<_> = handles.into_iter().collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for handle in handles {
-        out.push(handle.await);
-    }
-    out
-}

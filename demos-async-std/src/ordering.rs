@@ -15,7 +15,9 @@ use demos_core::scenario::ordering::{
 };
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
-use crate::{Spawn, join_all};
+use ::futures::future::join_all;
+
+use crate::Spawn;
 
 impl Ordering for crate::AsyncStd {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {

@@ -15,7 +15,7 @@ use demos_core::interrupt::{stoppable, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 
-use crate::join_all;
+use ::futures::future::join_all;
 
 impl Pools for crate::AsyncStd {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
@@ -56,7 +56,7 @@ impl Pools for crate::AsyncStd {
                             command
                         })
                         .collect();
-                    let outputs = ::futures::future::join_all(commands.iter_mut().map(Command::output));
+                    let outputs = join_all(commands.iter_mut().map(Command::output));
                     let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
                     sums.extend(outputs.iter().map(sum_of_output));
                 }

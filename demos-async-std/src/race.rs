@@ -16,7 +16,9 @@ use demos_core::interrupt::until_stopped;
 use demos_core::scenario::race::{LostUpdates, Phase, RaceScenario};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
-use crate::{Spawn, join_all};
+use ::futures::future::join_all;
+
+use crate::Spawn;
 
 impl Race for crate::AsyncStd {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {

@@ -13,7 +13,7 @@ use demos_core::scenario::scheduling::{
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
 
-use crate::join_all;
+use ::futures::future::join_all;
 
 impl Scheduling for crate::AsyncStd {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {

@@ -13,7 +13,7 @@ use demos_core::scenario::threads::{
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 
-use crate::join_all;
+use ::futures::future::join_all;
 
 impl Threads for crate::AsyncStd {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {

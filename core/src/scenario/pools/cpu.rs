@@ -1,7 +1,7 @@
 //! The CPU half of pools: Σi² cut into one job per worker, each sized to take
 //! about [`CPU_JOB_MS`] on this machine and build, run one after another on one
-//! thread and then side by side, [`ROUNDS`] times; the speedup is the median
-//! of the rounds' ratios, and what bounds it is counted from the threads that
+//! thread and then side by side, [`ROUNDS`] times; the figures are those of
+//! the round with the median speedup, and what bounds it is counted from the threads that
 //! actually ran the jobs and the machine's cores.
 
 use std::collections::BTreeSet;
@@ -164,9 +164,15 @@ impl CpuRounds {
         self.ratios.len() as u64
     }
 
-    /// Median sequential and parallel times, and the median speedup.
+    /// The median round (by speedup): its sequential and parallel times and
+    /// its speedup, so the three figures printed together agree.
     pub fn medians(&self) -> (f64, f64, f64) {
-        (median(&self.sequential_ms), median(&self.parallel_ms), median(&self.ratios))
+        let mut order: Vec<usize> = (0..self.ratios.len()).collect();
+        order.sort_by(|&a, &b| self.ratios[a].total_cmp(&self.ratios[b]));
+        match order.get(order.len().saturating_sub(1) / 2) {
+            Some(&i) => (self.sequential_ms[i], self.parallel_ms[i], self.ratios[i]),
+            None => (0.0, 0.0, 0.0),
+        }
     }
 
     /// Distinct threads that ran parallel jobs, over every round.
@@ -177,21 +183,5 @@ impl CpuRounds {
     /// Whether every round's parallel sums equal its sequential ones.
     pub fn all_match(&self) -> bool {
         self.mismatches == 0 && !self.ratios.is_empty()
-    }
-}
-
-/// The median of `values` (0 for none).
-///
-/// ```
-/// assert_eq!(demos_core::scenario::pools::median(&[3.0, 1.0, 2.0]), 2.0);
-/// assert_eq!(demos_core::scenario::pools::median(&[]), 0.0);
-/// ```
-pub fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
 }

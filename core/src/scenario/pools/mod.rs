@@ -20,7 +20,7 @@ mod cpu;
 
 pub use cpu::{
     CPU_JOB_MS, CpuRounds, CpuWork, MAX_CPU_END, MAX_CPU_JOBS, MAX_CPU_SIZE, NOISE_MARGIN, ROUNDS, calibrate,
-    check_job_range, cpu_job, median, sum_of_squares,
+    check_job_range, cpu_job, sum_of_squares,
 };
 
 use crate::report::format_ms;
@@ -99,11 +99,11 @@ pub struct PoolsMetrics {
     pub cpu_size: u64,
     /// Rounds of sequential-then-parallel runs.
     pub rounds: u64,
-    /// Median wall time of the CPU jobs one after another on one thread.
+    /// Wall time of the CPU jobs one after another on one thread (the median round).
     pub sequential_ms: f64,
-    /// Median wall time of the CPU jobs side by side on the workers.
+    /// Wall time of the CPU jobs side by side on the workers (the median round).
     pub parallel_ms: f64,
-    /// Median over the rounds of sequential_ms / parallel_ms.
+    /// sequential_ms / parallel_ms of the round with the median ratio.
     pub speedup: f64,
     /// Distinct threads that ran the parallel jobs.
     pub cpu_threads: u64,
@@ -271,7 +271,7 @@ impl Scenario for PoolsScenario {
             (
                 "CPU one by one".into(),
                 format!(
-                    "{} ms for {} jobs of {} numbers on one thread (median of {})",
+                    "{} ms for {} jobs of {} numbers on one thread (the median of {} rounds)",
                     format_ms(m.sequential_ms),
                     m.cpu_jobs,
                     m.cpu_size,
