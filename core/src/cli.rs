@@ -188,20 +188,30 @@ pub fn main(rt: &dyn Runtime) -> ExitCode {
 /// Parse `args` (`argv[0]` first) and run; returns the exit status.
 pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let name = format!("demos-{}", rt.name());
-    let matches = match Cli::command().name(name.clone()).try_get_matches_from(args) {
-        Ok(m) => m,
-        Err(err) => return clap_error(&name, err, &commands()),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(err) => return clap_error(&name, err, &commands()),
-    };
+    match parse(&name, args) {
+        Ok(cli) => run_parsed(rt, &name, &cli),
+        Err(code) => code,
+    }
+}
+
+/// The command line parsed by clap, or the exit status of a parse error
+/// (already printed as one line; 0 for `--help` and `--version`).
+fn parse(name: &str, args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> {
+    Cli::command()
+        .name(name.to_string())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .map_err(|err| clap_error(name, err, &commands()))
+}
+
+/// Run a parsed command line on `rt`; returns the exit status.
+fn run_parsed(rt: &dyn Runtime, name: &str, cli: &Cli) -> ExitCode {
     crate::interrupt::install();
-    match execute(rt, &cli) {
+    match execute(rt, cli) {
         Ok(_) if crate::interrupt::requested() => ExitCode::from(crate::interrupt::EXIT_STATUS),
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
-        Err(message) => usage_error(&name, &message),
+        Err(message) => usage_error(name, &message),
     }
 }
 
@@ -304,13 +314,29 @@ fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<b
 pub fn serve_worker(runtimes: &[&dyn Runtime]) -> Option<ExitCode> {
     let args: Vec<OsString> = std::env::args_os().collect();
     let hidden = args.get(1).is_some_and(|a| a == child::SUBCOMMAND || a == child::SUM_SQUARES);
+    let first = runtimes.first()?;
     if !hidden {
         return None;
     }
-    let asked = args.iter().position(|a| a == "--runtime").and_then(|i| args.get(i + 1)).cloned();
-    let rt =
-        runtimes.iter().find(|rt| asked.as_ref().is_none_or(|name| name == rt.name())).or(runtimes.first())?;
-    Some(run(*rt, args))
+    // The worker's command line is parsed by clap, like any other; its
+    // `--runtime` then picks which of the runtimes serves it.
+    let name = "demos worker";
+    let cli = match parse(name, args) {
+        Ok(cli) => cli,
+        Err(code) => return Some(code),
+    };
+    let rt = match &cli.command {
+        Command::Child { runtime: Some(asked), .. } => match runtimes.iter().find(|rt| rt.name() == asked) {
+            Some(rt) => *rt,
+            None => {
+                let known: Vec<&str> = runtimes.iter().map(|rt| rt.name()).collect();
+                let message = format!("no runtime '{asked}' here; expected one of {}", known.join(", "));
+                return Some(usage_error(name, &message));
+            }
+        },
+        _ => *first, // the process-pool job and an unnamed child run on any runtime
+    };
+    Some(run_parsed(rt, name, &cli))
 }
 
 /// The default worker count: the machine's available parallelism.
