@@ -1,0 +1,118 @@
+//! Unit tests of the queue's bookkeeping.
+
+use std::time::Instant;
+
+use super::*;
+
+fn tally(producers: usize, items: usize) -> QueueTally {
+    let cfg = QueueConfig { producers, consumers: 1, capacity: 2, items, delay_ms: 0 };
+    QueueTally::new(&cfg, &Env::quiet(1, 0).recording())
+}
+
+#[test]
+fn books_count_only_when_dropped_and_then_balance() {
+    let tally = tally(1, 3);
+    let mut producer = tally.producer(0);
+    let mut items = Vec::new();
+    while producer.more() {
+        items.push(producer.item(10 + items.len() as u64));
+    }
+    let ids: Vec<usize> = items.iter().map(|item| item.id).collect();
+    assert_eq!(ids, [0, 1, 2], "a producer makes its share, numbered in order, then stops");
+    let mut consumer = tally.consumer(0);
+    items.iter().for_each(|item| consumer.took(item));
+    let early = tally.finish(Duration::from_secs(1));
+    assert_eq!((early.produced, early.consumed), (0, 0), "totals and a partial batch of marks wait");
+    drop(consumer);
+    let half = tally.finish(Duration::from_secs(1));
+    assert_eq!(half.consumed, 3, "the consumer's marks are in");
+    assert!(!half.sums_match, "only the consumer's sum is in");
+    drop(producer);
+    let m = tally.finish(Duration::from_secs(1));
+    assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (3, 3, 0, 0));
+    assert!(m.sums_match);
+}
+
+#[test]
+fn a_second_delivery_is_a_duplicate_and_an_undelivered_item_is_missing() {
+    let tally = tally(1, 3);
+    let mut producer = tally.producer(0);
+    let items: Vec<Item> = [10, 20, 30].map(|value| producer.item(value)).to_vec();
+    drop(producer);
+    // Two consumers, on two threads, both take item 1; nobody takes item 2.
+    std::thread::scope(|s| {
+        for taken in [[0, 1], [1, 1]] {
+            let tally = &tally;
+            let items = &items;
+            s.spawn(move || {
+                let mut book = tally.consumer(taken[0]);
+                book.took(&items[taken[1]]);
+                if taken[0] == 0 {
+                    book.took(&items[0]);
+                }
+            });
+        }
+    });
+    let m = tally.finish(Duration::from_secs(1));
+    assert_eq!((m.produced, m.consumed, m.duplicates, m.missing), (3, 3, 1, 1));
+    assert!(!m.sums_match, "item 1 counted twice, item 2 not at all: {m:?}");
+}
+
+#[test]
+fn a_stretch_of_full_sends_is_one_timed_wait_per_send_counted() {
+    let tally = tally(1, 4);
+    let mut book = tally.producer(0);
+    let before = Instant::now();
+    for full in [true, true, true] {
+        book.sending(full);
+        book.sent(|| 2);
+    }
+    std::thread::sleep(Duration::from_millis(3)); // the wait being timed
+    book.sending(false); // room again: the stretch ends here
+    let after = Instant::now();
+    book.sent(|| 1);
+    drop(book);
+    let m = tally.finish(Duration::from_secs(1));
+    assert_eq!(m.producer_waits, 3);
+    assert!(m.producer_wait_ms >= 3.0, "{m:?}");
+    assert!(m.producer_wait_ms <= after.duration_since(before).as_secs_f64() * 1e3, "{m:?}");
+    assert_eq!(m.max_depth, 2);
+    let spans = tally.spans();
+    assert_eq!(spans.len(), 1, "one span per stretch: {spans:?}");
+    assert_eq!((spans[0].task.as_str(), spans[0].label.as_str()), ("producer 0", "waits: queue full"));
+}
+
+#[test]
+fn io_and_the_producers_end_close_a_stretch() {
+    let tally = tally(1, 4);
+    let mut book = tally.producer(0);
+    book.sending(true);
+    let io = Instant::now();
+    book.did_io(io); // the I/O that followed the full send
+    book.sending(true);
+    drop(book); // stops while waiting: the stretch still counts
+    let m = tally.finish(Duration::from_secs(1));
+    assert_eq!(m.producer_waits, 2);
+    let spans = tally.spans();
+    let labels: Vec<&str> = spans.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels.iter().filter(|l| **l == "waits: queue full").count(), 2, "{labels:?}");
+    assert!(labels.contains(&"I/O"), "{labels:?}");
+}
+
+#[test]
+fn depth_is_sampled_every_send_until_capacity_then_every_64th() {
+    let tally = tally(1, 200);
+    let mut book = tally.producer(0);
+    let mut reads = 0;
+    for seq in 0..200 {
+        book.item(1);
+        book.sent(|| {
+            reads += 1;
+            if seq < 3 { seq } else { 2 } // capacity 2 is reached at the third send
+        });
+    }
+    drop(book);
+    // Sends 1-3 read it; then only sends whose count is a multiple of 64 (64, 128, 192).
+    assert_eq!(reads, 3 + 3);
+    assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 2);
+}
