@@ -369,7 +369,11 @@ fn run_one(
 ) -> Report {
     let s = scenario::find(name).expect("names come from the registry");
     if !out.json {
-        emit(&render_headline(&format!("{} ({})", rt.name(), rt.flavor(env.threads)), name, headline));
+        emit(&render_headline(
+            &format!("{} ({})", rt.name(), rt.flavor_for(name, env.threads)),
+            name,
+            headline,
+        ));
     }
     let outcome = s.run(rt, cfg, &env);
     env.log.finish();

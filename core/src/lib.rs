@@ -61,6 +61,14 @@ pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Schedu
     /// the start of every report's flavour.
     fn flavor(&self, threads: usize) -> String;
 
+    /// What runs `scenario` with `threads` workers, for the headline printed
+    /// before it starts: [`Runtime::flavor`], unless the runtime runs that
+    /// scenario some other way.
+    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+        let _ = scenario;
+        self.flavor(threads)
+    }
+
     /// Whether a task is a pool job that holds its OS thread while it sleeps
     /// (std-threads) rather than an async task that frees its worker at an
     /// `.await`: run-time estimates add such sleeps up per thread.

@@ -53,6 +53,14 @@ impl Runtime for StdThreads {
         }
     }
 
+    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+        match scenario {
+            // A blocking send parks a whole thread: each producer and consumer gets one.
+            "queue" => "a thread per producer and consumer".to_string(),
+            _ => self.flavor(threads),
+        }
+    }
+
     fn tasks_hold_threads(&self) -> bool {
         true // jobs on a pool: a sleeping job keeps its thread
     }
