@@ -300,7 +300,7 @@ fn mutexes(c: &mut Criterion) {
                     })
                 })
             });
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+            let pool = demos_std_threads::pool_builder(t).build().unwrap();
             g.bench_function(BenchmarkId::new(format!("std::sync::Mutex, {how}"), label(t)), |b| {
                 b.iter(|| {
                     let m = std::sync::Mutex::new(0u64);
@@ -389,7 +389,7 @@ fn threads(c: &mut Criterion) {
         a + b
     }
     for t in flavors() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        let pool = demos_std_threads::pool_builder(t).build().unwrap();
         g.bench_function(BenchmarkId::new("rayon fork-join fib(20)", label(t)), |b| {
             b.iter(|| pool.install(|| black_box(fib(20))))
         });

@@ -175,6 +175,7 @@ fn harness(c: &mut Criterion) {
     println!("\nharness overhead, scenario time / bare-loop time - 1, over {runs} alternating pairs");
     println!("(must stay within 10%; negative: the scenario ran faster)");
     println!("  {:<12} {:>9} {:>9} {:>9}   median times", "runtime", "q1", "median", "q3");
+    let mut over = Vec::new();
     for (rt, bare) in cases() {
         let (mut with, mut without, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
@@ -201,8 +202,21 @@ fn harness(c: &mut Criterion) {
             with[runs / 2],
             without[runs / 2]
         );
+        if ratios[runs / 2] > 1.0 + BUDGET {
+            over.push(format!("{} {}", rt.name(), pct(ratios[runs / 2])));
+        }
     }
+    // The budget the table promises, held: a median over it fails the bench.
+    assert!(
+        over.is_empty(),
+        "harness overhead above {:.0}% at the median: {}",
+        BUDGET * 100.0,
+        over.join(", ")
+    );
 }
+
+/// The harness may cost at most this fraction of a bare channel loop.
+const BUDGET: f64 = 0.10;
 
 criterion_group! {
     name = benches;

@@ -30,7 +30,7 @@ use demos_benches::SmolPool;
 
 /// tokio's scheduler benchmarks run on 4 workers, whatever the machine.
 fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("a runtime")
+    demos_tokio::build_runtime(4)
 }
 
 /// Count down from `n`; whoever takes the count to zero says so on `done`.

@@ -3,9 +3,6 @@
 
 #![forbid(unsafe_code)]
 
-use std::future::Future;
-use std::sync::Arc;
-
 /// Tiny tasks spawned and joined per iteration.
 pub const TASKS: usize = 1_000;
 /// Yields per iteration.
@@ -38,57 +35,13 @@ pub fn flavors() -> [usize; 2] {
     [1, std::thread::available_parallelism().map_or(2, usize::from).max(2)]
 }
 
-/// A tokio runtime: `current_thread` for 1, `multi_thread` otherwise.
+/// The tokio runtime the demos run on (`current_thread` for 1, `multi_thread`
+/// otherwise), built by demos-tokio itself.
 pub fn tokio_runtime(threads: usize) -> tokio::runtime::Runtime {
-    if threads == 1 {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()
-    }
-    .expect("a runtime")
+    demos_tokio::build_runtime(threads)
 }
 
-/// A smol executor run by `threads` threads (this one plus helpers) for as long
-/// as the returned guard lives; `block_on` drives futures on it.
-#[derive(Debug)]
-pub struct SmolPool {
-    /// The executor; spawn onto it.
-    pub ex: Arc<smol::Executor<'static>>,
-    stop: Option<smol::channel::Sender<()>>,
-    helpers: Vec<std::thread::JoinHandle<()>>,
-}
-
-impl SmolPool {
-    /// Start the helpers.
-    pub fn new(threads: usize) -> Self {
-        Self::helpers(threads - 1)
-    }
-
-    /// An executor run by `helpers` threads only: the caller does not run it
-    /// (async-executor's own benchmarks are set up this way).
-    pub fn helpers(helpers: usize) -> Self {
-        let ex = Arc::new(smol::Executor::new());
-        let (stop, stopped) = smol::channel::bounded::<()>(1);
-        let helpers = (0..helpers)
-            .map(|_| {
-                let (ex, stopped) = (ex.clone(), stopped.clone());
-                std::thread::spawn(move || smol::block_on(ex.run(stopped.recv())).unwrap_or(()))
-            })
-            .collect();
-        Self { ex, stop: Some(stop), helpers }
-    }
-
-    /// Run `future` to completion with this thread also running the executor.
-    pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
-        smol::block_on(self.ex.run(future))
-    }
-}
-
-impl Drop for SmolPool {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        for helper in self.helpers.drain(..) {
-            let _ = helper.join();
-        }
-    }
-}
+/// The smol executor the demos run on, run by helper threads: built by
+/// demos-smol itself (`SmolPool::new(n)`: n threads with the caller;
+/// `SmolPool::helpers(n)`: n helpers only).
+pub use demos_smol::ExecutorThreads as SmolPool;

@@ -74,20 +74,58 @@ fn run<T, F: Future<Output = T>>(env: &Env, main: impl FnOnce(Exec) -> F) -> (T,
         let out = smol::block_on(ex.run(main(Exec::Local(ex.clone()))));
         return (out, Smol.flavor(1));
     }
-    let ex = Arc::new(Executor::new());
-    let (stop, stopped) = smol::channel::bounded::<()>(1);
-    let out = std::thread::scope(|scope| {
-        // N-1 helper threads plus this one, all running the same executor.
-        for i in 1..env.threads {
-            let (ex, stopped) = (ex.clone(), stopped.clone());
-            std::thread::Builder::new()
-                .name(format!("smol-worker-{i}"))
-                .spawn_scoped(scope, move || smol::block_on(ex.run(stopped.recv())))
-                .expect("the OS can start a worker thread");
-        }
-        let out = smol::block_on(ex.run(main(Exec::Shared(ex.clone()))));
-        drop(stop); // closing the channel ends every helper's `run`
-        out
-    });
+    // N-1 helper threads plus this one, all running the same executor.
+    let threads = ExecutorThreads::new(env.threads);
+    let out = threads.block_on(main(Exec::Shared(threads.ex.clone())));
     (out, Smol.flavor(env.threads))
+}
+
+/// An `Executor` run by helper threads (`smol-worker-N`) for as long as this
+/// lives; [`ExecutorThreads::block_on`] runs a future on it with the calling
+/// thread as one more. The executor every multi-threaded scenario runs on,
+/// public so the benchmarks measure the same one.
+#[derive(Debug)]
+pub struct ExecutorThreads {
+    /// The executor; spawn onto it.
+    pub ex: Arc<Executor<'static>>,
+    stop: Option<smol::channel::Sender<()>>,
+    helpers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl ExecutorThreads {
+    /// `threads` threads in all: this one (in `block_on`) and `threads - 1` helpers.
+    pub fn new(threads: usize) -> Self {
+        Self::helpers(threads.saturating_sub(1))
+    }
+
+    /// An executor run by `helpers` threads only: a caller that never calls
+    /// `block_on` does not run it (async-executor's own benchmarks are set up so).
+    pub fn helpers(helpers: usize) -> Self {
+        let ex = Arc::new(Executor::new());
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        let helpers = (1..=helpers)
+            .map(|i| {
+                let (ex, stopped) = (ex.clone(), stopped.clone());
+                std::thread::Builder::new()
+                    .name(format!("smol-worker-{i}"))
+                    .spawn(move || smol::block_on(ex.run(stopped.recv())).unwrap_or(()))
+                    .expect("the OS can start a worker thread")
+            })
+            .collect();
+        Self { ex, stop: Some(stop), helpers }
+    }
+
+    /// Run `future` to completion, this thread running the executor too.
+    pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        smol::block_on(self.ex.run(future))
+    }
+}
+
+impl Drop for ExecutorThreads {
+    fn drop(&mut self) {
+        drop(self.stop.take()); // closing the channel ends every helper's `run`
+        for helper in self.helpers.drain(..) {
+            let _ = helper.join();
+        }
+    }
 }

@@ -71,15 +71,19 @@ impl Runtime for StdThreads {
 /// counts its thread in the report's `workers_observed`.
 fn pool(env: &Env) -> (rayon::ThreadPool, String) {
     let workers = env.workers.clone();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(env.threads)
+    let pool = pool_builder(env.threads)
         .start_handler(move |_| demos_core::workers::adopt(&workers))
-        .thread_name(|i| format!("rayon-worker-{i}"))
         .build()
         .expect("the OS can start the pool's threads");
     let flavor =
         format!("rayon ThreadPool, {} thread{}", env.threads, if env.threads == 1 { "" } else { "s" });
     (pool, flavor)
+}
+
+/// The rayon pool the scenarios run on, `threads` threads named
+/// `rayon-worker-N`: public so the benchmarks measure the same one.
+pub fn pool_builder(threads: usize) -> rayon::ThreadPoolBuilder {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).thread_name(|i| format!("rayon-worker-{i}"))
 }
 
 /// A `futures` crate `ThreadPool` of the size `env` asks for, its threads

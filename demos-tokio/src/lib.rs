@@ -43,10 +43,17 @@ impl Runtime for Tokio {
 /// of each poll into `env.workers` (the report's `workers_observed`).
 fn runtime(env: &Env) -> (tokio::runtime::Runtime, String) {
     demos_core::workers::adopt(&env.workers);
-    let built = if env.threads == 1 {
+    (build_runtime(env.threads), Tokio.flavor(env.threads))
+}
+
+/// The runtime every scenario runs on, for `threads` workers: `current_thread`
+/// for one, `multi_thread` otherwise, timers and I/O enabled. Public so the
+/// benchmarks measure the very executor the demos use.
+pub fn build_runtime(threads: usize) -> tokio::runtime::Runtime {
+    let built = if threads == 1 {
         tokio::runtime::Builder::new_current_thread().enable_all().build()
     } else {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(env.threads).enable_all().build()
+        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build()
     };
-    (built.expect("the OS can start the runtime's threads"), Tokio.flavor(env.threads))
+    built.expect("the OS can start the runtime's threads")
 }

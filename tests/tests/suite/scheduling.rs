@@ -39,7 +39,8 @@ demos_tests::per_runtime! {
             assert!(m.cooperative_lockstep, "run {run}: {m:?}");
             assert!(m.switches_cooperative >= 3 * 4 / 2, "rounds switch tasks: run {run}: {m:?}");
 
-            // The lanes of the no-yield run: each task one unbroken block, in order.
+            // The lanes of the no-yield run: each task's steps in a stretch of their own,
+            // after the previous task's (the OS may still pause the thread inside one).
             let no_yield: Vec<Span> = seen.spans.iter().filter(|s| s.label == NO_YIELD).cloned().collect();
             let rows = lanes(&no_yield, 60, false);
             assert_eq!(rows.len(), 1 + 3, "{rows:#?}");
@@ -48,7 +49,6 @@ demos_tests::per_runtime! {
                 let cells: String = row.chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
                 let first = cells.find('#').expect("every task ran");
                 let last = cells.rfind('#').expect("every task ran");
-                assert!(cells[first..=last].chars().all(|c| c == '#'), "one block per task: {rows:#?}");
                 assert!(first + 1 >= last_end, "after the previous task: {rows:#?}");
                 last_end = last + 1;
             }
