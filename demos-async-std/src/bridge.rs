@@ -14,10 +14,10 @@ use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+        crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let hb = Arc::new(Heartbeat::new(cfg, env));
             let beat = hb.clone();
-            let heartbeat = spawn.spawn(async move {
+            let heartbeat = ex.spawn(async move {
                 while {
                     sleep(beat.interval()).await;
                     beat.tick()
@@ -27,7 +27,7 @@ impl Bridge for crate::AsyncStd {
 
             // The handler runs as a task on the executor, like a request handler would.
             let phase = hb.clone();
-            let offloaded = spawn
+            let offloaded = ex
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
                     phase
@@ -50,7 +50,7 @@ impl Bridge for crate::AsyncStd {
             hb.start_phase(INLINE);
             let handlers = (0..env.threads).map(|_| {
                 let phase = hb.clone();
-                spawn.spawn(async move { phase.inline_calls(jobs, job) })
+                ex.spawn(async move { phase.inline_calls(jobs, job) })
             });
             let inline = join_all(handlers).await.into_iter().sum();
             let inline = (env.threads, (inline, hb.end_phase()));
@@ -60,7 +60,7 @@ impl Bridge for crate::AsyncStd {
             if env.threads > 1 {
                 hb.start_phase(ONE_BLOCKED);
                 let phase = hb.clone();
-                let done = spawn.spawn(async move { phase.inline_calls(jobs, job) }).await;
+                let done = ex.spawn(async move { phase.inline_calls(jobs, job) }).await;
                 one_blocked = Some((done, hb.end_phase()));
             }
             hb.stop();

@@ -20,7 +20,7 @@ use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
 impl Futures for crate::AsyncStd {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
-        crate::observe::<FuturesScenario, _>(cfg, env, "", |spawn| async move {
+        crate::observe::<FuturesScenario, _>(cfg, env, "", |ex| async move {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
@@ -29,7 +29,7 @@ impl Futures for crate::AsyncStd {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| {
-                    spawn.spawn(async move {
+                    ex.spawn(async move {
                         stoppable(sleep(d), sleep).await;
                         value_of(i)
                     })
@@ -42,7 +42,7 @@ impl Futures for crate::AsyncStd {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| {
-                    spawn.spawn(async move {
+                    ex.spawn(async move {
                         stoppable(sleep(d), sleep).await;
                         i
                     })
@@ -55,7 +55,7 @@ impl Futures for crate::AsyncStd {
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = bounded(1);
-            drop(spawn.spawn(async move {
+            drop(ex.spawn(async move {
                 sleep(Duration::from_millis(1)).await;
                 let _ = tx.send(42u64).await;
             }));
@@ -71,7 +71,7 @@ impl Futures for crate::AsyncStd {
                 let _ = released.recv().await;
                 let _ = tx.send(()).await;
             };
-            let handle = spawn.spawn(signal_when_parked(task, move || {
+            let handle = ex.spawn(signal_when_parked(task, move || {
                 let _ = running_tx.try_send(());
             }));
             let _ = running.recv().await; // the task has run, and is parked at its await
@@ -82,19 +82,19 @@ impl Futures for crate::AsyncStd {
             // Probe: cancel a task seen running, now parked in a long sleep.
             let (running_tx, running) = bounded::<()>(1);
             let task = sleep(Duration::from_secs(3600));
-            let long = spawn.spawn(signal_when_parked(task, move || {
+            let long = ex.spawn(signal_when_parked(task, move || {
                 let _ = running_tx.try_send(());
             }));
             let _ = running.recv().await;
             m.cancelled += u64::from(long.cancel().await.is_none());
 
             // Probe: a panic inside a task.
-            let panicking = spawn.spawn(async { panic!("{}", DEMO_PANIC) });
+            let panicking = ex.spawn(async { panic!("{}", DEMO_PANIC) });
             if AssertUnwindSafe(panicking).catch_unwind().await.is_err() {
                 m.panics_caught += 1; // re-raised here, in the awaiting task
                 m.panic_resumed_on_await = true;
             }
-            m.survived_panic = spawn.spawn(async { 7 }).await == 7;
+            m.survived_panic = ex.spawn(async { 7 }).await == 7;
             m
         })
     }

@@ -83,21 +83,22 @@ pub fn global_executor_threads() -> usize {
         .max(1)
 }
 
-/// How tasks are spawned for this call.
+/// The executor a scenario spawns onto, and how: one thread or many.
 #[derive(Debug, Clone, Copy)]
-enum Spawn {
+enum Exec {
     /// `spawn_local`: on the `block_on` thread only.
     Local,
     /// `task::spawn`: on the global executor's threads.
     Global,
 }
 
-impl Spawn {
-    fn spawn<T: Send + 'static>(self, future: impl Future<Output = T> + Send + 'static) -> JoinHandle<T> {
+impl Exec {
+    /// Spawn onto whichever executor runs. `noted` records the thread of each
+    /// poll (the report's `workers_observed`).
+    fn spawn<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> JoinHandle<T> {
         match self {
-            // `noted` records the thread of each poll (the report's `workers_observed`).
-            Spawn::Local => task::spawn_local(noted(future)),
-            Spawn::Global => task::spawn(noted(future)),
+            Exec::Local => task::spawn_local(noted(future)),
+            Exec::Global => task::spawn(noted(future)),
         }
     }
 }
@@ -109,9 +110,9 @@ fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
     cfg: &S::Config,
     env: &Env,
     extra: &str,
-    main: impl FnOnce(Spawn) -> F,
+    main: impl FnOnce(Exec) -> F,
 ) -> Observed<S::Metrics> {
-    observe_recorded::<S, _>(cfg, env, extra, |spawn| async move { (main(spawn).await, Vec::new()) })
+    observe_recorded::<S, _>(cfg, env, extra, |ex| async move { (main(ex).await, Vec::new()) })
 }
 
 /// [`observe`] for scenarios that record a timeline: `main` returns the spans
@@ -120,14 +121,14 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
     cfg: &S::Config,
     env: &Env,
     extra: &str,
-    main: impl FnOnce(Spawn) -> F,
+    main: impl FnOnce(Exec) -> F,
 ) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
     let global = global_executor_threads();
     let flavor = format!("{}{extra}", AsyncStd.flavor(env.threads));
-    let spawn = match env.threads {
-        1 => Spawn::Local,
-        n if n == global => Spawn::Global,
+    let ex = match env.threads {
+        1 => Exec::Local,
+        n if n == global => Exec::Global,
         n => {
             let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
             let exe = exe.expect("the current executable is known");
@@ -143,6 +144,6 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
         }
     };
     demos_core::workers::adopt(&env.workers);
-    let (metrics, spans) = task::block_on(main(spawn));
+    let (metrics, spans) = task::block_on(main(ex));
     Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)
 }

@@ -17,25 +17,25 @@ use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
 use ::futures::future::join_all;
 
-use crate::Spawn;
+use crate::Exec;
 
 impl Ordering for crate::AsyncStd {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
-        crate::observe::<OrderingScenario, _>(cfg, env, "", |spawn| async move {
-            let first = round(spawn, cfg, env.seed, &env.log).await;
-            let second = round(spawn, cfg, second_round_seed(env.seed), &Log::off()).await;
+        crate::observe::<OrderingScenario, _>(cfg, env, "", |ex| async move {
+            let first = round(&ex, cfg, env.seed, &env.log).await;
+            let second = round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await;
             OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env)
         })
     }
 }
 
-async fn round(spawn: Spawn, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
+async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     let started = Instant::now(); // the round alone: the executor is already running
     let finished = Arc::new(Mutex::new(Vec::new()));
     let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
     join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
-        spawn.spawn(async move {
+        ex.spawn(async move {
             stoppable(sleep(delay), sleep).await;
             let mut order = finished.lock().await;
             log_finished(&log, task, order.len(), delay);

@@ -19,50 +19,45 @@ use ::futures::future::join_all;
 
 impl Pools for crate::AsyncStd {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
-        crate::observe::<PoolsScenario, _>(
-            cfg,
-            env,
-            " + blocking pool + child processes",
-            |spawn| async move {
-                let mut m = PoolsMetrics::default();
-                let work = cfg.cpu_work(env.threads);
+        crate::observe::<PoolsScenario, _>(cfg, env, " + blocking pool + child processes", |ex| async move {
+            let mut m = PoolsMetrics::default();
+            let work = cfg.cpu_work(env.threads);
 
-                let delays = cfg.io_delays(env.seed);
-                m.io_round(&delays, &env.log, spawn_blocking).await;
+            let delays = cfg.io_delays(env.seed);
+            m.io_round(&delays, &env.log, spawn_blocking).await;
 
-                let mut rounds = CpuRounds::default();
-                for _ in until_stopped(0..ROUNDS) {
-                    let sequential = work.sequential();
-                    let t = Instant::now();
-                    // One task per job on the executor: at most --threads of them compute at once.
-                    let parallel = join_all((0..work.jobs).map(|j| {
-                        let range = work.range(j);
-                        spawn.spawn(async move { cpu_job(range) })
-                    }))
-                    .await;
-                    rounds.add(&sequential, &parallel, t.elapsed());
-                }
-                m.cpu(&work, &rounds);
-
-                // The same jobs in child processes, a pool of --threads of them at a time;
-                // dropped (Ctrl-C) they are killed.
+            let mut rounds = CpuRounds::default();
+            for _ in until_stopped(0..ROUNDS) {
+                let sequential = work.sequential();
                 let t = Instant::now();
-                let mut sums = Vec::with_capacity(work.jobs);
-                for batch in until_stopped(work.batches(env.threads)) {
-                    let mut commands: Vec<Command> = batch
-                        .map(|j| {
-                            let mut command = Command::new(worker_exe());
-                            command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
-                            command
-                        })
-                        .collect();
-                    let outputs = join_all(commands.iter_mut().map(Command::output));
-                    let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
-                    sums.extend(outputs.iter().map(sum_of_output));
-                }
-                m.processes(env.threads, &rounds, &sums, t.elapsed());
-                m
-            },
-        )
+                // One task per job on the executor: at most --threads of them compute at once.
+                let parallel = join_all((0..work.jobs).map(|j| {
+                    let range = work.range(j);
+                    ex.spawn(async move { cpu_job(range) })
+                }))
+                .await;
+                rounds.add(&sequential, &parallel, t.elapsed());
+            }
+            m.cpu(&work, &rounds);
+
+            // The same jobs in child processes, a pool of --threads of them at a time;
+            // dropped (Ctrl-C) they are killed.
+            let t = Instant::now();
+            let mut sums = Vec::with_capacity(work.jobs);
+            for batch in until_stopped(work.batches(env.threads)) {
+                let mut commands: Vec<Command> = batch
+                    .map(|j| {
+                        let mut command = Command::new(worker_exe());
+                        command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
+                        command
+                    })
+                    .collect();
+                let outputs = join_all(commands.iter_mut().map(Command::output));
+                let outputs = stoppable(outputs, sleep).await.unwrap_or_default();
+                sums.extend(outputs.iter().map(sum_of_output));
+            }
+            m.processes(env.threads, &rounds, &sums, t.elapsed());
+            m
+        })
     }
 }

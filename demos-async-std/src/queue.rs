@@ -19,13 +19,13 @@ use ::futures::future::join_all;
 
 impl Queue for crate::AsyncStd {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        crate::observe_recorded::<QueueScenario, _>(cfg, env, "", |spawn| async move {
+        crate::observe_recorded::<QueueScenario, _>(cfg, env, "", |ex| async move {
             let tally = Arc::new(QueueTally::new(cfg, env));
             let started = Instant::now();
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
             let mut handles = Vec::new();
             for p in 0..cfg.producers {
-                handles.push(spawn.spawn(produce(
+                handles.push(ex.spawn(produce(
                     p,
                     cfg.producer_pacing(env.seed, p),
                     tx.clone(),
@@ -34,7 +34,7 @@ impl Queue for crate::AsyncStd {
             }
             drop(tx); // the channel closes when the last producer's sender drops
             for c in 0..cfg.consumers {
-                handles.push(spawn.spawn(consume(
+                handles.push(ex.spawn(consume(
                     c,
                     cfg.consumer_pacing(env.seed, c),
                     rx.clone(),

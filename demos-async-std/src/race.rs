@@ -18,28 +18,28 @@ use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 
 use ::futures::future::join_all;
 
-use crate::Spawn;
+use crate::Exec;
 
 impl Race for crate::AsyncStd {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
-        crate::observe::<RaceScenario, _>(cfg, env, "", |spawn| async move {
+        crate::observe::<RaceScenario, _>(cfg, env, "", |ex| async move {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
-                Phase::measure_async(unsynchronized(spawn, n, env)).await,
-                Phase::measure_async(with_mutex(spawn, n)).await,
-                Phase::measure_async(with_atomic(spawn, n)).await,
+                Phase::measure_async(unsynchronized(&ex, n, env)).await,
+                Phase::measure_async(with_mutex(&ex, n)).await,
+                Phase::measure_async(with_atomic(&ex, n)).await,
             )
         })
     }
 }
 
-async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
+async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
     let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
     join_all(until_stopped(0..tasks).map(|task| {
         let (counter, lost) = (counter.clone(), lost.clone());
-        spawn.spawn(async move {
+        ex.spawn(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
@@ -51,11 +51,11 @@ async fn unsynchronized(spawn: Spawn, tasks: usize, env: &Env) -> u64 {
     counter.load(Relaxed)
 }
 
-async fn with_mutex(spawn: Spawn, tasks: usize) -> u64 {
+async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
     join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
-        spawn.spawn(async move {
+        ex.spawn(async move {
             let mut guard = counter.lock().await;
             let read = *guard;
             yield_now().await; // others may run, but none can take the lock
@@ -66,11 +66,11 @@ async fn with_mutex(spawn: Spawn, tasks: usize) -> u64 {
     *counter.lock().await // edition 2024: the guard drops before `counter`
 }
 
-async fn with_atomic(spawn: Spawn, tasks: usize) -> u64 {
+async fn with_atomic(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
     join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
-        spawn.spawn(async move {
+        ex.spawn(async move {
             yield_now().await;
             counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
         })

@@ -17,13 +17,13 @@ use ::futures::future::join_all;
 
 impl Scheduling for crate::AsyncStd {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
-        crate::observe_recorded::<SchedulingScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+        crate::observe_recorded::<SchedulingScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let rec = Arc::new(Recorder::new());
             for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
                 log_mode(&env.log, mode);
                 join_all((0..cfg.tasks).map(|task| {
                     let (rec, cfg) = (rec.clone(), cfg.clone());
-                    spawn.spawn(async move {
+                    ex.spawn(async move {
                         for _ in 0..cfg.steps {
                             step(&rec, &cfg, mode, task);
                             if yielding {

@@ -17,7 +17,7 @@ use ::futures::future::join_all;
 
 impl Threads for crate::AsyncStd {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
-        crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |spawn| async move {
+        crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let rec = Arc::new(Recorder::new());
             manual_and_scoped(cfg, &rec, &env.log);
             let io = join_all((0..cfg.io_jobs).map(|i| {
@@ -28,7 +28,7 @@ impl Threads for crate::AsyncStd {
             }));
             let cpu = join_all((0..cfg.cpu_jobs).map(|i| {
                 let (rec, log) = (rec.clone(), env.log.clone());
-                spawn.spawn(async move {
+                ex.spawn(async move {
                     run_recorded(&rec, &log, CPU, i, cpu_job);
                 })
             }));
@@ -38,7 +38,7 @@ impl Threads for crate::AsyncStd {
             let gate = Arc::new(Gate::new(env.threads));
             join_all((0..env.threads).map(|i| {
                 let (rec, log, gate) = (rec.clone(), env.log.clone(), gate.clone());
-                spawn.spawn(async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) })
+                ex.spawn(async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) })
             }))
             .await;
             let spans = rec.take();

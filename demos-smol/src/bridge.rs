@@ -6,19 +6,17 @@
 //! Run it: `cargo run -p demos-smol -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
+use ::futures::future::join_all;
+use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, ONE_BLOCKED};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
 
 impl Bridge for crate::Smol {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        let started = Instant::now();
-        let hb = Arc::new(Heartbeat::new(cfg, env));
-        let shared = hb.clone();
-        let (metrics, flavor) = crate::run(env, |ex| async move {
-            let hb = shared;
+        crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |ex| async move {
+            let hb = Arc::new(Heartbeat::new(cfg, env));
             let beat = hb.clone();
             let heartbeat = ex.spawn(async move {
                 while {
@@ -51,16 +49,11 @@ impl Bridge for crate::Smol {
             // The anti-pattern: one handler per executor thread makes the calls inline, so
             // every thread is blocked and runs nothing else meanwhile — the heartbeat included.
             hb.start_phase(INLINE);
-            let handlers: Vec<_> = (0..env.threads)
-                .map(|_| {
-                    let phase = hb.clone();
-                    ex.spawn(async move { phase.inline_calls(jobs, job) })
-                })
-                .collect();
-            let mut inline = 0;
-            for handler in handlers {
-                inline += handler.await;
-            }
+            let handlers = (0..env.threads).map(|_| {
+                let phase = hb.clone();
+                ex.spawn(async move { phase.inline_calls(jobs, job) })
+            });
+            let inline = join_all(handlers).await.into_iter().sum();
             let inline = (env.threads, (inline, hb.end_phase()));
 
             // With several threads: a single inline handler blocks one thread of N.
@@ -73,8 +66,7 @@ impl Bridge for crate::Smol {
             }
             hb.stop();
             heartbeat.await;
-            BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged)
-        });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
+            (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
+        })
     }
 }

@@ -7,12 +7,12 @@
 //! Run it: `cargo run -p demos-smol -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ::futures::FutureExt;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
+use demos_core::scenario::futures::{DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use smol::Timer;
@@ -20,8 +20,7 @@ use smol::channel::bounded;
 
 impl Futures for crate::Smol {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
-        let started = Instant::now();
-        let (metrics, flavor) = crate::run(env, |ex| async move {
+        crate::observe::<FuturesScenario, _>(cfg, env, "", |ex| async move {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
@@ -69,22 +68,22 @@ impl Futures for crate::Smol {
             let (running_tx, running) = bounded::<()>(1);
             let (release, released) = bounded::<()>(1);
             let (tx, done) = bounded::<()>(1);
-            let probe = async move {
+            let task = async move {
                 let _ = released.recv().await;
                 let _ = tx.send(()).await;
             };
-            let task = ex.spawn(signal_when_parked(probe, move || {
+            let handle = ex.spawn(signal_when_parked(task, move || {
                 let _ = running_tx.try_send(());
             }));
             let _ = running.recv().await; // the task has run, and is parked at its await
-            drop(task);
+            drop(handle); // a smol Task: dropping it cancels
             let _ = release.send(()).await;
             m.dropped_handle_task_finished = done.recv().await.is_ok();
 
             // Probe: cancel a task seen running, now parked in a long sleep.
             let (running_tx, running) = bounded::<()>(1);
-            let probe = Timer::after(Duration::from_secs(3600));
-            let long = ex.spawn(signal_when_parked(probe, move || {
+            let task = Timer::after(Duration::from_secs(3600));
+            let long = ex.spawn(signal_when_parked(task, move || {
                 let _ = running_tx.try_send(());
             }));
             let _ = running.recv().await;
@@ -98,7 +97,6 @@ impl Futures for crate::Smol {
             }
             m.survived_panic = ex.spawn(async { 7 }).await == 7;
             m
-        });
-        Observed::new(flavor, started.elapsed(), metrics)
+        })
     }
 }

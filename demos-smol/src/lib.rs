@@ -25,8 +25,10 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use demos_core::scenario::Scenario;
+use demos_core::timeline::Span;
 use demos_core::workers::noted;
-use demos_core::{Env, Runtime};
+use demos_core::{Env, Observed, Runtime};
 use smol::{Executor, LocalExecutor, Task};
 
 /// The smol runtime, implementing every scenario.
@@ -63,6 +65,31 @@ impl Exec {
             Exec::Shared(ex) => ex.spawn(noted(future)),
         }
     }
+}
+
+/// Observe `S` on the executor `env` asks for: `main` gets the spawner and
+/// returns the metrics. `extra` names what the scenario uses beside the
+/// executor (" + blocking pool").
+fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
+    cfg: &S::Config,
+    env: &Env,
+    extra: &str,
+    main: impl FnOnce(Exec) -> F,
+) -> Observed<S::Metrics> {
+    observe_recorded::<S, _>(cfg, env, extra, |ex| async move { (main(ex).await, Vec::new()) })
+}
+
+/// [`observe`] for scenarios that record a timeline: `main` returns the spans
+/// with the metrics.
+fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
+    _: &S::Config,
+    env: &Env,
+    extra: &str,
+    main: impl FnOnce(Exec) -> F,
+) -> Observed<S::Metrics> {
+    let started = std::time::Instant::now();
+    let ((metrics, spans), flavor) = run(env, main);
+    Observed::new(format!("{flavor}{extra}"), started.elapsed(), metrics).with_spans(spans)
 }
 
 /// Run `main` to completion on the executor `env` asks for; returns its output

@@ -8,27 +8,24 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
+use demos_core::scenario::ordering::{
+    OrderingScenario, Round, delays, log_finished, result_of, second_round_seed,
+};
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use smol::Timer;
 use smol::lock::Mutex;
+
+use ::futures::future::join_all;
 
 use crate::Exec;
 
 impl Ordering for crate::Smol {
     fn ordering(&self, cfg: &OrderingConfig, env: &Env) -> Observed<OrderingMetrics> {
-        let started = Instant::now();
-        let ((first, second), flavor) = crate::run(env, |ex| async move {
-            (
-                round(&ex, cfg, env.seed, &env.log).await,
-                round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await,
-            )
-        });
-        Observed::new(
-            flavor,
-            started.elapsed(),
-            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env),
-        )
+        crate::observe::<OrderingScenario, _>(cfg, env, "", |ex| async move {
+            let first = round(&ex, cfg, env.seed, &env.log).await;
+            let second = round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await;
+            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env)
+        })
     }
 }
 
@@ -36,24 +33,18 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     let started = Instant::now(); // the round alone: the executor is already running
     let finished = Arc::new(Mutex::new(Vec::new()));
     let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
-    let tasks: Vec<_> = delays(cfg, seed)
-        .into_iter()
-        .enumerate()
-        .map(|(task, delay)| {
-            let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
-            ex.spawn(async move {
-                stoppable(Timer::after(delay), Timer::after).await;
-                let mut order = finished.lock().await;
-                log_finished(&log, task, order.len(), delay);
-                order.push(task); // completion order: whoever gets the lock first
-                drop(order);
-                slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
-            })
+    join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
+        let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
+        ex.spawn(async move {
+            stoppable(Timer::after(delay), Timer::after).await;
+            let mut order = finished.lock().await;
+            log_finished(&log, task, order.len(), delay);
+            order.push(task); // completion order: whoever gets the lock first
+            drop(order);
+            slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
         })
-        .collect();
-    for task in tasks {
-        task.await;
-    }
+    }))
+    .await;
     let finished = finished.lock().await.clone();
     let slots = slots.lock().await.clone();
     Round { finished, slots, elapsed: started.elapsed() }

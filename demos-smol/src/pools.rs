@@ -9,42 +9,37 @@
 
 use std::time::Instant;
 
-use ::futures::future::join_all;
 use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
-use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job};
+use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use smol::process::Command;
 use smol::{Timer, unblock};
 
+use ::futures::future::join_all;
+
 impl Pools for crate::Smol {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
-        let started = Instant::now();
-        let mut m = PoolsMetrics::default();
-        let work = cfg.cpu_work(env.threads);
-        let metrics = &mut m;
-        let ((), flavor) = crate::run(env, |ex| async move {
+        crate::observe::<PoolsScenario, _>(cfg, env, " + blocking pool + child processes", |ex| async move {
+            let mut m = PoolsMetrics::default();
+            let work = cfg.cpu_work(env.threads);
+
             let delays = cfg.io_delays(env.seed);
-            metrics.io_round(&delays, &env.log, unblock).await;
+            m.io_round(&delays, &env.log, unblock).await;
 
             let mut rounds = CpuRounds::default();
             for _ in until_stopped(0..ROUNDS) {
                 let sequential = work.sequential();
                 let t = Instant::now();
                 // One task per job on the executor: at most --threads of them compute at once.
-                let tasks: Vec<_> = (0..work.jobs)
-                    .map(|j| {
-                        let range = work.range(j);
-                        ex.spawn(async move { cpu_job(range) })
-                    })
-                    .collect();
-                let mut parallel = Vec::with_capacity(work.jobs);
-                for task in tasks {
-                    parallel.push(task.await);
-                }
+                let parallel = join_all((0..work.jobs).map(|j| {
+                    let range = work.range(j);
+                    ex.spawn(async move { cpu_job(range) })
+                }))
+                .await;
                 rounds.add(&sequential, &parallel, t.elapsed());
             }
-            metrics.cpu(&work, &rounds);
+            m.cpu(&work, &rounds);
 
             // The same jobs in child processes, a pool of --threads of them at a time;
             // dropped (Ctrl-C) they are killed.
@@ -62,8 +57,8 @@ impl Pools for crate::Smol {
                 let outputs = stoppable(outputs, Timer::after).await.unwrap_or_default();
                 sums.extend(outputs.iter().map(sum_of_output));
             }
-            metrics.processes(env.threads, &rounds, &sums, t.elapsed());
-        });
-        Observed::new(format!("{flavor} + blocking pool + child processes"), started.elapsed(), m)
+            m.processes(env.threads, &rounds, &sums, t.elapsed());
+            m
+        })
     }
 }

@@ -11,32 +11,40 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::queue::{Item, Pacing, QueueTally};
+use demos_core::scenario::queue::{Item, Pacing, QueueScenario, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use smol::Timer;
 use smol::channel::{self, Receiver, Sender};
 
+use ::futures::future::join_all;
+
 impl Queue for crate::Smol {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        let started = Instant::now();
-        let tally = Arc::new(QueueTally::new(cfg, env));
-        let shared = tally.clone();
-        let ((), flavor) = crate::run(env, |ex| async move {
-            let tally = shared;
+        crate::observe_recorded::<QueueScenario, _>(cfg, env, "", |ex| async move {
+            let tally = Arc::new(QueueTally::new(cfg, env));
+            let started = Instant::now();
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
-            let mut tasks = Vec::new();
+            let mut handles = Vec::new();
             for p in 0..cfg.producers {
-                tasks.push(ex.spawn(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone())));
+                handles.push(ex.spawn(produce(
+                    p,
+                    cfg.producer_pacing(env.seed, p),
+                    tx.clone(),
+                    tally.clone(),
+                )));
             }
             drop(tx); // the channel closes when the last producer's sender drops
             for c in 0..cfg.consumers {
-                tasks.push(ex.spawn(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone())));
+                handles.push(ex.spawn(consume(
+                    c,
+                    cfg.consumer_pacing(env.seed, c),
+                    rx.clone(),
+                    tally.clone(),
+                )));
             }
-            for task in tasks {
-                task.await;
-            }
-        });
-        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed())).with_spans(tally.spans())
+            join_all(handles).await;
+            (tally.finish(started.elapsed()), tally.spans())
+        })
     }
 }
 

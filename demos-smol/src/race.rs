@@ -3,27 +3,27 @@
 //! `smol::future::yield_now()` between the load and the store puts the task at
 //! the back of the executor's queue, so every other ready task may run in the
 //! gap. `async_lock::Mutex` (re-exported as `smol::lock::Mutex`) can be held
-//! across the `.await`. Note the `task.await` loops: a smol `Task` dropped
-//! without being awaited or detached is *cancelled*, unlike tokio's handles.
+//! across the `.await`. The handles are awaited (`join_all`): a smol `Task`
+//! dropped without being awaited or detached is *cancelled*, unlike tokio's.
 //!
 //! Run it: `cargo run -p demos-smol -- race --threads 1`
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{LostUpdates, Phase};
+use demos_core::scenario::race::{LostUpdates, Phase, RaceScenario};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use smol::future::yield_now;
 use smol::lock::Mutex;
+
+use ::futures::future::join_all;
 
 use crate::Exec;
 
 impl Race for crate::Smol {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
-        let started = Instant::now();
-        let (metrics, flavor) = crate::run(env, |ex| async move {
+        crate::observe::<RaceScenario, _>(cfg, env, "", |ex| async move {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
@@ -31,64 +31,51 @@ impl Race for crate::Smol {
                 Phase::measure_async(with_mutex(&ex, n)).await,
                 Phase::measure_async(with_atomic(&ex, n)).await,
             )
-        });
-        Observed::new(flavor, started.elapsed(), metrics)
+        })
     }
 }
 
 async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
     let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
-    let handles: Vec<_> = until_stopped(0..tasks)
-        .map(|task| {
-            let (counter, lost) = (counter.clone(), lost.clone());
-            ex.spawn(async move {
-                let read = counter.load(Relaxed);
-                yield_now().await; // other tasks run here, between our read and our write
-                let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
-                lost.record(task, read, overwritten);
-            })
+    join_all(until_stopped(0..tasks).map(|task| {
+        let (counter, lost) = (counter.clone(), lost.clone());
+        ex.spawn(async move {
+            let read = counter.load(Relaxed);
+            yield_now().await; // other tasks run here, between our read and our write
+            let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
+            lost.record(task, read, overwritten);
         })
-        .collect();
-    for handle in handles {
-        handle.await;
-    }
+    }))
+    .await;
     lost.finish();
     counter.load(Relaxed)
 }
 
 async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
-    let handles: Vec<_> = until_stopped(0..tasks)
-        .map(|_| {
-            let counter = counter.clone();
-            ex.spawn(async move {
-                let mut guard = counter.lock().await;
-                let read = *guard;
-                yield_now().await; // others may run, but none can take the lock
-                *guard = read + 1;
-            })
+    join_all(until_stopped(0..tasks).map(|_| {
+        let counter = counter.clone();
+        ex.spawn(async move {
+            let mut guard = counter.lock().await;
+            let read = *guard;
+            yield_now().await; // others may run, but none can take the lock
+            *guard = read + 1;
         })
-        .collect();
-    for handle in handles {
-        handle.await;
-    }
+    }))
+    .await;
     *counter.lock().await // edition 2024: the guard drops before `counter`
 }
 
 async fn with_atomic(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    let handles: Vec<_> = until_stopped(0..tasks)
-        .map(|_| {
-            let counter = counter.clone();
-            ex.spawn(async move {
-                yield_now().await;
-                counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
-            })
+    join_all(until_stopped(0..tasks).map(|_| {
+        let counter = counter.clone();
+        ex.spawn(async move {
+            yield_now().await;
+            counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
         })
-        .collect();
-    for handle in handles {
-        handle.await;
-    }
+    }))
+    .await;
     counter.load(Relaxed)
 }

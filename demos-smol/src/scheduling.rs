@@ -5,59 +5,46 @@
 //! Run it: `cargo run -p demos-smol -- scheduling --threads 1`
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use demos_core::scenario::scheduling::{
-    COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, preemptive_cpu, preemptive_steps, step,
+    COOPERATIVE, NO_YIELD, PREEMPTIVE, SchedulingScenario, log_mode, preemptive_cpu, preemptive_steps, step,
 };
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
 use smol::future::yield_now;
 use smol::unblock;
 
+use ::futures::future::join_all;
+
 impl Scheduling for crate::Smol {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
-        let started = Instant::now();
-        let rec = Arc::new(Recorder::new());
-        let recorder = rec.clone();
-        let cpu = preemptive_cpu();
-        let (cpu_times, flavor) = crate::run(env, |ex| async move {
-            let rec = recorder;
+        crate::observe_recorded::<SchedulingScenario, _>(cfg, env, " + blocking pool", |ex| async move {
+            let rec = Arc::new(Recorder::new());
             for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
                 log_mode(&env.log, mode);
-                let tasks: Vec<_> = (0..cfg.tasks)
-                    .map(|task| {
-                        let (rec, cfg) = (rec.clone(), cfg.clone());
-                        ex.spawn(async move {
-                            for _ in 0..cfg.steps {
-                                step(&rec, &cfg, mode, task);
-                                if yielding {
-                                    yield_now().await; // the only point where the executor may switch tasks
-                                }
+                join_all((0..cfg.tasks).map(|task| {
+                    let (rec, cfg) = (rec.clone(), cfg.clone());
+                    ex.spawn(async move {
+                        for _ in 0..cfg.steps {
+                            step(&rec, &cfg, mode, task);
+                            if yielding {
+                                yield_now().await; // the only point where the executor may switch tasks
                             }
-                        })
+                        }
                     })
-                    .collect();
-                for task in tasks {
-                    task.await;
-                }
+                }))
+                .await;
             }
             log_mode(&env.log, PREEMPTIVE);
             // OS threads from the blocking pool, all confined to one CPU: the kernel must take turns.
-            let threads: Vec<_> = (0..cfg.tasks)
-                .map(|task| {
-                    let (rec, cfg) = (rec.clone(), cfg.clone());
-                    unblock(move || preemptive_steps(&rec, &cfg, task, cpu))
-                })
-                .collect();
-            let mut cpu_times = Vec::with_capacity(cfg.tasks);
-            for thread in threads {
-                cpu_times.push(thread.await);
-            }
-            cpu_times
-        });
-        let spans = rec.take();
-        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times);
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
+            let cpu = preemptive_cpu();
+            let cpu_times = join_all((0..cfg.tasks).map(|task| {
+                let (rec, cfg) = (rec.clone(), cfg.clone());
+                unblock(move || preemptive_steps(&rec, &cfg, task, cpu))
+            }))
+            .await;
+            let spans = rec.take();
+            (SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times), spans)
+        })
     }
 }
