@@ -7,6 +7,7 @@
 //! Run it: `cargo run -p demos-async-std -- futures`
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use ::futures::FutureExt;
@@ -35,7 +36,23 @@ impl Futures for crate::AsyncStd {
                     })
                 })
                 .collect();
-            m.await_with_callbacks(handles).await;
+            // The callbacks run here, in this task, as it awaits each handle in spawn order:
+            // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
+            let callbacks = AtomicU64::new(0);
+            let counted = &callbacks;
+            for (i, handle) in handles.into_iter().enumerate() {
+                let value = handle
+                    .inspect(|_| {
+                        counted.fetch_add(1, Relaxed);
+                    })
+                    .then(|v| async move {
+                        counted.fetch_add(1, Relaxed);
+                        v
+                    })
+                    .await;
+                m.handle_returned(i, value);
+            }
+            m.callbacks_run = callbacks.into_inner();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             let mut pending: FuturesUnordered<_> = delays

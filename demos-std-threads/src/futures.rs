@@ -9,6 +9,7 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, valu
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
+use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::executor::block_on;
 use futures::future::{Aborted, abortable, pending};
@@ -44,7 +46,24 @@ impl Futures for crate::StdThreads {
                 }))
             })
             .collect();
-        block_on(m.await_with_callbacks(handles));
+        // The callbacks run here, on this thread, as it awaits each handle in spawn order:
+        // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
+        let callbacks = AtomicU64::new(0);
+        let counted = &callbacks;
+        for (i, handle) in handles.into_iter().enumerate() {
+            let value = block_on(
+                handle
+                    .inspect(|_| {
+                        counted.fetch_add(1, Relaxed);
+                    })
+                    .then(|v| async move {
+                        counted.fetch_add(1, Relaxed);
+                        v
+                    }),
+            );
+            m.handle_returned(i, value);
+        }
+        m.callbacks_run = callbacks.into_inner();
 
         // As completed: FuturesUnordered yields whichever job finishes next.
         env.log.line(format!(

@@ -7,6 +7,7 @@
 //! Run it: `cargo run -p demos-tokio -- futures`
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
@@ -27,8 +28,7 @@ impl Futures for crate::Tokio {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
-            // Handles, awaited in spawn order with callbacks chained on each (inspect, then);
-            // a tokio handle yields a Result, so `map` unwraps the join first.
+            // Handles, awaited in spawn order with callbacks chained on each (inspect, then).
             let handles: Vec<_> = delays
                 .iter()
                 .enumerate()
@@ -39,10 +39,24 @@ impl Futures for crate::Tokio {
                     }))
                 })
                 .collect();
-            m.await_with_callbacks(
-                handles.into_iter().map(|h| h.map(|joined| joined.expect("the task does not panic"))),
-            )
-            .await;
+            // The callbacks run here, in this task, as it awaits each handle in spawn order:
+            // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
+            let callbacks = AtomicU64::new(0);
+            let counted = &callbacks;
+            for (i, handle) in handles.into_iter().enumerate() {
+                let value = handle
+                    .map(|joined| joined.expect("the task does not panic")) // a tokio handle yields a Result
+                    .inspect(|_| {
+                        counted.fetch_add(1, Relaxed);
+                    })
+                    .then(|v| async move {
+                        counted.fetch_add(1, Relaxed);
+                        v
+                    })
+                    .await;
+                m.handle_returned(i, value);
+            }
+            m.callbacks_run = callbacks.into_inner();
 
             // As completed: JoinSet hands back whichever task finishes next.
             let mut set = JoinSet::new();

@@ -6,11 +6,9 @@
 //! assumed: what dropping a handle does (detach or cancel), aborting a running
 //! task, and how a panic inside a task surfaces.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Once};
+use std::sync::Once;
 use std::time::Duration;
 
-use futures::FutureExt;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{RunShape, count, size};
@@ -138,29 +136,9 @@ pub struct FuturesMetrics {
 }
 
 impl FuturesMetrics {
-    /// Await `handles` — task `i`'s at position `i` — in spawn order, each with
-    /// two callbacks chained on by combinators: a synchronous `inspect` and an
-    /// asynchronous `then`, the Rust shape of a completion callback. Counts the
-    /// callbacks that ran and the handles that returned their task's value.
-    pub async fn await_with_callbacks<H: Future<Output = u64>>(
-        &mut self,
-        handles: impl IntoIterator<Item = H>,
-    ) {
-        let callbacks = Arc::new(AtomicU64::new(0));
-        for (i, handle) in handles.into_iter().enumerate() {
-            let (seen, ran) = (callbacks.clone(), callbacks.clone());
-            let value = handle
-                .inspect(move |_| {
-                    seen.fetch_add(1, Relaxed);
-                })
-                .then(|v| async move {
-                    ran.fetch_add(1, Relaxed);
-                    v
-                })
-                .await;
-            self.completed += u64::from(value == value_of(i));
-        }
-        self.callbacks_run = callbacks.load(Relaxed);
+    /// Handle `i` returned `value`: count it if it is the task's own.
+    pub fn handle_returned(&mut self, i: usize, value: u64) {
+        self.completed += u64::from(value == value_of(i));
     }
 }
 
