@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use ::futures::future::join_all;
 use async_std::task::{self, sleep, spawn_blocking};
-use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, ONE_BLOCKED};
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
 impl Bridge for crate::AsyncStd {
@@ -30,9 +33,15 @@ impl Bridge for crate::AsyncStd {
             let offloaded = ex
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
-                    phase
-                        .offloaded_phase(jobs, job, spawn_blocking) // the call's own result comes back: did it run to its end
-                        .await
+                    phase.start_phase(OFFLOADED);
+                    let mut done = 0;
+                    for _ in until_stopped(0..jobs) {
+                        let call = phase.clone();
+                        // The call's own result comes back through the pool: did it run to its end?
+                        done +=
+                            u64::from(spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job)).await);
+                    }
+                    (done, phase.end_phase())
                 })
                 .await;
 

@@ -6,16 +6,19 @@
 //!
 //! Run it: `cargo run -p demos-async-std -- pools`
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use async_std::process::Command;
 use async_std::task::{sleep, spawn_blocking};
 use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
-use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job};
+use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job, io_job, log_io_done};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 
+use ::futures::FutureExt;
 use ::futures::future::join_all;
+use ::futures::stream::{FuturesUnordered, StreamExt};
 
 impl Pools for crate::AsyncStd {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
@@ -23,8 +26,25 @@ impl Pools for crate::AsyncStd {
             let mut m = PoolsMetrics::default();
             let work = cfg.cpu_work(env.threads);
 
+            // Blocking I/O jobs on the blocking pool, each with a callback (`inspect`) that
+            // runs as its result arrives; FuturesUnordered yields them as they complete.
             let delays = cfg.io_delays(env.seed);
-            m.io_round(&delays, &env.log, spawn_blocking).await;
+            let callbacks = AtomicU64::new(0);
+            let counted = &callbacks;
+            let t = Instant::now();
+            let pending: FuturesUnordered<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    spawn_blocking(move || {
+                        io_job(d); // a blocking call, off the executor's threads
+                        i
+                    })
+                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d))
+                })
+                .collect();
+            let finished: Vec<usize> = pending.collect().await;
+            m.io(&finished, callbacks.into_inner(), t.elapsed(), &delays);
 
             let mut rounds = CpuRounds::default();
             for _ in until_stopped(0..ROUNDS) {

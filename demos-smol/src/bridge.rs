@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::futures::future::join_all;
-use demos_core::scenario::bridge::{BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, ONE_BLOCKED};
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+};
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
 
@@ -31,9 +34,14 @@ impl Bridge for crate::Smol {
             let offloaded = ex
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
-                    phase
-                        .offloaded_phase(jobs, job, unblock) // the call's own result comes back: did it run to its end
-                        .await
+                    phase.start_phase(OFFLOADED);
+                    let mut done = 0;
+                    for _ in until_stopped(0..jobs) {
+                        let call = phase.clone();
+                        // The call's own result comes back through the pool: did it run to its end?
+                        done += u64::from(unblock(move || call.blocking_call(OFFLOADED_CALL, job)).await);
+                    }
+                    (done, phase.end_phase())
                 })
                 .await;
 

@@ -11,7 +11,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+};
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
@@ -50,9 +53,14 @@ impl Bridge for crate::StdThreads {
         let offloaded = pool
             .spawn_with_handle(noted(async move {
                 // Each call goes to a thread of its own; the pool thread is free meanwhile.
-                phase
-                    .offloaded_phase(jobs, job, offload) // the call's own result comes back: did it run to its end
-                    .await
+                phase.start_phase(OFFLOADED);
+                let mut done = 0;
+                for _ in until_stopped(0..jobs) {
+                    let call = phase.clone();
+                    // The call's own result comes back through the pool: did it run to its end?
+                    done += u64::from(offload(move || call.blocking_call(OFFLOADED_CALL, job)).await);
+                }
+                (done, phase.end_phase())
             }))
             .expect("the pool accepts tasks");
         let offloaded = block_on(offloaded);

@@ -8,7 +8,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use demos_core::scenario::bridge::{BRIDGED_VALUE, Heartbeat, INLINE, ONE_BLOCKED};
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::bridge::{
+    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+};
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
@@ -36,11 +39,18 @@ impl Bridge for crate::Tokio {
             let phase = hb.clone();
             let offloaded = tokio::spawn(noted(async move {
                 // Each call goes to the blocking pool; the worker is free meanwhile.
-                phase
-                    .offloaded_phase(jobs, job, |call| async {
-                        spawn_blocking(call).await.unwrap_or(false) // the call's own result: did it run to its end
-                    })
-                    .await
+                phase.start_phase(OFFLOADED);
+                let mut done = 0;
+                for _ in until_stopped(0..jobs) {
+                    let call = phase.clone();
+                    // The call's own result comes back through the pool: did it run to its end?
+                    done += u64::from(
+                        spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
+                            .await
+                            .unwrap_or(false),
+                    );
+                }
+                (done, phase.end_phase())
             }));
             let offloaded = offloaded.await.expect("the handler does not panic");
 

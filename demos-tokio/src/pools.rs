@@ -7,13 +7,15 @@
 //!
 //! Run it: `cargo run -p demos-tokio -- pools`
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use ::futures::FutureExt;
 use ::futures::future::join_all;
+use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
-use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job};
+use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job, io_job, log_io_done};
 use demos_core::workers::noted;
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use tokio::process::Command;
@@ -27,11 +29,26 @@ impl Pools for crate::Tokio {
         let mut m = PoolsMetrics::default();
         let work = cfg.cpu_work(env.threads);
         rt.block_on(async {
+            // Blocking I/O jobs on the blocking pool, each with a callback (`inspect`) that
+            // runs as its result arrives; FuturesUnordered yields them as they complete.
             let delays = cfg.io_delays(env.seed);
-            m.io_round(&delays, &env.log, |job| {
-                spawn_blocking(job).map(|joined| joined.expect("the job does not panic"))
-            })
-            .await;
+            let callbacks = AtomicU64::new(0);
+            let counted = &callbacks;
+            let t = Instant::now();
+            let pending: FuturesUnordered<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    spawn_blocking(move || {
+                        io_job(d); // a blocking call, off the executor's threads
+                        i
+                    })
+                    .map(|joined| joined.expect("the job does not panic")) // a tokio handle yields a Result
+                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d))
+                })
+                .collect();
+            let finished: Vec<usize> = pending.collect().await;
+            m.io(&finished, callbacks.into_inner(), t.elapsed(), &delays);
 
             let mut rounds = CpuRounds::default();
             for _ in until_stopped(0..ROUNDS) {

@@ -10,7 +10,6 @@
 //! for its whole duration. With several, whether the heartbeat escapes to
 //! another worker depends on the executor — this scenario observes it.
 
-use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -157,31 +156,6 @@ impl Heartbeat {
         let beat = self.state.lock().expect("heartbeat never panics");
         let max_gap = beat.max_gap.max(beat.last.elapsed());
         PhaseBeat { ticks: beat.ticks, max_gap_ms: max_gap.as_secs_f64() * 1e3 }
-    }
-
-    /// The right way, called from a task on an executor thread: `jobs`
-    /// blocking calls of `job` each, every one handed to `offload` — the
-    /// runtime's blocking pool — and awaited, so the executor thread is free
-    /// meanwhile. `offload`'s future hands back what the call returned, so a
-    /// call counts as completed only when the pool really ran it to its end.
-    /// Returns the calls completed and what the heartbeat saw.
-    pub async fn offloaded_phase<F, Done>(
-        self: &Arc<Self>,
-        jobs: usize,
-        job: Duration,
-        offload: F,
-    ) -> (u64, PhaseBeat)
-    where
-        F: Fn(Box<dyn FnOnce() -> bool + Send>) -> Done,
-        Done: Future<Output = bool>,
-    {
-        self.start_phase(OFFLOADED);
-        let mut done = 0;
-        for _ in crate::interrupt::until_stopped(0..jobs) {
-            let call = self.clone();
-            done += u64::from(offload(Box::new(move || call.blocking_call(OFFLOADED_CALL, job))).await);
-        }
-        (done, self.end_phase())
     }
 
     /// The anti-pattern, called from a task on an executor thread: `jobs`

@@ -8,12 +8,8 @@
 //! processes, each runtime with its own process API, to show what a process
 //! costs next to a thread when there is no global interpreter lock to escape.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures::FutureExt;
-use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 mod cpu;
@@ -70,6 +66,12 @@ impl PoolsConfig {
     }
 }
 
+/// An I/O-like job: a blocking sleep of `d`, standing in for a sync file read
+/// or client call (Ctrl-C ends it early).
+pub fn io_job(d: Duration) {
+    crate::interrupt::sleep(d);
+}
+
 /// Log an I/O job's completion (its callback calls this).
 pub fn log_io_done(log: &Log, job: usize, place: usize, took: Duration) {
     let (thread, _) = crate::timeline::current_thread();
@@ -124,33 +126,6 @@ pub struct PoolsMetrics {
 }
 
 impl PoolsMetrics {
-    /// The I/O round on an async runtime: each of `delays` becomes a blocking
-    /// sleep handed to `offload` — the runtime's blocking pool — with a callback
-    /// (`inspect`) that logs its completion; results are taken as they complete
-    /// (`FuturesUnordered`), then the I/O figures are filled in.
-    pub async fn io_round<F, Done>(&mut self, delays: &[Duration], log: &Log, offload: F)
-    where
-        F: Fn(Box<dyn FnOnce() -> usize + Send>) -> Done,
-        Done: Future<Output = usize>,
-    {
-        let callbacks = Arc::new(AtomicU64::new(0));
-        let t = Instant::now();
-        let pending: FuturesUnordered<_> = delays
-            .iter()
-            .enumerate()
-            .map(|(i, &d)| {
-                let (log, callbacks) = (log.clone(), callbacks.clone());
-                offload(Box::new(move || {
-                    crate::interrupt::sleep(d); // a blocking call, off the executor's threads
-                    i
-                }))
-                .inspect(move |&i| log_io_done(&log, i, callbacks.fetch_add(1, Relaxed) as usize, d))
-            })
-            .collect();
-        let finished: Vec<usize> = pending.collect().await;
-        self.io(&finished, callbacks.load(Relaxed), t.elapsed(), delays);
-    }
-
     /// Fill in the I/O phase: the ids the handles returned in completion order,
     /// the callbacks run, the phase's wall time, and the jobs' durations.
     pub fn io(&mut self, finished: &[usize], callbacks: u64, elapsed: Duration, delays: &[Duration]) {
