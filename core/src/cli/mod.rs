@@ -8,13 +8,20 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
 use crate::scenario::{self, count, size};
 use crate::timeline::Span;
 use crate::{Env, Log, Report, Runtime, child};
+
+mod config;
+mod errors;
+mod worker;
+
+pub use config::check_config;
+pub use errors::{clap_error, usage_error};
+pub use worker::serve_worker;
 
 /// Largest `--threads` accepted: more workers than this on one machine only
 /// measures the OS scheduler.
@@ -101,49 +108,6 @@ impl ScenarioCommand {
             Self::Threads(cfg) => ("threads", json(cfg)),
             Self::Scheduling(cfg) => ("scheduling", json(cfg)),
             Self::Queue(cfg) => ("queue", json(cfg)),
-        }
-    }
-}
-
-/// A scenario subcommand alone, for checking a configuration that arrives as
-/// JSON (a child worker's, `compare`'s) exactly as the command line checks it.
-#[derive(Debug, Parser)]
-#[command(no_binary_name = true)]
-struct ScenarioOnly {
-    #[command(subcommand)]
-    scenario: ScenarioCommand,
-}
-
-/// Check `cfg`, the JSON configuration of scenario `name`, with the parsers
-/// and limits of the command line: every option goes back through clap, so a
-/// configuration the command line refuses is refused here with the same line.
-///
-/// ```
-/// use serde_json::json;
-/// assert!(demos_core::cli::check_config("queue", &json!({"capacity": 2})).is_ok());
-/// let err = demos_core::cli::check_config("queue", &json!({"capacity": 0})).unwrap_err();
-/// assert!(err.contains("'0'") && err.contains("--capacity") && err.contains("from 1 to"), "{err}");
-/// ```
-pub fn check_config(name: &str, cfg: &serde_json::Value) -> Result<(), String> {
-    let options =
-        cfg.as_object().ok_or_else(|| format!("bad configuration for {name}: expected a JSON object"))?;
-    let mut args = vec![name.to_string()];
-    for (key, value) in options {
-        let flag = format!("--{}", key.replace('_', "-"));
-        match value {
-            serde_json::Value::Null => {}
-            serde_json::Value::Bool(true) => args.push(flag),
-            serde_json::Value::Bool(false) => {}
-            serde_json::Value::String(text) => args.extend([flag, text.clone()]),
-            other => args.extend([flag, other.to_string()]),
-        }
-    }
-    match ScenarioOnly::try_parse_from(&args) {
-        Ok(_) => Ok(()),
-        Err(err) => {
-            let rendered = err.to_string();
-            let first = rendered.lines().next().unwrap_or("invalid configuration");
-            Err(format!("bad configuration for {name}: {}", first.trim_start_matches("error: ")))
         }
     }
 }
@@ -255,7 +219,7 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
             return Err(format!("this worker runs {}, not '{asked}'", rt.name()));
         }
         Command::Child { scenario, config, log, .. } => {
-            return serve_child(rt, scenario, config, env(child::child_log(*log)));
+            return worker::serve_child(rt, scenario, config, env(child::child_log(*log)));
         }
     };
     // Every input is checked before any work starts: configurations, then the trace path.
@@ -294,49 +258,6 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
         }
     }
     Ok(reports.iter().all(Report::passed))
-}
-
-fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<bool, String> {
-    child::stop_when_parent_asks();
-    let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
-    let cfg = serde_json::from_str(config).map_err(|e| format!("bad --config: {e}"))?;
-    s.prepare(&cfg)?;
-    let outcome = s.run(rt, &cfg, &env);
-    env.log.finish();
-    emit(&outcome.report.to_json_line());
-    Ok(true)
-}
-
-/// For programs holding several runtimes (such as `compare`): when the process
-/// was started as a hidden worker (`__child`, `__sum-squares`), serve it on the
-/// runtime its `--runtime` names (the first one if none) and return the exit
-/// status; otherwise `None`, and the program parses its own command line.
-pub fn serve_worker(runtimes: &[&dyn Runtime]) -> Option<ExitCode> {
-    let args: Vec<OsString> = std::env::args_os().collect();
-    let hidden = args.get(1).is_some_and(|a| a == child::SUBCOMMAND || a == child::SUM_SQUARES);
-    let first = runtimes.first()?;
-    if !hidden {
-        return None;
-    }
-    // The worker's command line is parsed by clap, like any other; its
-    // `--runtime` then picks which of the runtimes serves it.
-    let name = "demos worker";
-    let cli = match parse(name, args) {
-        Ok(cli) => cli,
-        Err(code) => return Some(code),
-    };
-    let rt = match &cli.command {
-        Command::Child { runtime: Some(asked), .. } => match runtimes.iter().find(|rt| rt.name() == asked) {
-            Some(rt) => *rt,
-            None => {
-                let known: Vec<&str> = runtimes.iter().map(|rt| rt.name()).collect();
-                let message = format!("no runtime '{asked}' here; expected one of {}", known.join(", "));
-                return Some(usage_error(name, &message));
-            }
-        },
-        _ => *first, // the process-pool job and an unnamed child run on any runtime
-    };
-    Some(run_parsed(rt, name, &cli))
 }
 
 /// The default worker count: the machine's available parallelism.
@@ -416,57 +337,4 @@ pub fn emit(text: &str) {
 /// The subcommands of a demos binary, for error hints.
 fn commands() -> String {
     format!("{}, all, guide, list", scenario::names())
-}
-
-/// Print `name: error: message` on stderr; exit status 2.
-pub fn usage_error(name: &str, message: &str) -> ExitCode {
-    eprintln!("{name}: error: {message}");
-    ExitCode::from(2)
-}
-
-/// Turn clap's multi-line errors into the one line the project promises, and
-/// the exit status for them: 0 for `--help` and `--version`, 2 for bad input.
-/// `commands` lists the subcommands, for the hint when none or a wrong one is given.
-pub fn clap_error(name: &str, err: clap::Error, commands: &str) -> ExitCode {
-    match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            ExitCode::SUCCESS
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            usage_error(name, &format!("no command given; expected one of {commands} (try --help)"))
-        }
-        kind => {
-            let rendered = err.to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            let first = first.trim_start_matches("error: ");
-            let allowed = match err.get(ContextKind::ValidValue) {
-                Some(ContextValue::Strings(values)) => format!("; expected one of {}", values.join(", ")),
-                _ => String::new(),
-            };
-            let hint = match kind {
-                ErrorKind::InvalidSubcommand => format!("; expected one of {commands}"),
-                ErrorKind::UnknownArgument => "; see --help for the options".to_string(),
-                _ => allowed,
-            };
-            usage_error(name, &format!("{first}{hint}"))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::Parser;
-
-    use super::ScenarioOnly;
-
-    /// Each default is written twice (clap's `default_value_t` and `Default`):
-    /// this keeps the two from drifting apart, for every scenario.
-    #[test]
-    fn clap_defaults_agree_with_default_for_every_scenario() {
-        for s in crate::scenario::ALL {
-            let parsed = ScenarioOnly::try_parse_from([s.name()]).expect("no options needed");
-            assert_eq!(parsed.scenario.named_config(), (s.name(), s.default_config()), "{}", s.name());
-        }
-    }
 }
