@@ -19,7 +19,13 @@ mod race;
 mod scheduling;
 mod threads;
 
-use demos_core::{Env, Runtime};
+use std::future::Future;
+
+use ::futures::FutureExt;
+use demos_core::scenario::Scenario;
+use demos_core::timeline::Span;
+use demos_core::workers::noted;
+use demos_core::{Env, Observed, Runtime};
 
 /// The tokio runtime, implementing every scenario.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,6 +42,49 @@ impl Runtime for Tokio {
             n => format!("multi_thread, {n} workers"),
         }
     }
+}
+
+/// The spawner a scenario gets: `tokio::spawn` onto the runtime it runs in.
+#[derive(Debug, Clone, Copy)]
+struct Exec;
+
+impl Exec {
+    /// Spawn onto the runtime. `noted` records the thread of each poll (the
+    /// report's `workers_observed`); the handle resolves to the task's value
+    /// (a tokio `JoinHandle` yields a `Result`: a task's panic is re-raised here).
+    fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> impl Future<Output = T> {
+        tokio::spawn(noted(future))
+            .map(|joined| joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())))
+    }
+}
+
+/// Observe `S` on the runtime `env` asks for: `main` gets the spawner and
+/// returns the metrics. `extra` names what the scenario uses beside the
+/// executor (" + blocking pool").
+fn observe<S: Scenario, F: Future<Output = S::Metrics>>(
+    cfg: &S::Config,
+    env: &Env,
+    extra: &str,
+    main: impl FnOnce(Exec) -> F,
+) -> Observed<S::Metrics> {
+    observe_recorded::<S, _>(cfg, env, extra, |ex| async move { (main(ex).await, Vec::new()) })
+}
+
+/// [`observe`] for scenarios that record a timeline: `main` returns the spans
+/// with the metrics.
+fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
+    _: &S::Config,
+    env: &Env,
+    extra: &str,
+    main: impl FnOnce(Exec) -> F,
+) -> Observed<S::Metrics> {
+    let started = std::time::Instant::now();
+    let (rt, flavor) = runtime(env);
+    let (metrics, spans) = rt.block_on(main(Exec));
+    Observed::new(format!("{flavor}{extra}"), started.elapsed(), metrics).with_spans(spans)
 }
 
 /// Build the executor `env` asks for, and name its flavour. Every task the

@@ -10,76 +10,72 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::race::{LostUpdates, Phase};
-use demos_core::workers::noted;
+use demos_core::scenario::race::{LostUpdates, Phase, RaceScenario};
 use demos_core::{Env, Observed, Race, RaceConfig, RaceMetrics};
 use tokio::sync::Mutex;
-use tokio::task::{JoinSet, yield_now};
+use tokio::task::yield_now;
+
+use ::futures::future::join_all;
+
+use crate::Exec;
 
 impl Race for crate::Tokio {
     fn race(&self, cfg: &RaceConfig, env: &Env) -> Observed<RaceMetrics> {
-        let started = Instant::now();
-        let (rt, flavor) = crate::runtime(env);
-        let metrics = rt.block_on(async {
+        crate::observe::<RaceScenario, _>(cfg, env, "", |ex| async move {
             let n = cfg.tasks;
             RaceMetrics::new(
                 n as u64,
-                Phase::measure_async(unsynchronized(n, env)).await,
-                Phase::measure_async(with_mutex(n)).await,
-                Phase::measure_async(with_atomic(n)).await,
+                Phase::measure_async(unsynchronized(&ex, n, env)).await,
+                Phase::measure_async(with_mutex(&ex, n)).await,
+                Phase::measure_async(with_atomic(&ex, n)).await,
             )
-        });
-        Observed::new(flavor, started.elapsed(), metrics)
+        })
     }
 }
 
-async fn unsynchronized(tasks: usize, env: &Env) -> u64 {
+async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
     let lost = LostUpdates::new(&env.log);
     let counter = Arc::new(AtomicU64::new(0));
-    let mut set = JoinSet::new();
-    for task in until_stopped(0..tasks) {
+    join_all(until_stopped(0..tasks).map(|task| {
         let (counter, lost) = (counter.clone(), lost.clone());
-        set.spawn(noted(async move {
+        ex.spawn(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
             lost.record(task, read, overwritten);
-        }));
-    }
-    set.join_all().await;
+        })
+    }))
+    .await;
     lost.finish();
     counter.load(Relaxed)
 }
 
-async fn with_mutex(tasks: usize) -> u64 {
+async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(Mutex::new(0u64));
-    let mut set = JoinSet::new();
-    for _ in until_stopped(0..tasks) {
+    join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
-        set.spawn(noted(async move {
+        ex.spawn(async move {
             let mut guard = counter.lock().await;
             let read = *guard;
             yield_now().await; // others may run, but none can take the lock
             *guard = read + 1;
-        }));
-    }
-    set.join_all().await;
-    *counter.lock().await
+        })
+    }))
+    .await;
+    *counter.lock().await // edition 2024: the guard drops before `counter`
 }
 
-async fn with_atomic(tasks: usize) -> u64 {
+async fn with_atomic(ex: &Exec, tasks: usize) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
-    let mut set = JoinSet::new();
-    for _ in until_stopped(0..tasks) {
+    join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
-        set.spawn(noted(async move {
+        ex.spawn(async move {
             yield_now().await;
             counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
-        }));
-    }
-    set.join_all().await;
+        })
+    }))
+    .await;
     counter.load(Relaxed)
 }

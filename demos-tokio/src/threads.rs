@@ -6,59 +6,44 @@
 //! Run it: `cargo run -p demos-tokio -- threads`
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use demos_core::scenario::threads::{
-    CPU, Gate, IO, TOGETHER, cpu_job, io_job, manual_and_scoped, run_recorded,
+    CPU, Gate, IO, TOGETHER, ThreadsScenario, cpu_job, io_job, manual_and_scoped, run_recorded,
 };
 use demos_core::timeline::Recorder;
-use demos_core::workers::noted;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use tokio::task::spawn_blocking;
 
+use ::futures::future::join_all;
+
 impl Threads for crate::Tokio {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
-        let started = Instant::now();
-        let rec = Arc::new(Recorder::new());
-        let gate = Arc::new(Gate::new(env.threads));
-        manual_and_scoped(cfg, &rec, &env.log);
-        let (rt, flavor) = crate::runtime(env);
-        rt.block_on(async {
-            let io: Vec<_> = (0..cfg.io_jobs)
-                .map(|i| {
-                    let (rec, log) = (rec.clone(), env.log.clone());
-                    spawn_blocking(move || {
-                        run_recorded(&rec, &log, IO, i, io_job);
-                    })
+        crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |ex| async move {
+            let rec = Arc::new(Recorder::new());
+            manual_and_scoped(cfg, &rec, &env.log);
+            let io = join_all((0..cfg.io_jobs).map(|i| {
+                let (rec, log) = (rec.clone(), env.log.clone());
+                spawn_blocking(move || {
+                    run_recorded(&rec, &log, IO, i, io_job);
                 })
-                .collect();
-            let cpu: Vec<_> = (0..cfg.cpu_jobs)
-                .map(|i| {
-                    let (rec, log) = (rec.clone(), env.log.clone());
-                    tokio::spawn(noted(async move {
-                        run_recorded(&rec, &log, CPU, i, cpu_job);
-                    }))
+            }));
+            let cpu = join_all((0..cfg.cpu_jobs).map(|i| {
+                let (rec, log) = (rec.clone(), env.log.clone());
+                ex.spawn(async move {
+                    run_recorded(&rec, &log, CPU, i, cpu_job);
                 })
-                .collect();
-            for handle in io.into_iter().chain(cpu) {
-                handle.await.expect("jobs do not panic");
-            }
+            }));
+            ::futures::join!(io, cpu);
             // One job per worker, each blocking its worker until all have arrived:
             // they meet only if --threads workers really run at once.
-            let together: Vec<_> = (0..env.threads)
-                .map(|i| {
-                    let (rec, log, gate) = (rec.clone(), env.log.clone(), gate.clone());
-                    tokio::spawn(noted(
-                        async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) },
-                    ))
-                })
-                .collect();
-            for handle in together {
-                handle.await.expect("jobs do not panic");
-            }
-        });
-        let spans = rec.take();
-        let metrics = ThreadsMetrics::from_spans(cfg, env, &spans, gate.opened());
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(spans)
+            let gate = Arc::new(Gate::new(env.threads));
+            join_all((0..env.threads).map(|i| {
+                let (rec, log, gate) = (rec.clone(), env.log.clone(), gate.clone());
+                ex.spawn(async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) })
+            }))
+            .await;
+            let spans = rec.take();
+            (ThreadsMetrics::from_spans(cfg, env, &spans, gate.opened()), spans)
+        })
     }
 }
