@@ -10,25 +10,24 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
-use ::futures::FutureExt;
-use ::futures::future::join_all;
-use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
 use demos_core::interrupt::{stoppable, until_stopped};
-use demos_core::scenario::pools::{CpuRounds, ROUNDS, cpu_job, io_job, log_io_done};
-use demos_core::workers::noted;
+use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job, io_job, log_io_done};
 use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
 use tokio::process::Command;
 use tokio::task::spawn_blocking;
 use tokio::time::sleep;
 
+use ::futures::FutureExt;
+use ::futures::future::join_all;
+use ::futures::stream::{FuturesUnordered, StreamExt};
+
 impl Pools for crate::Tokio {
     fn pools(&self, cfg: &PoolsConfig, env: &Env) -> Observed<PoolsMetrics> {
-        let started = Instant::now();
-        let (rt, flavor) = crate::runtime(env);
-        let mut m = PoolsMetrics::default();
-        let work = cfg.cpu_work(env.threads);
-        rt.block_on(async {
+        crate::observe::<PoolsScenario, _>(cfg, env, " + blocking pool + child processes", |ex| async move {
+            let mut m = PoolsMetrics::default();
+            let work = cfg.cpu_work(env.threads);
+
             // Blocking I/O jobs on the blocking pool, each with a callback (`inspect`) that
             // runs as its result arrives; FuturesUnordered yields them as they complete.
             let delays = cfg.io_delays(env.seed);
@@ -54,17 +53,12 @@ impl Pools for crate::Tokio {
             for _ in until_stopped(0..ROUNDS) {
                 let sequential = work.sequential();
                 let t = Instant::now();
-                // One task per job on the workers: at most --threads of them compute at once.
-                let handles: Vec<_> = (0..work.jobs)
-                    .map(|j| {
-                        let range = work.range(j);
-                        tokio::spawn(noted(async move { cpu_job(range) }))
-                    })
-                    .collect();
-                let mut parallel = Vec::with_capacity(work.jobs);
-                for handle in handles {
-                    parallel.push(handle.await.expect("the job does not panic"));
-                }
+                // One task per job on the executor: at most --threads of them compute at once.
+                let parallel = join_all((0..work.jobs).map(|j| {
+                    let range = work.range(j);
+                    ex.spawn(async move { cpu_job(range) })
+                }))
+                .await;
                 rounds.add(&sequential, &parallel, t.elapsed());
             }
             m.cpu(&work, &rounds);
@@ -86,7 +80,7 @@ impl Pools for crate::Tokio {
                 sums.extend(outputs.iter().map(sum_of_output));
             }
             m.processes(env.threads, &rounds, &sums, t.elapsed());
-        });
-        Observed::new(format!("{flavor} + blocking pool + child processes"), started.elapsed(), m)
+            m
+        })
     }
 }
