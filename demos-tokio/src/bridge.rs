@@ -6,13 +6,13 @@
 //! Run it: `cargo run -p demos-tokio -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use ::futures::future::join_all;
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
 };
-use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
 use tokio::task::spawn_blocking;
@@ -20,39 +20,36 @@ use tokio::time::sleep;
 
 impl Bridge for crate::Tokio {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
-        let started = Instant::now();
-        let (rt, flavor) = crate::runtime(env);
-        let hb = Arc::new(Heartbeat::new(cfg, env));
-        let shared = hb.clone();
-        let metrics = rt.block_on(async {
-            let hb = shared;
+        crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |ex| async move {
+            let hb = Arc::new(Heartbeat::new(cfg, env));
             let beat = hb.clone();
-            let heartbeat = tokio::spawn(noted(async move {
+            let heartbeat = ex.spawn(async move {
                 while {
                     sleep(beat.interval()).await;
                     beat.tick()
                 } {}
-            }));
+            });
             let (jobs, job) = (cfg.jobs, cfg.job());
 
-            // The handler runs as a task on a worker, like a request handler would.
+            // The handler runs as a task on the executor, like a request handler would.
             let phase = hb.clone();
-            let offloaded = tokio::spawn(noted(async move {
-                // Each call goes to the blocking pool; the worker is free meanwhile.
-                phase.start_phase(OFFLOADED);
-                let mut done = 0;
-                for _ in until_stopped(0..jobs) {
-                    let call = phase.clone();
-                    // The call's own result comes back through the pool: did it run to its end?
-                    done += u64::from(
-                        spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
-                            .await
-                            .unwrap_or(false),
-                    );
-                }
-                (done, phase.end_phase())
-            }));
-            let offloaded = offloaded.await.expect("the handler does not panic");
+            let offloaded = ex
+                .spawn(async move {
+                    // Each call goes to the blocking pool; the executor thread is free meanwhile.
+                    phase.start_phase(OFFLOADED);
+                    let mut done = 0;
+                    for _ in until_stopped(0..jobs) {
+                        let call = phase.clone();
+                        // The call's own result comes back through the pool: did it run to its end?
+                        done += u64::from(
+                            spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
+                                .await
+                                .unwrap_or(false),
+                        );
+                    }
+                    (done, phase.end_phase())
+                })
+                .await;
 
             let handle = Handle::current();
             let bridged = spawn_blocking(move || {
@@ -61,36 +58,31 @@ impl Bridge for crate::Tokio {
                     sleep(Duration::from_millis(1)).await;
                     BRIDGED_VALUE
                 })
-            });
-            let bridged = bridged.await.expect("block_on does not panic");
+            })
+            .await
+            .expect("block_on does not panic");
 
-            // The anti-pattern: one handler per worker makes the calls inline, so every
-            // worker is blocked and runs nothing else meanwhile — the heartbeat included.
+            // The anti-pattern: one handler per executor thread makes the calls inline, so
+            // every thread is blocked and runs nothing else meanwhile — the heartbeat included.
             hb.start_phase(INLINE);
-            let handlers: Vec<_> = (0..env.threads)
-                .map(|_| {
-                    let phase = hb.clone();
-                    tokio::spawn(noted(async move { phase.inline_calls(jobs, job) }))
-                })
-                .collect();
-            let mut inline = 0;
-            for handler in handlers {
-                inline += handler.await.expect("the handler does not panic");
-            }
+            let handlers = (0..env.threads).map(|_| {
+                let phase = hb.clone();
+                ex.spawn(async move { phase.inline_calls(jobs, job) })
+            });
+            let inline = join_all(handlers).await.into_iter().sum();
             let inline = (env.threads, (inline, hb.end_phase()));
 
-            // With several workers: a single inline handler blocks one worker of N.
+            // With several threads: a single inline handler blocks one thread of N.
             let mut one_blocked = None;
             if env.threads > 1 {
                 hb.start_phase(ONE_BLOCKED);
                 let phase = hb.clone();
-                let handler = tokio::spawn(noted(async move { phase.inline_calls(jobs, job) }));
-                one_blocked = Some((handler.await.expect("the handler does not panic"), hb.end_phase()));
+                let done = ex.spawn(async move { phase.inline_calls(jobs, job) }).await;
+                one_blocked = Some((done, hb.end_phase()));
             }
             hb.stop();
-            heartbeat.await.expect("the heartbeat does not panic");
-            BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged)
-        });
-        Observed::new(format!("{flavor} + blocking pool"), started.elapsed(), metrics).with_spans(hb.spans())
+            heartbeat.await;
+            (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
+        })
     }
 }
