@@ -8,11 +8,11 @@
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ::futures::FutureExt;
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
+use demos_core::scenario::futures::{DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -22,9 +22,7 @@ use tokio::time::sleep;
 
 impl Futures for crate::Tokio {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
-        let started = Instant::now();
-        let (rt, flavor) = crate::runtime(env);
-        let metrics = rt.block_on(async {
+        crate::observe::<FuturesScenario, _>(cfg, env, "", |ex| async move {
             let mut m = FuturesMetrics { tasks: cfg.tasks as u64, ..Default::default() };
             let delays = delays(cfg, env.seed);
 
@@ -33,10 +31,10 @@ impl Futures for crate::Tokio {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| {
-                    tokio::spawn(noted(async move {
+                    ex.spawn(async move {
                         stoppable(sleep(d), sleep).await;
                         value_of(i)
-                    }))
+                    })
                 })
                 .collect();
             // The callbacks run here, in this task, as it awaits each handle in spawn order:
@@ -45,7 +43,6 @@ impl Futures for crate::Tokio {
             let counted = &callbacks;
             for (i, handle) in handles.into_iter().enumerate() {
                 let value = handle
-                    .map(|joined| joined.expect("the task does not panic")) // a tokio handle yields a Result
                     .inspect(|_| {
                         counted.fetch_add(1, Relaxed);
                     })
@@ -74,12 +71,13 @@ impl Futures for crate::Tokio {
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = oneshot::channel();
-            tokio::spawn(noted(async move {
+            drop(ex.spawn(async move {
                 sleep(Duration::from_millis(1)).await;
                 let _ = tx.send(42u64);
             }));
             m.oneshot_delivered = rx.await == Ok(42);
 
+            // The probes use tokio's own JoinHandle: drop, abort and JoinError are its API.
             // Probe: drop the handle of a task seen running. It signals, then waits to
             // be released; had the drop cancelled it, its sender would be gone and
             // `done` would fail.
@@ -120,7 +118,6 @@ impl Futures for crate::Tokio {
             }
             m.survived_panic = tokio::spawn(noted(async { 7 })).await.is_ok_and(|v| v == 7);
             m
-        });
-        Observed::new(flavor, started.elapsed(), metrics)
+        })
     }
 }
