@@ -49,28 +49,28 @@ impl Queue for crate::AsyncStd {
 
 async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.producer(p);
-    while book.more() {
+    while book.has_item_to_make() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             stoppable(sleep(io), sleep).await; // simulated I/O before the item is ready
-            book.did_io(start);
+            book.io_finished(start);
         }
         let item = book.item(pacing.value());
         // A peek, not a second attempt: a full queue means this send will wait.
-        book.sending(tx.is_full());
+        book.about_to_send(tx.is_full());
         tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
-        book.sent(|| tx.len()); // the channel's own count, just after our send
+        book.after_send(|| tx.len()); // the channel's own count, just after our send
     }
 }
 
 async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv().await {
-        book.took(&item);
+        book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             stoppable(sleep(work), sleep).await; // simulated processing
-            book.processed(start);
+            book.processing_finished(start);
         }
     }
 }

@@ -57,35 +57,35 @@ fn spawn_named<'scope>(
 
 fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
     let mut book = tally.producer(p);
-    while book.more() {
+    while book.has_item_to_make() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             interrupt::sleep(io); // simulated I/O before the item is ready
-            book.did_io(start);
+            book.io_finished(start);
         }
         let item = book.item(pacing.value());
         // Try first: an item that finds room goes in at once; one that finds the
         // queue full counts as a wait, then blocks this thread until a slot frees.
         match tx.try_send(item) {
-            Ok(()) => book.sending(false),
+            Ok(()) => book.about_to_send(false),
             Err(TrySendError::Full(item)) => {
-                book.sending(true);
+                book.about_to_send(true);
                 tx.send(item).expect("consumers outlive producers"); // backpressure
             }
             Err(TrySendError::Disconnected(_)) => panic!("consumers outlive producers"),
         }
-        book.sent(|| tx.len()); // the channel's own count, just after our send
+        book.after_send(|| tx.len()); // the channel's own count, just after our send
     }
 }
 
 fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: &QueueTally) {
     let mut book = tally.consumer(c);
     while let Ok(item) = rx.recv() {
-        book.took(&item);
+        book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             interrupt::sleep(work); // simulated processing
-            book.processed(start);
+            book.processing_finished(start);
         }
     }
 }

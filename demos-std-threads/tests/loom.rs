@@ -84,13 +84,13 @@ fn queue_bookkeeping_counts_each_item_once_and_keeps_the_deepest_sample() {
             thread::spawn(move || {
                 let mut book = tally.producer(p);
                 book.item(value);
-                book.sending(false);
-                book.sent(|| depth);
+                book.about_to_send(false);
+                book.after_send(|| depth);
             })
         });
         let consumers = [(0, items[1]), (1, items[0])].map(|(c, item)| {
             let tally = tally.clone();
-            thread::spawn(move || tally.consumer(c).took(&item))
+            thread::spawn(move || tally.consumer(c).received(&item))
         });
         producers.into_iter().chain(consumers).for_each(|h| h.join().unwrap());
         let m = tally.finish(Duration::from_millis(1));

@@ -44,24 +44,24 @@ impl Queue for crate::Tokio {
 
 async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.producer(p);
-    while book.more() {
+    while book.has_item_to_make() {
         if let Some(io) = pacing.delay() {
             let start = Instant::now();
             stoppable(sleep(io), sleep).await; // simulated I/O before the item is ready
-            book.did_io(start);
+            book.io_finished(start);
         }
         let item = book.item(pacing.value());
         // Try first: an item that finds room goes in at once; one that finds the
         // queue full counts as a wait, then parks this task until a slot frees.
         match tx.try_send(item) {
-            Ok(()) => book.sending(false),
+            Ok(()) => book.about_to_send(false),
             Err(TrySendError::Full(item)) => {
-                book.sending(true);
+                book.about_to_send(true);
                 tx.send(item).await.expect("consumers outlive producers"); // backpressure
             }
             Err(TrySendError::Closed(_)) => panic!("consumers outlive producers"),
         }
-        book.sent(|| tx.max_capacity() - tx.capacity()); // the channel's own count, just after our send
+        book.after_send(|| tx.max_capacity() - tx.capacity()); // the channel's own count, just after our send
     }
 }
 
@@ -70,11 +70,11 @@ async fn consume(c: usize, mut pacing: Pacing, rx: Arc<Mutex<mpsc::Receiver<Item
     loop {
         let next = rx.lock().await.recv().await; // the lock is held for one recv, released before processing
         let Some(item) = next else { break }; // closed and drained: done
-        book.took(&item);
+        book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();
             stoppable(sleep(work), sleep).await; // simulated processing
-            book.processed(start);
+            book.processing_finished(start);
         }
     }
 }

@@ -22,7 +22,7 @@ use crate::timeline::{Recorder, Span};
 use crate::{Env, Log};
 
 /// Once a producer has seen the queue at capacity, it samples the depth on
-/// every this-many-th send instead of every send (see [`ProducerBook::sent`]).
+/// every this-many-th send instead of every send (see [`ProducerBook::after_send`]).
 pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 
 /// How many item ids a consumer collects before marking them delivered
@@ -161,7 +161,7 @@ impl QueueTally {
 ///
 /// Waiting is timed per *stretch*: a stretch begins at the first send that
 /// finds the queue full (by a peek or a failed `try_send`, see
-/// [`sending`](Self::sending)) and lasts while every following send finds it full
+/// [`about_to_send`](Self::about_to_send)) and lasts while every following send finds it full
 /// too; it ends at the next send that finds room, at the start of the
 /// producer's simulated I/O, or when the producer stops. So the clock is read
 /// twice per stretch, not per item — at delay 0 most sends wait, back to back,
@@ -191,14 +191,14 @@ struct ProducerCounts {
 
 impl ProducerBook<'_> {
     /// The simulated I/O that began at `start` is over.
-    pub fn did_io(&mut self, start: Instant) {
+    pub fn io_finished(&mut self, start: Instant) {
         self.stretch_ends(start); // the I/O began after the last send
         self.tally.recorder.record(format_args!("producer {}", self.n.producer), "I/O", start);
     }
 
     /// Whether this producer has an item left to make: fewer made than its
     /// share, and Ctrl-C not pressed (then it stops; consumers drain what was sent).
-    pub fn more(&self) -> bool {
+    pub fn has_item_to_make(&self) -> bool {
         self.n.produced < self.tally.items as u64 && !crate::interrupt::requested()
     }
 
@@ -213,7 +213,7 @@ impl ProducerBook<'_> {
 
     /// About to send (or, after a `try_send` that found room, just sent);
     /// `full`: the queue had no free slot, so this send waits.
-    pub fn sending(&mut self, full: bool) {
+    pub fn about_to_send(&mut self, full: bool) {
         if !full {
             if self.n.waiting_since.is_some() {
                 self.stretch_ends(Instant::now());
@@ -235,7 +235,7 @@ impl ProducerBook<'_> {
     /// receiver writes — on a fast channel it costs more than the item itself —
     /// so once this producer has seen the queue at capacity, the count is read
     /// on every [`DEPTH_SAMPLE_EVERY`]th send only.
-    pub fn sent(&mut self, depth: impl FnOnce() -> usize) {
+    pub fn after_send(&mut self, depth: impl FnOnce() -> usize) {
         if self.n.deepest >= self.tally.capacity && self.n.produced % DEPTH_SAMPLE_EVERY != 0 {
             return;
         }
@@ -307,7 +307,7 @@ struct ConsumerCounts {
 
 impl ConsumerBook<'_> {
     /// The consumer took `item` from the channel.
-    pub fn took(&mut self, item: &Item) {
+    pub fn received(&mut self, item: &Item) {
         self.n.sum = self.n.sum.wrapping_add(item.value);
         self.n.taken.push(item.id);
         if self.n.taken.len() == MARK_BATCH {
@@ -316,7 +316,7 @@ impl ConsumerBook<'_> {
     }
 
     /// The consumer finished processing an item, begun at `start`.
-    pub fn processed(&self, start: Instant) {
+    pub fn processing_finished(&self, start: Instant) {
         self.tally.recorder.record(format_args!("consumer {}", self.n.consumer), "processing", start);
     }
 

@@ -14,13 +14,13 @@ fn books_count_only_when_dropped_and_then_balance() {
     let tally = tally(1, 3);
     let mut producer = tally.producer(0);
     let mut items = Vec::new();
-    while producer.more() {
+    while producer.has_item_to_make() {
         items.push(producer.item(10 + items.len() as u64));
     }
     let ids: Vec<usize> = items.iter().map(|item| item.id).collect();
     assert_eq!(ids, [0, 1, 2], "a producer makes its share, numbered in order, then stops");
     let mut consumer = tally.consumer(0);
-    items.iter().for_each(|item| consumer.took(item));
+    items.iter().for_each(|item| consumer.received(item));
     let early = tally.finish(Duration::from_secs(1));
     assert_eq!((early.produced, early.consumed), (0, 0), "totals and a partial batch of marks wait");
     drop(consumer);
@@ -46,9 +46,9 @@ fn a_second_delivery_is_a_duplicate_and_an_undelivered_item_is_missing() {
             let items = &items;
             s.spawn(move || {
                 let mut book = tally.consumer(taken[0]);
-                book.took(&items[taken[1]]);
+                book.received(&items[taken[1]]);
                 if taken[0] == 0 {
-                    book.took(&items[0]);
+                    book.received(&items[0]);
                 }
             });
         }
@@ -64,13 +64,13 @@ fn a_stretch_of_full_sends_is_one_timed_wait_per_send_counted() {
     let mut book = tally.producer(0);
     let before = Instant::now();
     for full in [true, true, true] {
-        book.sending(full);
-        book.sent(|| 2);
+        book.about_to_send(full);
+        book.after_send(|| 2);
     }
     std::thread::sleep(Duration::from_millis(3)); // the wait being timed
-    book.sending(false); // room again: the stretch ends here
+    book.about_to_send(false); // room again: the stretch ends here
     let after = Instant::now();
-    book.sent(|| 1);
+    book.after_send(|| 1);
     drop(book);
     let m = tally.finish(Duration::from_secs(1));
     assert_eq!(m.producer_waits, 3);
@@ -86,10 +86,10 @@ fn a_stretch_of_full_sends_is_one_timed_wait_per_send_counted() {
 fn io_and_the_producers_end_close_a_stretch() {
     let tally = tally(1, 4);
     let mut book = tally.producer(0);
-    book.sending(true);
+    book.about_to_send(true);
     let io = Instant::now();
-    book.did_io(io); // the I/O that followed the full send
-    book.sending(true);
+    book.io_finished(io); // the I/O that followed the full send
+    book.about_to_send(true);
     drop(book); // stops while waiting: the stretch still counts
     let m = tally.finish(Duration::from_secs(1));
     assert_eq!(m.producer_waits, 2);
@@ -106,7 +106,7 @@ fn depth_is_sampled_every_send_until_capacity_then_every_64th() {
     let mut reads = 0;
     for seq in 0..200 {
         book.item(1);
-        book.sent(|| {
+        book.after_send(|| {
             reads += 1;
             if seq < 3 { seq } else { 2 } // capacity 2 is reached at the third send
         });
