@@ -182,21 +182,15 @@ fn trace_puts_every_runtime_in_one_file_as_its_own_process() {
 
 #[test]
 fn ctrl_c_stops_compare_with_the_tables_of_what_ran() {
-    use demos_tests::watchdog;
     // Every runtime's bridge would take 40 s; Ctrl-C comes during the first.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_compare"))
-        .args(["bridge", "--jobs", "20", "--job-ms", "1000"])
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("compare runs");
-    let (stdout, stderr) = (watchdog::drain(child.stdout.take()), watchdog::drain(child.stderr.take()));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_compare"));
+    command.args(["bridge", "--jobs", "20", "--job-ms", "1000"]).env("NO_COLOR", "1");
+    let mut running = demos_tests::watchdog::Running::start(&mut command);
     std::thread::sleep(std::time::Duration::from_millis(500));
-    watchdog::interrupt(&child);
-    let status = watchdog::wait(&mut child, std::time::Duration::from_secs(5))
-        .expect("stops within seconds of Ctrl-C");
-    let (stdout, stderr) = (text(&stdout.join().unwrap()), text(&stderr.join().unwrap()));
+    running.interrupt();
+    let status = running.end_within(std::time::Duration::from_secs(5), "after Ctrl-C");
+    let (stdout, stderr) = running.outputs();
+    let (stdout, stderr) = (text(&stdout), text(&stderr));
     assert_eq!(status.code(), Some(130), "{stdout}\n{stderr}");
     assert!(stdout.contains("interrupted (Ctrl-C): the tables above are partial"), "{stdout}");
     assert!(stdout.contains("tokio") && !stdout.contains("FAIL"), "{stdout}");

@@ -129,11 +129,6 @@ impl Report {
     pub fn config_of<S: crate::Scenario>(&self) -> Option<S::Config> {
         (self.scenario == S::NAME).then(|| serde_json::from_value(self.config.clone()).ok()).flatten()
     }
-
-    /// The metric `key` as a number, if present.
-    pub fn metric(&self, key: &str) -> Option<f64> {
-        self.metrics.get(key).and_then(serde_json::Value::as_f64)
-    }
 }
 
 const HEAD: Style = Style::new().bold();

@@ -52,11 +52,13 @@ impl Runtime for AsyncStd {
     }
 
     fn flavor(&self, threads: usize) -> String {
-        let global = global_executor_threads();
-        match threads {
-            1 => "block_on + spawn_local, 1 thread".to_string(),
-            n if n == global => format!("global executor, {n} threads"),
-            n => format!("global executor, {n} threads (child process: this one's is {global})"),
+        match in_process(threads) {
+            Some(Exec::Local) => "block_on + spawn_local, 1 thread".to_string(),
+            Some(Exec::Global) => format!("global executor, {threads} threads"),
+            None => format!(
+                "global executor, {threads} threads (child process: this one's is {})",
+                global_executor_threads()
+            ),
         }
     }
 }
@@ -81,6 +83,17 @@ pub fn global_executor_threads() -> usize {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1)
+}
+
+/// How this process runs `threads` workers: `spawn_local` on the calling
+/// thread for one, the global executor when it has that many threads; `None`:
+/// only a child process sized with `ASYNC_STD_THREAD_COUNT` can.
+fn in_process(threads: usize) -> Option<Exec> {
+    match threads {
+        1 => Some(Exec::Local),
+        n if n == global_executor_threads() => Some(Exec::Global),
+        _ => None,
+    }
 }
 
 /// The executor a scenario spawns onto, and how: one thread or many.
@@ -124,25 +137,16 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
     main: impl FnOnce(Exec) -> F,
 ) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
-    let global = global_executor_threads();
-    let flavor = format!("{}{extra}", AsyncStd.flavor(env.threads));
-    let ex = match env.threads {
-        1 => Exec::Local,
-        n if n == global => Exec::Global,
-        n => {
-            let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
-            let exe = exe.expect("the current executable is known");
-            let mut seen = demos_core::child::observe::<S>(
-                &exe,
-                "async-std",
-                &[(THREAD_COUNT_VAR, n.to_string())],
-                cfg,
-                env,
-            );
-            seen.flavor = format!("{} (child process: this one's is {global})", seen.flavor);
-            return seen;
-        }
+    let Some(ex) = in_process(env.threads) else {
+        let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
+        let exe = exe.expect("the current executable is known");
+        let vars = [(THREAD_COUNT_VAR, env.threads.to_string())];
+        let mut seen = demos_core::child::observe::<S>(&exe, "async-std", &vars, cfg, env);
+        let global = global_executor_threads();
+        seen.flavor = format!("{} (child process: this one's is {global})", seen.flavor);
+        return seen;
     };
+    let flavor = format!("{}{extra}", AsyncStd.flavor(env.threads));
     demos_core::workers::adopt(&env.workers);
     let (metrics, spans) = task::block_on(main(ex));
     Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)

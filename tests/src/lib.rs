@@ -73,29 +73,22 @@ macro_rules! per_runtime {
             #[allow(dead_code)]
             const BIN: &str = env!(concat!("CARGO_BIN_EXE_", $bin));
             #[allow(dead_code)]
-            fn rt() -> &'static dyn demos_core::Runtime $runtime
+            fn rt() -> &'static dyn demos_core::Runtime {
+                // Process-pool jobs run in children of a demos binary, not of this test binary.
+                demos_core::child::use_worker(BIN);
+                $runtime
+            }
             $($body)*
         }
     };
     ($($body:tt)*) => {
-        $crate::per_runtime!(@module tokio, true, "tokio", {
-            // Process-pool jobs run in children of a demos binary, not of this test binary.
-            demos_core::child::use_worker(BIN);
-            &demos_tokio::Tokio
-        }, $($body)*);
-        $crate::per_runtime!(@module smol, true, "smol", {
-            demos_core::child::use_worker(BIN);
-            &demos_smol::Smol
-        }, $($body)*);
+        $crate::per_runtime!(@module tokio, true, "tokio", { &demos_tokio::Tokio }, $($body)*);
+        $crate::per_runtime!(@module smol, true, "smol", { &demos_smol::Smol }, $($body)*);
         $crate::per_runtime!(@module async_std, true, "async-std", {
             // Worker counts other than the global executor's run in a child of this binary.
             demos_async_std::use_worker(BIN);
-            demos_core::child::use_worker(BIN);
             &demos_async_std::AsyncStd
         }, $($body)*);
-        $crate::per_runtime!(@module std_threads, false, "std-threads", {
-            demos_core::child::use_worker(BIN);
-            &demos_std_threads::StdThreads
-        }, $($body)*);
+        $crate::per_runtime!(@module std_threads, false, "std-threads", { &demos_std_threads::StdThreads }, $($body)*);
     };
 }

@@ -5,29 +5,85 @@
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Bound of one small run: far beyond what it needs, even on a loaded 2-core machine.
 pub const RUN: Duration = Duration::from_secs(60);
 
-/// Run `command` to its end with stdout and stderr captured (both drained at
-/// once, so a large output cannot block it); kill it and panic past `limit`.
+/// A started command line whose stdout and stderr are drained on threads of
+/// their own, so a large output cannot block it.
+#[derive(Debug)]
+pub struct Running {
+    child: Child,
+    /// The command line, for messages.
+    pub what: String,
+    stdout: JoinHandle<Vec<u8>>,
+    stderr: JoinHandle<Vec<u8>>,
+}
+
+impl Running {
+    /// Start `command` with no stdin and both outputs captured.
+    pub fn start(command: &mut Command) -> Self {
+        let what = format!("{command:?}");
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
+        Self { child, what, stdout, stderr }
+    }
+
+    /// Wait up to `limit` for it to end; `None` if it is still running then
+    /// (it is left running).
+    pub fn wait_for(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Wait up to `limit`; past it, kill it and panic naming the command.
+    pub fn end_within(&mut self, limit: Duration, after: &str) -> ExitStatus {
+        self.wait_for(limit).unwrap_or_else(|| {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            panic!("{} {after}: still running after {limit:?}", self.what)
+        })
+    }
+
+    /// Send SIGINT (what Ctrl-C sends) to it alone.
+    pub fn interrupt(&self) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+        assert!(status.success(), "kill -INT {pid}");
+    }
+
+    /// Everything it wrote to stdout and stderr (call once it has ended).
+    pub fn outputs(self) -> (Vec<u8>, Vec<u8>) {
+        (self.stdout.join().expect("reader"), self.stderr.join().expect("reader"))
+    }
+}
+
+/// Run `command` to its end with stdout and stderr captured; kill it and
+/// panic past `limit`.
 pub fn output(mut command: Command, limit: Duration) -> Output {
-    let what = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = wait(&mut child, limit).unwrap_or_else(|| panic!("{what} did not finish within {limit:?}"));
-    Output { status, stdout: stdout.join().expect("reader"), stderr: stderr.join().expect("reader") }
+    let mut running = Running::start(&mut command);
+    let status = running.end_within(limit, "did not finish");
+    let (stdout, stderr) = running.outputs();
+    Output { status, stdout, stderr }
 }
 
 /// Read a pipe to its end on a thread of its own.
-pub fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut bytes = Vec::new();
         if let Some(mut pipe) = pipe {
@@ -35,28 +91,6 @@ pub fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandl
         }
         bytes
     })
-}
-
-/// Wait for `child` up to `limit`; past it, kill it and return `None`.
-pub fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited for") {
-            return Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Send SIGINT (what Ctrl-C sends) to `child` alone.
-pub fn interrupt(child: &Child) {
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
-    assert!(status.success(), "kill -INT {}", child.id());
 }
 
 /// Run `work` on a thread of its own; panic naming `what` past `limit`.

@@ -32,22 +32,13 @@ const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 /// Start `command`, let it work for `after`, send SIGINT to it alone, and
 /// return its exit code and output once it has stopped (within [`STOP_WITHIN`]).
 fn interrupt_after(mut command: Command, after: std::time::Duration) -> (Option<i32>, String, String) {
-    use demos_tests::watchdog;
-    let what = format!("{command:?}");
-    let mut child = command
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let (stdout, stderr) = (watchdog::drain(child.stdout.take()), watchdog::drain(child.stderr.take()));
+    let mut running = demos_tests::watchdog::Running::start(command.env("NO_COLOR", "1"));
     std::thread::sleep(after);
-    watchdog::interrupt(&child);
-    let status = watchdog::wait(&mut child, STOP_WITHIN)
-        .unwrap_or_else(|| panic!("{what} went on past {STOP_WITHIN:?} after Ctrl-C"));
+    running.interrupt();
+    let status = running.end_within(STOP_WITHIN, "after Ctrl-C");
+    let (stdout, stderr) = running.outputs();
     let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
-    (status.code(), text(stdout.join().expect("reader")), text(stderr.join().expect("reader")))
+    (status.code(), text(stdout), text(stderr))
 }
 
 /// Runs that can end before Ctrl-C arrives: their largest configurations last

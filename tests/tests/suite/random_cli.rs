@@ -4,12 +4,12 @@
 //! status 0, 1 or 2 — or, if it is still working after a moment, stops on
 //! Ctrl-C with 130 — and never with 101 (a panic) or by a signal.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use demos_core::scenario::ALL;
-use demos_tests::watchdog;
+use demos_tests::watchdog::Running;
 
 /// Command lines drawn.
 const CASES: usize = 400;
@@ -89,32 +89,18 @@ fn draw(rng: &mut fastrand::Rng) -> Vec<String> {
 /// within [`STOP_WITHIN`].
 fn check_or_interrupt(bin: &str, args: &[String]) -> Result<i32, String> {
     let what = format!("{} {}", bin.rsplit('/').next().unwrap_or(bin), args.join(" "));
-    let mut child = Command::new(bin)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{what}: {e}"))?;
-    let (_stdout, stderr) = (watchdog::drain(child.stdout.take()), watchdog::drain(child.stderr.take()));
-    let deadline = Instant::now() + PATIENCE;
-    let mut interrupted = false;
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("{what}: {e}"))? {
-            break status;
-        }
-        if Instant::now() >= deadline && !interrupted {
-            watchdog::interrupt(&child);
-            interrupted = true;
-            match watchdog::wait(&mut child, STOP_WITHIN) {
-                Some(status) => break status,
+    let mut running = Running::start(Command::new(bin).args(args).env("NO_COLOR", "1"));
+    let (status, interrupted) = match running.wait_for(PATIENCE) {
+        Some(status) => (status, false),
+        None => {
+            running.interrupt();
+            match running.wait_for(STOP_WITHIN) {
+                Some(status) => (status, true),
                 None => return Err(format!("{what}: still running {STOP_WITHIN:?} after Ctrl-C")),
             }
         }
-        std::thread::sleep(Duration::from_millis(10));
     };
-    let stderr = String::from_utf8_lossy(&stderr.join().expect("reader")).into_owned();
+    let stderr = String::from_utf8_lossy(&running.outputs().1).into_owned();
     match status.code() {
         Some(code @ 0..=2) => Ok(code),
         Some(130) if interrupted => Ok(130),

@@ -3,7 +3,6 @@
 //! generous bound fails naming the scenario, runtime, thread count and seed
 //! that hung — instead of hanging the suite.
 
-use std::sync::mpsc;
 use std::time::Duration;
 
 use demos_core::Env;
@@ -37,14 +36,11 @@ demos_tests::per_runtime! {
             scenario.prepare(&cfg).expect("a valid small configuration");
             for threads in 1..=4 {
                 for seed in 0..2 {
-                    let (done, finished) = mpsc::channel();
                     let cfg = cfg.clone();
-                    std::thread::spawn(move || {
-                        let report = scenario.run(runtime, &cfg, &Env::quiet(threads, seed)).report;
-                        let _ = done.send(report);
-                    });
                     let what = format!("{} on {} with --threads {threads} --seed {seed}", scenario.name(), runtime.name());
-                    let report = finished.recv_timeout(WATCHDOG).unwrap_or_else(|_| panic!("{what} did not finish within {WATCHDOG:?}"));
+                    let report = demos_tests::watchdog::within(&what, WATCHDOG, move || {
+                        scenario.run(runtime, &cfg, &Env::quiet(threads, seed)).report
+                    });
                     assert!(report.passed(), "{what}: {:?}", report.checks);
                 }
             }
