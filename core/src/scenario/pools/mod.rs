@@ -225,7 +225,7 @@ impl Scenario for PoolsScenario {
             None => format!("about {CPU_JOB_MS} ms of numbers"),
         };
         format!(
-            "{} blocking I/O jobs of up to {} ms on the blocking pool; then Σi² over {size} per CPU job, one \
+            "{} blocking I/O jobs of up to {} ms on threads kept for blocking work; then Σi² over {size} per CPU job, one \
              after another, side by side on the workers ({ROUNDS} rounds), and in a pool of child processes",
             cfg.io_jobs, cfg.io_ms
         )
@@ -276,7 +276,7 @@ impl Scenario for PoolsScenario {
 
     fn takeaway(_: &PoolsConfig, m: &PoolsMetrics, _: &Env) -> String {
         let io = format!(
-            "blocking jobs overlap on a pool of threads: {} ms of waits took {} ms",
+            "blocking jobs overlap on threads kept for blocking work: {} ms of waits took {} ms",
             format_ms(m.io_serial_ms),
             format_ms(m.io_ms)
         );
