@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
@@ -155,16 +156,30 @@ fn probes() -> Vec<Probe> {
     ]
 }
 
-/// Run every probe on every runtime and print the answers.
-pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> ExitCode {
+/// A probe's question and each runtime's answer, as printed.
+#[derive(Debug)]
+pub(crate) struct Answered {
+    pub(crate) question: &'static str,
+    pub(crate) answers: Vec<(&'static str, String)>,
+}
+
+/// What the probes leave out, printed under them.
+pub(crate) const NOT_PROBED: &str =
+    "Not probed: whether spawned futures must be Send is decided at compile time, not at run time.";
+
+/// Run every probe on every runtime and print the answers; returns the exit
+/// status and the answers (for `--report`).
+pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (ExitCode, Vec<Answered>) {
     let mut passed = true;
-    for probe in probes() {
+    let mut answered = Vec::new();
+    for probe in until_stopped(probes()) {
         let s = scenario::find(probe.scenario).expect("probes use registered scenarios");
         s.prepare(&probe.config).expect("probe configurations are valid");
         if !json_lines {
             emit(probe.question);
         }
-        for rt in runtimes {
+        let mut answers = Vec::new();
+        for rt in until_stopped(runtimes) {
             let env = Env::quiet(probe.threads.unwrap_or_else(default_threads), seed);
             let report = s.run(*rt, &probe.config, &env).report;
             passed &= report.passed();
@@ -176,13 +191,15 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> Exi
             } else {
                 emit(&format!("  {:<12} {observed}", rt.name()));
             }
+            answers.push((rt.name(), observed));
         }
         if !json_lines {
             emit("");
         }
+        answered.push(Answered { question: probe.question, answers });
     }
     if !json_lines {
-        emit("Not probed: whether spawned futures must be Send is decided at compile time, not at run time.");
+        emit(NOT_PROBED);
     }
-    if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    (if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }, answered)
 }

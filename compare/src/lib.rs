@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod differences;
+mod html;
 mod table;
 
 use std::ffi::OsString;
@@ -28,6 +29,8 @@ Examples:
   compare queue --runtime tokio,smol --capacity 1
   compare differences                    what each executor does, probed
   compare all --json                     JSON Lines: runtime × scenario × repetition
+  compare race --repeat 10 --report race.html
+                                         the tables, charts and timelines in one HTML file
 
 Exit status: 0 every check on every runtime passed, 1 a check failed, 2 bad input,
 130 interrupted by Ctrl-C (the tables of what ran are printed first).";
@@ -55,6 +58,9 @@ struct Cli {
     /// Write every run's timeline to one Chrome trace (a process per runtime; open in ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
+    /// Also write a self-contained HTML report: the tables, a chart per metric, timelines, take-aways
+    #[arg(long, global = true, value_name = "FILE")]
+    report: Option<std::path::PathBuf>,
     /// Run even when a configuration is estimated to take over 10 minutes on some runtime
     #[arg(long, global = true)]
     allow_long: bool,
@@ -75,15 +81,34 @@ enum Command {
 pub(crate) struct Cell {
     pub(crate) runtime: &'static str,
     pub(crate) reports: Vec<Report>,
+    /// Each run's take-away, in run order.
+    pub(crate) takeaways: Vec<String>,
+}
+
+impl Cell {
+    /// The executor flavour the first run reported.
+    pub(crate) fn flavor(&self) -> &str {
+        self.reports.first().map_or("", |r| r.flavor.as_str())
+    }
+}
+
+/// One scenario at one worker count on every chosen runtime: what a table shows.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) name: String,
+    pub(crate) headline: String,
+    pub(crate) threads: usize,
+    pub(crate) cells: Vec<Cell>,
 }
 
 /// Parse `args` and run; returns the exit status.
 pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
     let names: Vec<&'static str> = runtimes.iter().map(|r| r.name()).collect();
     let commands = format!("{}, all, differences", scenario::names());
     let command =
         Cli::command().mut_arg("runtime", |a| a.value_parser(PossibleValuesParser::new(names.clone())));
-    let cli = match command.try_get_matches_from(args).and_then(|m| Cli::from_arg_matches(&m)) {
+    let cli = match command.try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(err) => return clap_error("compare", err, &commands),
     };
@@ -94,10 +119,30 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         .filter(|rt| cli.runtime.is_empty() || cli.runtime.iter().any(|n| n == rt.name()))
         .collect();
     let threads = if cli.threads.is_empty() { vec![default_threads()] } else { cli.threads.clone() };
+    let page = |tables, differences| html::Page {
+        command: html::command_line(&args),
+        seed: cli.seed,
+        repeat: cli.repeat,
+        tables,
+        differences,
+        interrupted: demos_core::interrupt::requested(),
+    };
     let plan: Vec<(&str, serde_json::Value)> = match &cli.command {
         Command::Scenario(command) => vec![command.named_config()],
         Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
-        Command::Differences => return interrupted_or(differences::run(&chosen, cli.seed, cli.json)),
+        Command::Differences => {
+            let report = match open_report(&cli.report) {
+                Ok(report) => report,
+                Err(message) => return usage_error("compare", &message),
+            };
+            let (code, answered) = differences::run(&chosen, cli.seed, cli.json);
+            if let Some((path, file)) = report {
+                if let Err(message) = html::write(file, path, &page(Vec::new(), Some(answered)), !cli.json) {
+                    return usage_error("compare", &message);
+                }
+            }
+            return interrupted_or(code);
+        }
     };
     let mut headlines = Vec::new();
     for (name, cfg) in &plan {
@@ -120,6 +165,11 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         },
         None => None,
     };
+    // An unwritable report path is refused before anything runs, as a trace path is.
+    let report = match open_report(&cli.report) {
+        Ok(report) => report,
+        Err(message) => return usage_error("compare", &message),
+    };
     let mut processes = Vec::new();
     let total = (plan.len() * threads.len() * chosen.len() * cli.repeat) as u64;
     let progress = ProgressBar::with_draw_target(
@@ -128,16 +178,20 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     );
     progress.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"));
     let mut passed = true;
+    let mut tables = Vec::new();
+    // Spans are recorded for a trace, and for the report's lane charts.
+    let record = trace.is_some() || report.is_some();
     for ((name, cfg), headline) in plan.iter().zip(&headlines) {
         let s = scenario::find(name).expect("scenario names come from the registry");
         for &t in until_stopped(&threads) {
             let mut cells = Vec::new();
             for rt in until_stopped(&chosen) {
-                let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
+                let mut cell = Cell { runtime: rt.name(), reports: Vec::new(), takeaways: Vec::new() };
                 for run in until_stopped(0..cli.repeat) {
                     progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
-                    let env = Env::new(t, cli.seed, Log::off(), trace.is_some());
-                    let report = s.run(*rt, cfg, &env).report;
+                    let env = Env::new(t, cli.seed, Log::off(), record);
+                    let outcome = s.run(*rt, cfg, &env);
+                    let report = outcome.report;
                     if trace.is_some() {
                         // One process per runtime (and run): every run's clock starts at its own 0,
                         // so the same experiment lines up across runtimes.
@@ -152,18 +206,19 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                         emit(&report.to_json_line());
                     }
                     cell.reports.push(report);
+                    cell.takeaways.push(outcome.takeaway);
                     progress.inc(1);
                 }
                 if !cell.reports.is_empty() {
                     cells.push(cell);
                 }
             }
-            if !cli.json && !cells.is_empty() {
-                progress.suspend(|| {
-                    table::render(name, headline, t, cli.seed, cli.repeat, &cells)
-                        .iter()
-                        .for_each(|l| emit(l))
-                });
+            let table = Table { name: name.to_string(), headline: headline.clone(), threads: t, cells };
+            if !cli.json && !table.cells.is_empty() {
+                progress.suspend(|| table::render(&table, cli.seed, cli.repeat).iter().for_each(|l| emit(l)));
+            }
+            if !table.cells.is_empty() {
+                tables.push(table);
             }
         }
     }
@@ -179,10 +234,22 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             ));
         }
     }
+    if let Some((path, file)) = report {
+        if let Err(message) = html::write(file, path, &page(tables, None), !cli.json) {
+            return usage_error("compare", &message);
+        }
+    }
     if demos_core::interrupt::requested() && !cli.json {
         emit("interrupted (Ctrl-C): the tables above are partial; exit status 130");
     }
     interrupted_or(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The report file, created (so that an unwritable path is refused) before any run.
+fn open_report(
+    path: &Option<std::path::PathBuf>,
+) -> Result<Option<(&std::path::PathBuf, std::fs::File)>, String> {
+    path.as_ref().map(|path| html::prepare(path).map(|file| (path, file))).transpose()
 }
 
 /// Exit status 130 after Ctrl-C, whatever the runs' checks said.

@@ -5,13 +5,13 @@
 use anstyle::{AnsiColor, Style};
 use demos_core::Report;
 
-use crate::Cell;
+use crate::{Cell, Table};
 
 const HEAD: Style = Style::new().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
 
 /// A number as a person reads it: whole numbers whole, others to 3 significant-ish digits.
-fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
         format!("{x:.0}")
     } else if x.abs() >= 10.0 {
@@ -65,40 +65,29 @@ fn check(reports: &[Report], name: &str) -> String {
 
 /// Keys in first-seen order over every report.
 fn keys<'a>(cells: &'a [Cell], of: impl Fn(&'a Report) -> Vec<&'a str>) -> Vec<&'a str> {
-    let mut keys: Vec<&str> = Vec::new();
-    for key in cells.iter().flat_map(|c| c.reports.iter()).flat_map(of) {
-        if !keys.contains(&key) {
-            keys.push(key);
+    first_seen(cells.iter().flat_map(|c| c.reports.iter()).flat_map(of))
+}
+
+/// Items in the order first seen, each once.
+pub(crate) fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
         }
     }
-    keys
+    seen
 }
 
 /// The visible width of a cell (styles excluded).
-fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     anstream::adapter::strip_str(text).to_string().chars().count()
 }
 
-/// The lines of one table.
-pub(crate) fn render(
-    name: &str,
-    headline: &str,
-    threads: usize,
-    seed: u64,
-    repeat: usize,
-    cells: &[Cell],
-) -> Vec<String> {
-    let mut lines = vec![format!("{HEAD}{name}{HEAD:#}: {headline}")];
-    let runs = if repeat == 1 {
-        "1 run per cell".to_string()
-    } else {
-        format!("{repeat} runs per cell: min / median / max")
-    };
-    lines.push(format!("  --threads {threads} · seed {seed} · {runs}"));
-    for cell in cells {
-        let flavor = cell.reports.first().map_or("", |r| r.flavor.as_str());
-        lines.push(format!("  {:<12} {flavor}", cell.runtime));
-    }
+/// The rows of one table, header first: a column per runtime, a row per
+/// metric, then a row per check ("✓ name"). Cells are as the terminal shows
+/// them (a failed check in bold red).
+pub(crate) fn rows(cells: &[Cell]) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> =
         vec![std::iter::once(String::new()).chain(cells.iter().map(|c| c.runtime.to_string())).collect()];
     for key in keys(cells, |r| {
@@ -115,6 +104,26 @@ pub(crate) fn render(
                 .collect(),
         );
     }
+    rows
+}
+
+/// "1 run per cell", or how repeated runs are summarised.
+pub(crate) fn runs_per_cell(repeat: usize) -> String {
+    if repeat == 1 {
+        "1 run per cell".to_string()
+    } else {
+        format!("{repeat} runs per cell: min / median / max")
+    }
+}
+
+/// The lines of one table.
+pub(crate) fn render(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
+    let mut lines = vec![format!("{HEAD}{}{HEAD:#}: {}", table.name, table.headline)];
+    lines.push(format!("  --threads {} · seed {seed} · {}", table.threads, runs_per_cell(repeat)));
+    for cell in &table.cells {
+        lines.push(format!("  {:<12} {}", cell.runtime, cell.flavor()));
+    }
+    let rows = rows(&table.cells);
     let columns = rows[0].len();
     let widths: Vec<usize> =
         (0..columns).map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0)).collect();

@@ -2,32 +2,13 @@
 //! in the report contract, the probes reporting what the runtimes really do,
 //! and exit statuses 0, 1 and 2.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::process::{Command, ExitCode, Output};
+use std::process::{Command, ExitCode};
 
-use demos_core::Report;
+use common::{RUNTIMES, compare, reports, text};
 use serde_json::Value;
-
-const RUNTIMES: [&str; 4] = ["tokio", "smol", "async-std", "std-threads"];
-
-fn compare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_compare"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("compare runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn reports(out: &Output) -> Vec<Report> {
-    text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
 
 #[test]
 fn json_has_a_contract_line_per_runtime_thread_count_and_repetition() {
@@ -181,10 +162,15 @@ fn trace_puts_every_runtime_in_one_file_as_its_own_process() {
 }
 
 #[test]
-fn ctrl_c_stops_compare_with_the_tables_of_what_ran() {
+fn ctrl_c_stops_compare_with_the_tables_and_the_report_of_what_ran() {
     // Every runtime's bridge would take 40 s; Ctrl-C comes during the first.
+    let report = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("stopped-{}.html", std::process::id()));
     let mut command = Command::new(env!("CARGO_BIN_EXE_compare"));
-    command.args(["bridge", "--jobs", "20", "--job-ms", "1000"]).env("NO_COLOR", "1");
+    command
+        .args(["bridge", "--jobs", "20", "--job-ms", "1000", "--report"])
+        .arg(&report)
+        .env("NO_COLOR", "1");
     let mut running = demos_tests::watchdog::Running::start(&mut command);
     std::thread::sleep(std::time::Duration::from_millis(500));
     running.interrupt();
@@ -195,6 +181,12 @@ fn ctrl_c_stops_compare_with_the_tables_of_what_ran() {
     assert!(stdout.contains("interrupted (Ctrl-C): the tables above are partial"), "{stdout}");
     assert!(stdout.contains("tokio") && !stdout.contains("FAIL"), "{stdout}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    let page = std::fs::read_to_string(&report).expect("the report of what ran is written");
+    std::fs::remove_file(&report).ok();
+    assert!(
+        page.contains("Ctrl-C stopped this run part-way") && page.contains("<th>tokio</th>"),
+        "{page:.400}"
+    );
 }
 
 #[test]

@@ -1,0 +1,405 @@
+//! The report's charts, drawn with plotters' SVG backend: a strip plot of one
+//! metric over repeated runs, a line per runtime against the worker count,
+//! and a lane chart of where a run's spans ran. Each returns the SVG text.
+//!
+//! Every runtime has one fixed colour (the Okabe–Ito palette, safe for
+//! colour-blind readers) and one marker shape, the same in every chart.
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use demos_core::timeline::Span;
+
+use crate::table::{first_seen, number};
+
+/// A runtime's marker shape: circle, triangle, square, diamond, so that
+/// lines stay apart without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+}
+
+pub(crate) fn shape(runtime: &str) -> Shape {
+    match runtime {
+        "tokio" => Shape::Circle,
+        "smol" => Shape::Triangle,
+        "async-std" => Shape::Square,
+        _ => Shape::Diamond,
+    }
+}
+
+/// A runtime's colour: orange, blue, green, reddish purple; grey for any other.
+pub(crate) fn colour(runtime: &str) -> RGBColor {
+    match runtime {
+        "tokio" => RGBColor(0xE6, 0x9F, 0x00),
+        "smol" => RGBColor(0x00, 0x72, 0xB2),
+        "async-std" => RGBColor(0x00, 0x9E, 0x73),
+        "std-threads" => RGBColor(0xCC, 0x79, 0xA7),
+        _ => RGBColor(0x55, 0x55, 0x55),
+    }
+}
+
+/// The unit a metric's name ends in, for its axis.
+pub(crate) fn unit(metric: &str) -> Option<&'static str> {
+    [("_ms", "ms"), ("_us", "µs"), ("_ns", "ns"), ("_bytes", "bytes"), ("_per_s", "per second")]
+        .into_iter()
+        .find(|(suffix, _)| metric.ends_with(suffix))
+        .map(|(_, unit)| unit)
+}
+
+const FONT: &str = "sans-serif";
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
+
+/// The value axis for `values`: linear around them, or logarithmic when they
+/// are all positive and span two decades or more.
+struct Axis {
+    lo: f64,
+    hi: f64,
+    log: bool,
+    /// Every value is a whole number (a count): ticks between them are not labelled.
+    whole: bool,
+}
+
+impl Axis {
+    fn of(values: impl Iterator<Item = f64> + Clone) -> Self {
+        let whole = values.clone().all(|v| v.fract() == 0.0);
+        let lo = values.clone().fold(f64::INFINITY, f64::min);
+        let hi = values.fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() || !hi.is_finite() {
+            return Self { lo: 0.0, hi: 1.0, log: false, whole };
+        }
+        if lo > 0.0 && hi / lo >= 100.0 {
+            return Self { lo: lo / 1.5, hi: hi * 1.5, log: true, whole };
+        }
+        let pad = if hi > lo {
+            (hi - lo) * 0.1
+        } else if lo == 0.0 {
+            1.0
+        } else {
+            lo.abs() * 0.1
+        };
+        // A magnitude near zero is drawn from zero.
+        let lo = if lo >= 0.0 && lo - pad <= 0.0 { 0.0 } else { lo - pad };
+        Self { lo, hi: hi + pad, log: false, whole }
+    }
+
+    /// A tick's label: counts only at whole numbers.
+    fn tick(&self, v: f64) -> String {
+        if self.whole && v.fract() != 0.0 { String::new() } else { number(v) }
+    }
+
+    fn describe(&self, metric: &str) -> String {
+        let unit = unit(metric).map(|u| format!(" ({u})")).unwrap_or_default();
+        format!("{metric}{unit}{}", if self.log { ", log scale" } else { "" })
+    }
+}
+
+type Root<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Draw with a value axis of either kind: `draw` is called with the root area
+/// and the y range, linear or logarithmic.
+macro_rules! on_axis {
+    ($axis:expr, $draw:ident($($arg:expr),*)) => {
+        if $axis.log { $draw($($arg,)* ($axis.lo..$axis.hi).log_scale()) } else { $draw($($arg,)* $axis.lo..$axis.hi) }
+    };
+}
+
+/// Render into an SVG string of `size` pixels.
+fn svg(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), String>) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// A chart of `metric` on the value axis `y`, its grid and labels drawn; the
+/// x axis (`x`, labelled by the caller below `x_area` pixels) has no ticks of its own.
+fn value_chart<'a, 'b, Y>(
+    root: &'a Root<'b>,
+    x: std::ops::Range<f64>,
+    x_area: u32,
+    y: Y,
+    axis: &Axis,
+    metric: &str,
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, Y::CoordDescType>>, String>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(x_area)
+        .y_label_area_size(48)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_desc(axis.describe(metric))
+        .y_label_formatter(&|v| axis.tick(*v))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 13))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+/// One metric over repeated runs: a column of points per runtime (spread
+/// sideways so equal values stay visible) and a bar at each median.
+pub(crate) fn strip(metric: &str, series: &[(&str, Vec<f64>)]) -> Result<String, String> {
+    let axis = Axis::of(series.iter().flat_map(|(_, v)| v.iter().copied()));
+    svg((320, 240), |root| on_axis!(axis, strip_on(root, &axis, metric, series)))
+}
+
+fn strip_on<Y>(
+    root: &Root<'_>,
+    axis: &Axis,
+    metric: &str,
+    series: &[(&str, Vec<f64>)],
+    y: Y,
+) -> Result<(), String>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let n = series.len() as f64;
+    let mut chart = value_chart(root, -0.5..n - 0.5, 22, y, axis, metric)?;
+    for (i, (runtime, values)) in series.iter().enumerate() {
+        let c = colour(runtime);
+        let spread = |k: usize| ((k as f64 * 0.618_034).fract() - 0.5) * 0.5;
+        let points = values.iter().enumerate().map(|(k, &v)| (i as f64 + spread(k), v));
+        chart
+            .draw_series(points.map(|p| Circle::new(p, 4, c.mix(0.8).filled())))
+            .map_err(|e| e.to_string())?;
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        if let Some(&median) = sorted.get(sorted.len() / 2) {
+            let bar = [(i as f64 - 0.35, median), (i as f64 + 0.35, median)];
+            chart
+                .draw_series(std::iter::once(PathElement::new(bar, INK.stroke_width(2))))
+                .map_err(|e| e.to_string())?;
+        }
+        let (x, y) = chart.backend_coord(&(i as f64, chart.y_range().start));
+        root.draw(&Text::new(
+            runtime.to_string(),
+            (x, y + 6),
+            (FONT, 12).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// One point of a line: the swept value, and the metric's min, median and
+/// max over the repeated runs there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Point {
+    pub(crate) x: f64,
+    pub(crate) min: f64,
+    pub(crate) median: f64,
+    pub(crate) max: f64,
+}
+
+/// One metric against a swept value (`--threads`): a line per runtime through
+/// the medians, with a bar from min to max where runs differed.
+pub(crate) fn lines(metric: &str, swept: &str, series: &[(&str, Vec<Point>)]) -> Result<String, String> {
+    let axis = Axis::of(series.iter().flat_map(|(_, p)| p.iter().flat_map(|p| [p.min, p.max])));
+    svg((320, 250), |root| on_axis!(axis, lines_on(root, &axis, metric, swept, series)))
+}
+
+fn lines_on<Y>(
+    root: &Root<'_>,
+    axis: &Axis,
+    metric: &str,
+    swept: &str,
+    series: &[(&str, Vec<Point>)],
+    y: Y,
+) -> Result<(), String>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let xs: Vec<f64> = series.iter().flat_map(|(_, p)| p.iter().map(|p| p.x)).collect();
+    let (lo, hi) = (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(0.0, f64::max));
+    let pad = ((hi - lo) * 0.08).max(0.3);
+    let mut chart = value_chart(root, lo - pad..hi + pad, 36, y, axis, metric)?;
+    let bottom = chart.y_range().start;
+    let mut ticks: Vec<f64> = xs.clone();
+    ticks.sort_by(f64::total_cmp);
+    ticks.dedup();
+    for x in &ticks {
+        let (px, py) = chart.backend_coord(&(*x, bottom));
+        let style = (FONT, 11).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(number(*x), (px, py + 4), style)).map_err(|e| e.to_string())?;
+    }
+    let (px, py) = chart.backend_coord(&((lo + hi) / 2.0, bottom));
+    let style = (FONT, 12).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw(&Text::new(swept.to_string(), (px, py + 18), style)).map_err(|e| e.to_string())?;
+    for (runtime, points) in series {
+        let c = colour(runtime);
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.x, p.median)), c.stroke_width(2)))
+            .map_err(|e| e.to_string())?;
+        for p in points.iter().filter(|p| p.max > p.min) {
+            let bar = [(p.x, p.min), (p.x, p.max)];
+            chart
+                .draw_series(std::iter::once(PathElement::new(bar, c.stroke_width(1))))
+                .map_err(|e| e.to_string())?;
+        }
+        for p in points {
+            let (x, y) = chart.backend_coord(&(p.x, p.median));
+            root.draw(&marker(runtime, (x, y))).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// A runtime's marker in its colour, at a pixel position.
+pub(crate) fn marker<DB: DrawingBackend>(
+    runtime: &str,
+    (x, y): (i32, i32),
+) -> DynElement<'static, DB, (i32, i32)> {
+    let style = colour(runtime).filled();
+    match shape(runtime) {
+        Shape::Circle => Circle::new((x, y), 5, style).into_dyn(),
+        Shape::Triangle => Polygon::new(vec![(x, y - 6), (x - 6, y + 5), (x + 6, y + 5)], style).into_dyn(),
+        Shape::Square => Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], style).into_dyn(),
+        Shape::Diamond => {
+            Polygon::new(vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)], style).into_dyn()
+        }
+    }
+}
+
+/// A runtime's marker alone, as a small SVG for the page's legend.
+pub(crate) fn swatch(runtime: &str) -> Result<String, String> {
+    svg((16, 16), |root| root.draw(&marker(runtime, (8, 8))).map_err(|e| e.to_string()))
+}
+
+/// The `k`-th shade of a colour: itself, then lighter and darker in turn.
+fn shade(RGBColor(r, g, b): RGBColor, k: usize) -> RGBColor {
+    let towards = |to: f64, by: f64| {
+        move |v: u8| (f64::from(v) + (to - f64::from(v)) * by).round().clamp(0.0, 255.0) as u8
+    };
+    let step = match k % 5 {
+        0 => return RGBColor(r, g, b),
+        1 => towards(255.0, 0.5),
+        2 => towards(0.0, 0.4),
+        3 => towards(255.0, 0.78),
+        _ => towards(0.0, 0.65),
+    };
+    RGBColor(step(r), step(g), step(b))
+}
+
+/// The most lanes and spans a lane chart draws; the caption says when a run had more.
+pub(crate) const MAX_LANES: usize = 32;
+pub(crate) const MAX_SPANS: usize = 6_000;
+
+/// A lane chart of one run's spans: a lane per task when there are few tasks,
+/// per OS thread otherwise (as `--timeline` and `--by-thread` draw them),
+/// time from the run's first span left to right. Returns the SVG and what the
+/// lanes are.
+pub(crate) fn lanes(runtime: &str, spans: &[Span]) -> Result<(String, String), String> {
+    let tasks: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.task.as_str()).collect();
+    let by_thread = tasks.len() > MAX_LANES / 2;
+    let key = |s: &Span| if by_thread { format!("{}#{}", s.thread, s.thread_id) } else { s.task.clone() };
+    let mut names: Vec<String> = first_seen(spans.iter().map(key));
+    if !by_thread {
+        // "task 2" before "task 10", as in every runtime's chart alike.
+        names.sort_by_cached_key(|name| {
+            let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            (stem.to_string(), name[stem.len()..].parse::<u64>().ok())
+        });
+    }
+    // What each step was ("I/O", "waits: queue full"): a shade of the runtime's colour each.
+    let labels: Vec<&str> = first_seen(spans.iter().map(|s| s.label.as_str()));
+    let fill = |s: &Span| shade(colour(runtime), labels.iter().position(|l| *l == s.label).unwrap_or(0));
+    let shown = names.len().min(MAX_LANES);
+    let start = spans.iter().map(|s| s.start_us).fold(f64::INFINITY, f64::min);
+    let end = spans.iter().map(|s| s.end_us).fold(start, f64::max);
+    let total_ms = ((end - start) / 1e3).max(1e-3);
+    let drawn: Vec<(usize, &Span)> = spans
+        .iter()
+        .filter_map(|s| {
+            names.iter().position(|n| *n == key(s)).filter(|&lane| lane < shown).map(|lane| (lane, s))
+        })
+        .take(MAX_SPANS)
+        .collect();
+    let mut caption = format!(
+        "{} lane(s), one per {}; {} span(s) over {} ms",
+        names.len(),
+        if by_thread { "OS thread" } else { "task" },
+        spans.len(),
+        number(total_ms)
+    );
+    if shown < names.len() || drawn.len() < spans.len() {
+        caption.push_str(&format!(" — the first {shown} lanes and {} spans drawn", drawn.len()));
+    }
+    let label_width =
+        names.iter().take(shown).map(|n| n.chars().count()).max().unwrap_or(4).min(28) as u32 * 7 + 12;
+    let height = 76 + 18 * shown as u32;
+    let svg = svg((960, height), |root| {
+        // The key: each step's shade and label, along the top.
+        let mut x = label_width as i32;
+        for (k, label) in labels.iter().enumerate() {
+            let swatch = Rectangle::new([(x, 6), (x + 12, 18)], shade(colour(runtime), k).filled());
+            root.draw(&swatch).map_err(|e| e.to_string())?;
+            let style = (FONT, 12).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+            root.draw(&Text::new(label.to_string(), (x + 17, 12), style)).map_err(|e| e.to_string())?;
+            x += 17 + 7 * label.chars().count() as i32 + 18;
+        }
+        let mut chart = ChartBuilder::on(root)
+            .margin(8)
+            .margin_top(28)
+            .margin_right(24)
+            .x_label_area_size(34)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..total_ms, 0.0..shown as f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(10)
+            .x_desc("ms since the run's first span")
+            .x_label_formatter(&|v| number(*v))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .label_style((FONT, 11))
+            .axis_desc_style((FONT, 12))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        // At least one pixel wide, so that the shortest step still shows.
+        let pixel_ms = total_ms / 900.0;
+        let lane_y = |lane: usize| (shown - 1 - lane) as f64;
+        chart
+            .draw_series(drawn.iter().map(|(lane, s)| {
+                let x0 = (s.start_us - start) / 1e3;
+                let x1 = ((s.end_us - start) / 1e3).max(x0 + pixel_ms);
+                let y = lane_y(*lane);
+                Rectangle::new([(x0, y + 0.15), (x1, y + 0.85)], fill(s).filled())
+            }))
+            .map_err(|e| e.to_string())?;
+        for (lane, name) in names.iter().take(shown).enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, lane_y(lane) + 0.5));
+            let label: String = name.chars().take(28).collect();
+            let style = (FONT, 11).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+            root.draw(&Text::new(label, (x - 6, y), style)).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })?;
+    Ok((svg, caption))
+}

@@ -1,0 +1,177 @@
+//! `compare --report FILE.html`: one self-contained page. A repeated run has a
+//! chart per numeric metric with a mark in each runtime's colour, a worker
+//! sweep a line per runtime, recorded spans a lane chart; every SVG parses;
+//! nothing points outside the file; a bad path is refused before any run.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::{compare, reports, text};
+
+/// A fresh path for one test's report.
+fn path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{name}-{}.html", std::process::id()))
+}
+
+/// Run compare with `args` and `--report`; the page it wrote, and its stdout.
+fn report(name: &str, args: &[&str]) -> (String, std::process::Output) {
+    let file = path(name);
+    let mut args = args.to_vec();
+    let at = file.to_str().expect("a UTF-8 path");
+    args.extend(["--report", at]);
+    let out = compare(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(&file).expect("the report was written");
+    std::fs::remove_file(&file).ok();
+    (page, out)
+}
+
+/// Each chart of `class` on the page: its `data-metric` and its SVG text.
+fn charts<'a>(page: &'a str, class: &str) -> Vec<(&'a str, &'a str)> {
+    let opening = format!("<figure class=\"chart {class}\" data-metric=\"");
+    page.match_indices(&opening)
+        .map(|(at, _)| {
+            let rest = &page[at + opening.len()..];
+            let metric = &rest[..rest.find('"').expect("a closing quote")];
+            let svg = &rest[rest.find("<svg").expect("an svg")..];
+            (metric, &svg[..svg.find("</svg>").expect("a closed svg") + "</svg>".len()])
+        })
+        .collect()
+}
+
+/// The elements named `tag` in an SVG that parses, and their `fill`s.
+fn marks<'a>(svg: &'a roxmltree::Document<'a>, tag: &str) -> Vec<&'a str> {
+    svg.descendants().filter(|n| n.has_tag_name(tag)).map(|n| n.attribute("fill").unwrap_or("")).collect()
+}
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("an SVG that does not parse ({e}): {svg:.200}"))
+}
+
+const COLOURS: [(&str, &str); 2] = [("tokio", "#E69F00"), ("smol", "#0072B2")];
+
+#[test]
+fn a_repeated_run_has_a_chart_per_numeric_metric_with_each_runtimes_runs_in_its_colour() {
+    let (page, out) = report(
+        "repeat",
+        &["race", "--tasks", "40", "--repeat", "3", "--threads", "2", "--runtime", "tokio,smol", "--json"],
+    );
+    let numeric: BTreeSet<String> = reports(&out)
+        .iter()
+        .flat_map(|r| r.metrics.as_object().expect("metrics").clone())
+        .filter(|(_, v)| v.is_number())
+        .map(|(k, _)| k)
+        .collect();
+    let strips = charts(&page, "strip");
+    let drawn: Vec<&str> = strips.iter().map(|(m, _)| *m).collect();
+    assert_eq!(drawn.len(), numeric.len(), "one chart per numeric metric: {drawn:?} for {numeric:?}");
+    assert_eq!(drawn.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>(), numeric);
+    for (metric, svg) in strips {
+        let doc = parse(svg);
+        let dots = marks(&doc, "circle");
+        for (runtime, colour) in COLOURS {
+            // Three runs, three dots of the runtime's colour.
+            let runs = dots.iter().filter(|fill| fill.eq_ignore_ascii_case(colour)).count();
+            assert_eq!(runs, 3, "{metric}: {runs} marks of {runtime}'s colour");
+        }
+    }
+    for (runtime, _) in COLOURS {
+        assert!(page.contains(&format!("<dt>{runtime}</dt>")), "{runtime}'s take-away");
+    }
+}
+
+#[test]
+fn a_worker_sweep_draws_a_line_per_runtime_against_the_worker_count() {
+    let (page, _) =
+        report("sweep", &["race", "--tasks", "40", "--threads", "1,2", "--runtime", "tokio,smol"]);
+    let series = charts(&page, "series");
+    assert!(
+        series.iter().any(|(m, _)| *m == "lost_updates"),
+        "{:?}",
+        series.iter().map(|c| c.0).collect::<Vec<_>>()
+    );
+    for (metric, svg) in series {
+        let doc = parse(svg);
+        let lines: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline"))
+            .filter_map(|n| n.attribute("stroke"))
+            .collect();
+        for (runtime, colour) in COLOURS {
+            assert!(lines.iter().any(|s| s.eq_ignore_ascii_case(colour)), "{metric}: no line for {runtime}");
+        }
+        let named =
+            doc.descendants().any(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some("--threads"));
+        assert!(named, "{metric}: the swept option names the axis");
+    }
+}
+
+#[test]
+fn recorded_spans_become_a_lane_chart_per_runtime() {
+    let (page, _) =
+        report("lanes", &["threads", "--io-jobs", "2", "--cpu-jobs", "2", "--runtime", "tokio,smol"]);
+    let lanes = charts(&page, "lanes");
+    assert_eq!(lanes.iter().map(|(rt, _)| *rt).collect::<Vec<_>>(), ["tokio", "smol"]);
+    for ((runtime, svg), (_, colour)) in lanes.iter().zip(COLOURS) {
+        let doc = parse(svg);
+        let fills = marks(&doc, "rect");
+        let bars = fills.iter().filter(|f| !f.eq_ignore_ascii_case("#FFFFFF")).count();
+        // 2 manual, 2 scoped, 2 I/O and 2 CPU jobs: a bar each at least.
+        assert!(bars >= 8, "{runtime}: {bars} bars");
+        assert!(fills.iter().any(|f| f.eq_ignore_ascii_case(colour)), "{runtime}: drawn in its colour");
+    }
+}
+
+#[test]
+fn the_page_is_self_contained_and_says_how_it_was_made() {
+    let (page, _) =
+        report("contained", &["race", "--tasks", "20", "--runtime", "tokio,std-threads", "--seed", "7"]);
+    for attribute in ["src=", "href="] {
+        for (at, _) in page.match_indices(attribute) {
+            let value = &page[at + attribute.len()..];
+            assert!(value.starts_with("\"#"), "an outside reference: {}", &value[..value.len().min(80)]);
+        }
+    }
+    // The only address is the SVG namespace, which names and does not fetch.
+    let outside = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for needle in ["http:", "https:", "url(", "@import", "<script", "<link", "<img"] {
+        assert!(!outside.contains(needle), "{needle} in the page");
+    }
+    assert!(
+        page.contains("compare race --tasks 20 --runtime tokio,std-threads --seed 7 --report"),
+        "the command"
+    );
+    assert!(page.contains("seed 7"));
+    let tokio = include_str!("../../Cargo.lock")
+        .split("name = \"tokio\"\nversion = \"")
+        .nth(1)
+        .expect("tokio locked");
+    assert!(
+        page.contains(&format!("<th>tokio</th><td>{}</td>", &tokio[..tokio.find('"').unwrap()])),
+        "versions"
+    );
+    assert!(page.contains("Every check held on every runtime"), "the checks summary");
+    assert!(page.contains("<dt>cores</dt>"), "the machine");
+}
+
+#[test]
+fn differences_go_into_the_report_worded_as_in_the_terminal() {
+    let (page, out) = report("differences", &["differences", "--runtime", "tokio,smol"]);
+    let terminal = text(&out.stdout);
+    let answer = terminal.lines().find(|l| l.trim_start().starts_with("tokio")).expect("an answer");
+    let words = answer.trim_start().trim_start_matches("tokio").trim();
+    assert!(page.contains(words), "{words} not in the report");
+    assert!(page.contains("dropping the handle of a running task"));
+}
+
+#[test]
+fn an_unwritable_report_path_is_refused_before_any_run() {
+    let out = compare(&["race", "--report", "/no/such/dir/r.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("/no/such/dir/r.html"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing ran: {}", text(&out.stdout));
+}
