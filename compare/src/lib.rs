@@ -9,6 +9,7 @@
 
 mod differences;
 mod html;
+mod sweep;
 mod table;
 
 use std::ffi::OsString;
@@ -29,6 +30,8 @@ Examples:
   compare queue --runtime tokio,smol --capacity 1
   compare differences                    what each executor does, probed
   compare all --json                     JSON Lines: runtime × scenario × repetition
+  compare scale --sweep tasks=1000,10000,100000
+                                         a group of columns per value, and how each figure grows
   compare race --repeat 10 --report race.html
                                          the tables, charts and timelines in one HTML file
 
@@ -58,6 +61,9 @@ struct Cli {
     /// Write every run's timeline to one Chrome trace (a process per runtime; open in ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
+    /// Sweep one numeric option of the scenario: OPTION=V1,V2,… (a group of columns per value)
+    #[arg(long, global = true, value_name = "OPTION=V1,V2,…", value_parser = sweep::parse)]
+    sweep: Option<sweep::Sweep>,
     /// Also write a self-contained HTML report: the tables, a chart per metric, timelines, take-aways
     #[arg(long, global = true, value_name = "FILE")]
     report: Option<std::path::PathBuf>,
@@ -98,7 +104,11 @@ pub(crate) struct Table {
     pub(crate) name: String,
     pub(crate) headline: String,
     pub(crate) threads: usize,
+    /// The value of the swept option, with `--sweep`.
+    pub(crate) point: Option<sweep::Point>,
     pub(crate) cells: Vec<Cell>,
+    /// Runtimes not run here, and why (beyond their OS-thread or descriptor limit).
+    pub(crate) skipped: Vec<(&'static str, String)>,
 }
 
 /// Parse `args` and run; returns the exit status.
@@ -127,6 +137,12 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         differences,
         interrupted: demos_core::interrupt::requested(),
     };
+    if cli.sweep.is_some() && !matches!(cli.command, Command::Scenario(_)) {
+        return usage_error(
+            "compare",
+            "--sweep needs one scenario: compare <scenario> --sweep OPTION=V1,V2,…",
+        );
+    }
     let plan: Vec<(&str, serde_json::Value)> = match &cli.command {
         Command::Scenario(command) => vec![command.named_config()],
         Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
@@ -144,19 +160,43 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             return interrupted_or(code);
         }
     };
-    let mut headlines = Vec::new();
+    // Each scenario with its points: one configuration, or one per swept value.
+    let mut planned: Vec<(&str, Vec<Planned>)> = Vec::new();
     for (name, cfg) in &plan {
         let s = scenario::find(name).expect("scenario names come from the registry");
-        match s.prepare(cfg) {
-            Ok(headline) => headlines.push(headline),
-            Err(message) => return usage_error("compare", &message),
-        }
-        for (rt, &t) in chosen.iter().flat_map(|rt| threads.iter().map(move |t| (rt, t))) {
-            let shape = RunShape::of(*rt, &Env::quiet(t, cli.seed));
-            if let Err(message) = scenario::check_duration(s, cfg, &shape, cli.allow_long) {
-                return usage_error("compare", &format!("on {}: {message}", rt.name()));
+        let points = match &cli.sweep {
+            Some(sweep) => match sweep::points(s, cfg, sweep) {
+                Ok(points) => points,
+                Err(message) => return usage_error("compare", &message),
+            },
+            None => vec![(None, cfg.clone())],
+        };
+        let mut prepared = Vec::new();
+        for (point, cfg) in points {
+            let headline = match s.prepare(&cfg) {
+                Ok(headline) => headline,
+                Err(message) => return usage_error("compare", &message),
+            };
+            // A runtime beyond its own limits here (OS threads, descriptors) sits this point
+            // out, with the reason under the table; one too slow is refused, as alone.
+            let mut skipped = Vec::new();
+            for (rt, &t) in chosen.iter().flat_map(|rt| threads.iter().map(move |t| (rt, t))) {
+                let shape = RunShape::of(*rt, &Env::quiet(t, cli.seed));
+                if let Err(message) = s.check_shape(&cfg, &shape) {
+                    if !skipped.iter().any(|(name, _)| *name == rt.name()) {
+                        skipped.push((rt.name(), message));
+                    }
+                } else if let Err(message) = scenario::check_run(s, &cfg, &shape, cli.allow_long) {
+                    return usage_error("compare", &format!("on {}: {message}", rt.name()));
+                }
             }
+            if skipped.len() == chosen.len() {
+                let (name, message) = &skipped[0];
+                return usage_error("compare", &format!("on {name}: {message}"));
+            }
+            prepared.push(Planned { point, cfg, headline, skipped });
         }
+        planned.push((name, prepared));
     }
     let trace = match &cli.trace {
         Some(path) => match demos_core::timeline::prepare_trace(path) {
@@ -171,7 +211,8 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         Err(message) => return usage_error("compare", &message),
     };
     let mut processes = Vec::new();
-    let total = (plan.len() * threads.len() * chosen.len() * cli.repeat) as u64;
+    let points: usize = planned.iter().map(|(_, points)| points.len()).sum();
+    let total = (points * threads.len() * chosen.len() * cli.repeat) as u64;
     let progress = ProgressBar::with_draw_target(
         Some(total),
         if cli.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
@@ -181,45 +222,55 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     let mut tables = Vec::new();
     // Spans are recorded for a trace, and for the report's lane charts.
     let record = trace.is_some() || report.is_some();
-    for ((name, cfg), headline) in plan.iter().zip(&headlines) {
+    for (name, points) in &planned {
         let s = scenario::find(name).expect("scenario names come from the registry");
         for &t in until_stopped(&threads) {
-            let mut cells = Vec::new();
-            for rt in until_stopped(&chosen) {
-                let mut cell = Cell { runtime: rt.name(), reports: Vec::new(), takeaways: Vec::new() };
-                for run in until_stopped(0..cli.repeat) {
-                    progress.set_message(format!("{name} on {} with {t} thread(s)", rt.name()));
-                    let env = Env::new(t, cli.seed, Log::off(), record);
-                    let outcome = s.run(*rt, cfg, &env);
-                    let report = outcome.report;
-                    if trace.is_some() {
-                        // One process per runtime (and run): every run's clock starts at its own 0,
-                        // so the same experiment lines up across runtimes.
-                        let mut process = format!("{} — {name}, --threads {t}", rt.name());
-                        if cli.repeat > 1 {
-                            process.push_str(&format!(", run {}", run + 1));
+            let mut group = Vec::new();
+            for Planned { point, cfg, headline, skipped } in until_stopped(points) {
+                let at = point.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+                let mut cells = Vec::new();
+                for rt in
+                    until_stopped(&chosen).filter(|rt| !skipped.iter().any(|(name, _)| *name == rt.name()))
+                {
+                    let mut cell = Cell { runtime: rt.name(), reports: Vec::new(), takeaways: Vec::new() };
+                    for run in until_stopped(0..cli.repeat) {
+                        progress.set_message(format!("{name}{at} on {} with {t} thread(s)", rt.name()));
+                        let env = Env::new(t, cli.seed, Log::off(), record);
+                        let outcome = s.run(*rt, cfg, &env);
+                        let report = outcome.report;
+                        if trace.is_some() {
+                            // One process per runtime (and run): every run's clock starts at its own 0,
+                            // so the same experiment lines up across runtimes.
+                            let mut process = format!("{} — {name}{at}, --threads {t}", rt.name());
+                            if cli.repeat > 1 {
+                                process.push_str(&format!(", run {}", run + 1));
+                            }
+                            processes.push((process, report.timeline.clone()));
                         }
-                        processes.push((process, report.timeline.clone()));
+                        passed &= report.passed();
+                        if cli.json {
+                            emit(&report.to_json_line());
+                        }
+                        cell.reports.push(report);
+                        cell.takeaways.push(outcome.takeaway);
+                        progress.inc(1);
                     }
-                    passed &= report.passed();
-                    if cli.json {
-                        emit(&report.to_json_line());
+                    if !cell.reports.is_empty() {
+                        cells.push(cell);
                     }
-                    cell.reports.push(report);
-                    cell.takeaways.push(outcome.takeaway);
-                    progress.inc(1);
                 }
-                if !cell.reports.is_empty() {
-                    cells.push(cell);
+                if !cells.is_empty() {
+                    let (name, headline) = (name.to_string(), headline.clone());
+                    let skipped = skipped.clone();
+                    group.push(Table { name, headline, threads: t, point: point.clone(), cells, skipped });
                 }
             }
-            let table = Table { name: name.to_string(), headline: headline.clone(), threads: t, cells };
-            if !cli.json && !table.cells.is_empty() {
-                progress.suspend(|| table::render(&table, cli.seed, cli.repeat).iter().for_each(|l| emit(l)));
+            if !cli.json && !group.is_empty() {
+                progress.suspend(|| {
+                    table::render_group(&group, cli.seed, cli.repeat).iter().for_each(|l| emit(l))
+                });
             }
-            if !table.cells.is_empty() {
-                tables.push(table);
-            }
+            tables.extend(group);
         }
     }
     progress.finish_and_clear();
@@ -243,6 +294,16 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         emit("interrupted (Ctrl-C): the tables above are partial; exit status 130");
     }
     interrupted_or(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// One configuration to run: the swept value it stands for, its headline,
+/// and the runtimes that sit it out.
+#[derive(Debug)]
+struct Planned {
+    point: Option<sweep::Point>,
+    cfg: serde_json::Value,
+    headline: String,
+    skipped: Vec<(&'static str, String)>,
 }
 
 /// The report file, created (so that an unwritable path is refused) before any run.

@@ -119,32 +119,110 @@ pub(crate) fn runs_per_cell(repeat: usize) -> String {
 /// The lines of one table.
 pub(crate) fn render(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
     let mut lines = vec![format!("{HEAD}{}{HEAD:#}: {}", table.name, table.headline)];
-    lines.push(format!("  --threads {} · seed {seed} · {}", table.threads, runs_per_cell(repeat)));
+    lines.extend(preamble(table, seed, repeat));
+    let (_, body) = aligned(&rows(&table.cells));
+    lines.extend(body);
+    lines.extend(skipped(std::slice::from_ref(table)));
+    lines.push(String::new());
+    lines
+}
+
+/// A line per runtime a table ran without, and why.
+fn skipped(group: &[Table]) -> Vec<String> {
+    group
+        .iter()
+        .flat_map(|t| {
+            let at = t.point.as_ref().map(|p| format!(" at {p}")).unwrap_or_default();
+            t.skipped.iter().map(move |(runtime, why)| format!("  {runtime} not run{at}: {why}"))
+        })
+        .collect()
+}
+
+/// The tables of a sweep at one worker count as one: a group of columns per
+/// value of the swept option, a row per metric and check.
+pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize) -> Vec<String> {
+    let [first, ..] = group else { return Vec::new() };
+    if group.len() == 1 || first.point.is_none() {
+        return group.iter().flat_map(|t| render(t, seed, repeat)).collect();
+    }
+    let values: Vec<String> =
+        group.iter().filter_map(|t| t.point.as_ref().map(|p| p.value.to_string())).collect();
+    let option = first.point.as_ref().map_or("", |p| p.option.as_str());
+    let mut lines = vec![format!(
+        "{HEAD}{}{HEAD:#}: {} (the first of {} points: --{option} {})",
+        first.name,
+        first.headline,
+        group.len(),
+        values.join(", ")
+    )];
+    lines.extend(preamble(first, seed, repeat));
+    let each: Vec<Vec<Vec<String>>> = group.iter().map(|t| rows(&t.cells)).collect();
+    let labels = first_seen(each.iter().flat_map(|rows| rows[1..].iter().map(|r| r[0].clone())));
+    let mut merged: Vec<Vec<String>> = vec![
+        std::iter::once(String::new()).chain(each.iter().flat_map(|rows| rows[0][1..].to_vec())).collect(),
+    ];
+    for label in labels {
+        let mut row = vec![label.clone()];
+        for (t, rows) in group.iter().zip(&each) {
+            match rows.iter().find(|r| r[0] == label) {
+                Some(found) => row.extend(found[1..].iter().cloned()),
+                None => row.extend(t.cells.iter().map(|_| "—".to_string())),
+            }
+        }
+        merged.push(row);
+    }
+    let (widths, body) = aligned(&merged);
+    // A line above the runtimes: each value's label over its group of columns.
+    let mut over = String::from("  ");
+    over.push_str(&" ".repeat(widths[0]));
+    let mut column = 1;
+    for (t, value) in group.iter().zip(&values) {
+        let span: usize = widths[column..column + t.cells.len()].iter().map(|w| w + 2).sum();
+        let label = format!("{option}={value}");
+        over.push_str(&format!("{label:>span$}"));
+        column += t.cells.len();
+    }
+    lines.push(format!("{HEAD}{}{HEAD:#}", over.trim_end()));
+    lines.extend(body);
+    lines.extend(skipped(group));
+    lines.push(String::new());
+    lines.extend(crate::sweep::growth(group));
+    lines
+}
+
+/// The lines under a table's title: worker count, seed, runs, and the flavour each runtime ran.
+fn preamble(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
+    let mut lines = vec![format!("  --threads {} · seed {seed} · {}", table.threads, runs_per_cell(repeat))];
     for cell in &table.cells {
         lines.push(format!("  {:<12} {}", cell.runtime, cell.flavor()));
     }
-    let rows = rows(&table.cells);
-    let columns = rows[0].len();
-    let widths: Vec<usize> =
-        (0..columns).map(|i| rows.iter().map(|r| width(&r[i])).max().unwrap_or(0)).collect();
-    for (n, row) in rows.iter().enumerate() {
-        let mut line = String::from("  ");
-        for (i, text) in row.iter().enumerate() {
-            let pad = widths[i] - width(text);
-            if i == 0 {
-                line.push_str(&format!("{text}{}", " ".repeat(pad)));
-            } else {
-                line.push_str(&format!("  {}{text}", " ".repeat(pad)));
-            }
-        }
-        lines.push(if n == 0 {
-            format!("{HEAD}{}{HEAD:#}", line.trim_end())
-        } else {
-            line.trim_end().to_string()
-        });
-    }
-    lines.push(String::new());
     lines
+}
+
+/// Rows padded into columns (the first left-aligned, the rest right-aligned,
+/// the header bold); returns the column widths too.
+fn aligned(rows: &[Vec<String>]) -> (Vec<usize>, Vec<String>) {
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| rows.iter().map(|r| r.get(i).map_or(0, |t| width(t))).max().unwrap_or(0))
+        .collect();
+    let lines = rows
+        .iter()
+        .enumerate()
+        .map(|(n, row)| {
+            let mut line = String::from("  ");
+            for (i, text) in row.iter().enumerate() {
+                let pad = widths[i] - width(text);
+                if i == 0 {
+                    line.push_str(&format!("{text}{}", " ".repeat(pad)));
+                } else {
+                    line.push_str(&format!("  {}{text}", " ".repeat(pad)));
+                }
+            }
+            if n == 0 { format!("{HEAD}{}{HEAD:#}", line.trim_end()) } else { line.trim_end().to_string() }
+        })
+        .collect();
+    (widths, lines)
 }
 
 #[cfg(test)]

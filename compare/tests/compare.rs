@@ -198,3 +198,62 @@ fn an_enormous_configuration_is_refused_before_any_run() {
     assert!(stderr.contains("at least") && stderr.contains("--allow-long"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_sweep_runs_every_value_with_a_group_of_columns_each_and_one_json_line_per_point() {
+    let out = compare(&["race", "--sweep", "tasks=10,20,40", "--runtime", "tokio,smol", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let points: BTreeSet<(String, u64)> = reports(&out)
+        .iter()
+        .map(|r| (r.runtime.clone(), r.config["tasks"].as_u64().expect("tasks")))
+        .collect();
+    assert_eq!(points.len(), 2 * 3, "{points:?}");
+    let out = compare(&["scale", "--sweep", "tasks=100,1000", "--runtime", "tokio,std-threads"]);
+    let table = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{table}");
+    let over = table
+        .lines()
+        .find(|l| l.contains("tasks=100 ") || l.trim_end().ends_with("tasks=1000"))
+        .expect("groups");
+    assert!(over.contains("tasks=100") && over.contains("tasks=1000"), "{table}");
+    assert!(table.contains("growth from tasks=100 to tasks=1000 (×10)"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with("rss_bytes_per_task") && l.contains("std-threads ×")),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_runtime_beyond_its_limit_sits_that_point_out_and_bad_sweeps_exit_two() {
+    let limit = demos_core::usage::os_thread_limit().0;
+    let above = (limit + 1).to_string();
+    let sweep = format!("tasks=10,{above}");
+    let out = compare(&["scale", "--sweep", &sweep, "--runtime", "smol,std-threads", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ran: BTreeSet<(String, u64)> = reports(&out)
+        .iter()
+        .map(|r| (r.runtime.clone(), r.config["tasks"].as_u64().expect("tasks")))
+        .collect();
+    assert!(
+        ran.contains(&("std-threads".into(), 10)) && ran.contains(&("smol".into(), limit + 1)),
+        "{ran:?}"
+    );
+    assert!(!ran.contains(&("std-threads".into(), limit + 1)), "{ran:?}");
+    // Alone, std-threads is refused: nothing would run.
+    let out = compare(&["scale", "--tasks", &above, "--runtime", "std-threads"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    for bad in [
+        &["race", "--sweep", "foo=1,2"][..],
+        &["race", "--sweep", "tasks=0,2"],
+        &["all", "--sweep", "tasks=1"],
+        &["race", "--sweep", "tasks"],
+    ] {
+        let out = compare(bad);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{bad:?}: nothing ran");
+    }
+}

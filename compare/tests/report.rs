@@ -175,3 +175,19 @@ fn an_unwritable_report_path_is_refused_before_any_run() {
     assert!(stderr.contains("/no/such/dir/r.html"), "{stderr}");
     assert!(out.stdout.is_empty(), "nothing ran: {}", text(&out.stdout));
 }
+
+#[test]
+fn a_sweep_draws_a_line_per_runtime_against_the_swept_value() {
+    let (page, _) = report("swept", &["scale", "--sweep", "tasks=10,100,1000", "--runtime", "tokio,smol"]);
+    let series = charts(&page, "series");
+    let drawn: Vec<&str> = series.iter().map(|(m, _)| *m).collect();
+    assert!(drawn.contains(&"rss_bytes_per_task") && drawn.contains(&"spawn_ns_per_task"), "{drawn:?}");
+    for (metric, svg) in series {
+        let doc = parse(svg);
+        let axis = doc
+            .descendants()
+            .any(|n| n.has_tag_name("text") && n.text().map(str::trim) == Some("--tasks (log scale)"));
+        assert!(axis, "{metric}: 10 to 1000 span two decades: a log axis named after the option");
+    }
+    assert!(page.contains("scale across --tasks (--threads"), "the section names the sweep");
+}

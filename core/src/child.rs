@@ -105,6 +105,19 @@ pub fn observe<S: Scenario>(
 
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
 
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// This process is a child worker, running one scenario for its parent.
+pub fn mark_serving() {
+    SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether this process is a child worker (a scenario that runs itself in a
+/// fresh process runs in place here).
+pub fn serving() -> bool {
+    SERVING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Use `exe` (any binary built on [`crate::cli::main`]) for process-pool jobs
 /// instead of the current executable — for test harnesses and other programs
 /// that do not answer the hidden subcommands themselves. The first call wins;

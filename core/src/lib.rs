@@ -24,6 +24,7 @@ pub mod interrupt;
 pub mod report;
 pub mod scenario;
 pub mod timeline;
+pub mod usage;
 pub mod workers;
 
 pub use env::{Env, Log};
@@ -35,6 +36,7 @@ pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
+pub use scenario::scale::{Scale, ScaleConfig, ScaleMetrics};
 pub use scenario::scheduling::{Scheduling, SchedulingConfig, SchedulingMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 
@@ -52,7 +54,9 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 /// }
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
-pub trait Runtime: Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Sync {
+pub trait Runtime:
+    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Sync
+{
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;
 

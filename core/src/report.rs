@@ -154,11 +154,12 @@ pub fn render_summary(
     let mut out = String::new();
     let width = figures.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     out.push_str(&format!(
-        "  {DIM}ran on {} ({} seen running tasks) · {} ms · seed {}{DIM:#}\n",
+        "  {DIM}ran on {} ({}) · {} ms · seed {}{DIM:#}\n",
         report.flavor,
         match report.workers_observed {
-            1 => "1 worker".to_string(),
-            n => format!("{n} workers"),
+            0 => "no pool worker ran a task: each ran on a thread of its own".to_string(),
+            1 => "1 worker seen running tasks".to_string(),
+            n => format!("{n} workers seen running tasks"),
         },
         format_ms(report.elapsed_ms),
         report.seed

@@ -18,6 +18,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scale;
 mod scheduling;
 mod threads;
 

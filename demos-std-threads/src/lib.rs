@@ -17,6 +17,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scale;
 mod scheduling;
 mod threads;
 
@@ -57,6 +58,8 @@ impl Runtime for StdThreads {
         match scenario {
             // A blocking send parks a whole thread: each producer and consumer gets one.
             "queue" => "a thread per producer and consumer".to_string(),
+            // Tasks as OS threads is the point: --threads sizes nothing here.
+            "scale" => "std::thread, one OS thread per task".to_string(),
             _ => self.flavor(threads),
         }
     }

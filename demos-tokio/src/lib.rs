@@ -16,6 +16,7 @@ mod ordering;
 mod pools;
 mod queue;
 mod race;
+mod scale;
 mod scheduling;
 mod threads;
 

@@ -46,6 +46,7 @@ only_race! {
     Threads::threads(ThreadsConfig) -> ThreadsMetrics;
     Scheduling::scheduling(SchedulingConfig) -> SchedulingMetrics;
     Queue::queue(QueueConfig) -> QueueMetrics;
+    Scale::scale(ScaleConfig) -> ScaleMetrics;
 }
 
 impl Runtime for BrokenMutex {

@@ -82,6 +82,23 @@ pub fn output(mut command: Command, limit: Duration) -> Output {
     Output { status, stdout, stderr }
 }
 
+/// `command.watched()`: run it to its end with stdout and stderr captured,
+/// under the watchdog (killed, and the test failed, past [`RUN`]) — in place
+/// of `Command::output`, which would wait forever on a hung run.
+pub trait Watched {
+    /// Run to the end within [`RUN`]; the exit status and both outputs.
+    fn watched(&mut self) -> Output;
+}
+
+impl Watched for Command {
+    fn watched(&mut self) -> Output {
+        let mut running = Running::start(self);
+        let status = running.end_within(RUN, "did not finish");
+        let (stdout, stderr) = running.outputs();
+        Output { status, stdout, stderr }
+    }
+}
+
 /// Read a pipe to its end on a thread of its own.
 fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {

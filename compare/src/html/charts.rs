@@ -235,33 +235,38 @@ where
 {
     let xs: Vec<f64> = series.iter().flat_map(|(_, p)| p.iter().map(|p| p.x)).collect();
     let (lo, hi) = (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(0.0, f64::max));
-    let pad = ((hi - lo) * 0.08).max(0.3);
-    let mut chart = value_chart(root, lo - pad..hi + pad, 36, y, axis, metric)?;
+    // Swept values that span two decades (1000, 10000, 100000) are placed on a log scale.
+    let log = lo > 0.0 && hi / lo >= 100.0;
+    let at = |x: f64| if log { x.log10() } else { x };
+    let (lo_at, hi_at) = (at(lo), at(hi));
+    let pad = ((hi_at - lo_at) * 0.08).max(if log { 0.1 } else { 0.3 });
+    let mut chart = value_chart(root, lo_at - pad..hi_at + pad, 36, y, axis, metric)?;
     let bottom = chart.y_range().start;
     let mut ticks: Vec<f64> = xs.clone();
     ticks.sort_by(f64::total_cmp);
     ticks.dedup();
     for x in &ticks {
-        let (px, py) = chart.backend_coord(&(*x, bottom));
+        let (px, py) = chart.backend_coord(&(at(*x), bottom));
         let style = (FONT, 11).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
         root.draw(&Text::new(number(*x), (px, py + 4), style)).map_err(|e| e.to_string())?;
     }
-    let (px, py) = chart.backend_coord(&((lo + hi) / 2.0, bottom));
+    let (px, py) = chart.backend_coord(&((lo_at + hi_at) / 2.0, bottom));
     let style = (FONT, 12).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
-    root.draw(&Text::new(swept.to_string(), (px, py + 18), style)).map_err(|e| e.to_string())?;
+    let label = if log { format!("{swept} (log scale)") } else { swept.to_string() };
+    root.draw(&Text::new(label, (px, py + 18), style)).map_err(|e| e.to_string())?;
     for (runtime, points) in series {
         let c = colour(runtime);
         chart
-            .draw_series(LineSeries::new(points.iter().map(|p| (p.x, p.median)), c.stroke_width(2)))
+            .draw_series(LineSeries::new(points.iter().map(|p| (at(p.x), p.median)), c.stroke_width(2)))
             .map_err(|e| e.to_string())?;
         for p in points.iter().filter(|p| p.max > p.min) {
-            let bar = [(p.x, p.min), (p.x, p.max)];
+            let bar = [(at(p.x), p.min), (at(p.x), p.max)];
             chart
                 .draw_series(std::iter::once(PathElement::new(bar, c.stroke_width(1))))
                 .map_err(|e| e.to_string())?;
         }
         for p in points {
-            let (x, y) = chart.backend_coord(&(p.x, p.median));
+            let (x, y) = chart.backend_coord(&(at(p.x), p.median));
             root.draw(&marker(runtime, (x, y))).map_err(|e| e.to_string())?;
         }
     }

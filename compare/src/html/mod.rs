@@ -9,7 +9,6 @@
 mod charts;
 mod machine;
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;
 
@@ -99,8 +98,8 @@ fn render(page: &Page) -> Markup {
                 @for (i, t) in page.tables.iter().enumerate() {
                     (section(i, t, page.repeat))
                 }
-                @for (name, tables) in series(&page.tables) {
-                    (threads_section(name, &tables))
+                @for series in series(&page.tables) {
+                    (series_section(&series))
                 }
                 @if let Some(answered) = &page.differences {
                     (differences(answered))
@@ -136,15 +135,23 @@ fn anchor(i: usize, t: &Table) -> String {
     format!("{}-threads-{}-{i}", t.name, t.threads)
 }
 
+/// A table's title: the scenario, the swept value if any, the worker count.
+fn title(t: &Table) -> String {
+    match &t.point {
+        Some(p) => format!("{} · {p} · --threads {}", t.name, t.threads),
+        None => format!("{} · --threads {}", t.name, t.threads),
+    }
+}
+
 fn contents(page: &Page) -> Markup {
     html! {
         nav {
             ol {
                 @for (i, t) in page.tables.iter().enumerate() {
-                    li { a href={ "#" (anchor(i, t)) } { (t.name) " · --threads " (t.threads) } }
+                    li { a href={ "#" (anchor(i, t)) } { (title(t)) } }
                 }
-                @for (name, _) in series(&page.tables) {
-                    li { a href={ "#" (name) "-across-threads" } { (name) " across --threads" } }
+                @for series in series(&page.tables) {
+                    li { a href={ "#" (series.id) } { (series.title) } }
                 }
                 @if page.differences.is_some() { li { a href="#differences" { "differences" } } }
                 @if !page.tables.is_empty() { li { a href="#checks" { "checks" } } }
@@ -213,7 +220,7 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
     let runs = if repeat == 1 { "one run".to_string() } else { format!("{repeat} runs") };
     html! {
         section id=(anchor(i, t)) {
-            h2 { (t.name) " · --threads " (t.threads) }
+            h2 { (title(t)) }
             p.headline { (t.headline) }
             table.flavors {
                 @for cell in &t.cells {
@@ -279,24 +286,54 @@ fn distinct(texts: &[String]) -> Vec<(&str, usize)> {
     seen
 }
 
-/// Scenarios run at more than one worker count, with their tables in order.
-fn series(tables: &[Table]) -> Vec<(&str, Vec<&Table>)> {
-    let mut by_name: BTreeMap<&str, Vec<&Table>> = BTreeMap::new();
-    let mut order = Vec::new();
-    for t in tables {
-        if !by_name.contains_key(t.name.as_str()) {
-            order.push(t.name.as_str());
-        }
-        by_name.entry(&t.name).or_default().push(t);
+/// Tables of one scenario that differ in one value — the worker count, or
+/// the swept option at each worker count — drawn as lines against it.
+struct Series<'a> {
+    id: String,
+    title: String,
+    /// The axis: "--threads" or "--tasks".
+    swept: String,
+    tables: Vec<&'a Table>,
+}
+
+impl Series<'_> {
+    fn x(&self, t: &Table) -> f64 {
+        t.point.as_ref().map_or(t.threads as f64, |p| p.value as f64)
     }
-    order
+}
+
+/// Every series in the page, in the order their tables ran.
+fn series(tables: &[Table]) -> Vec<Series<'_>> {
+    let key = |t: &Table| match &t.point {
+        Some(p) => (t.name.clone(), Some((p.option.clone(), t.threads))),
+        None => (t.name.clone(), None),
+    };
+    first_seen(tables.iter().map(key))
         .into_iter()
-        .map(|name| (name, by_name.remove(name).unwrap_or_default()))
-        .filter(|(_, t)| t.len() > 1)
+        .map(|k| {
+            let (name, swept) = &k;
+            let members: Vec<&Table> = tables.iter().filter(|t| key(t) == k).collect();
+            match swept {
+                Some((option, threads)) => Series {
+                    id: format!("{name}-across-{option}-threads-{threads}"),
+                    title: format!("{name} across --{option} (--threads {threads})"),
+                    swept: format!("--{option}"),
+                    tables: members,
+                },
+                None => Series {
+                    id: format!("{name}-across-threads"),
+                    title: format!("{name} across --threads"),
+                    swept: "--threads".into(),
+                    tables: members,
+                },
+            }
+        })
+        .filter(|s| s.tables.len() > 1)
         .collect()
 }
 
-fn threads_section(name: &str, tables: &[&Table]) -> Markup {
+fn series_section(series: &Series<'_>) -> Markup {
+    let tables = &series.tables;
     let runtimes = first_seen(tables.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
     let metrics = first_seen(tables.iter().flat_map(|t| numeric_metrics(&t.cells)));
     let point = |t: &Table, rt: &str, metric: &str| {
@@ -304,17 +341,17 @@ fn threads_section(name: &str, tables: &[&Table]) -> Markup {
         let mut v = values(cell, metric);
         v.sort_by(f64::total_cmp);
         let median = *v.get(v.len() / 2)?;
-        Some(charts::Point { x: t.threads as f64, min: v[0], median, max: v[v.len() - 1] })
+        Some(charts::Point { x: series.x(t), min: v[0], median, max: v[v.len() - 1] })
     };
     html! {
-        section id={ (name) "-across-threads" } {
-            h2 { (name) " across --threads" }
-            p.note { "Each metric against the worker count: a line per runtime through the medians, a bar from min to max where runs differed." }
+        section id=(series.id) {
+            h2 { (series.title) }
+            p.note { "Each metric against " code { (series.swept) } ": a line per runtime through the medians, a bar from min to max where runs differed." }
             (legend(&runtimes))
             div.charts {
                 @for metric in &metrics {
-                    @let series: Vec<(&str, Vec<charts::Point>)> = runtimes.iter().map(|rt| (*rt, tables.iter().filter_map(|t| point(t, rt, metric)).collect::<Vec<_>>())).filter(|(_, p)| !p.is_empty()).collect();
-                    (figure("series", metric, charts::lines(metric, "--threads", &series), html! { (metric) }))
+                    @let lines: Vec<(&str, Vec<charts::Point>)> = runtimes.iter().map(|rt| (*rt, tables.iter().filter_map(|t| point(t, rt, metric)).collect::<Vec<_>>())).filter(|(_, p)| !p.is_empty()).collect();
+                    (figure("series", metric, charts::lines(metric, &series.swept, &lines), html! { (metric) }))
                 }
             }
         }

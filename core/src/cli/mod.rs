@@ -91,6 +91,8 @@ pub enum ScenarioCommand {
     Scheduling(crate::SchedulingConfig),
     /// Producers and consumers over a bounded channel: backpressure and exactly-once
     Queue(crate::QueueConfig),
+    /// N tasks all waiting at once: spawn time, memory per task, time to wake them all
+    Scale(crate::ScaleConfig),
 }
 
 impl ScenarioCommand {
@@ -108,6 +110,7 @@ impl ScenarioCommand {
             Self::Threads(cfg) => ("threads", json(cfg)),
             Self::Scheduling(cfg) => ("scheduling", json(cfg)),
             Self::Queue(cfg) => ("queue", json(cfg)),
+            Self::Scale(cfg) => ("scale", json(cfg)),
         }
     }
 }
@@ -228,7 +231,7 @@ fn execute(rt: &dyn Runtime, cli: &Cli) -> Result<bool, String> {
     for (name, cfg) in &plan {
         let s = scenario::find(name).expect("names come from the registry");
         headlines.push(s.prepare(cfg)?);
-        scenario::check_duration(s, cfg, &shape, cli.allow_long)?;
+        scenario::check_run(s, cfg, &shape, cli.allow_long)?;
     }
     let trace = match &cli.trace {
         Some(path) => Some((path, crate::timeline::prepare_trace(path)?)),

@@ -10,6 +10,7 @@ use crate::{Env, Runtime, child, scenario};
 
 pub(super) fn serve_child(rt: &dyn Runtime, name: &str, config: &str, env: Env) -> Result<bool, String> {
     child::stop_when_parent_asks();
+    child::mark_serving();
     let s = scenario::find(name).ok_or_else(|| format!("unknown scenario '{name}'"))?;
     let cfg = serde_json::from_str(config).map_err(|e| format!("bad --config: {e}"))?;
     s.prepare(&cfg)?;

@@ -18,6 +18,7 @@ pub mod ordering;
 pub mod pools;
 pub mod queue;
 pub mod race;
+pub mod scale;
 pub mod scheduling;
 pub mod threads;
 
@@ -41,6 +42,11 @@ pub trait Scenario {
     }
     /// Cross-field limits the per-option parsers cannot see.
     fn validate(_cfg: &Self::Config) -> Result<(), String> {
+        Ok(())
+    }
+    /// Limits that depend on the runtime and the machine (OS threads, file
+    /// descriptors): checked before a run on each runtime, like the duration.
+    fn check_shape(_cfg: &Self::Config, _shape: &RunShape) -> Result<(), String> {
         Ok(())
     }
     /// Run the scenario on `rt`.
@@ -85,6 +91,8 @@ pub trait AnyScenario: Sync {
     fn prepare(&self, cfg: &serde_json::Value) -> Result<String, String>;
     /// [`Scenario::least_duration`] of a configuration that passed [`AnyScenario::prepare`].
     fn least_duration(&self, cfg: &serde_json::Value, shape: &RunShape) -> Duration;
+    /// [`Scenario::check_shape`] of a configuration that passed [`AnyScenario::prepare`].
+    fn check_shape(&self, cfg: &serde_json::Value, shape: &RunShape) -> Result<(), String>;
     /// Run on `rt` (the configuration must have passed [`AnyScenario::prepare`]).
     fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome;
 }
@@ -131,6 +139,9 @@ impl<S: Scenario> AnyScenario for Registered<S> {
     fn least_duration(&self, cfg: &serde_json::Value, shape: &RunShape) -> Duration {
         S::least_duration(&Self::parse(cfg).expect("prepare() accepted this configuration"), shape)
     }
+    fn check_shape(&self, cfg: &serde_json::Value, shape: &RunShape) -> Result<(), String> {
+        S::check_shape(&Self::parse(cfg).expect("prepare() accepted this configuration"), shape)
+    }
     fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome {
         let cfg = Self::parse(cfg).expect("prepare() accepted this configuration");
         let (report, observed) = run::<S>(rt, &cfg, env);
@@ -162,6 +173,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<threads::ThreadsScenario>::new(),
     &Registered::<scheduling::SchedulingScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
+    &Registered::<scale::ScaleScenario>::new(),
 ];
 
 /// The longest a run may be estimated to take before it is refused (exit 2)
@@ -203,14 +215,17 @@ impl RunShape {
     }
 }
 
-/// Refuse a run of `scenario` whose least possible duration is above
-/// [`MAX_RUN`], with one line naming the estimate, the bound and the way out.
-pub fn check_duration(
+/// Refuse a run of `scenario` beyond what the runtime and machine allow
+/// ([`Scenario::check_shape`]: OS threads, descriptors), or whose least
+/// possible duration is above [`MAX_RUN`], with one line naming the estimate,
+/// the bound and the way out.
+pub fn check_run(
     scenario: &dyn AnyScenario,
     cfg: &serde_json::Value,
     shape: &RunShape,
     allow_long: bool,
 ) -> Result<(), String> {
+    scenario.check_shape(cfg, shape)?;
     let least = scenario.least_duration(cfg, shape);
     if least <= MAX_RUN || allow_long {
         return Ok(());

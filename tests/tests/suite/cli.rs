@@ -5,9 +5,10 @@
 use std::process::{Command, Output};
 
 use demos_core::Report;
+use demos_tests::watchdog::Watched;
 
 fn run(bin: &str, args: &[&str]) -> Output {
-    Command::new(bin).args(args).env("NO_COLOR", "1").output().expect("the demos binary runs")
+    Command::new(bin).args(args).env("NO_COLOR", "1").watched()
 }
 
 fn text(bytes: &[u8]) -> String {

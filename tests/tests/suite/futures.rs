@@ -7,6 +7,7 @@
 use demos_core::scenario::{self, futures::FuturesScenario};
 use demos_core::{Env, FuturesConfig};
 use demos_tests::THREADS;
+use demos_tests::watchdog::Watched;
 
 /// (dropping a handle detaches the task, a panic is re-raised on await)
 fn documented_semantics(runtime: &str) -> (bool, bool) {
@@ -42,7 +43,7 @@ demos_tests::per_runtime! {
 
     #[test]
     fn the_demonstrated_panic_prints_nothing() {
-        let out = std::process::Command::new(BIN).args(["futures", "--quiet"]).output().expect("runs");
+        let out = std::process::Command::new(BIN).args(["futures", "--quiet"]).watched();
         assert_eq!(out.status.code(), Some(0));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");

@@ -6,6 +6,7 @@
 use std::process::Command;
 
 use demos_core::scenario::ALL;
+use demos_tests::watchdog::Watched;
 
 /// Values no numeric option accepts: every scenario option's range ends far
 /// below u64::MAX, and none takes a sign, a fraction or words.
@@ -27,7 +28,7 @@ demos_tests::per_runtime! {
         for scenario in ALL {
             for flag in options(&scenario.default_config()) {
                 for value in HOSTILE {
-                    let out = Command::new(BIN).args([scenario.name(), &flag, value]).output().expect("runs");
+                    let out = Command::new(BIN).args([scenario.name(), &flag, value]).watched();
                     let stderr = String::from_utf8_lossy(&out.stderr);
                     let what = format!("{} {flag} {value:?}", scenario.name());
                     assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
@@ -44,14 +45,14 @@ demos_tests::per_runtime! {
     fn global_options_reject_hostile_values_too() {
         for (flag, values) in [("--threads", &["0", "257", "-2", "two", "1e3"][..]), ("--seed", &["-1", "x", "99999999999999999999999"][..])] {
             for value in values {
-                let out = Command::new(BIN).args(["race", flag, value]).output().expect("runs");
+                let out = Command::new(BIN).args(["race", flag, value]).watched();
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
                 assert!(stderr.contains(&format!("'{value}'")) && stderr.lines().count() == 1, "{flag} {value}: {stderr}");
             }
         }
         for args in [&["race", "--tasks"][..], &["race", "--frobnicate"], &["nonsense"], &["race", "extra"]] {
-            let out = Command::new(BIN).args(args).output().expect("runs");
+            let out = Command::new(BIN).args(args).watched();
             assert_eq!(out.status.code(), Some(2), "{args:?}");
             assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1, "{args:?}");
         }

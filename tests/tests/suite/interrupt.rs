@@ -9,8 +9,11 @@ use std::process::{Command, Stdio};
 
 /// A configuration of each scenario that runs for many seconds but within the
 /// run-time bound, so Ctrl-C arrives while it works.
-fn long(scenario: &str) -> &'static [&'static str] {
+fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
     match scenario {
+        // OS threads are bounded: the most std-threads takes may finish before Ctrl-C.
+        "scale" if !cooperative => &["--tasks", "10000"],
+        "scale" => &["--tasks", "1000000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],
         "futures" => &["--tasks", "10", "--max-sleep-ms", "10000"],
@@ -42,8 +45,8 @@ fn interrupt_after(mut command: Command, after: std::time::Duration) -> (Option<
 }
 
 /// Runs that can end before Ctrl-C arrives: their largest configurations last
-/// under a second.
-const SHORT: [&str; 2] = ["threads", "guide"];
+/// under a second (scale on std-threads: at its thread limit).
+const SHORT: [&str; 3] = ["threads", "guide", "scale on std-threads"];
 
 /// A run stopped by Ctrl-C: exit 130, a partial summary saying so, no panic,
 /// no check failed outright (a check the run ended before is marked "part").
@@ -100,9 +103,13 @@ demos_tests::per_runtime! {
     fn every_scenario_stops_within_a_moment_of_ctrl_c_with_a_partial_summary() {
         for scenario in demos_core::scenario::ALL {
             let mut command = Command::new(BIN);
-            command.arg(scenario.name()).args(long(scenario.name()));
+            command.arg(scenario.name()).args(long(scenario.name(), COOPERATIVE));
             let outcome = interrupt_after(command, std::time::Duration::from_millis(400));
-            assert_stopped(scenario.name(), &outcome);
+            let what = match scenario.name() {
+                "scale" if !COOPERATIVE => "scale on std-threads",
+                name => name,
+            };
+            assert_stopped(what, &outcome);
             if outcome.0 == Some(130) {
                 assert!(outcome.1.contains("take-away: none drawn"), "{}: {}", scenario.name(), outcome.1);
             }
@@ -128,7 +135,7 @@ fn an_async_std_child_stops_with_its_parent() {
     // and Ctrl-C is sent to the parent alone, which tells the child to stop.
     for scenario in ["bridge", "scheduling", "race"] {
         let mut command = Command::new(env!("CARGO_BIN_EXE_async-std"));
-        command.arg(scenario).args(long(scenario)).args(["--threads", "2"]);
+        command.arg(scenario).args(long(scenario, true)).args(["--threads", "2"]);
         command.env(demos_async_std::THREAD_COUNT_VAR, "1");
         let outcome = interrupt_after(command, std::time::Duration::from_millis(600));
         assert_stopped(scenario, &outcome);

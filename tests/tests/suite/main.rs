@@ -13,6 +13,7 @@ mod pools;
 mod queue;
 mod race;
 mod random_cli;
+mod scale;
 mod scheduling;
 mod stress;
 mod threads;

@@ -23,6 +23,7 @@ fn small(scenario: &str) -> Value {
         "threads" => json!({ "manual": 1, "io_jobs": 2, "cpu_jobs": 3 }),
         "scheduling" => json!({ "tasks": 2, "steps": 2, "step_ms": 1 }),
         "queue" => json!({ "producers": 2, "consumers": 2, "capacity": 1, "items": 30, "delay_ms": 0 }),
+        "scale" => json!({ "tasks": 50 }),
         other => panic!("no small configuration for {other}: add one"),
     }
 }

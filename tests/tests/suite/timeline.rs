@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use demos_tests::watchdog::Watched;
 use serde_json::Value;
 
 fn trace_of(bin: &str, args: &[&str]) -> Value {
     // One file per binary and arguments: the same test runs for every runtime at once.
     let name = std::path::Path::new(bin).file_name().and_then(|n| n.to_str()).unwrap_or("demos");
     let path = std::env::temp_dir().join(format!("{name}-{}-{}.json", std::process::id(), args.join("-")));
-    let out = Command::new(bin).args(args).arg("--trace").arg(&path).arg("--quiet").output().expect("runs");
+    let out = Command::new(bin).args(args).arg("--trace").arg(&path).arg("--quiet").watched();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let trace = serde_json::from_slice(&std::fs::read(&path).expect("the trace exists")).expect("valid JSON");
     let _ = std::fs::remove_file(&path);
@@ -69,7 +70,7 @@ demos_tests::per_runtime! {
     #[test]
     fn timeline_draws_lanes_after_the_summary() {
         let out = Command::new(BIN).args(["scheduling", "--steps", "2", "--step-ms", "1", "--timeline", "--by-thread", "--quiet"])
-            .env("NO_COLOR", "1").output().expect("runs");
+            .env("NO_COLOR", "1").watched();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(0));
         assert!(stdout.contains("timeline (one row per OS thread"), "{stdout}");
@@ -81,7 +82,7 @@ demos_tests::per_runtime! {
     #[test]
     fn an_unwritable_trace_path_is_bad_input() {
         for path in ["/nonexistent-dir/trace.json", "/proc/version/trace.json"] {
-            let out = Command::new(BIN).args(["race", "--trace", path]).output().expect("runs");
+            let out = Command::new(BIN).args(["race", "--trace", path]).watched();
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{stderr}");
             assert_eq!(stderr.lines().count(), 1, "{stderr}");

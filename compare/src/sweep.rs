@@ -1,0 +1,169 @@
+//! `--sweep OPTION=V1,V2,…`: the same scenario at several values of one of
+//! its numeric options, side by side — a group of columns per value — and,
+//! for per-task and timing figures, whether they grow linearly with it.
+
+use demos_core::scenario::AnyScenario;
+use serde_json::Value;
+
+use crate::Table;
+use crate::table::number;
+
+/// An option and the values it is swept over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sweep {
+    /// As typed, without dashes: "tasks", "io-ms".
+    pub(crate) option: String,
+    pub(crate) values: Vec<u64>,
+}
+
+/// One value of a sweep: the option and its value, as a run was given it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Point {
+    pub(crate) option: String,
+    pub(crate) value: u64,
+}
+
+impl std::fmt::Display for Point {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.option, self.value)
+    }
+}
+
+/// Parse `OPTION=V1,V2,…` (clap's value parser for `--sweep`).
+pub(crate) fn parse(text: &str) -> Result<Sweep, String> {
+    let (option, values) =
+        text.split_once('=').ok_or_else(|| "expected OPTION=V1,V2,… such as tasks=1000,10000".to_string())?;
+    let option = option.trim_start_matches("--").to_string();
+    if option.is_empty() {
+        return Err("no option named before '='".into());
+    }
+    let values = values
+        .split(',')
+        .map(|v| v.trim().parse::<u64>().map_err(|_| format!("'{v}' is not a whole number")))
+        .collect::<Result<Vec<u64>, String>>()?;
+    if values.len() > 12 {
+        return Err(format!("{} values: at most 12 are swept", values.len()));
+    }
+    Ok(Sweep { option, values })
+}
+
+/// The configurations of `scenario` for each value of `sweep`, starting from
+/// `cfg`; the option must be one of the scenario's numeric options.
+pub(crate) fn points(
+    scenario: &dyn AnyScenario,
+    cfg: &Value,
+    sweep: &Sweep,
+) -> Result<Vec<(Option<Point>, Value)>, String> {
+    let key = sweep.option.replace('-', "_");
+    let numeric: Vec<String> = cfg
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| v.is_number() || v.is_null())
+        .map(|(k, _)| format!("--{}", k.replace('_', "-")))
+        .collect();
+    if !numeric.contains(&format!("--{}", sweep.option.replace('_', "-"))) {
+        return Err(format!(
+            "--sweep: '{}' is not a numeric option of {} (its numeric options: {})",
+            sweep.option,
+            scenario.name(),
+            if numeric.is_empty() { "none".to_string() } else { numeric.join(", ") }
+        ));
+    }
+    Ok(sweep
+        .values
+        .iter()
+        .map(|&value| {
+            let mut cfg = cfg.clone();
+            cfg[&key] = Value::from(value);
+            (Some(Point { option: sweep.option.clone(), value }), cfg)
+        })
+        .collect())
+}
+
+/// How a figure grew from the sweep's first value to its last, per runtime:
+/// a per-task figure should stay flat if the cost is linear; a total time
+/// should grow by the same factor as the value.
+pub(crate) fn growth(group: &[Table]) -> Vec<String> {
+    let (Some(first), Some(last)) = (group.first(), group.last()) else { return Vec::new() };
+    let (Some(from), Some(to)) = (&first.point, &last.point) else { return Vec::new() };
+    if group.len() < 2 || from.value == 0 || to.value <= from.value {
+        return Vec::new();
+    }
+    let factor = to.value as f64 / from.value as f64;
+    let median = |t: &Table, runtime: &str, metric: &str| {
+        let cell = t.cells.iter().find(|c| c.runtime == runtime)?;
+        let mut v: Vec<f64> = cell.reports.iter().filter_map(|r| r.metrics.get(metric)?.as_f64()).collect();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().filter(|x| *x > 0.0)
+    };
+    let metrics: Vec<String> = first
+        .cells
+        .first()
+        .and_then(|c| c.reports.first())
+        .and_then(|r| r.metrics.as_object())
+        .map(|m| m.keys().filter(|k| k.ends_with("_per_task") || k.ends_with("_ms")).cloned().collect())
+        .unwrap_or_default();
+    let mut lines = Vec::new();
+    for metric in metrics {
+        let per_task = metric.ends_with("_per_task");
+        let cells: Vec<String> = first
+            .cells
+            .iter()
+            .filter_map(|c| {
+                // From the first value to the last this runtime ran (it may sit the largest out).
+                let (last, to) =
+                    group.iter().rev().find_map(|t| Some((t, median(t, c.runtime, &metric)?)))?;
+                let ratio = to / median(first, c.runtime, &metric)?;
+                let factor = last.point.as_ref().map_or(factor, |p| p.value as f64 / from.value as f64);
+                if factor <= 1.0 {
+                    return None;
+                }
+                // Linear: a per-task figure stays put; a total grows as the value does.
+                let relative = if per_task { ratio } else { ratio / factor };
+                let verdict = match relative {
+                    r if r > 1.5 => "faster than linear",
+                    r if r < 1.0 / 1.5 => "slower than linear",
+                    _ => "linear",
+                };
+                let upto = if std::ptr::eq(last, group.last()?) {
+                    String::new()
+                } else {
+                    format!(" (to {})", last.point.as_ref()?)
+                };
+                Some(format!("{} ×{}{upto} {verdict}", c.runtime, number(ratio)))
+            })
+            .collect();
+        if !cells.is_empty() {
+            lines.push(format!("  {metric:<20} {}", cells.join(" · ")));
+        }
+    }
+    if !lines.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "  growth from {from} to {to} (×{}): a per-task figure that stays within ×1.5 is linear; a total (_ms) \
+                 should grow ×{} to be",
+                number(factor),
+                number(factor)
+            ),
+        );
+        lines.push(String::new());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn a_sweep_is_an_option_and_whole_numbers() {
+        let sweep = parse("tasks=1000,10000").expect("valid");
+        assert_eq!((sweep.option.as_str(), sweep.values.as_slice()), ("tasks", &[1000, 10000][..]));
+        assert_eq!(parse("--io-ms=1,2").expect("valid").option, "io-ms");
+        assert!(parse("tasks").unwrap_err().contains("OPTION=V1,V2"));
+        assert!(parse("tasks=1,x").unwrap_err().contains("'x'"));
+        assert!(parse("=1").is_err());
+    }
+}
