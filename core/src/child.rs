@@ -126,6 +126,24 @@ pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
     WORKER.set(exe.into()).is_ok()
 }
 
+static WORKERS: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+/// Use `exe` for child workers that must run `runtime` (a scenario that runs in
+/// a fresh process): for programs, such as test harnesses, holding several
+/// runtimes whose binaries each serve one. The last call for a runtime wins.
+pub fn use_worker_for(runtime: &str, exe: impl Into<PathBuf>) {
+    let mut workers = WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    workers.retain(|(name, _)| name != runtime);
+    workers.push((runtime.to_string(), exe.into()));
+}
+
+/// The binary that serves child workers of `runtime`: the one given to
+/// [`use_worker_for`], else [`worker_exe`].
+pub fn worker_exe_for(runtime: &str) -> PathBuf {
+    let workers = WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    workers.iter().find(|(name, _)| name == runtime).map(|(_, exe)| exe.clone()).unwrap_or_else(worker_exe)
+}
+
 /// The binary that runs process-pool jobs: the one given to [`use_worker`], or
 /// this process's own executable.
 pub fn worker_exe() -> PathBuf {

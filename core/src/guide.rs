@@ -3,9 +3,9 @@
 //! advice is worded from the result — where a measurement contradicts the
 //! usual advice, the row says so.
 //!
-//! * many I/O-bound waits — the same seeded waits as the runtime's tasks
-//!   (`ordering`, its first round timed alone, start-up excluded) and as one
-//!   OS thread each, side by side;
+//! * many connections — the same loopback TCP echo (`echo`) as the runtime's
+//!   tasks, in a fresh process, and with an OS thread per connection end, side
+//!   by side: round trips per second, p99 latency, OS threads;
 //! * CPU-bound work — the CPU half of `pools`: one job per worker against the
 //!   same jobs one after another, median of three rounds;
 //! * shared state under contention — `--threads` OS threads hammering one
@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::report::{Report, format_ms};
-use crate::scenario::ordering::{self, OrderingScenario};
+use crate::scenario::echo::{self, EchoScenario};
 use crate::scenario::pools::PoolsScenario;
 use crate::scenario::{self, Outcome};
-use crate::{Env, OrderingConfig, Runtime};
+use crate::{EchoConfig, EchoMetrics, Env, Runtime};
 
 /// One row of the guide.
 #[derive(Debug, Clone)]
@@ -37,8 +37,9 @@ pub struct Row {
     pub measured: String,
 }
 
-/// The waits of the I/O row: many, short, seeded.
-const IO_WAITS: OrderingConfig = OrderingConfig { tasks: 100, max_sleep_ms: 20 };
+/// The connections of the I/O row: enough for the two models to differ, few
+/// enough to take a second.
+const IO_ECHO: EchoConfig = EchoConfig { connections: 200, round_trips: 20, bytes: 64 };
 /// Increments each thread makes in the contention row.
 const INCREMENTS: u64 = 100_000;
 
@@ -49,45 +50,61 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
         s.prepare(&cfg).expect("the guide's configurations are valid");
         s.run(rt, &cfg, &Env { workers: Default::default(), ..env.clone() }) // workers seen per experiment
     };
-    let io = experiment("ordering", serde_json::to_value(IO_WAITS).expect("plain data"));
+    let io = experiment("echo", serde_json::to_value(IO_ECHO).expect("plain data"));
     let cpu = experiment("pools", json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": null, "cpu_size": null }));
     // Typed figures: a renamed metric is a compile error here, not a NaN in the table.
-    let waits = io.report.metrics_of::<OrderingScenario>().expect("an ordering report");
+    let tasks = io.report.metrics_of::<EchoScenario>().expect("an echo report");
     let work = cpu.report.metrics_of::<PoolsScenario>().expect("a pools report");
+    let threads = echo::threads::run(&IO_ECHO).metrics;
 
-    let tasks_ms = waits.round_ms;
-    let threads_ms = waits_on_threads(&ordering::delays(&IO_WAITS, env.seed)).as_secs_f64() * 1e3;
-    let (as_what, why) = if rt.tasks_hold_threads() {
-        (
-            format!("jobs on {}'s pool of {} thread(s)", rt.name(), env.threads),
-            "each pooled job held its thread through its sleep",
+    let owner = if rt.name().ends_with('s') { format!("{}'", rt.name()) } else { format!("{}'s", rt.name()) };
+    let as_what = format!("{owner} echo ({})", io.report.flavor);
+    let side = |m: &EchoMetrics| {
+        format!(
+            "{:.0} round trips/s, p99 {} ms, {} OS threads",
+            m.round_trips_per_s,
+            format_ms(m.p99_us / 1e3),
+            m.os_threads
         )
-    } else {
-        (format!("{}'s tasks", rt.name()), "the tasks shared the workers")
     };
     let io_row = Row {
-        situation: "I/O-bound, many connections or timers",
-        advice: if tasks_ms <= threads_ms {
+        situation: "I/O-bound, many connections",
+        advice: if rt.tasks_hold_threads() {
             format!(
-                "async tasks: as {as_what} the waits overlapped at least as well as with a thread each, without a \
-                 thread each; a bounded channel for backpressure"
+                "{} runs a thread per connection end either way: {} threads at the peak for {} connections. Run the \
+                 guide on an async runtime to see tasks carry the same connections",
+                rt.name(),
+                tasks.os_threads,
+                tasks.connections
+            )
+        } else if tasks.round_trips_per_s >= 0.9 * threads.round_trips_per_s {
+            format!(
+                "async tasks: {owner} carried {} connections on {} OS threads, against {} with a thread per connection \
+                 end, at ×{:.2} their round trips per second; a bounded channel for backpressure",
+                tasks.connections,
+                tasks.os_threads,
+                threads.os_threads,
+                tasks.round_trips_per_s / threads.round_trips_per_s.max(1e-9)
             )
         } else {
             format!(
-                "here a thread per wait beat {as_what} ({} against {} ms): {why}. Waits want async tasks, or a \
-                 thread each; measure at your own scale",
-                format_ms(threads_ms),
-                format_ms(tasks_ms)
+                "here a thread per connection end was faster ({:.0} against {:.0} round trips/s) at {} connections, \
+                 but took {} OS threads against {}: threads cost memory and scheduling as connections grow — \
+                 measure at your scale (compare echo --sweep connections=10,100,1000)",
+                threads.round_trips_per_s,
+                tasks.round_trips_per_s,
+                tasks.connections,
+                threads.os_threads,
+                tasks.os_threads
             )
         },
-        scenario: "ordering, queue, bridge",
+        scenario: "echo, scale, queue, bridge",
         measured: format!(
-            "{} waits of up to {} ms: {} ms as {as_what} ({}), {} ms on one OS thread each",
-            IO_WAITS.tasks,
-            IO_WAITS.max_sleep_ms,
-            format_ms(tasks_ms),
-            io.report.flavor,
-            format_ms(threads_ms)
+            "{} loopback connections × {} round trips: as {as_what} {}; a thread per connection end {}",
+            IO_ECHO.connections,
+            IO_ECHO.round_trips,
+            side(&tasks),
+            side(&threads)
         ),
     };
 
@@ -150,17 +167,6 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
         ),
     };
     (vec![io.report, cpu.report], vec![io_row, cpu_row, contention_row])
-}
-
-/// The waits as one OS thread each: from the first spawn to the last join.
-fn waits_on_threads(waits: &[Duration]) -> Duration {
-    let start = Instant::now();
-    std::thread::scope(|scope| {
-        for &wait in waits {
-            scope.spawn(move || crate::interrupt::sleep(wait));
-        }
-    });
-    start.elapsed()
 }
 
 /// `threads` OS threads each make `increments` increments of one counter,

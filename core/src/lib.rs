@@ -31,6 +31,7 @@ pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
 pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
+pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
@@ -55,7 +56,7 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
 pub trait Runtime:
-    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Sync
+    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Echo + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;

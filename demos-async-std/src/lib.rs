@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod echo;
 mod futures;
 mod ordering;
 mod pools;

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod echo;
 mod futures;
 mod ordering;
 mod pools;

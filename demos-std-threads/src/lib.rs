@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod echo;
 mod futures;
 mod ordering;
 mod pools;
@@ -60,6 +61,7 @@ impl Runtime for StdThreads {
             "queue" => "a thread per producer and consumer".to_string(),
             // Tasks as OS threads is the point: --threads sizes nothing here.
             "scale" => "std::thread, one OS thread per task".to_string(),
+            "echo" => "std::net, an OS thread per client and per server connection".to_string(),
             _ => self.flavor(threads),
         }
     }

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod echo;
 mod futures;
 mod ordering;
 mod pools;

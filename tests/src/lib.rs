@@ -47,6 +47,7 @@ only_race! {
     Scheduling::scheduling(SchedulingConfig) -> SchedulingMetrics;
     Queue::queue(QueueConfig) -> QueueMetrics;
     Scale::scale(ScaleConfig) -> ScaleMetrics;
+    Echo::echo(EchoConfig) -> EchoMetrics;
 }
 
 impl Runtime for BrokenMutex {
@@ -75,8 +76,10 @@ macro_rules! per_runtime {
             const BIN: &str = env!(concat!("CARGO_BIN_EXE_", $bin));
             #[allow(dead_code)]
             fn rt() -> &'static dyn demos_core::Runtime {
-                // Process-pool jobs run in children of a demos binary, not of this test binary.
+                // Process-pool jobs and fresh-process runs happen in children of a demos
+                // binary, not of this test binary: each runtime's in its own.
                 demos_core::child::use_worker(BIN);
+                demos_core::child::use_worker_for($bin, BIN);
                 $runtime
             }
             $($body)*

@@ -93,6 +93,8 @@ pub enum ScenarioCommand {
     Queue(crate::QueueConfig),
     /// N tasks all waiting at once: spawn time, memory per task, time to wake them all
     Scale(crate::ScaleConfig),
+    /// A real TCP echo over loopback: round trips per second, latency, threads, memory
+    Echo(crate::EchoConfig),
 }
 
 impl ScenarioCommand {
@@ -111,6 +113,7 @@ impl ScenarioCommand {
             Self::Scheduling(cfg) => ("scheduling", json(cfg)),
             Self::Queue(cfg) => ("queue", json(cfg)),
             Self::Scale(cfg) => ("scale", json(cfg)),
+            Self::Echo(cfg) => ("echo", json(cfg)),
         }
     }
 }

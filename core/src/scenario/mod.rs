@@ -13,6 +13,7 @@ use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
 pub mod bridge;
+pub mod echo;
 pub mod futures;
 pub mod ordering;
 pub mod pools;
@@ -159,6 +160,25 @@ impl<S: Scenario> AnyScenario for Registered<S> {
     }
 }
 
+/// Run `S` in a fresh child process (this program's worker), or, when this
+/// process is that child, run it here with `observe`: for scenarios that
+/// measure the whole process (resident memory, OS threads), which must not
+/// count what earlier runs left behind.
+pub fn in_fresh_process<S: Scenario>(
+    rt: &dyn Runtime,
+    cfg: &S::Config,
+    env: &Env,
+    observe: impl FnOnce() -> Observed<S::Metrics>,
+) -> Observed<S::Metrics> {
+    if crate::child::serving() {
+        return observe();
+    }
+    let mut seen =
+        crate::child::observe::<S>(&crate::child::worker_exe_for(rt.name()), rt.name(), &[], cfg, env);
+    seen.flavor.push_str(" · in a fresh process");
+    seen
+}
+
 /// The take-away of a run Ctrl-C stopped.
 pub const INTERRUPTED_TAKEAWAY: &str = "none drawn: Ctrl-C stopped the run part-way, so its figures cover only part of the experiment. Run it to \
      its end for the lesson.";
@@ -174,6 +194,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<scheduling::SchedulingScenario>::new(),
     &Registered::<queue::QueueScenario>::new(),
     &Registered::<scale::ScaleScenario>::new(),
+    &Registered::<echo::EchoScenario>::new(),
 ];
 
 /// The longest a run may be estimated to take before it is refused (exit 2)

@@ -228,13 +228,7 @@ impl Scenario for ScaleScenario {
     /// a process that ran anything before holds freed heap that new tasks
     /// would reuse without the resident set growing.
     fn observe(rt: &dyn Runtime, cfg: &ScaleConfig, env: &Env) -> Observed<ScaleMetrics> {
-        if crate::child::serving() {
-            return rt.scale(cfg, env);
-        }
-        let mut seen =
-            crate::child::observe::<ScaleScenario>(&crate::child::worker_exe(), rt.name(), &[], cfg, env);
-        seen.flavor.push_str(" · in a fresh process");
-        seen
+        crate::scenario::in_fresh_process::<ScaleScenario>(rt, cfg, env, || rt.scale(cfg, env))
     }
 
     fn checks(cfg: &ScaleConfig, m: &ScaleMetrics) -> Vec<Check> {

@@ -28,6 +28,17 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
             &["tasks", "steps", "switches_no_yield", "switches_cooperative", "switches_preemptive"]
         }
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
+        "scale" => &["tasks", "spawn_ns_per_task", "rss_bytes_per_task", "wake_all_ms", "future_bytes"],
+        "echo" => &[
+            "connections",
+            "round_trips",
+            "round_trips_per_s",
+            "p50_us",
+            "p99_us",
+            "max_us",
+            "os_threads",
+            "rss_bytes",
+        ],
         other => panic!("no contract for {other}"),
     }
 }
@@ -118,13 +129,13 @@ demos_tests::per_runtime! {
         let stdout = text(&out.stdout);
         assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
         assert_eq!(stdout.matches("    measured   ").count(), 3, "{stdout}");
-        // Each row measures what it names: waits as tasks and as threads, one job per worker
-        // against one by one, a lock against an atomic.
-        assert!(stdout.contains("on one OS thread each") && stdout.contains("one job per worker: ×"), "{stdout}");
+        // Each row measures what it names: connections as tasks and as threads, one job per
+        // worker against one by one, a lock against an atomic.
+        assert!(stdout.contains("a thread per connection end") && stdout.contains("one job per worker: ×"), "{stdout}");
         assert!(stdout.contains("std Mutex") && stdout.contains("AtomicU64"), "{stdout}");
         let json = run(BIN, &["guide", "--json"]);
         let reports: Vec<Report> = text(&json.stdout).lines().map(|l| serde_json::from_str(l).expect("a report")).collect();
-        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["ordering", "pools"]);
+        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["echo", "pools"]);
     }
 
     #[test]

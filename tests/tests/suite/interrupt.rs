@@ -14,6 +14,7 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         // OS threads are bounded: the most std-threads takes may finish before Ctrl-C.
         "scale" if !cooperative => &["--tasks", "10000"],
         "scale" => &["--tasks", "1000000"],
+        "echo" => &["--connections", "50", "--round-trips", "100000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],
         "futures" => &["--tasks", "10", "--max-sleep-ms", "10000"],

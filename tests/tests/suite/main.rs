@@ -5,6 +5,7 @@
 mod bridge;
 mod child;
 mod cli;
+mod echo;
 mod futures;
 mod hostile;
 mod interrupt;

@@ -24,6 +24,7 @@ fn small(scenario: &str) -> Value {
         "scheduling" => json!({ "tasks": 2, "steps": 2, "step_ms": 1 }),
         "queue" => json!({ "producers": 2, "consumers": 2, "capacity": 1, "items": 30, "delay_ms": 0 }),
         "scale" => json!({ "tasks": 50 }),
+        "echo" => json!({ "connections": 3, "round_trips": 2, "bytes": 8 }),
         other => panic!("no small configuration for {other}: add one"),
     }
 }

@@ -1,0 +1,77 @@
+//! echo: over real loopback connections, every byte comes back once and in
+//! order and every connection closes cleanly, for small and large messages and
+//! every worker count; tasks carry the connections on a few OS threads where a
+//! thread per connection end needs two per connection; connection counts the
+//! descriptors or the thread limit cannot carry are refused before the run.
+
+use std::process::Command;
+
+use demos_core::scenario::echo::{EchoScenario, SPARE_FDS};
+use demos_core::scenario::{self};
+use demos_core::usage::os_thread_limit;
+use demos_core::{EchoConfig, Env};
+use demos_tests::THREADS;
+use demos_tests::watchdog::Watched;
+
+demos_tests::per_runtime! {
+    #[test]
+    fn every_byte_comes_back_once_in_order_and_every_connection_closes_cleanly() {
+        for threads in THREADS {
+            for (connections, round_trips, bytes) in [(1, 1, 1), (5, 3, 100), (20, 4, 5_000), (3, 2, 65_536)] {
+                let cfg = EchoConfig { connections, round_trips, bytes };
+                let (report, seen) = scenario::run::<EchoScenario>(rt(), &cfg, &Env::quiet(threads, 0));
+                let m = &seen.metrics;
+                let at = format!("{cfg:?} on --threads {threads}: {m:?}");
+                let expected = (connections * round_trips * bytes) as u64;
+                assert_eq!((m.connections, m.round_trips), (connections as u64, (connections * round_trips) as u64), "{at}");
+                assert_eq!((m.bytes_sent, m.bytes_echoed, m.mismatched), (expected, expected, 0), "{at}");
+                assert_eq!(m.closed_cleanly, connections as u64, "{at}");
+                assert!(m.p50_us <= m.p99_us && m.p99_us <= m.max_us && m.round_trips_per_s > 0.0, "{at}");
+                assert!(report.passed(), "{at}");
+            }
+        }
+    }
+
+    #[test]
+    fn tasks_share_a_few_threads_where_threads_take_two_per_connection() {
+        let cfg = EchoConfig { connections: 60, round_trips: 30, bytes: 64 };
+        let m = scenario::run::<EchoScenario>(rt(), &cfg, &Env::quiet(2, 0)).1.metrics;
+        if COOPERATIVE {
+            // The workers, the reactor, the process's own few: nowhere near one per connection.
+            assert!(m.os_threads < 16, "{m:?}");
+        } else {
+            // Every client waits at the start gate with its server thread alive: two per connection.
+            assert!(m.os_threads >= 2 * 60, "{m:?}");
+        }
+    }
+}
+
+#[test]
+fn connections_beyond_the_descriptor_limit_are_refused_before_the_run() {
+    // A shell lowers the limit (soft and hard) for the demo it starts.
+    let bin = env!("CARGO_BIN_EXE_tokio");
+    let out = Command::new("sh")
+        .args(["-c", &format!("ulimit -n 256 && exec {bin} echo --connections 200")])
+        .watched();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let needed = 2 * 200 + SPARE_FDS;
+    assert!(
+        stderr.contains(&format!("needs {needed} file descriptors")) && stderr.contains("256"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing ran");
+}
+
+#[test]
+fn std_threads_refuses_more_connections_than_two_threads_each_allow() {
+    let (limit, _) = os_thread_limit();
+    let too_many = (limit / 2 + 1).to_string();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_std-threads")).args(["echo", "--connections", &too_many]).watched();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("OS threads") || stderr.contains("file descriptors"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing ran");
+}
