@@ -174,29 +174,38 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
 /// barrier first, so only the increments are timed.
 fn contention(threads: usize, increments: u64) -> (Duration, Duration) {
     fn hammer(threads: usize, increment: &(dyn Fn() + Sync)) -> Duration {
-        let barrier = Barrier::new(threads + 1);
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    barrier.wait();
-                    increment();
-                });
-            }
-            barrier.wait(); // every thread is ready: the clock starts now
-            Instant::now()
-        }) // the scope ends when every thread has made its increments
-        .elapsed()
+        let barrier = Barrier::new(threads);
+        // Each thread times its own increments: from the first to start to the last to end.
+        // (A clock read by the spawning thread after the barrier can start after the
+        // increments are done, when that thread is scheduled last.)
+        let spans: Vec<(Instant, Instant)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait(); // every thread is ready: the increments start together
+                        let start = Instant::now();
+                        increment();
+                        (start, Instant::now())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("an increment loop does not panic")).collect()
+        });
+        let first = spans.iter().map(|s| s.0).min();
+        let last = spans.iter().map(|s| s.1).max();
+        first.zip(last).map_or(Duration::ZERO, |(first, last)| last - first)
     }
     let lock = Mutex::new(0u64);
     let lock_time = hammer(threads, &|| {
         for _ in 0..increments {
-            *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+            *std::hint::black_box(&lock).lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
         }
     });
     let atomic = AtomicU64::new(0);
     let atomic_time = hammer(threads, &|| {
         for _ in 0..increments {
-            atomic.fetch_add(1, Relaxed);
+            // black_box: a release build would otherwise fold the loop into one add of `increments`.
+            std::hint::black_box(&atomic).fetch_add(1, Relaxed);
         }
     });
     (lock_time, atomic_time)
