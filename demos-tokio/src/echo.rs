@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::echo::{Client, EchoRun, EchoScenario, Served, listener, message};
+use demos_core::scenario::echo::{Client, EchoRun, EchoScenario, SERVER_BUFFER, Served, listener, message};
 use demos_core::{Echo, EchoConfig, EchoMetrics, Env, Observed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -61,7 +61,7 @@ impl Echo for crate::Tokio {
 /// The server's side of one connection: echo until the client shuts down.
 async fn serve(mut stream: TcpStream, served: Served) {
     stream.set_nodelay(true).expect("a connected socket takes TCP_NODELAY");
-    let mut buf = vec![0; 64 * 1024];
+    let mut buf = vec![0; SERVER_BUFFER];
     while let Ok(n @ 1..) = stream.read(&mut buf).await {
         if stream.write_all(&buf[..n]).await.is_err() {
             break;

@@ -45,6 +45,12 @@ pub fn listener(connections: usize, nonblocking: bool) -> std::net::TcpListener 
     socket.into()
 }
 
+/// The buffer each server connection reads into: a page. (A larger one is
+/// paid for in resident memory per connection — 64 KiB buffers recycled from
+/// the heap are zeroed, and so touched — which would blur what the runtimes
+/// themselves cost.)
+pub const SERVER_BUFFER: usize = 4096;
+
 /// Descriptors kept for everything but the connections (stdio, pipes, the reactor).
 pub const SPARE_FDS: u64 = 64;
 

@@ -16,7 +16,7 @@ use std::net::{Shutdown, TcpStream};
 use std::thread;
 use std::time::Instant;
 
-use super::{Client, EchoConfig, EchoMetrics, EchoRun, Served, listener, message};
+use super::{Client, EchoConfig, EchoMetrics, EchoRun, SERVER_BUFFER, Served, listener, message};
 use crate::Observed;
 use crate::interrupt::until_stopped;
 
@@ -78,7 +78,7 @@ fn spawn_named<'scope>(
 /// The server's side of one connection: echo until the client shuts down.
 fn serve(mut stream: TcpStream, served: Served) {
     stream.set_nodelay(true).expect("a connected socket takes TCP_NODELAY");
-    let mut buf = vec![0; 64 * 1024];
+    let mut buf = vec![0; SERVER_BUFFER];
     while let Ok(n @ 1..) = stream.read(&mut buf) {
         if stream.write_all(&buf[..n]).is_err() {
             break;
