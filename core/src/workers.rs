@@ -73,6 +73,7 @@ impl WorkerSet {
 /// point calls it on the thread that starts the run (the next run replaces it).
 pub fn adopt(set: &Arc<WorkerSet>) {
     CURRENT.with(|c| *c.borrow_mut() = Some(set.clone()));
+    LAST_NOTED.with(|last| last.set(0)); // noted again by the next poll, under the new set
 }
 
 fn current() -> Option<Arc<WorkerSet>> {
@@ -108,14 +109,13 @@ impl<F: Future> Future for Noted<F> {
     type Output = F::Output;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        if let Some(set) = this.set.as_ref() {
+        // A steady poll costs one compare: this thread last noted this very set,
+        // and every way of noting one leaves it the thread's current set too
+        // (a poll here sets both; `note()` notes the current one; `adopt` resets).
+        if let Some(set) = this.set.as_ref().filter(|set| LAST_NOTED.with(Cell::get) != set.id) {
             set.note();
-            // Tasks this task spawns join the same set. Entered only when the
-            // thread's set differs, so a steady poll costs a compare.
-            let differs = CURRENT.with(|c| !c.borrow().as_ref().is_some_and(|s| Arc::ptr_eq(s, set)));
-            if differs {
-                CURRENT.with(|c| *c.borrow_mut() = Some(set.clone()));
-            }
+            // Tasks this task spawns join the same set.
+            CURRENT.with(|c| *c.borrow_mut() = Some(set.clone()));
         }
         this.task.poll(cx)
     }

@@ -9,13 +9,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_std::channel::{self, Receiver, Sender};
+use async_std::channel::{self, Receiver, Sender, TrySendError};
 use async_std::task::sleep;
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::queue::{Item, Pacing, QueueScenario, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 
-use ::futures::future::join_all;
+use ::futures::future::{join, join_all};
 
 impl Queue for crate::AsyncStd {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
@@ -23,25 +23,14 @@ impl Queue for crate::AsyncStd {
             let tally = Arc::new(QueueTally::new(cfg, env));
             let started = Instant::now();
             let (tx, rx) = channel::bounded::<Item>(cfg.capacity);
-            let mut handles = Vec::new();
-            for p in 0..cfg.producers {
-                handles.push(ex.spawn(produce(
-                    p,
-                    cfg.producer_pacing(env.seed, p),
-                    tx.clone(),
-                    tally.clone(),
-                )));
-            }
+            let producers: Vec<_> = (0..cfg.producers)
+                .map(|p| ex.spawn(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone())))
+                .collect();
             drop(tx); // the channel closes when the last producer's sender drops
-            for c in 0..cfg.consumers {
-                handles.push(ex.spawn(consume(
-                    c,
-                    cfg.consumer_pacing(env.seed, c),
-                    rx.clone(),
-                    tally.clone(),
-                )));
-            }
-            join_all(handles).await;
+            let consumers: Vec<_> = (0..cfg.consumers)
+                .map(|c| ex.spawn(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone())))
+                .collect();
+            join(join_all(producers), join_all(consumers)).await;
             (tally.finish(started.elapsed()), tally.spans())
         })
     }
@@ -56,9 +45,16 @@ async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<Queu
             book.io_finished(start);
         }
         let item = book.item(pacing.value());
-        // A peek, not a second attempt: a full queue means this send will wait.
-        book.about_to_send(tx.is_full());
-        tx.send(item).await.expect("consumers outlive producers"); // backpressure: parks while the queue is full
+        // Try first: an item that finds room goes in at once; one that finds the
+        // queue full counts as a wait, then parks this task until a slot frees.
+        match tx.try_send(item) {
+            Ok(()) => book.about_to_send(false),
+            Err(TrySendError::Full(item)) => {
+                book.about_to_send(true);
+                tx.send(item).await.expect("consumers outlive producers"); // backpressure
+            }
+            Err(TrySendError::Closed(_)) => panic!("consumers outlive producers"),
+        }
         book.after_send(|| tx.len()); // the channel's own count, just after our send
     }
 }

@@ -12,33 +12,31 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::queue::{Item, Pacing, QueueTally};
-use demos_core::workers::noted;
+use demos_core::scenario::queue::{Item, Pacing, QueueScenario, QueueTally};
 use demos_core::{Env, Observed, Queue, QueueConfig, QueueMetrics};
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::{self, error::TrySendError};
-use tokio::task::JoinSet;
 use tokio::time::sleep;
+
+use ::futures::future::{join, join_all};
 
 impl Queue for crate::Tokio {
     fn queue(&self, cfg: &QueueConfig, env: &Env) -> Observed<QueueMetrics> {
-        let started = Instant::now();
-        let (rt, flavor) = crate::runtime(env);
-        let tally = Arc::new(QueueTally::new(cfg, env));
-        rt.block_on(async {
+        crate::observe_recorded::<QueueScenario, _>(cfg, env, "", |ex| async move {
+            let tally = Arc::new(QueueTally::new(cfg, env));
+            let started = Instant::now();
             let (tx, rx) = mpsc::channel::<Item>(cfg.capacity);
-            let rx = Arc::new(Mutex::new(rx));
-            let mut set = JoinSet::new();
-            for p in 0..cfg.producers {
-                set.spawn(noted(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone())));
-            }
+            let rx = Arc::new(Mutex::new(rx)); // one receiver, shared by the consumers
+            let producers: Vec<_> = (0..cfg.producers)
+                .map(|p| ex.spawn(produce(p, cfg.producer_pacing(env.seed, p), tx.clone(), tally.clone())))
+                .collect();
             drop(tx); // the channel closes when the last producer's sender drops
-            for c in 0..cfg.consumers {
-                set.spawn(noted(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone())));
-            }
-            set.join_all().await;
-        });
-        Observed::new(flavor, started.elapsed(), tally.finish(started.elapsed())).with_spans(tally.spans())
+            let consumers: Vec<_> = (0..cfg.consumers)
+                .map(|c| ex.spawn(consume(c, cfg.consumer_pacing(env.seed, c), rx.clone(), tally.clone())))
+                .collect();
+            join(join_all(producers), join_all(consumers)).await;
+            (tally.finish(started.elapsed()), tally.spans())
+        })
     }
 }
 
