@@ -1,5 +1,5 @@
 //! futures on tokio: `JoinHandle`s, a `tokio::sync::oneshot`, combinators from
-//! the `futures` crate on the handles, `JoinSet::join_next` for as-completed,
+//! the `futures` crate on the handles, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `JoinHandle` *detaches* (the task runs on),
 //! `abort()` cancels, and a panic comes back as a `JoinError` — the awaiting
 //! task does not panic, and the runtime keeps going.
@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use ::futures::FutureExt;
+use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use tokio::sync::oneshot;
-use tokio::task::JoinSet;
 use tokio::time::sleep;
 
 impl Futures for crate::Tokio {
@@ -55,16 +55,18 @@ impl Futures for crate::Tokio {
             }
             m.callbacks_run = callbacks.into_inner();
 
-            // As completed: JoinSet hands back whichever task finishes next.
-            let mut set = JoinSet::new();
-            for (i, &d) in delays.iter().enumerate() {
-                set.spawn(noted(async move {
-                    stoppable(sleep(d), sleep).await;
-                    i
-                }));
-            }
-            while let Some(joined) = set.join_next().await {
-                let i = joined.expect("the task does not panic");
+            // As completed: FuturesUnordered yields whichever task finishes next.
+            let mut pending: FuturesUnordered<_> = delays
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    ex.spawn(async move {
+                        stoppable(sleep(d), sleep).await;
+                        i
+                    })
+                })
+                .collect();
+            while let Some(i) = pending.next().await {
                 log_finished(&env.log, i, m.as_completed as usize, delays[i]);
                 m.as_completed += 1;
             }
