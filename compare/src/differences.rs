@@ -9,6 +9,7 @@ use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::futures::FuturesScenario;
+use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::{self, Scenario};
@@ -138,6 +139,27 @@ fn probes() -> Vec<Probe> {
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
                 }
+            },
+        },
+        Probe {
+            question: "4 tasks sharing an Rc<RefCell<u64>> on the local executor, yielding after each of 5 increments",
+            scenario: "local",
+            config: json!({ "tasks": 4, "steps": 5 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<LocalScenario>(r);
+                let cfg = r.config_of::<LocalScenario>().expect("a local probe");
+                // Every increment but the first can follow another task's.
+                let possible = cfg.tasks * cfg.steps - 1;
+                let outside = match m.spawn_local_outside_panicked {
+                    Some(true) => "; spawn_local outside a LocalSet panicked",
+                    Some(false) => "; spawn_local outside a LocalSet ran",
+                    None => "",
+                };
+                format!(
+                    "{} of {possible} possible task switches, counter {}/{}{outside} ({})",
+                    m.switches, m.counter, m.expected, r.flavor
+                )
             },
         },
         Probe {

@@ -33,6 +33,7 @@ pub use scenario::Scenario;
 pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
 pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
+pub use scenario::local::{Local, LocalConfig, LocalMetrics};
 pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
@@ -56,7 +57,7 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
 pub trait Runtime:
-    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Echo + Sync
+    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Echo + Local + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;

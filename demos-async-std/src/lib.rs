@@ -26,6 +26,7 @@
 mod bridge;
 mod echo;
 mod futures;
+mod local;
 mod ordering;
 mod pools;
 mod queue;
@@ -61,6 +62,14 @@ impl Runtime for AsyncStd {
                 "global executor, {threads} threads (child process: this one's is {})",
                 global_executor_threads()
             ),
+        }
+    }
+
+    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+        match scenario {
+            // A local executor runs on one thread, whatever --threads says.
+            "local" => "block_on + spawn_local, 1 thread".to_string(),
+            _ => self.flavor(threads),
         }
     }
 }

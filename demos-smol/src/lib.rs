@@ -15,6 +15,7 @@
 mod bridge;
 mod echo;
 mod futures;
+mod local;
 mod ordering;
 mod pools;
 mod queue;
@@ -46,6 +47,14 @@ impl Runtime for Smol {
         match threads {
             1 => "LocalExecutor, 1 thread".to_string(),
             n => format!("Executor, {n} threads"),
+        }
+    }
+
+    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+        match scenario {
+            // A local executor runs on one thread, whatever --threads says.
+            "local" => "LocalExecutor, 1 thread".to_string(),
+            _ => self.flavor(threads),
         }
     }
 }

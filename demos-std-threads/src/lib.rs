@@ -14,6 +14,7 @@
 mod bridge;
 mod echo;
 mod futures;
+mod local;
 mod ordering;
 mod pools;
 mod queue;
@@ -62,6 +63,8 @@ impl Runtime for StdThreads {
             // Tasks as OS threads is the point: --threads sizes nothing here.
             "scale" => "std::thread, one OS thread per task".to_string(),
             "echo" => "std::net, an OS thread per client and per server connection".to_string(),
+            // A local executor runs on one thread, whatever --threads says.
+            "local" => "futures LocalPool, 1 thread".to_string(),
             _ => self.flavor(threads),
         }
     }

@@ -27,7 +27,7 @@ use futures::task::{Spawn, SpawnExt};
 
 /// A future that returns `Pending` once, after asking to be polled again: the
 /// executor puts the task at the back of its queue and runs the others first.
-struct YieldNow(bool);
+pub(crate) struct YieldNow(pub(crate) bool);
 
 impl Future for YieldNow {
     type Output = ();

@@ -13,6 +13,7 @@
 mod bridge;
 mod echo;
 mod futures;
+mod local;
 mod ordering;
 mod pools;
 mod queue;
@@ -42,6 +43,14 @@ impl Runtime for Tokio {
         match threads {
             1 => "current_thread, 1 worker".to_string(),
             n => format!("multi_thread, {n} workers"),
+        }
+    }
+
+    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+        match scenario {
+            // A local executor runs on one thread, whatever --threads says.
+            "local" => "LocalSet on current_thread, 1 thread".to_string(),
+            _ => self.flavor(threads),
         }
     }
 }

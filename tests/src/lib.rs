@@ -48,6 +48,7 @@ only_race! {
     Queue::queue(QueueConfig) -> QueueMetrics;
     Scale::scale(ScaleConfig) -> ScaleMetrics;
     Echo::echo(EchoConfig) -> EchoMetrics;
+    Local::local(LocalConfig) -> LocalMetrics;
 }
 
 impl Runtime for BrokenMutex {

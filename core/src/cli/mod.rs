@@ -95,6 +95,8 @@ pub enum ScenarioCommand {
     Scale(crate::ScaleConfig),
     /// A real TCP echo over loopback: round trips per second, latency, threads, memory
     Echo(crate::EchoConfig),
+    /// !Send state (Rc<RefCell<_>>) shared by tasks on one thread's local executor
+    Local(crate::LocalConfig),
 }
 
 impl ScenarioCommand {
@@ -114,6 +116,7 @@ impl ScenarioCommand {
             Self::Queue(cfg) => ("queue", json(cfg)),
             Self::Scale(cfg) => ("scale", json(cfg)),
             Self::Echo(cfg) => ("echo", json(cfg)),
+            Self::Local(cfg) => ("local", json(cfg)),
         }
     }
 }

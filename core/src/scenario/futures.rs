@@ -89,6 +89,27 @@ impl<F: Future, S: FnOnce()> Future for SignalWhenParked<F, S> {
     }
 }
 
+thread_local! {
+    /// Set while [`caught_panic`] runs a call that is expected to panic.
+    static EXPECTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `call`, which is expected to panic (a runtime refusing a misuse, say):
+/// its value, or the panic's message — printed by no hook, since the run shows it.
+pub fn caught_panic<R>(call: impl FnOnce() -> R + std::panic::UnwindSafe) -> Result<R, String> {
+    quiet_demo_panics();
+    EXPECTING.with(|e| e.set(true));
+    let outcome = std::panic::catch_unwind(call);
+    EXPECTING.with(|e| e.set(false));
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with no message".to_string())
+    })
+}
+
 /// Install, once per process, a panic hook that stays silent for
 /// [`DEMO_PANIC`] and passes every other panic to the previous hook — so the
 /// demonstration prints no stray message or backtrace, and real bugs still do.
@@ -102,7 +123,7 @@ pub fn quiet_demo_panics() {
                 .downcast_ref::<&str>()
                 .copied()
                 .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str));
-            if message != Some(DEMO_PANIC) {
+            if message != Some(DEMO_PANIC) && !EXPECTING.with(std::cell::Cell::get) {
                 previous(info);
             }
         }));

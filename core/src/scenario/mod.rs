@@ -16,6 +16,7 @@ pub mod bridge;
 pub mod echo;
 pub mod futures;
 mod limits;
+pub mod local;
 pub mod ordering;
 pub mod pools;
 pub mod queue;
@@ -198,6 +199,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<queue::QueueScenario>::new(),
     &Registered::<scale::ScaleScenario>::new(),
     &Registered::<echo::EchoScenario>::new(),
+    &Registered::<local::LocalScenario>::new(),
 ];
 
 /// The scenario called `name`.

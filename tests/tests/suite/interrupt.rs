@@ -15,6 +15,8 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         "scale" if !cooperative => &["--tasks", "10000"],
         "scale" => &["--tasks", "1000000"],
         "echo" => &["--connections", "50", "--round-trips", "100000"],
+        // Ten million yields on one thread: a second or so, which may end before Ctrl-C.
+        "local" => &["--tasks", "1000", "--steps", "10000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],
         "futures" => &["--tasks", "10", "--max-sleep-ms", "10000"],
@@ -46,8 +48,8 @@ fn interrupt_after(mut command: Command, after: std::time::Duration) -> (Option<
 }
 
 /// Runs that can end before Ctrl-C arrives: their largest configurations last
-/// under a second (scale on std-threads: at its thread limit).
-const SHORT: [&str; 3] = ["threads", "guide", "scale on std-threads"];
+/// under a second (scale on std-threads: at its thread limit; local: 10⁷ yields).
+const SHORT: [&str; 4] = ["threads", "guide", "scale on std-threads", "local"];
 
 /// A run stopped by Ctrl-C: exit 130, a partial summary saying so, no panic,
 /// no check failed outright (a check the run ended before is marked "part").

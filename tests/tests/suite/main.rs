@@ -9,6 +9,7 @@ mod echo;
 mod futures;
 mod hostile;
 mod interrupt;
+mod local;
 mod ordering;
 mod pools;
 mod queue;

@@ -25,6 +25,7 @@ fn small(scenario: &str) -> Value {
         "queue" => json!({ "producers": 2, "consumers": 2, "capacity": 1, "items": 30, "delay_ms": 0 }),
         "scale" => json!({ "tasks": 50 }),
         "echo" => json!({ "connections": 3, "round_trips": 2, "bytes": 8 }),
+        "local" => json!({ "tasks": 3, "steps": 2 }),
         other => panic!("no small configuration for {other}: add one"),
     }
 }
