@@ -10,6 +10,7 @@ use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
+use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::{self, Scenario};
@@ -139,6 +140,47 @@ fn probes() -> Vec<Probe> {
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
                 }
+            },
+        },
+        Probe {
+            question: "a task draining 1,000,000 ready items on one worker, beside a 1 ms heartbeat",
+            scenario: "starvation",
+            config: json!({ "items": 1_000_000, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<StarvationScenario>(r);
+                let mut seen = format!(
+                    "{} forced yields, heartbeat's longest gap {:.1} ms ({} ms loop)",
+                    m.forced_yields, m.heartbeat_max_gap_ms, m.loop_ms as u64
+                );
+                if let (Some(yields), Some(gap)) = (m.unconstrained_forced_yields, m.unconstrained_gap_ms) {
+                    seen.push_str(&format!("; unconstrained: {yields} yields, gap {gap:.1} ms"));
+                }
+                if let (Some(inline), Some(in_place)) = (m.inline_block_gap_ms, m.block_in_place_gap_ms) {
+                    seen.push_str(&format!(
+                        "; a 20 ms call inline: gap {inline:.1} ms, in block_in_place: {in_place:.1} ms"
+                    ));
+                }
+                seen
+            },
+        },
+        Probe {
+            question: "4 blocking jobs of 20 ms on a blocking pool limited to 2 threads",
+            scenario: "starvation",
+            config: json!({ "items": 1, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<StarvationScenario>(r);
+                format!(
+                    "at most {} at once, {:.0} ms in all (limit set by {})",
+                    m.blocking_peak_concurrency,
+                    m.blocking_ms,
+                    match r.runtime.as_str() {
+                        "tokio" => "max_blocking_threads",
+                        "smol" | "async-std" => "BLOCKING_MAX_THREADS",
+                        _ => "the rayon pool's size",
+                    }
+                )
             },
         },
         Probe {

@@ -40,6 +40,7 @@ pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
 pub use scenario::race::{Race, RaceConfig, RaceMetrics};
 pub use scenario::scale::{Scale, ScaleConfig, ScaleMetrics};
 pub use scenario::scheduling::{Scheduling, SchedulingConfig, SchedulingMetrics};
+pub use scenario::starvation::{Starvation, StarvationConfig, StarvationMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 
 /// An executor that can run every scenario. A runtime crate exposes one struct
@@ -57,7 +58,19 @@ pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 /// assert!(lost_updates(&[]).is_empty());
 /// ```
 pub trait Runtime:
-    Race + Ordering + Futures + Pools + Bridge + Threads + Scheduling + Queue + Scale + Echo + Local + Sync
+    Race
+    + Ordering
+    + Futures
+    + Pools
+    + Bridge
+    + Threads
+    + Scheduling
+    + Queue
+    + Scale
+    + Echo
+    + Local
+    + Starvation
+    + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
     fn name(&self) -> &'static str;

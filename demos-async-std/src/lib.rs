@@ -33,6 +33,7 @@ mod queue;
 mod race;
 mod scale;
 mod scheduling;
+mod starvation;
 mod threads;
 
 use std::future::Future;
@@ -68,6 +69,7 @@ impl Runtime for AsyncStd {
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
+            "starvation" => "block_on + spawn_local, 1 thread (busy loop)".to_string(),
             "local" => "block_on + spawn_local, 1 thread".to_string(),
             _ => self.flavor(threads),
         }

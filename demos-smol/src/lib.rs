@@ -22,6 +22,7 @@ mod queue;
 mod race;
 mod scale;
 mod scheduling;
+mod starvation;
 mod threads;
 
 use std::future::Future;
@@ -53,6 +54,7 @@ impl Runtime for Smol {
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
+            "starvation" => "LocalExecutor, 1 thread (busy loop)".to_string(),
             "local" => "LocalExecutor, 1 thread".to_string(),
             _ => self.flavor(threads),
         }

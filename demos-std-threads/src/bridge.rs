@@ -24,7 +24,7 @@ use futures::task::SpawnExt;
 
 /// Run blocking `work` on a thread of its own; the returned future resolves
 /// with its result. This is the whole bridge: a thread and a channel.
-async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = oneshot::channel();
     thread::spawn(move || {
         let _ = tx.send(work());

@@ -21,6 +21,7 @@ mod queue;
 mod race;
 mod scale;
 mod scheduling;
+mod starvation;
 mod threads;
 
 pub use race::{atomic_step, mutex_step, unsynchronized_step};
@@ -65,6 +66,7 @@ impl Runtime for StdThreads {
             "echo" => "std::net, an OS thread per client and per server connection".to_string(),
             // A local executor runs on one thread, whatever --threads says.
             "local" => "futures LocalPool, 1 thread".to_string(),
+            "starvation" => "futures ThreadPool, 1 thread (busy loop)".to_string(),
             _ => self.flavor(threads),
         }
     }

@@ -49,6 +49,7 @@ only_race! {
     Scale::scale(ScaleConfig) -> ScaleMetrics;
     Echo::echo(EchoConfig) -> EchoMetrics;
     Local::local(LocalConfig) -> LocalMetrics;
+    Starvation::starvation(StarvationConfig) -> StarvationMetrics;
 }
 
 impl Runtime for BrokenMutex {

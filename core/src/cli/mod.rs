@@ -97,6 +97,8 @@ pub enum ScenarioCommand {
     Echo(crate::EchoConfig),
     /// !Send state (Rc<RefCell<_>>) shared by tasks on one thread's local executor
     Local(crate::LocalConfig),
+    /// A task that never waits, beside a heartbeat: budgets, unconstrained, block_in_place, a full blocking pool
+    Starvation(crate::StarvationConfig),
 }
 
 impl ScenarioCommand {
@@ -117,6 +119,7 @@ impl ScenarioCommand {
             Self::Scale(cfg) => ("scale", json(cfg)),
             Self::Echo(cfg) => ("echo", json(cfg)),
             Self::Local(cfg) => ("local", json(cfg)),
+            Self::Starvation(cfg) => ("starvation", json(cfg)),
         }
     }
 }

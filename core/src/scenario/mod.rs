@@ -23,6 +23,7 @@ pub mod queue;
 pub mod race;
 pub mod scale;
 pub mod scheduling;
+pub mod starvation;
 pub mod threads;
 
 pub use limits::{MAX_RUN, RunShape, check_run, human_duration};
@@ -174,11 +175,23 @@ pub fn in_fresh_process<S: Scenario>(
     env: &Env,
     observe: impl FnOnce() -> Observed<S::Metrics>,
 ) -> Observed<S::Metrics> {
+    in_fresh_process_with::<S>(rt, cfg, env, &[], observe)
+}
+
+/// [`in_fresh_process`], the child started with the environment `vars`
+/// (settings a library reads once, when first used).
+pub fn in_fresh_process_with<S: Scenario>(
+    rt: &dyn Runtime,
+    cfg: &S::Config,
+    env: &Env,
+    vars: &[(&str, String)],
+    observe: impl FnOnce() -> Observed<S::Metrics>,
+) -> Observed<S::Metrics> {
     if crate::child::serving() {
         return observe();
     }
     let mut seen =
-        crate::child::observe::<S>(&crate::child::worker_exe_for(rt.name()), rt.name(), &[], cfg, env);
+        crate::child::observe::<S>(&crate::child::worker_exe_for(rt.name()), rt.name(), vars, cfg, env);
     seen.flavor.push_str(" · in a fresh process");
     seen
 }
@@ -200,6 +213,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<scale::ScaleScenario>::new(),
     &Registered::<echo::EchoScenario>::new(),
     &Registered::<local::LocalScenario>::new(),
+    &Registered::<starvation::StarvationScenario>::new(),
 ];
 
 /// The scenario called `name`.

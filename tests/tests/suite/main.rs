@@ -17,6 +17,7 @@ mod race;
 mod random_cli;
 mod scale;
 mod scheduling;
+mod starvation;
 mod stress;
 mod threads;
 mod timeline;

@@ -40,9 +40,15 @@ impl Heartbeat {
     /// A heartbeat ticking every `cfg.tick_ms`, logging stalls to the log of
     /// `env` and, with its timeline on, recording ticks and blocking calls.
     pub fn new(cfg: &BridgeConfig, env: &Env) -> Self {
+        Self::every(cfg.tick(), env)
+    }
+
+    /// A heartbeat ticking every `tick`, logging to `env` (and recording, with
+    /// its timeline on): for any scenario that watches an executor stall.
+    pub fn every(tick: Duration, env: &Env) -> Self {
         let state = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
         Self {
-            tick: cfg.tick(),
+            tick,
             log: env.log.clone(),
             recorder: env.recorder(),
             stopped: AtomicBool::new(false),

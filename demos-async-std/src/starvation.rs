@@ -1,0 +1,76 @@
+//! starvation on async-std. On one thread (`spawn_local` under `block_on`) a
+//! task drains a pre-filled `async_std::channel` while a heartbeat ticks on
+//! `async_std::task::sleep`; whether a ready `recv` ever returns `Pending` is
+//! what the run measures. Then `async_std::task::spawn_blocking` jobs queue on
+//! the `blocking` crate's pool underneath, limited for the demo by
+//! `BLOCKING_MAX_THREADS`, which the pool reads once, when first used (the run
+//! is a fresh process with it set).
+//!
+//! Run it: `cargo run -p demos-async-std -- starvation`
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_std::channel;
+use async_std::task::{self, sleep, spawn_blocking};
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::bridge::{Heartbeat, PhaseBeat};
+use demos_core::scenario::starvation::{
+    BLOCKING_MAX_THREADS, Concurrency, Pendings, StarvationScenario, blocking_job, items,
+};
+use demos_core::{Env, Observed, Starvation, StarvationConfig, StarvationMetrics};
+
+use ::futures::future::join_all;
+
+impl Starvation for crate::AsyncStd {
+    fn starvation(&self, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
+        let one_worker = Env { threads: 1, ..env.clone() };
+        let mut seen = crate::observe::<StarvationScenario, _>(cfg, &one_worker, "", |ex| async move {
+            let mut m = StarvationMetrics::default();
+            let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
+            let beat = hb.clone();
+            let heartbeat = ex.spawn(async move {
+                while {
+                    sleep(beat.interval()).await;
+                    beat.tick()
+                } {}
+            });
+            // The busy loop, as a task beside the heartbeat: every recv is ready.
+            let (received, pendings, took, beat) = ex.spawn(busy_loop(cfg.clone(), hb.clone())).await;
+            m.busy_loop(received, &pendings, took, beat);
+            hb.stop();
+            heartbeat.await;
+            m
+        });
+        saturate(cfg, &mut seen.metrics);
+        seen.flavor = format!("{} (busy loop); blocking pool limited by {BLOCKING_MAX_THREADS}", seen.flavor);
+        seen
+    }
+}
+
+/// Drain a channel pre-filled with every item, counting the `Pending`s.
+async fn busy_loop(cfg: StarvationConfig, hb: Arc<Heartbeat>) -> (u64, Pendings, Duration, PhaseBeat) {
+    let (tx, rx) = channel::unbounded();
+    items(&cfg).for_each(|i| tx.try_send(i).expect("an unbounded channel takes every item"));
+    drop(tx);
+    let pendings = Pendings::default();
+    hb.start_phase("busy loop");
+    let start = Instant::now();
+    let mut received = 0;
+    while pendings.count_in(rx.recv()).await.is_ok() {
+        received += 1;
+    }
+    (received, pendings, start.elapsed(), hb.end_phase())
+}
+
+/// `spawn_blocking` jobs on the blocking pool, limited to `cfg.blocking_limit` threads: the rest wait.
+fn saturate(cfg: &StarvationConfig, m: &mut StarvationMetrics) {
+    let pool = Concurrency::default();
+    let start = Instant::now();
+    let done = task::block_on(join_all(until_stopped(0..cfg.blocking_jobs).map(|_| {
+        let (pool, job) = (pool.clone(), cfg.job());
+        spawn_blocking(move || blocking_job(&pool, job))
+    })));
+    let completed = done.into_iter().filter(|&d| d).count() as u64;
+    m.pool(cfg, &pool, completed, start.elapsed());
+}
