@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::BridgeScenario;
+use demos_core::scenario::cancel::CancelScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
-use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
+use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::{self, Scenario};
 use demos_core::{Env, Report, Runtime};
@@ -140,6 +141,38 @@ fn probes() -> Vec<Probe> {
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
                 }
+            },
+        },
+        Probe {
+            question: "a two-part frame read in a select against a faster timer: naive, then cancel-safe",
+            scenario: "cancel",
+            config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<CancelScenario>(r);
+                format!(
+                    "naive: {} of {} items lost; cancel-safe: {} lost",
+                    m.lost_not_cancel_safe, m.items_sent, m.lost_cancel_safe
+                )
+            },
+        },
+        Probe {
+            question: "3 parked tasks: the executor dropped, then a group's handles dropped",
+            scenario: "cancel",
+            config: json!({ "frames": 1, "half_ms": 2, "tick_ms": 1, "tasks": 3 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<CancelScenario>(r);
+                let mut seen = format!(
+                    "executor dropped: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
+                    m.shutdown_destructors_run, m.shutdown_tasks, m.group_cancelled, m.group_tasks
+                );
+                if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
+                    seen.push_str(&format!(
+                        "; with a blocking job running, drop took {dropped:.0} ms, shutdown_timeout {timeout:.0} ms"
+                    ));
+                }
+                seen
             },
         },
         Probe {

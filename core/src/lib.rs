@@ -31,6 +31,7 @@ pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
 pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
+pub use scenario::cancel::{Cancel, CancelConfig, CancelMetrics};
 pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::local::{Local, LocalConfig, LocalMetrics};
@@ -70,6 +71,7 @@ pub trait Runtime:
     + Echo
     + Local
     + Starvation
+    + Cancel
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".

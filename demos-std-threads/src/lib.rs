@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod cancel;
 mod echo;
 mod futures;
 mod local;

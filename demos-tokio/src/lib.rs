@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod bridge;
+mod cancel;
 mod echo;
 mod futures;
 mod local;

@@ -50,6 +50,7 @@ only_race! {
     Echo::echo(EchoConfig) -> EchoMetrics;
     Local::local(LocalConfig) -> LocalMetrics;
     Starvation::starvation(StarvationConfig) -> StarvationMetrics;
+    Cancel::cancel(CancelConfig) -> CancelMetrics;
 }
 
 impl Runtime for BrokenMutex {

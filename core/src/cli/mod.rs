@@ -99,6 +99,8 @@ pub enum ScenarioCommand {
     Local(crate::LocalConfig),
     /// A task that never waits, beside a heartbeat: budgets, unconstrained, block_in_place, a full blocking pool
     Starvation(crate::StarvationConfig),
+    /// select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown and dropped handles
+    Cancel(crate::CancelConfig),
 }
 
 impl ScenarioCommand {
@@ -120,6 +122,7 @@ impl ScenarioCommand {
             Self::Echo(cfg) => ("echo", json(cfg)),
             Self::Local(cfg) => ("local", json(cfg)),
             Self::Starvation(cfg) => ("starvation", json(cfg)),
+            Self::Cancel(cfg) => ("cancel", json(cfg)),
         }
     }
 }

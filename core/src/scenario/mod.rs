@@ -13,6 +13,7 @@ use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
 pub mod bridge;
+pub mod cancel;
 pub mod echo;
 pub mod futures;
 mod limits;
@@ -214,6 +215,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<echo::EchoScenario>::new(),
     &Registered::<local::LocalScenario>::new(),
     &Registered::<starvation::StarvationScenario>::new(),
+    &Registered::<cancel::CancelScenario>::new(),
 ];
 
 /// The scenario called `name`.

@@ -17,6 +17,7 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         "echo" => &["--connections", "50", "--round-trips", "100000"],
         // Ten million yields on one thread: a second or so, which may end before Ctrl-C.
         "local" => &["--tasks", "1000", "--steps", "10000"],
+        "cancel" => &["--frames", "1000", "--half-ms", "10"],
         "starvation" => &["--blocking-jobs", "64", "--blocking-limit", "1", "--job-ms", "1000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],

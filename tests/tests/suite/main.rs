@@ -3,6 +3,7 @@
 //! worker counts — never one lucky interleaving, and never a timing.
 
 mod bridge;
+mod cancel;
 mod child;
 mod cli;
 mod echo;

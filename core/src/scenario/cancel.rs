@@ -1,0 +1,318 @@
+//! cancel: what dropping a future, a group of tasks or a whole executor does.
+//!
+//! 1. Cancel safety. A producer sends `--frames` frames of two items, the
+//!    second `--half-ms` after the first. A consumer loops on a `select` of
+//!    "read one frame" and a `--tick-ms` timer. Written naively, the frame
+//!    read is a fresh future each time round: when the tick wins after the
+//!    first half was taken, that future is dropped and the half with it. Written
+//!    cancel-safely — `select` on the channel's own `recv`, which takes nothing
+//!    unless it completes, with the half-assembled frame kept outside the loop —
+//!    nothing is lost. Each runtime's idiom: `tokio::select!`, futures-lite's
+//!    `or` (smol), async-std's `race`, `futures::select!`.
+//! 2. Shutdown. Tasks parked forever, each holding a guard that counts its
+//!    drop; then the executor is dropped. Are the tasks dropped, and do their
+//!    destructors run? On tokio, also: how long dropping a runtime waits for a
+//!    running blocking job, against `shutdown_timeout`.
+//! 3. A group's handles dropped: tokio's `JoinSet` aborts its tasks, smol's
+//!    `Task`s cancel, async-std's `JoinHandle`s detach, the futures crate's
+//!    `RemoteHandle`s cancel.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::format_ms;
+use crate::scenario::RunShape;
+use crate::{Check, Env, Observed, Runtime, Scenario};
+
+/// Configuration of the cancel scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct CancelConfig {
+    /// Frames of two items the producer sends
+    #[arg(long, default_value_t = 20, value_parser = crate::scenario::size::<1, 1_000>, allow_negative_numbers = true)]
+    pub frames: usize,
+    /// Milliseconds between a frame's two halves (and between frames)
+    #[arg(long, default_value_t = 5, value_parser = crate::scenario::count::<2, 100>, allow_negative_numbers = true)]
+    pub half_ms: u64,
+    /// The competing timer branch's period, in milliseconds (below --half-ms)
+    #[arg(long, default_value_t = 1, value_parser = crate::scenario::count::<1, 99>, allow_negative_numbers = true)]
+    pub tick_ms: u64,
+    /// Tasks parked when the executor, or a group's handles, are dropped
+    #[arg(long, default_value_t = 4, value_parser = crate::scenario::size::<1, 1_000>, allow_negative_numbers = true)]
+    pub tasks: usize,
+}
+
+impl Default for CancelConfig {
+    fn default() -> Self {
+        Self { frames: 20, half_ms: 5, tick_ms: 1, tasks: 4 }
+    }
+}
+
+impl CancelConfig {
+    /// The gap between a frame's halves.
+    pub fn half(&self) -> Duration {
+        Duration::from_millis(self.half_ms)
+    }
+
+    /// The timer branch's period.
+    pub fn tick(&self) -> Duration {
+        Duration::from_millis(self.tick_ms)
+    }
+
+    /// Items the producer sends: two per frame.
+    pub fn items(&self) -> u64 {
+        2 * self.frames as u64
+    }
+}
+
+/// What the cancel scenario observed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CancelMetrics {
+    /// Items the producer sent to each loop.
+    pub items_sent: u64,
+    /// Items lost by the naive loop: taken by a frame read the timer's win dropped.
+    pub lost_not_cancel_safe: u64,
+    /// Items lost by the cancel-safe loop.
+    pub lost_cancel_safe: u64,
+    /// Times the timer branch won in the naive loop.
+    pub ticks_not_cancel_safe: u64,
+    /// Tasks parked when the executor was dropped.
+    pub shutdown_tasks: u64,
+    /// Their destructors that had run once the executor was gone.
+    pub shutdown_destructors_run: u64,
+    /// tokio: how long dropping a runtime took while a blocking job of 100 ms ran.
+    pub drop_with_blocking_job_ms: Option<f64>,
+    /// tokio: how long `shutdown_timeout(10 ms)` took with the same job.
+    pub shutdown_timeout_ms: Option<f64>,
+    /// Tasks whose handles (a JoinSet, Tasks, JoinHandles, RemoteHandles) were dropped.
+    pub group_tasks: u64,
+    /// Of those, the tasks that were cancelled (their destructors ran, they never finished).
+    pub group_cancelled: u64,
+}
+
+/// The scenario on a runtime.
+pub trait Cancel {
+    /// Run the two loops, the shutdown and the group drop.
+    fn cancel(&self, cfg: &CancelConfig, env: &Env) -> Observed<CancelMetrics>;
+}
+
+/// How long the blocking job in tokio's shutdown probe runs.
+pub const BLOCKING_JOB: Duration = Duration::from_millis(100);
+/// The bound tokio's `shutdown_timeout` probe gives.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_millis(10);
+
+/// How many timer ticks a probe waits, at most, for dropped handles'
+/// cancellations to take effect (they happen when the executor next runs the
+/// tasks); where they never happen, the wait ends there.
+pub const SETTLE_TICKS: usize = 100;
+
+/// Counts the destructors that ran: each task holds a [`Guard`].
+#[derive(Debug, Clone, Default)]
+pub struct Drops(Arc<AtomicU64>);
+
+impl Drops {
+    /// A guard that counts here when dropped.
+    pub fn guard(&self) -> Guard {
+        Guard(self.clone())
+    }
+
+    /// Destructors run so far.
+    pub fn count(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+}
+
+/// Held by a task; its drop is counted (see [`Drops`]).
+#[derive(Debug)]
+pub struct Guard(Drops);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.0.fetch_add(1, Relaxed);
+    }
+}
+
+/// Counts items delivered and timer wins in one consumer loop.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Items that reached the consumer.
+    pub received: u64,
+    /// Times the timer branch won.
+    pub ticks: u64,
+    half: Option<u64>,
+}
+
+impl Tally {
+    /// An item arrived through the cancel-safe `recv`: a frame's first half is
+    /// kept here, outside the loop, until its second half comes.
+    pub fn item(&mut self, item: u64) {
+        self.received += 1;
+        if self.half.take().is_none() {
+            self.half = Some(item);
+        }
+    }
+
+    /// A whole frame (or, at the end, what was left of one) arrived.
+    pub fn frame(&mut self, items: &[u64]) {
+        self.received += items.len() as u64;
+    }
+}
+
+impl CancelMetrics {
+    /// The two loops' tallies.
+    pub fn loops(&mut self, cfg: &CancelConfig, naive: &Tally, safe: &Tally) {
+        self.items_sent = cfg.items();
+        self.lost_not_cancel_safe = cfg.items().saturating_sub(naive.received);
+        self.lost_cancel_safe = cfg.items().saturating_sub(safe.received);
+        self.ticks_not_cancel_safe = naive.ticks;
+    }
+
+    /// The shutdown probe: tasks parked, destructors run once the executor was dropped.
+    pub fn shutdown(&mut self, cfg: &CancelConfig, drops: &Drops) {
+        self.shutdown_tasks = cfg.tasks as u64;
+        self.shutdown_destructors_run = drops.count();
+    }
+
+    /// The group probe: tasks whose handles were dropped, and those cancelled.
+    pub fn group(&mut self, cfg: &CancelConfig, drops: &Drops, finished: u64) {
+        self.group_tasks = cfg.tasks as u64;
+        self.group_cancelled = drops.count().saturating_sub(finished);
+    }
+}
+
+/// Marker type naming the cancel scenario for the CLI and `compare`.
+#[derive(Debug)]
+pub struct CancelScenario;
+
+impl Scenario for CancelScenario {
+    const NAME: &'static str = "cancel";
+    const ABOUT: &'static str =
+        "select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown and dropped handles";
+    type Config = CancelConfig;
+    type Metrics = CancelMetrics;
+
+    fn validate(cfg: &CancelConfig) -> Result<(), String> {
+        if cfg.tick_ms >= cfg.half_ms {
+            return Err(format!(
+                "--tick-ms {} must be below --half-ms {}: the timer has to be able to win while a frame is half-read",
+                cfg.tick_ms, cfg.half_ms
+            ));
+        }
+        Ok(())
+    }
+
+    fn least_duration(cfg: &CancelConfig, _: &RunShape) -> Duration {
+        // Each loop receives every frame: two half-gaps per frame.
+        cfg.half() * (4 * cfg.frames as u32) + BLOCKING_JOB
+    }
+
+    fn observe(rt: &dyn Runtime, cfg: &CancelConfig, env: &Env) -> Observed<CancelMetrics> {
+        rt.cancel(cfg, env)
+    }
+
+    fn checks(cfg: &CancelConfig, m: &CancelMetrics) -> Vec<Check> {
+        vec![
+            Check::new(
+                "the cancel-safe loop lost nothing",
+                m.lost_cancel_safe == 0,
+                format!("{} of {} lost", m.lost_cancel_safe, cfg.items()),
+            ),
+            Check::new(
+                "losses only where the timer won",
+                m.lost_not_cancel_safe <= m.ticks_not_cancel_safe,
+                format!("{} lost, {} timer wins", m.lost_not_cancel_safe, m.ticks_not_cancel_safe),
+            ),
+            Check::new(
+                "no more destructors than tasks",
+                m.shutdown_destructors_run <= m.shutdown_tasks && m.group_cancelled <= m.group_tasks,
+                format!(
+                    "{}/{} at shutdown, {}/{} in the group",
+                    m.shutdown_destructors_run, m.shutdown_tasks, m.group_cancelled, m.group_tasks
+                ),
+            ),
+        ]
+    }
+
+    fn headline(cfg: &CancelConfig) -> String {
+        format!(
+            "{} frames of two items, {} ms apart, read in a select against a {} ms timer, naively and cancel-safely; \
+             then {} parked tasks at shutdown, and {} whose handles are dropped",
+            cfg.frames, cfg.half_ms, cfg.tick_ms, cfg.tasks, cfg.tasks
+        )
+    }
+
+    fn figures(_: &CancelConfig, m: &CancelMetrics) -> Vec<(String, String)> {
+        let mut figures = vec![
+            (
+                "naive select".into(),
+                format!(
+                    "{} of {} items lost ({} timer wins)",
+                    m.lost_not_cancel_safe, m.items_sent, m.ticks_not_cancel_safe
+                ),
+            ),
+            ("cancel-safe select".into(), format!("{} of {} items lost", m.lost_cancel_safe, m.items_sent)),
+            (
+                "executor dropped".into(),
+                format!(
+                    "{} of {} parked tasks' destructors ran",
+                    m.shutdown_destructors_run, m.shutdown_tasks
+                ),
+            ),
+            ("handles dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
+        ];
+        if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
+            figures.push((
+                "a blocking job at shutdown".into(),
+                format!(
+                    "drop waited {} ms; shutdown_timeout(10 ms) {} ms",
+                    format_ms(dropped),
+                    format_ms(timeout)
+                ),
+            ));
+        }
+        figures
+    }
+
+    fn takeaway(_: &CancelConfig, m: &CancelMetrics, _: &Env) -> String {
+        let select = if m.lost_not_cancel_safe > 0 {
+            format!(
+                "the naive select lost {} of {} items: each time the timer won after a frame's first half was taken, \
+                 the frame read was dropped and the half with it. The cancel-safe loop, selecting on the channel's \
+                 own recv with the half-frame kept outside, lost {}",
+                m.lost_not_cancel_safe, m.items_sent, m.lost_cancel_safe
+            )
+        } else {
+            format!(
+                "the naive select lost nothing this run (the timer never won mid-frame in {} wins); it is still not \
+                 cancel-safe. The cancel-safe loop lost {}",
+                m.ticks_not_cancel_safe, m.lost_cancel_safe
+            )
+        };
+        let shutdown = if m.shutdown_destructors_run == m.shutdown_tasks {
+            "dropping the executor dropped every parked task, and their destructors ran".to_string()
+        } else {
+            format!(
+                "after the executor was done with, {} of {} parked tasks' destructors had run: the rest live on",
+                m.shutdown_destructors_run, m.shutdown_tasks
+            )
+        };
+        let group = if m.group_cancelled == m.group_tasks {
+            "dropping the group's handles cancelled its tasks".to_string()
+        } else if m.group_cancelled == 0 {
+            "dropping the group's handles left its tasks running (detached)".to_string()
+        } else {
+            format!("dropping the group's handles cancelled {} of {} tasks", m.group_cancelled, m.group_tasks)
+        };
+        let blocking = match (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
+            (Some(d), Some(t)) => format!(
+                " Dropping a runtime waited {} ms for a running blocking job; shutdown_timeout returned after {} ms.",
+                format_ms(d),
+                format_ms(t)
+            ),
+            _ => String::new(),
+        };
+        format!("{select}. {shutdown}; {group}.{blocking}")
+    }
+}

@@ -1,0 +1,137 @@
+//! cancel on tokio: `tokio::select!` between reading a two-part frame and a
+//! timer. A naive loop builds a fresh frame read each time round; when the
+//! timer wins after the first half was taken, that read is dropped with the
+//! half — the `select!` docs list which methods are cancel safe, and a
+//! hand-written two-step read is not. The cancel-safe loop selects on
+//! `Receiver::recv` (cancel safe: it takes nothing unless it completes) and
+//! keeps the half-frame outside the loop. Then: dropping a `Runtime` drops its
+//! parked tasks (their destructors run), waits for a running blocking job, and
+//! `shutdown_timeout` bounds that wait; a dropped `JoinSet` aborts its tasks.
+//!
+//! Run it: `cargo run -p demos-tokio -- cancel`
+
+use std::time::{Duration, Instant};
+
+use demos_core::interrupt::until_stopped;
+use demos_core::scenario::cancel::{
+    BLOCKING_JOB, CancelScenario, Drops, SETTLE_TICKS, SHUTDOWN_TIMEOUT, Tally,
+};
+use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::sleep;
+
+use crate::Exec;
+
+/// Long enough to be parked for the whole run.
+const FOREVER: Duration = Duration::from_secs(3600);
+
+impl Cancel for crate::Tokio {
+    fn cancel(&self, cfg: &CancelConfig, env: &Env) -> Observed<CancelMetrics> {
+        let mut seen = crate::observe::<CancelScenario, _>(cfg, env, "", |ex| async move {
+            let mut m = CancelMetrics::default();
+            let naive = consume(ex, cfg, false).await;
+            let safe = consume(ex, cfg, true).await;
+            m.loops(cfg, &naive, &safe);
+            // A JoinSet's tasks, parked; the set dropped.
+            let drops = Drops::default();
+            let mut set = JoinSet::new();
+            for _ in 0..cfg.tasks {
+                let guard = drops.guard();
+                set.spawn(async move {
+                    let _guard = guard;
+                    sleep(FOREVER).await;
+                });
+            }
+            sleep(cfg.tick()).await; // every task has started and parked
+            drop(set); // aborts them
+            for _ in 0..SETTLE_TICKS {
+                if drops.count() == cfg.tasks as u64 {
+                    break;
+                }
+                sleep(cfg.tick()).await; // cancellations take effect when the executor next runs them
+            }
+            m.group(cfg, &drops, 0);
+            m
+        });
+        let m = &mut seen.metrics;
+        // A runtime with parked tasks, dropped.
+        let drops = Drops::default();
+        let rt = crate::build_runtime(env.threads);
+        rt.block_on(async {
+            for _ in 0..cfg.tasks {
+                let guard = drops.guard();
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    sleep(FOREVER).await;
+                });
+            }
+            sleep(cfg.tick()).await;
+        });
+        drop(rt);
+        m.shutdown(cfg, &drops);
+        // A running blocking job at shutdown: drop waits for it, shutdown_timeout does not.
+        let rt = crate::build_runtime(env.threads);
+        rt.spawn_blocking(|| demos_core::interrupt::sleep(BLOCKING_JOB));
+        let start = Instant::now();
+        drop(rt);
+        m.drop_with_blocking_job_ms = Some(start.elapsed().as_secs_f64() * 1e3);
+        let rt = crate::build_runtime(env.threads);
+        rt.spawn_blocking(|| demos_core::interrupt::sleep(BLOCKING_JOB));
+        let start = Instant::now();
+        rt.shutdown_timeout(SHUTDOWN_TIMEOUT);
+        m.shutdown_timeout_ms = Some(start.elapsed().as_secs_f64() * 1e3);
+        seen
+    }
+}
+
+/// One consumer loop against a producer of two-part frames: `safe` selects on
+/// `recv` itself; otherwise on a fresh two-step frame read each time round.
+async fn consume(ex: Exec, cfg: &CancelConfig, safe: bool) -> Tally {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let producer = ex.spawn(produce(tx, cfg.clone()));
+    let mut tally = Tally::default();
+    loop {
+        if safe {
+            tokio::select! {
+                item = rx.recv() => match item {
+                    Some(item) => tally.item(item),
+                    None => break,
+                },
+                _ = sleep(cfg.tick()) => tally.ticks += 1,
+            }
+        } else {
+            tokio::select! {
+                frame = read_frame(&mut rx) => match frame.as_slice() {
+                    [] => break,
+                    items => tally.frame(items),
+                },
+                _ = sleep(cfg.tick()) => tally.ticks += 1, // a half-read frame is dropped here
+            }
+        }
+    }
+    producer.await;
+    tally
+}
+
+/// Read one frame: two items, one after the other (fewer at the channel's end).
+async fn read_frame(rx: &mut mpsc::UnboundedReceiver<u64>) -> Vec<u64> {
+    let mut frame = Vec::with_capacity(2);
+    while frame.len() < 2 {
+        match rx.recv().await {
+            Some(item) => frame.push(item),
+            None => break,
+        }
+    }
+    frame
+}
+
+/// Send each frame's halves `half` apart, and the frames `half` apart.
+async fn produce(tx: mpsc::UnboundedSender<u64>, cfg: CancelConfig) {
+    for f in until_stopped(0..cfg.frames as u64) {
+        for item in [2 * f, 2 * f + 1] {
+            let _ = tx.send(item);
+            sleep(cfg.half()).await;
+        }
+    }
+}

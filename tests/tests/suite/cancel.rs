@@ -1,0 +1,50 @@
+//! cancel: a frame read raced against a faster timer loses the halves it had
+//! taken, and only where the timer won; racing the channel's own receive with
+//! the half-frame kept outside loses nothing. What shutdown and dropped handles
+//! do is each runtime's own, and observed: tokio and smol drop an executor's
+//! parked tasks (destructors run), async-std's global executor never goes;
+//! tokio's JoinSet, smol's Tasks and the futures RemoteHandles cancel when
+//! dropped, async-std's JoinHandles detach. Dropping a tokio runtime waits for a
+//! running blocking job; shutdown_timeout does not.
+
+use demos_core::scenario::cancel::{BLOCKING_JOB, SHUTDOWN_TIMEOUT};
+use demos_core::scenario::{self, cancel::CancelScenario};
+use demos_core::{CancelConfig, Env};
+use demos_tests::watchdog::Watched;
+
+demos_tests::per_runtime! {
+    #[test]
+    fn a_naive_select_drops_half_read_frames_and_the_cancel_safe_one_loses_nothing() {
+        for threads in [1, 2] {
+            let cfg = CancelConfig { frames: 6, half_ms: 4, tick_ms: 1, tasks: 3 };
+            let (report, seen) = scenario::run::<CancelScenario>(rt(), &cfg, &Env::quiet(threads, 0));
+            let m = &seen.metrics;
+            let at = format!("--threads {threads}: {m:?}");
+            assert!(report.passed(), "{at}");
+            assert_eq!(m.lost_cancel_safe, 0, "{at}");
+            // The timer (1 ms) always wins while the next half is 4 ms away.
+            assert!(m.lost_not_cancel_safe > 0 && m.lost_not_cancel_safe <= m.ticks_not_cancel_safe, "{at}");
+            let (shutdown, group) = match rt().name() {
+                "tokio" | "smol" => (3, 3),
+                "async-std" => (0, 0), // the global executor lives on; JoinHandles detach
+                _ => (0, 3),           // a dropped ThreadPool leaves parked tasks to their wakers; RemoteHandles cancel
+            };
+            assert_eq!((m.shutdown_destructors_run, m.group_cancelled), (shutdown, group), "{at}");
+            if rt().name() == "tokio" {
+                let (dropped, timeout) = (m.drop_with_blocking_job_ms.unwrap(), m.shutdown_timeout_ms.unwrap());
+                assert!(dropped >= 0.9 * BLOCKING_JOB.as_secs_f64() * 1e3, "drop waits for the job: {at}");
+                assert!(timeout < dropped, "shutdown_timeout({SHUTDOWN_TIMEOUT:?}) returns first: {at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_timer_no_faster_than_the_halves_is_refused() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokio"))
+        .args(["cancel", "--half-ms", "3", "--tick-ms", "3"])
+        .watched();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--tick-ms 3 must be below --half-ms 3"), "{stderr}");
+}
