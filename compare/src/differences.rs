@@ -11,6 +11,7 @@ use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::CancelScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
+use demos_core::scenario::mixing::MixingScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
@@ -141,6 +142,34 @@ fn probes() -> Vec<Probe> {
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
                 }
+            },
+        },
+        Probe {
+            question: "a tokio timer and connect awaited here; async-io's; the tokio one inside async_compat::Compat",
+            scenario: "mixing",
+            config: json!({ "delay_ms": 2 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<MixingScenario>(r);
+                let said = |b: bool| if b { "panicked" } else { "completed" };
+                let mut seen = match (m.foreign_panicked, m.foreign_connect_panicked) {
+                    (Some(timer), Some(connect)) => {
+                        format!("tokio timer {}, connect {}; ", said(timer), said(connect))
+                    }
+                    _ => String::new(),
+                };
+                seen.push_str(&format!(
+                    "async-io {}{}",
+                    if m.portable_worked { "completed" } else { "did not complete" },
+                    if m.async_io_thread_seen { " (its \"async-io\" thread running)" } else { "" }
+                ));
+                if let (Some(worked), Some(new)) = (m.adapter_worked, m.adapter_new_threads) {
+                    seen.push_str(&format!(
+                        "; in Compat {} on {new} new thread(s)",
+                        if worked { "completed" } else { "did not complete" }
+                    ));
+                }
+                seen
             },
         },
         Probe {

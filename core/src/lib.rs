@@ -35,6 +35,7 @@ pub use scenario::cancel::{Cancel, CancelConfig, CancelMetrics};
 pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::local::{Local, LocalConfig, LocalMetrics};
+pub use scenario::mixing::{Mixing, MixingConfig, MixingMetrics};
 pub use scenario::ordering::{Ordering, OrderingConfig, OrderingMetrics};
 pub use scenario::pools::{Pools, PoolsConfig, PoolsMetrics};
 pub use scenario::queue::{Queue, QueueConfig, QueueMetrics};
@@ -72,6 +73,7 @@ pub trait Runtime:
     + Local
     + Starvation
     + Cancel
+    + Mixing
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".

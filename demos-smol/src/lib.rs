@@ -17,6 +17,7 @@ mod cancel;
 mod echo;
 mod futures;
 mod local;
+mod mixing;
 mod ordering;
 mod pools;
 mod queue;

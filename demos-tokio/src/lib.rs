@@ -15,6 +15,7 @@ mod cancel;
 mod echo;
 mod futures;
 mod local;
+mod mixing;
 mod ordering;
 mod pools;
 mod queue;

@@ -51,6 +51,7 @@ only_race! {
     Local::local(LocalConfig) -> LocalMetrics;
     Starvation::starvation(StarvationConfig) -> StarvationMetrics;
     Cancel::cancel(CancelConfig) -> CancelMetrics;
+    Mixing::mixing(MixingConfig) -> MixingMetrics;
 }
 
 impl Runtime for BrokenMutex {

@@ -101,6 +101,8 @@ pub enum ScenarioCommand {
     Starvation(crate::StarvationConfig),
     /// select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown and dropped handles
     Cancel(crate::CancelConfig),
+    /// A tokio timer off tokio panics; async-io's works anywhere; async-compat adapts tokio's
+    Mixing(crate::MixingConfig),
 }
 
 impl ScenarioCommand {
@@ -123,6 +125,7 @@ impl ScenarioCommand {
             Self::Local(cfg) => ("local", json(cfg)),
             Self::Starvation(cfg) => ("starvation", json(cfg)),
             Self::Cancel(cfg) => ("cancel", json(cfg)),
+            Self::Mixing(cfg) => ("mixing", json(cfg)),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod echo;
 pub mod futures;
 mod limits;
 pub mod local;
+pub mod mixing;
 pub mod ordering;
 pub mod pools;
 pub mod queue;
@@ -216,6 +217,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<local::LocalScenario>::new(),
     &Registered::<starvation::StarvationScenario>::new(),
     &Registered::<cancel::CancelScenario>::new(),
+    &Registered::<mixing::MixingScenario>::new(),
 ];
 
 /// The scenario called `name`.

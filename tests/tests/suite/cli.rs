@@ -30,6 +30,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "queue" => &["produced", "consumed", "capacity", "max_depth", "throughput_per_s", "producer_wait_ms"],
         "scale" => &["tasks", "spawn_ns_per_task", "rss_bytes_per_task", "wake_all_ms", "future_bytes"],
         "local" => &["expected", "counter", "switches", "threads_seen"],
+        "mixing" => &["portable_worked", "portable_thread", "async_io_thread_seen"],
         "cancel" => {
             &["lost_not_cancel_safe", "lost_cancel_safe", "shutdown_destructors_run", "group_cancelled"]
         }

@@ -17,6 +17,8 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         "echo" => &["--connections", "50", "--round-trips", "100000"],
         // Ten million yields on one thread: a second or so, which may end before Ctrl-C.
         "local" => &["--tasks", "1000", "--steps", "10000"],
+        // Three timers of at most a second each: it may end before Ctrl-C.
+        "mixing" => &["--delay-ms", "1000"],
         "cancel" => &["--frames", "1000", "--half-ms", "10"],
         "starvation" => &["--blocking-jobs", "64", "--blocking-limit", "1", "--job-ms", "1000"],
         "race" => &["--tasks", "1000000"],
@@ -51,7 +53,7 @@ fn interrupt_after(mut command: Command, after: std::time::Duration) -> (Option<
 
 /// Runs that can end before Ctrl-C arrives: their largest configurations last
 /// under a second (scale on std-threads: at its thread limit; local: 10⁷ yields).
-const SHORT: [&str; 4] = ["threads", "guide", "scale on std-threads", "local"];
+const SHORT: [&str; 5] = ["threads", "guide", "scale on std-threads", "local", "mixing"];
 
 /// A run stopped by Ctrl-C: exit 130, a partial summary saying so, no panic,
 /// no check failed outright (a check the run ended before is marked "part").

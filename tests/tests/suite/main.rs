@@ -11,6 +11,7 @@ mod futures;
 mod hostile;
 mod interrupt;
 mod local;
+mod mixing;
 mod ordering;
 mod pools;
 mod queue;

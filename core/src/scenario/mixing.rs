@@ -1,0 +1,217 @@
+//! mixing: a future that needs one runtime's reactor or timer, polled on
+//! another. Three probes, each made by the run:
+//!
+//! * foreign: a tokio timer and a tokio TCP connect awaited off tokio (on
+//!   smol, async-std, the futures executor) panic with tokio's "there is no
+//!   reactor running" — caught, and the message shown;
+//! * portable: async-io's `Timer` and `Async<TcpStream>` connect work under
+//!   any executor, tokio included, because async-io drives its own reactor — on
+//!   a thread of its own, named "async-io", when no `block_on` of its drives it;
+//! * adapter: `async_compat::Compat` around the tokio future makes it work off
+//!   tokio: tokio's side is driven by a runtime the adapter starts on threads
+//!   of its own.
+//!
+//! New threads are seen as names in `/proc/self/task/*/comm` that were not
+//! there before the probe.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Check, Env, Observed, Runtime, Scenario};
+
+/// Configuration of the mixing scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
+pub struct MixingConfig {
+    /// Milliseconds each probe's timer waits
+    #[arg(long, default_value_t = 5, value_parser = crate::scenario::count::<1, 1_000>, allow_negative_numbers = true)]
+    pub delay_ms: u64,
+}
+
+impl Default for MixingConfig {
+    fn default() -> Self {
+        Self { delay_ms: 5 }
+    }
+}
+
+impl MixingConfig {
+    /// How long each timer waits.
+    pub fn delay(&self) -> Duration {
+        Duration::from_millis(self.delay_ms)
+    }
+}
+
+/// What the mixing scenario observed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MixingMetrics {
+    /// Off tokio: whether awaiting a tokio timer panicked.
+    pub foreign_panicked: Option<bool>,
+    /// Off tokio: whether a tokio TCP connect panicked.
+    pub foreign_connect_panicked: Option<bool>,
+    /// async-io's timer and TCP connect both completed on this runtime.
+    pub portable_worked: bool,
+    /// The thread (numbered in this process) that polled the portable probe.
+    pub portable_thread: u64,
+    /// A thread named "async-io" (async-io's reactor) existed after the portable probe.
+    pub async_io_thread_seen: bool,
+    /// Off tokio: whether the tokio timer and connect completed inside `Compat`.
+    pub adapter_worked: Option<bool>,
+    /// Off tokio: the thread that polled the adapted future.
+    pub adapter_thread: Option<u64>,
+    /// Off tokio: threads that appeared while the adapter ran (tokio's runtime for it).
+    pub adapter_new_threads: Option<u64>,
+}
+
+/// The scenario on a runtime.
+pub trait Mixing {
+    /// Run the probes.
+    fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics>;
+}
+
+/// The names of this process's threads now (empty off Linux).
+pub fn thread_names() -> BTreeSet<String> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return BTreeSet::new() };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_string())
+        .collect()
+}
+
+/// A listener on loopback for the connect probes, and its address. Nothing
+/// is accepted: a completed connect is all the probes need.
+pub fn target() -> (std::net::TcpListener, std::net::SocketAddr) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("loopback has a free port");
+    let addr = listener.local_addr().expect("a bound listener has an address");
+    (listener, addr)
+}
+
+/// Log a caught panic, or that the call went through.
+pub fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool {
+    match outcome {
+        Err(message) => {
+            env.log.line(format!("{what} panicked: \"{message}\""));
+            true
+        }
+        Ok(()) => {
+            env.log.line(format!("{what} completed"));
+            false
+        }
+    }
+}
+
+/// Log the threads in `after` that were not in `before`, naming what started them.
+pub fn log_new_threads(env: &Env, what: &str, before: &BTreeSet<String>, after: &BTreeSet<String>) -> u64 {
+    let new: Vec<&String> = after.difference(before).collect();
+    let names: Vec<String> = new.iter().map(|n| format!("\"{n}\"")).collect();
+    env.log.line(format!(
+        "{what}: {}",
+        if names.is_empty() {
+            "no new thread".to_string()
+        } else {
+            format!("new thread(s) {}", names.join(", "))
+        }
+    ));
+    new.len() as u64
+}
+
+/// Marker type naming the mixing scenario for the CLI and `compare`.
+#[derive(Debug)]
+pub struct MixingScenario;
+
+impl Scenario for MixingScenario {
+    const NAME: &'static str = "mixing";
+    const ABOUT: &'static str =
+        "a tokio timer off tokio panics; async-io's works anywhere; async-compat adapts tokio's";
+    type Config = MixingConfig;
+    type Metrics = MixingMetrics;
+
+    /// In a fresh process: new threads are told apart from what earlier runs started.
+    fn observe(rt: &dyn Runtime, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
+        crate::scenario::in_fresh_process::<MixingScenario>(rt, cfg, env, || rt.mixing(cfg, env))
+    }
+
+    fn checks(_: &MixingConfig, m: &MixingMetrics) -> Vec<Check> {
+        let mut checks = vec![Check::new(
+            "async-io's timer and connect completed here",
+            m.portable_worked,
+            if m.portable_worked { "both completed" } else { "did not complete" },
+        )];
+        if let Some(worked) = m.adapter_worked {
+            checks.push(Check::new(
+                "the tokio future completed inside Compat",
+                worked,
+                if worked { "completed" } else { "did not complete" },
+            ));
+        }
+        checks
+    }
+
+    fn headline(cfg: &MixingConfig) -> String {
+        format!(
+            "futures that need a runtime's reactor ({} ms timers, a loopback connect), polled on another runtime",
+            cfg.delay_ms
+        )
+    }
+
+    fn figures(_: &MixingConfig, m: &MixingMetrics) -> Vec<(String, String)> {
+        let said = |b: bool| if b { "panicked (caught)" } else { "completed" };
+        let mut figures = Vec::new();
+        if let (Some(timer), Some(connect)) = (m.foreign_panicked, m.foreign_connect_panicked) {
+            figures.push(("tokio timer here".into(), said(timer).into()));
+            figures.push(("tokio connect here".into(), said(connect).into()));
+        }
+        figures.push((
+            "async-io timer + connect".into(),
+            format!(
+                "{} on thread {}{}",
+                if m.portable_worked { "completed" } else { "did not complete" },
+                m.portable_thread,
+                if m.async_io_thread_seen { "; reactor thread \"async-io\" running" } else { "" }
+            ),
+        ));
+        if let (Some(worked), Some(thread)) = (m.adapter_worked, m.adapter_thread) {
+            figures.push((
+                "tokio future in Compat".into(),
+                format!(
+                    "{} on thread {thread}; {} new thread(s) drive tokio's side",
+                    if worked { "completed" } else { "did not complete" },
+                    m.adapter_new_threads.unwrap_or(0)
+                ),
+            ));
+        }
+        figures
+    }
+
+    fn takeaway(_: &MixingConfig, m: &MixingMetrics, _: &Env) -> String {
+        let foreign = match m.foreign_panicked {
+            Some(true) => {
+                "A tokio timer awaited here panicked — tokio's timers and sockets need a tokio runtime's \
+                           context, and this executor is not one. "
+                    .to_string()
+            }
+            Some(false) => "A tokio timer awaited here completed. ".to_string(),
+            None => String::new(),
+        };
+        let portable = if m.portable_worked {
+            format!(
+                "async-io's timer and socket worked{}, because async-io brings its own reactor{}. ",
+                if m.foreign_panicked.is_none() { " under tokio" } else { "" },
+                if m.async_io_thread_seen { ", on its \"async-io\" thread" } else { "" }
+            )
+        } else {
+            "async-io's timer and socket did not complete. ".to_string()
+        };
+        let adapter = match (m.adapter_worked, m.adapter_new_threads) {
+            (Some(true), Some(n)) => format!(
+                "Wrapped in async_compat::Compat the tokio future completed: the adapter entered a tokio runtime it \
+                 keeps on {n} thread(s) of its own, which drove tokio's timer and socket."
+            ),
+            (Some(false), _) => {
+                "Wrapped in async_compat::Compat the tokio future did not complete.".to_string()
+            }
+            _ => "Code for several runtimes uses runtime-agnostic I/O (async-io) or an adapter.".to_string(),
+        };
+        format!("{foreign}{portable}{adapter}")
+    }
+}

@@ -1,0 +1,67 @@
+//! mixing on smol: a tokio timer and a tokio TCP connect awaited under
+//! `smol::block_on` panic — tokio's resources need a tokio runtime's context;
+//! the run catches the panics and shows tokio's message. smol's own `Timer` and
+//! `Async` sockets are async-io's, which works under any executor. Wrapped in
+//! `async_compat::Compat`, the same tokio future completes on smol: the adapter
+//! enters a tokio runtime it starts on threads of its own (the run shows which
+//! appeared).
+//!
+//! Run it: `cargo run -p demos-smol -- mixing`
+
+use std::net::TcpStream;
+
+use async_compat::Compat;
+use demos_core::scenario::futures::caught_panic;
+use demos_core::scenario::mixing::{MixingScenario, log_foreign, log_new_threads, target, thread_names};
+use demos_core::workers::thread_number;
+use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
+use smol::{Async, Timer};
+
+impl Mixing for crate::Smol {
+    fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
+        let (_listener, addr) = target();
+        // tokio's timer and socket, polled by smol: caught panics.
+        let timer = caught_panic(|| smol::block_on(async { tokio::time::sleep(cfg.delay()).await }));
+        let connect =
+            caught_panic(|| smol::block_on(async { drop(tokio::net::TcpStream::connect(addr).await) }));
+        crate::observe::<MixingScenario, _>(cfg, env, " + async-compat", |ex| async move {
+            let mut m = MixingMetrics {
+                foreign_panicked: Some(log_foreign(env, "a tokio timer awaited on smol", &timer)),
+                foreign_connect_panicked: Some(log_foreign(env, "a tokio connect awaited on smol", &connect)),
+                ..MixingMetrics::default()
+            };
+            let delay = cfg.delay();
+            // async-io's timer and socket (smol's own).
+            let before = thread_names();
+            let (worked, thread) = ex
+                .spawn(async move {
+                    Timer::after(delay).await;
+                    let connected = Async::<TcpStream>::connect(addr).await.is_ok();
+                    (connected, thread_number())
+                })
+                .await;
+            let after = thread_names();
+            log_new_threads(env, "async-io's timer and connect on smol", &before, &after);
+            (m.portable_worked, m.portable_thread) = (worked, thread);
+            m.async_io_thread_seen = after.contains("async-io");
+            // The same tokio future as above, inside Compat.
+            let before = thread_names();
+            let (worked, thread) = ex
+                .spawn(Compat::new(async move {
+                    tokio::time::sleep(delay).await;
+                    let connected = tokio::net::TcpStream::connect(addr).await.is_ok();
+                    (connected, thread_number())
+                }))
+                .await;
+            let new = log_new_threads(
+                env,
+                "tokio's timer and connect inside Compat on smol",
+                &before,
+                &thread_names(),
+            );
+            (m.adapter_worked, m.adapter_thread, m.adapter_new_threads) =
+                (Some(worked), Some(thread), Some(new));
+            m
+        })
+    }
+}

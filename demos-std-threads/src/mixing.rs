@@ -1,0 +1,76 @@
+//! mixing with the futures crate: a tokio timer and a tokio TCP connect
+//! awaited under `futures::executor::block_on` panic — tokio's resources need a
+//! tokio runtime's context; the run catches the panics and shows tokio's
+//! message. async-io's `Timer` and `Async` sockets work on the futures
+//! `ThreadPool`, driven by async-io's own "async-io" thread. Wrapped in
+//! `async_compat::Compat`, the same tokio future completes on the pool: the
+//! adapter enters a tokio runtime it starts on threads of its own (the run
+//! shows which appeared).
+//!
+//! Run it: `cargo run -p demos-std-threads -- mixing`
+
+use std::net::TcpStream;
+use std::time::Instant;
+
+use async_compat::Compat;
+use async_io::{Async, Timer};
+use demos_core::scenario::futures::caught_panic;
+use demos_core::scenario::mixing::{log_foreign, log_new_threads, target, thread_names};
+use demos_core::workers::{noted, thread_number};
+use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
+use futures::executor::block_on;
+use futures::task::SpawnExt;
+
+impl Mixing for crate::StdThreads {
+    fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
+        let started = Instant::now();
+        let (_listener, addr) = target();
+        // tokio's timer and socket, polled by the futures executor: caught panics.
+        let timer = caught_panic(|| block_on(async { tokio::time::sleep(cfg.delay()).await }));
+        let connect = caught_panic(|| block_on(async { drop(tokio::net::TcpStream::connect(addr).await) }));
+        let mut m = MixingMetrics {
+            foreign_panicked: Some(log_foreign(env, "a tokio timer awaited on the futures executor", &timer)),
+            foreign_connect_panicked: Some(log_foreign(
+                env,
+                "a tokio connect awaited on the futures executor",
+                &connect,
+            )),
+            ..MixingMetrics::default()
+        };
+        let pool = crate::futures_pool(env);
+        let delay = cfg.delay();
+        // async-io's timer and socket, on the pool.
+        let before = thread_names();
+        let portable = pool
+            .spawn_with_handle(noted(async move {
+                Timer::after(delay).await;
+                let connected = Async::<TcpStream>::connect(addr).await.is_ok();
+                (connected, thread_number())
+            }))
+            .expect("the pool is alive");
+        let (worked, thread) = block_on(portable);
+        let after = thread_names();
+        log_new_threads(env, "async-io's timer and connect on the futures ThreadPool", &before, &after);
+        (m.portable_worked, m.portable_thread) = (worked, thread);
+        m.async_io_thread_seen = after.contains("async-io");
+        // The same tokio future as above, inside Compat.
+        let before = thread_names();
+        let adapted = pool
+            .spawn_with_handle(noted(Compat::new(async move {
+                tokio::time::sleep(delay).await;
+                let connected = tokio::net::TcpStream::connect(addr).await.is_ok();
+                (connected, thread_number())
+            })))
+            .expect("the pool is alive");
+        let (worked, thread) = block_on(adapted);
+        let new = log_new_threads(
+            env,
+            "tokio's timer and connect inside Compat on the pool",
+            &before,
+            &thread_names(),
+        );
+        (m.adapter_worked, m.adapter_thread, m.adapter_new_threads) = (Some(worked), Some(thread), Some(new));
+        let flavor = format!("futures ThreadPool, {} thread(s) + async-io + async-compat", env.threads);
+        Observed::new(flavor, started.elapsed(), m)
+    }
+}

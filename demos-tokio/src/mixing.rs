@@ -1,0 +1,38 @@
+//! mixing on tokio: async-io's `Timer` and `Async<TcpStream>` connect, awaited
+//! in a tokio task. They complete: async-io does not need tokio's reactor — it
+//! brings its own, driven by a thread of its own named "async-io" (the run
+//! shows the threads that appeared). The other direction — tokio's timer and
+//! sockets off tokio — is the lesson of the other runtimes' mixing.
+//!
+//! Run it: `cargo run -p demos-tokio -- mixing`
+
+use std::net::TcpStream;
+
+use async_io::{Async, Timer};
+use demos_core::scenario::mixing::{MixingScenario, log_new_threads, target, thread_names};
+use demos_core::workers::thread_number;
+use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
+
+impl Mixing for crate::Tokio {
+    fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
+        let (_listener, addr) = target();
+        let before = thread_names();
+        crate::observe::<MixingScenario, _>(cfg, env, " + async-io", |ex| async move {
+            let mut m = MixingMetrics::default();
+            let delay = cfg.delay();
+            // async-io's timer and socket, in a tokio task.
+            let (worked, thread) = ex
+                .spawn(async move {
+                    Timer::after(delay).await;
+                    let connected = Async::<TcpStream>::connect(addr).await.is_ok();
+                    (connected, thread_number())
+                })
+                .await;
+            let after = thread_names();
+            log_new_threads(env, "async-io's timer and connect in a tokio task", &before, &after);
+            (m.portable_worked, m.portable_thread) = (worked, thread);
+            m.async_io_thread_seen = after.contains("async-io");
+            m
+        })
+    }
+}
