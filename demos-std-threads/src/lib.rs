@@ -16,7 +16,10 @@ mod cancel;
 mod echo;
 mod futures;
 mod local;
+#[cfg(not(loom))]
 mod mixing;
+#[cfg(loom)]
+mod mixing_under_loom;
 mod ordering;
 mod pools;
 mod queue;
