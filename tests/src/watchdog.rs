@@ -76,10 +76,7 @@ impl Running {
 /// Run `command` to its end with stdout and stderr captured; kill it and
 /// panic past `limit`.
 pub fn output(mut command: Command, limit: Duration) -> Output {
-    let mut running = Running::start(&mut command);
-    let status = running.end_within(limit, "did not finish");
-    let (stdout, stderr) = running.outputs();
-    Output { status, stdout, stderr }
+    run_within(&mut command, limit)
 }
 
 /// `command.watched()`: run it to its end with stdout and stderr captured,
@@ -92,11 +89,16 @@ pub trait Watched {
 
 impl Watched for Command {
     fn watched(&mut self) -> Output {
-        let mut running = Running::start(self);
-        let status = running.end_within(RUN, "did not finish");
-        let (stdout, stderr) = running.outputs();
-        Output { status, stdout, stderr }
+        run_within(self, RUN)
     }
+}
+
+/// The one way a watched command is run to its end: both pipes drained, killed past `limit`.
+fn run_within(command: &mut Command, limit: Duration) -> Output {
+    let mut running = Running::start(command);
+    let status = running.end_within(limit, "did not finish");
+    let (stdout, stderr) = running.outputs();
+    Output { status, stdout, stderr }
 }
 
 /// Read a pipe to its end on a thread of its own.

@@ -291,10 +291,15 @@ impl Scenario for CancelScenario {
             )
         };
         let shutdown = if m.shutdown_destructors_run == m.shutdown_tasks {
-            "dropping the executor dropped every parked task, and their destructors ran".to_string()
+            "Dropping the executor dropped every parked task, and their destructors ran".to_string()
+        } else if m.shutdown_destructors_run == 0 {
+            format!(
+                "After the executor was done with, none of the {} parked tasks' destructors had run: they live on",
+                m.shutdown_tasks
+            )
         } else {
             format!(
-                "after the executor was done with, {} of {} parked tasks' destructors had run: the rest live on",
+                "After the executor was done with, {} of {} parked tasks' destructors had run: the rest live on",
                 m.shutdown_destructors_run, m.shutdown_tasks
             )
         };
