@@ -16,11 +16,12 @@ use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 impl Mixing for crate::Tokio {
     fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
         let (_listener, addr) = target();
-        let before = thread_names();
         crate::observe::<MixingScenario, _>(cfg, env, " + async-io", |ex| async move {
             let mut m = MixingMetrics::default();
             let delay = cfg.delay();
-            // async-io's timer and socket, in a tokio task.
+            // async-io's timer and socket, in a tokio task; the threads before
+            // it are the runtime's own, already started.
+            let before = thread_names();
             let (worked, thread) = ex
                 .spawn(async move {
                     Timer::after(delay).await;

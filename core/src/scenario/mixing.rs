@@ -14,7 +14,7 @@
 //! New threads are seen as names in `/proc/self/task/*/comm` that were not
 //! there before the probe.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -69,13 +69,31 @@ pub trait Mixing {
     fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics>;
 }
 
-/// The names of this process's threads now (empty off Linux).
-pub fn thread_names() -> BTreeSet<String> {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return BTreeSet::new() };
-    tasks
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .map(|name| name.trim().to_string())
-        .collect()
+/// This process's threads at one moment: each thread's id and name (empty off Linux).
+#[derive(Debug, Default)]
+pub struct Threads(BTreeMap<u64, String>);
+
+impl Threads {
+    /// Whether a thread of this name is running.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.values().any(|n| n == name)
+    }
+}
+
+/// This process's threads now, by id: a thread that started earlier and named
+/// itself since (std names a new thread from inside it) is not counted new.
+pub fn thread_names() -> Threads {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return Threads::default() };
+    Threads(
+        tasks
+            .filter_map(|t| {
+                let path = t.ok()?.path();
+                let id = path.file_name()?.to_str()?.parse().ok()?;
+                let name = std::fs::read_to_string(path.join("comm")).ok()?;
+                Some((id, name.trim().to_string()))
+            })
+            .collect(),
+    )
 }
 
 /// A listener on loopback for the connect probes, and its address. Nothing
@@ -101,9 +119,13 @@ pub fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool 
 }
 
 /// Log the threads in `after` that were not in `before`, naming what started them.
-pub fn log_new_threads(env: &Env, what: &str, before: &BTreeSet<String>, after: &BTreeSet<String>) -> u64 {
-    let new: Vec<&String> = after.difference(before).collect();
-    let names: Vec<String> = new.iter().map(|n| format!("\"{n}\"")).collect();
+pub fn log_new_threads(env: &Env, what: &str, before: &Threads, after: &Threads) -> u64 {
+    let names: Vec<String> = after
+        .0
+        .iter()
+        .filter(|(id, _)| !before.0.contains_key(id))
+        .map(|(_, n)| format!("\"{n}\""))
+        .collect();
     env.log.line(format!(
         "{what}: {}",
         if names.is_empty() {
@@ -112,7 +134,7 @@ pub fn log_new_threads(env: &Env, what: &str, before: &BTreeSet<String>, after: 
             format!("new thread(s) {}", names.join(", "))
         }
     ));
-    new.len() as u64
+    names.len() as u64
 }
 
 /// Marker type naming the mixing scenario for the CLI and `compare`.

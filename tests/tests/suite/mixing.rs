@@ -6,6 +6,7 @@
 
 use demos_core::scenario::{self, mixing::MixingScenario};
 use demos_core::{Env, MixingConfig};
+use demos_tests::watchdog::Watched;
 
 demos_tests::per_runtime! {
     #[test]
@@ -23,6 +24,20 @@ demos_tests::per_runtime! {
                 assert_eq!(m.adapter_worked, Some(true), "{at}");
                 assert!(m.adapter_new_threads.is_some_and(|n| n >= 1), "the adapter's own runtime thread: {at}");
             }
+        }
+    }
+
+    #[test]
+    fn the_async_io_probe_names_only_the_threads_it_started() {
+        // Threads are told apart by id, and the snapshot before the probe is
+        // taken once the executor's own workers run: a worker naming itself
+        // late, or starting with the runtime, is not the probe's doing.
+        for _ in 0..3 {
+            let out = std::process::Command::new(BIN).arg("mixing").env("NO_COLOR", "1").watched();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let line = stdout.lines().find(|l| l.contains("async-io's timer and connect")).expect("the probe's line");
+            let said = line.split_once(": ").expect("a line names what it saw").1;
+            assert!(said == "no new thread" || said == "new thread(s) \"async-io\"", "{line}");
         }
     }
 }
