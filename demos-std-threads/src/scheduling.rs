@@ -49,6 +49,12 @@ impl Scheduling for crate::StdThreads {
         let pool = (env.threads > 1).then(|| crate::futures_pool(env));
         for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
             log_mode(&env.log, mode);
+            if yielding && pool.is_some() {
+                env.log.line(
+                    "the futures ThreadPool polls a task that woke itself again at once, on the same thread: \
+                     this yield lets no other task in (--threads 1 runs a LocalPool, which queues it behind the others)",
+                );
+            }
             let spawn_all = |spawner: &dyn Spawn| -> Vec<RemoteHandle<()>> {
                 (0..cfg.tasks)
                     .map(|task| {

@@ -77,7 +77,7 @@ pub fn log_mode(log: &Log, mode: &str) {
     log.line(match mode {
         NO_YIELD => "no yield: each task spins through its steps without ever reaching an .await",
         COOPERATIVE => "cooperative: each task yields to the executor after every step",
-        _ => "preemptive: each task is an OS thread from the blocking pool, and never yields",
+        _ => "preemptive: each task runs on an OS thread of its own, and never yields",
     });
 }
 
