@@ -281,13 +281,16 @@ impl Scenario for ScaleScenario {
             m.spawn_ns_per_task,
             format_ms(m.wake_all_ms)
         );
+        let limit = usage::os_thread_limit();
         match m.stack_bytes {
             Some(stack) => format!(
                 "{cost}. Each thread reserves a {} stack when it starts — the address space measured per thread — \
-                 and the kernel schedules every one: here std-threads may start at most {} of them, where an async \
-                 runtime's tasks go to {MAX_TASKS}.",
+                 and the kernel schedules every one. This scenario lets std-threads start at most {} of them here \
+                 ({}), and an async runtime up to {MAX_TASKS} tasks: `compare scale --sweep tasks=1000,10000` sets \
+                 the two side by side.",
                 bytes(stack as f64),
-                usage::os_thread_limit().0
+                limit.0,
+                limit.1
             ),
             None => format!(
                 "{cost}, on {} OS thread(s). A task is its future ({} bytes here) plus the executor's header: no \
