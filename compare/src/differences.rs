@@ -186,15 +186,19 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
-            question: "3 parked tasks: the executor dropped, then a group's handles dropped",
+            question: "3 parked tasks: the executor ended, then a group's handles dropped",
             scenario: "cancel",
             config: json!({ "frames": 1, "half_ms": 2, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             answer: |r| {
                 let m = metrics::<CancelScenario>(r);
                 let mut seen = format!(
-                    "executor dropped: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
-                    m.shutdown_destructors_run, m.shutdown_tasks, m.group_cancelled, m.group_tasks
+                    "{}: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
+                    m.shutdown_how,
+                    m.shutdown_destructors_run,
+                    m.shutdown_tasks,
+                    m.group_cancelled,
+                    m.group_tasks
                 );
                 if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
                     seen.push_str(&format!(

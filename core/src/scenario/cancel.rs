@@ -82,6 +82,9 @@ pub struct CancelMetrics {
     pub shutdown_tasks: u64,
     /// Their destructors that had run once the executor was gone.
     pub shutdown_destructors_run: u64,
+    /// How the executor with parked tasks was ended ("the Runtime dropped"; on
+    /// async-std, whose global executor cannot be dropped, the `block_on` returning).
+    pub shutdown_how: String,
     /// tokio: how long dropping a runtime took while a blocking job of 100 ms ran.
     pub drop_with_blocking_job_ms: Option<f64>,
     /// tokio: how long `shutdown_timeout(10 ms)` took with the same job.
@@ -170,7 +173,8 @@ impl CancelMetrics {
     }
 
     /// The shutdown probe: tasks parked, destructors run once the executor was dropped.
-    pub fn shutdown(&mut self, cfg: &CancelConfig, drops: &Drops) {
+    pub fn shutdown(&mut self, cfg: &CancelConfig, drops: &Drops, how: &str) {
+        self.shutdown_how = how.to_string();
         self.shutdown_tasks = cfg.tasks as u64;
         self.shutdown_destructors_run = drops.count();
     }
@@ -254,10 +258,10 @@ impl Scenario for CancelScenario {
             ),
             ("cancel-safe select".into(), format!("{} of {} items lost", m.lost_cancel_safe, m.items_sent)),
             (
-                "executor dropped".into(),
+                "executor ended".into(),
                 format!(
-                    "{} of {} parked tasks' destructors ran",
-                    m.shutdown_destructors_run, m.shutdown_tasks
+                    "{}: {} of {} parked tasks' destructors ran",
+                    m.shutdown_how, m.shutdown_destructors_run, m.shutdown_tasks
                 ),
             ),
             ("handles dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
@@ -291,16 +295,16 @@ impl Scenario for CancelScenario {
             )
         };
         let shutdown = if m.shutdown_destructors_run == m.shutdown_tasks {
-            "Dropping the executor dropped every parked task, and their destructors ran".to_string()
+            format!("With {}, every parked task was dropped, and their destructors ran", m.shutdown_how)
         } else if m.shutdown_destructors_run == 0 {
             format!(
-                "After the executor was done with, none of the {} parked tasks' destructors had run: they live on",
-                m.shutdown_tasks
+                "With {}, none of the {} parked tasks' destructors had run: they live on",
+                m.shutdown_how, m.shutdown_tasks
             )
         } else {
             format!(
-                "After the executor was done with, {} of {} parked tasks' destructors had run: the rest live on",
-                m.shutdown_destructors_run, m.shutdown_tasks
+                "With {}, {} of {} parked tasks' destructors had run: the rest live on",
+                m.shutdown_how, m.shutdown_destructors_run, m.shutdown_tasks
             )
         };
         let group = if m.group_cancelled == m.group_tasks {
