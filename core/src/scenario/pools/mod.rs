@@ -306,10 +306,11 @@ impl Scenario for PoolsScenario {
             )
         } else if m.process_ms > m.parallel_ms * 1.1 {
             format!(
-                "Child processes took {} ms against {} ms for threads: Rust threads already run in parallel, so \
-                 a process buys isolation, not speed, and pays for its start-up",
+                "Child processes took {} ms against {} ms for threads: {} at a time, as many as the threads, they \
+                 did the same work and paid for each one's start-up — a process buys isolation, not speed",
                 format_ms(m.process_ms),
-                format_ms(m.parallel_ms)
+                format_ms(m.parallel_ms),
+                m.process_pool
             )
         } else {
             format!(
