@@ -246,9 +246,10 @@ impl Scenario for PoolsScenario {
             (
                 "CPU one by one".into(),
                 format!(
-                    "{} ms for {} jobs of {} numbers on one thread (the median of {} rounds)",
+                    "{} ms for {} job{} of {} numbers on one thread (the median of {} rounds)",
                     format_ms(m.sequential_ms),
                     m.cpu_jobs,
+                    if m.cpu_jobs == 1 { "" } else { "s" },
                     m.cpu_size,
                     m.rounds
                 ),
