@@ -45,7 +45,7 @@ fn another_count_runs_in_a_child_with_the_count_asked_for() {
 }
 
 #[test]
-fn a_multi_megabyte_report_comes_back_through_the_child() {
+fn a_report_of_over_a_megabyte_twenty_pipe_buffers_comes_back_through_the_child() {
     // 10,000 recorded jobs: a report of over a megabyte, far past a pipe buffer.
     let out = run(1, &["threads", "--cpu-jobs", "10000", "--threads", "2", "--json"]);
     assert!(out.stdout.len() > 1_000_000, "{} bytes", out.stdout.len());

@@ -44,6 +44,22 @@ demos_tests::per_runtime! {
     }
 
     #[test]
+    fn at_its_defaults_every_async_runtime_loses_updates() {
+        // The lesson as a student first sees it: `race` with no options. On an
+        // executor the yield between read and write lets other tasks in, on
+        // any worker count, so updates are lost every time.
+        if !COOPERATIVE {
+            return;
+        }
+        for threads in THREADS {
+            for seed in [42, 7, 1_000] {
+                let m = rt().race(&RaceConfig::default(), &Env::quiet(threads, seed)).metrics;
+                assert!(m.lost_updates > 0, "threads {threads}, seed {seed}: {m:?}");
+            }
+        }
+    }
+
+    #[test]
     fn report_names_the_worker_count_that_ran() {
         for threads in THREADS {
             let seen = rt().race(&RaceConfig { tasks: 10 }, &Env::quiet(threads, 1));
