@@ -313,19 +313,24 @@ impl Scenario for ThreadsScenario {
     }
 
     fn takeaway(_: &ThreadsConfig, m: &ThreadsMetrics, _: &Env) -> String {
-        let workers = if m.all_workers_at_once && m.together_threads == m.workers {
-            format!("all {} worker threads ran a job at the same moment", m.workers)
+        let workers = if m.workers == 1 && m.cpu_worker_threads == 1 {
+            "its one worker thread ran every CPU job".to_string()
         } else {
-            format!(
-                "only {} of {} worker threads were seen running jobs at once",
-                m.together_threads, m.workers
-            )
+            let together = if m.all_workers_at_once && m.together_threads == m.workers {
+                format!("all {} worker threads ran a job at the same moment", m.workers)
+            } else {
+                format!(
+                    "only {} of {} worker threads were seen running jobs at once",
+                    m.together_threads, m.workers
+                )
+            };
+            format!("{together} (the short CPU jobs went to {} of them)", m.cpu_worker_threads)
         };
         format!(
-            "every runtime is a set of OS threads: {workers} (the short CPU jobs went to {} of them), and {} \
-             other thread(s) of a separate blocking pool ran the I/O jobs, because a blocked thread can run \
-             nothing else. Manual and scoped threads cost one OS thread each; pools reuse theirs.",
-            m.cpu_worker_threads, m.io_pool_threads
+            "every runtime is a set of OS threads: {workers}, and {} other thread(s) of a separate blocking pool \
+             ran the I/O jobs, because a blocked thread can run nothing else. Manual and scoped threads cost one OS \
+             thread each; pools reuse theirs.",
+            m.io_pool_threads
         )
     }
 }

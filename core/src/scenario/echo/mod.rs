@@ -307,7 +307,7 @@ impl Scenario for EchoScenario {
         ]
     }
 
-    fn takeaway(_: &EchoConfig, m: &EchoMetrics, env: &Env) -> String {
+    fn takeaway(_: &EchoConfig, m: &EchoMetrics, _: &Env) -> String {
         let threads = if m.os_threads > m.connections {
             format!(
                 "{} OS threads (at the peak) served {} connections: more threads than connections, each blocked in \
@@ -316,9 +316,10 @@ impl Scenario for EchoScenario {
             )
         } else {
             format!(
-                "{} OS threads served {} connections, {} of them the executor's workers: each connection was a task \
-                 parked on its socket between messages, woken by the runtime's reactor",
-                m.os_threads, m.connections, env.threads
+                "{} OS threads served {} connections, the executor's workers among them (the \"ran on\" line counts \
+                 those seen running tasks): each connection was a task parked on its socket between messages, woken \
+                 by the runtime's reactor",
+                m.os_threads, m.connections
             )
         };
         format!(
