@@ -7,7 +7,7 @@
 //!   tasks, in a fresh process, and with an OS thread per connection end, side
 //!   by side: round trips per second, p99 latency, OS threads;
 //! * CPU-bound work — the CPU half of `pools`: one job per worker against the
-//!   same jobs one after another, median of three rounds;
+//!   same jobs one after another, median of five rounds;
 //! * shared state under contention — `--threads` OS threads hammering one
 //!   `std::sync::Mutex`, then one `AtomicU64`, with nothing else in the timed
 //!   loop.

@@ -16,7 +16,7 @@ pub const MAX_CPU_JOBS: u64 = 1_024;
 /// The end of the last number any CPU job can be given.
 pub const MAX_CPU_END: u64 = MAX_CPU_SIZE * MAX_CPU_JOBS;
 /// Rounds of sequential-then-parallel runs; the speedup is their median.
-pub const ROUNDS: usize = 3;
+pub const ROUNDS: usize = 5;
 /// What one CPU job is sized to take when `--cpu-size` is not given: long
 /// enough that timer and scheduling noise are small against it.
 pub const CPU_JOB_MS: u64 = 40;

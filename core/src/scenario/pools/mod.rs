@@ -3,7 +3,7 @@
 //! submitted, awaited as they complete, each with a callback; then a CPU-bound
 //! sum of i² cut into one job per worker, each sized to take about 40 ms, run
 //! one after another on one thread and then side by side as tasks on the
-//! workers (`--threads` sizes them), three rounds, with the median speedup and
+//! workers (`--threads` sizes them), five rounds, with the median speedup and
 //! the bound the threads and cores set on it. Then the same jobs run in child
 //! processes, each runtime with its own process API, to show what a process
 //! costs next to a thread when there is no global interpreter lock to escape.
