@@ -194,7 +194,7 @@ fn probes() -> Vec<Probe> {
                 let m = metrics::<CancelScenario>(r);
                 let mut seen = format!(
                     "{}: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
-                    m.shutdown_how,
+                    m.shutdown_how(),
                     m.shutdown_destructors_run,
                     m.shutdown_tasks,
                     m.group_cancelled,

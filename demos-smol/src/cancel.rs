@@ -71,7 +71,7 @@ impl Cancel for crate::Smol {
         }
         smol::block_on(ex.run(Timer::after(Duration::from_millis(cfg.tick_ms)))); // the tasks start and park
         drop(ex);
-        seen.metrics.shutdown(cfg, &drops, "the Executor dropped");
+        seen.metrics.shutdown(cfg, &drops, true);
         seen
     }
 }

@@ -50,7 +50,7 @@ impl Cancel for crate::StdThreads {
         block_on(offload(sleep(cfg.tick())));
         drop((shut, handles));
         block_on(offload(sleep(cfg.tick()))); // its threads have had time to go
-        m.shutdown(cfg, &drops, "the ThreadPool dropped");
+        m.shutdown(cfg, &drops, true);
         drop(never);
         let flavor = format!("futures ThreadPool, {} thread(s)", env.threads);
         Observed::new(flavor, started.elapsed(), m)

@@ -69,7 +69,7 @@ impl Cancel for crate::Tokio {
             sleep(cfg.tick()).await;
         });
         drop(rt);
-        m.shutdown(cfg, &drops, "the Runtime dropped");
+        m.shutdown(cfg, &drops, true);
         // A running blocking job at shutdown: drop waits for it, shutdown_timeout does not.
         let rt = crate::build_runtime(env.threads);
         rt.spawn_blocking(|| demos_core::interrupt::sleep(BLOCKING_JOB));

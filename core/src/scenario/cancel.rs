@@ -82,9 +82,9 @@ pub struct CancelMetrics {
     pub shutdown_tasks: u64,
     /// Their destructors that had run once the executor was gone.
     pub shutdown_destructors_run: u64,
-    /// How the executor with parked tasks was ended ("the Runtime dropped"; on
-    /// async-std, whose global executor cannot be dropped, the `block_on` returning).
-    pub shutdown_how: String,
+    /// Whether the executor with the parked tasks was dropped (async-std's
+    /// global executor cannot be: it is left running).
+    pub executor_dropped: bool,
     /// tokio: how long dropping a runtime took while a blocking job of 100 ms ran.
     pub drop_with_blocking_job_ms: Option<f64>,
     /// tokio: how long `shutdown_timeout(10 ms)` took with the same job.
@@ -173,10 +173,19 @@ impl CancelMetrics {
     }
 
     /// The shutdown probe: tasks parked, destructors run once the executor was dropped.
-    pub fn shutdown(&mut self, cfg: &CancelConfig, drops: &Drops, how: &str) {
-        self.shutdown_how = how.to_string();
+    pub fn shutdown(&mut self, cfg: &CancelConfig, drops: &Drops, executor_dropped: bool) {
+        self.executor_dropped = executor_dropped;
         self.shutdown_tasks = cfg.tasks as u64;
         self.shutdown_destructors_run = drops.count();
+    }
+
+    /// How the executor with the parked tasks was ended, in words.
+    pub fn shutdown_how(&self) -> &'static str {
+        if self.executor_dropped {
+            "the executor dropped"
+        } else {
+            "the global executor left running (it cannot be dropped)"
+        }
     }
 
     /// The group probe: tasks whose handles were dropped, and those cancelled.
@@ -261,7 +270,9 @@ impl Scenario for CancelScenario {
                 "executor ended".into(),
                 format!(
                     "{}: {} of {} parked tasks' destructors ran",
-                    m.shutdown_how, m.shutdown_destructors_run, m.shutdown_tasks
+                    m.shutdown_how(),
+                    m.shutdown_destructors_run,
+                    m.shutdown_tasks
                 ),
             ),
             ("handles dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
@@ -295,16 +306,19 @@ impl Scenario for CancelScenario {
             )
         };
         let shutdown = if m.shutdown_destructors_run == m.shutdown_tasks {
-            format!("With {}, every parked task was dropped, and their destructors ran", m.shutdown_how)
+            format!("With {}, every parked task was dropped, and their destructors ran", m.shutdown_how())
         } else if m.shutdown_destructors_run == 0 {
             format!(
                 "With {}, none of the {} parked tasks' destructors had run: they live on",
-                m.shutdown_how, m.shutdown_tasks
+                m.shutdown_how(),
+                m.shutdown_tasks
             )
         } else {
             format!(
                 "With {}, {} of {} parked tasks' destructors had run: the rest live on",
-                m.shutdown_how, m.shutdown_destructors_run, m.shutdown_tasks
+                m.shutdown_how(),
+                m.shutdown_destructors_run,
+                m.shutdown_tasks
             )
         };
         let group = if m.group_cancelled == m.group_tasks {

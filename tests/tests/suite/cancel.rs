@@ -30,6 +30,7 @@ demos_tests::per_runtime! {
                 _ => (0, 3),           // a dropped ThreadPool leaves parked tasks to their wakers; RemoteHandles cancel
             };
             assert_eq!((m.shutdown_destructors_run, m.group_cancelled), (shutdown, group), "{at}");
+            assert_eq!(m.executor_dropped, rt().name() != "async-std", "only a global executor is left running: {at}");
             if rt().name() == "tokio" {
                 let (dropped, timeout) = (m.drop_with_blocking_job_ms.unwrap(), m.shutdown_timeout_ms.unwrap());
                 assert!(dropped >= 0.9 * BLOCKING_JOB.as_secs_f64() * 1e3, "drop waits for the job: {at}");

@@ -119,6 +119,14 @@ demos_tests::per_runtime! {
                 let value = &report.metrics[key];
                 assert!(value.is_number() || value.is_boolean(), "{}: {key} = {value}", report.scenario);
             }
+            // Figures only: a number, a yes/no, or null where this runtime has no such figure.
+            for (key, value) in report.metrics.as_object().expect("metrics are an object") {
+                assert!(
+                    value.is_number() || value.is_boolean() || value.is_null(),
+                    "{}: {key} = {value}",
+                    report.scenario
+                );
+            }
         }
     }
 
