@@ -7,7 +7,9 @@
 //! versions and the command line that made it.
 
 mod charts;
+mod lanes;
 mod machine;
+mod series;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -98,8 +100,8 @@ fn render(page: &Page) -> Markup {
                 @for (i, t) in page.tables.iter().enumerate() {
                     (section(i, t, page.repeat))
                 }
-                @for series in series(&page.tables) {
-                    (series_section(&series))
+                @for across in series::series(&page.tables) {
+                    (series::section(&across))
                 }
                 @if let Some(answered) = &page.differences {
                     (differences(answered))
@@ -150,8 +152,8 @@ fn contents(page: &Page) -> Markup {
                 @for (i, t) in page.tables.iter().enumerate() {
                     li { a href={ "#" (anchor(i, t)) } { (title(t)) } }
                 }
-                @for series in series(&page.tables) {
-                    li { a href={ "#" (series.id) } { (series.title) } }
+                @for across in series::series(&page.tables) {
+                    li { a href={ "#" (across.id) } { (across.title) } }
                 }
                 @if page.differences.is_some() { li { a href="#differences" { "differences" } } }
                 @if !page.tables.is_empty() { li { a href="#checks" { "checks" } } }
@@ -241,7 +243,7 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                 p.note { "Where each runtime's spans ran, first run: a bar per recorded step. The same spans open in ui.perfetto.dev with " code { "--trace" } "." }
                 @for cell in &t.cells {
                     @if let Some(report) = cell.reports.first().filter(|r| !r.timeline.is_empty()) {
-                        @let chart = charts::lanes(cell.runtime, &report.timeline);
+                        @let chart = lanes::lanes(cell.runtime, &report.timeline);
                         @let caption = chart.as_ref().map(|(_, c)| c.clone()).unwrap_or_default();
                         (figure("lanes", cell.runtime, chart.map(|(svg, _)| svg), html! { strong { (cell.runtime) } " — " (caption) }))
                     }
@@ -284,78 +286,6 @@ fn distinct(texts: &[String]) -> Vec<(&str, usize)> {
         }
     }
     seen
-}
-
-/// Tables of one scenario that differ in one value — the worker count, or
-/// the swept option at each worker count — drawn as lines against it.
-struct Series<'a> {
-    id: String,
-    title: String,
-    /// The axis: "--threads" or "--tasks".
-    swept: String,
-    tables: Vec<&'a Table>,
-}
-
-impl Series<'_> {
-    fn x(&self, t: &Table) -> f64 {
-        t.point.as_ref().map_or(t.threads as f64, |p| p.value as f64)
-    }
-}
-
-/// Every series in the page, in the order their tables ran.
-fn series(tables: &[Table]) -> Vec<Series<'_>> {
-    let key = |t: &Table| match &t.point {
-        Some(p) => (t.name.clone(), Some((p.option.clone(), t.threads))),
-        None => (t.name.clone(), None),
-    };
-    first_seen(tables.iter().map(key))
-        .into_iter()
-        .map(|k| {
-            let (name, swept) = &k;
-            let members: Vec<&Table> = tables.iter().filter(|t| key(t) == k).collect();
-            match swept {
-                Some((option, threads)) => Series {
-                    id: format!("{name}-across-{option}-threads-{threads}"),
-                    title: format!("{name} across --{option} (--threads {threads})"),
-                    swept: format!("--{option}"),
-                    tables: members,
-                },
-                None => Series {
-                    id: format!("{name}-across-threads"),
-                    title: format!("{name} across --threads"),
-                    swept: "--threads".into(),
-                    tables: members,
-                },
-            }
-        })
-        .filter(|s| s.tables.len() > 1)
-        .collect()
-}
-
-fn series_section(series: &Series<'_>) -> Markup {
-    let tables = &series.tables;
-    let runtimes = first_seen(tables.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
-    let metrics = first_seen(tables.iter().flat_map(|t| numeric_metrics(&t.cells)));
-    let point = |t: &Table, rt: &str, metric: &str| {
-        let cell = t.cells.iter().find(|c| c.runtime == rt)?;
-        let mut v = values(cell, metric);
-        v.sort_by(f64::total_cmp);
-        let median = *v.get(v.len() / 2)?;
-        Some(charts::Point { x: series.x(t), min: v[0], median, max: v[v.len() - 1] })
-    };
-    html! {
-        section id=(series.id) {
-            h2 { (series.title) }
-            p.note { "Each metric against " code { (series.swept) } ": a line per runtime through the medians, a bar from min to max where runs differed." }
-            (legend(&runtimes))
-            div.charts {
-                @for metric in &metrics {
-                    @let lines: Vec<(&str, Vec<charts::Point>)> = runtimes.iter().map(|rt| (*rt, tables.iter().filter_map(|t| point(t, rt, metric)).collect::<Vec<_>>())).filter(|(_, p)| !p.is_empty()).collect();
-                    (figure("series", metric, charts::lines(metric, &series.swept, &lines), html! { (metric) }))
-                }
-            }
-        }
-    }
 }
 
 fn differences(answered: &[Answered]) -> Markup {
