@@ -144,7 +144,14 @@ pub fn run(rt: &dyn Runtime, env: &Env) -> (Vec<Report>, Vec<Row>) {
     let (lock_ms, atomic_ms) = (lock.as_secs_f64() * 1e3, atomic.as_secs_f64() * 1e3);
     let contention_row = Row {
         situation: "high-contention shared state",
-        advice: if atomic_ms < lock_ms {
+        advice: if env.threads == 1 {
+            format!(
+                "with one thread nothing contends: these are the uncontended costs (the lock {} ms, the atomic {} \
+                 ms), not contention (try --threads 2); an async mutex only across .await",
+                format_ms(lock_ms),
+                format_ms(atomic_ms)
+            )
+        } else if atomic_ms < lock_ms {
             format!(
                 "an atomic (×{:.1} faster than the lock here) or sharded state; a lock held briefly; an async \
                  mutex only across .await",
