@@ -14,7 +14,7 @@ use async_compat::Compat;
 use async_io::{Async, Timer};
 use async_std::task;
 use demos_core::scenario::futures::caught_panic;
-use demos_core::scenario::mixing::{MixingScenario, log_foreign, log_new_threads, target, thread_names};
+use demos_core::scenario::mixing::{MixingScenario, target, thread_names};
 use demos_core::workers::thread_number;
 use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 
@@ -33,15 +33,7 @@ impl Mixing for crate::AsyncStd {
         });
         let (timer, connect) = probes.join().expect("the probes catch their panics");
         crate::observe::<MixingScenario, _>(cfg, env, " + async-compat", |ex| async move {
-            let mut m = MixingMetrics {
-                foreign_panicked: Some(log_foreign(env, "a tokio timer awaited on async-std", &timer)),
-                foreign_connect_panicked: Some(log_foreign(
-                    env,
-                    "a tokio connect awaited on async-std",
-                    &connect,
-                )),
-                ..MixingMetrics::default()
-            };
+            let mut m = MixingMetrics::foreign(env, "async-std", &timer, &connect);
             let delay = cfg.delay();
             // async-io's timer and socket (what async-std's own are built on).
             let before = thread_names();
@@ -52,10 +44,7 @@ impl Mixing for crate::AsyncStd {
                     (connected, thread_number())
                 })
                 .await;
-            let after = thread_names();
-            log_new_threads(env, "async-io's timer and connect on async-std", &before, &after);
-            (m.portable_worked, m.portable_thread) = (worked, thread);
-            m.async_io_thread_seen = after.contains("async-io");
+            m.portable(env, "async-io's timer and connect on async-std", &before, (worked, thread));
             // The same tokio future as above, inside Compat.
             let before = thread_names();
             let (worked, thread) = ex
@@ -65,14 +54,7 @@ impl Mixing for crate::AsyncStd {
                     (connected, thread_number())
                 }))
                 .await;
-            let new = log_new_threads(
-                env,
-                "tokio's timer and connect inside Compat on async-std",
-                &before,
-                &thread_names(),
-            );
-            (m.adapter_worked, m.adapter_thread, m.adapter_new_threads) =
-                (Some(worked), Some(thread), Some(new));
+            m.adapter(env, "tokio's timer and connect inside Compat on async-std", &before, (worked, thread));
             m
         })
     }

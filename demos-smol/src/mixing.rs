@@ -12,7 +12,7 @@ use std::net::TcpStream;
 
 use async_compat::Compat;
 use demos_core::scenario::futures::caught_panic;
-use demos_core::scenario::mixing::{MixingScenario, log_foreign, log_new_threads, target, thread_names};
+use demos_core::scenario::mixing::{MixingScenario, target, thread_names};
 use demos_core::workers::thread_number;
 use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 use smol::{Async, Timer};
@@ -25,11 +25,7 @@ impl Mixing for crate::Smol {
         let connect =
             caught_panic(|| smol::block_on(async { drop(tokio::net::TcpStream::connect(addr).await) }));
         crate::observe::<MixingScenario, _>(cfg, env, " + async-compat", |ex| async move {
-            let mut m = MixingMetrics {
-                foreign_panicked: Some(log_foreign(env, "a tokio timer awaited on smol", &timer)),
-                foreign_connect_panicked: Some(log_foreign(env, "a tokio connect awaited on smol", &connect)),
-                ..MixingMetrics::default()
-            };
+            let mut m = MixingMetrics::foreign(env, "smol", &timer, &connect);
             let delay = cfg.delay();
             // async-io's timer and socket (smol's own).
             let before = thread_names();
@@ -40,10 +36,7 @@ impl Mixing for crate::Smol {
                     (connected, thread_number())
                 })
                 .await;
-            let after = thread_names();
-            log_new_threads(env, "async-io's timer and connect on smol", &before, &after);
-            (m.portable_worked, m.portable_thread) = (worked, thread);
-            m.async_io_thread_seen = after.contains("async-io");
+            m.portable(env, "async-io's timer and connect on smol", &before, (worked, thread));
             // The same tokio future as above, inside Compat.
             let before = thread_names();
             let (worked, thread) = ex
@@ -53,14 +46,7 @@ impl Mixing for crate::Smol {
                     (connected, thread_number())
                 }))
                 .await;
-            let new = log_new_threads(
-                env,
-                "tokio's timer and connect inside Compat on smol",
-                &before,
-                &thread_names(),
-            );
-            (m.adapter_worked, m.adapter_thread, m.adapter_new_threads) =
-                (Some(worked), Some(thread), Some(new));
+            m.adapter(env, "tokio's timer and connect inside Compat on smol", &before, (worked, thread));
             m
         })
     }

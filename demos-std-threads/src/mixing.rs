@@ -15,7 +15,7 @@ use std::time::Instant;
 use async_compat::Compat;
 use async_io::{Async, Timer};
 use demos_core::scenario::futures::caught_panic;
-use demos_core::scenario::mixing::{log_foreign, log_new_threads, target, thread_names};
+use demos_core::scenario::mixing::{target, thread_names};
 use demos_core::workers::{noted, thread_number};
 use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 use futures::executor::block_on;
@@ -28,15 +28,7 @@ impl Mixing for crate::StdThreads {
         // tokio's timer and socket, polled by the futures executor: caught panics.
         let timer = caught_panic(|| block_on(async { tokio::time::sleep(cfg.delay()).await }));
         let connect = caught_panic(|| block_on(async { drop(tokio::net::TcpStream::connect(addr).await) }));
-        let mut m = MixingMetrics {
-            foreign_panicked: Some(log_foreign(env, "a tokio timer awaited on the futures executor", &timer)),
-            foreign_connect_panicked: Some(log_foreign(
-                env,
-                "a tokio connect awaited on the futures executor",
-                &connect,
-            )),
-            ..MixingMetrics::default()
-        };
+        let mut m = MixingMetrics::foreign(env, "the futures executor", &timer, &connect);
         let pool = crate::futures_pool(env);
         let delay = cfg.delay();
         // async-io's timer and socket, on the pool.
@@ -49,10 +41,7 @@ impl Mixing for crate::StdThreads {
             }))
             .expect("the pool is alive");
         let (worked, thread) = block_on(portable);
-        let after = thread_names();
-        log_new_threads(env, "async-io's timer and connect on the futures ThreadPool", &before, &after);
-        (m.portable_worked, m.portable_thread) = (worked, thread);
-        m.async_io_thread_seen = after.contains("async-io");
+        m.portable(env, "async-io's timer and connect on the futures ThreadPool", &before, (worked, thread));
         // The same tokio future as above, inside Compat.
         let before = thread_names();
         let adapted = pool
@@ -63,13 +52,7 @@ impl Mixing for crate::StdThreads {
             })))
             .expect("the pool is alive");
         let (worked, thread) = block_on(adapted);
-        let new = log_new_threads(
-            env,
-            "tokio's timer and connect inside Compat on the pool",
-            &before,
-            &thread_names(),
-        );
-        (m.adapter_worked, m.adapter_thread, m.adapter_new_threads) = (Some(worked), Some(thread), Some(new));
+        m.adapter(env, "tokio's timer and connect inside Compat on the pool", &before, (worked, thread));
         let flavor = format!("futures ThreadPool, {} thread(s) + async-io + async-compat", env.threads);
         Observed::new(flavor, started.elapsed(), m)
     }

@@ -9,7 +9,7 @@
 use std::net::TcpStream;
 
 use async_io::{Async, Timer};
-use demos_core::scenario::mixing::{MixingScenario, log_new_threads, target, thread_names};
+use demos_core::scenario::mixing::{MixingScenario, target, thread_names};
 use demos_core::workers::thread_number;
 use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 
@@ -29,10 +29,7 @@ impl Mixing for crate::Tokio {
                     (connected, thread_number())
                 })
                 .await;
-            let after = thread_names();
-            log_new_threads(env, "async-io's timer and connect in a tokio task", &before, &after);
-            (m.portable_worked, m.portable_thread) = (worked, thread);
-            m.async_io_thread_seen = after.contains("async-io");
+            m.portable(env, "async-io's timer and connect in a tokio task", &before, (worked, thread));
             m
         })
     }

@@ -11,8 +11,8 @@
 //!   tokio: tokio's side is driven by a runtime the adapter starts on threads
 //!   of its own.
 //!
-//! New threads are seen as names in `/proc/self/task/*/comm` that were not
-//! there before the probe.
+//! New threads are the ids in `/proc/self/task` that were not there before
+//! the probe, named from each thread's `comm`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -63,6 +63,40 @@ pub struct MixingMetrics {
     pub adapter_new_threads: Option<u64>,
 }
 
+impl MixingMetrics {
+    /// Off tokio: the foreign probes' outcomes (`Err` holds a caught panic's
+    /// message), each logged as "a tokio timer awaited on `on`".
+    pub fn foreign(env: &Env, on: &str, timer: &Result<(), String>, connect: &Result<(), String>) -> Self {
+        Self {
+            foreign_panicked: Some(log_foreign(env, &format!("a tokio timer awaited on {on}"), timer)),
+            foreign_connect_panicked: Some(log_foreign(
+                env,
+                &format!("a tokio connect awaited on {on}"),
+                connect,
+            )),
+            ..Self::default()
+        }
+    }
+
+    /// The portable probe ran (`what` it was, whether it worked, the thread
+    /// that polled it): log the threads new since `before`, and whether
+    /// async-io's own thread is running now.
+    pub fn portable(&mut self, env: &Env, what: &str, before: &Threads, (worked, thread): (bool, u64)) {
+        let after = thread_names();
+        log_new_threads(env, what, before, &after);
+        (self.portable_worked, self.portable_thread) = (worked, thread);
+        self.async_io_thread_seen = after.contains("async-io");
+    }
+
+    /// The adapter probe ran: log the threads new since `before` (the
+    /// adapter's own runtime) and count them.
+    pub fn adapter(&mut self, env: &Env, what: &str, before: &Threads, (worked, thread): (bool, u64)) {
+        let new = log_new_threads(env, what, before, &thread_names());
+        (self.adapter_worked, self.adapter_thread, self.adapter_new_threads) =
+            (Some(worked), Some(thread), Some(new));
+    }
+}
+
 /// The scenario on a runtime.
 pub trait Mixing {
     /// Run the probes.
@@ -105,7 +139,7 @@ pub fn target() -> (std::net::TcpListener, std::net::SocketAddr) {
 }
 
 /// Log a caught panic, or that the call went through.
-pub fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool {
+fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool {
     match outcome {
         Err(message) => {
             env.log.line(format!("{what} panicked: \"{message}\""));
@@ -119,7 +153,7 @@ pub fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool 
 }
 
 /// Log the threads in `after` that were not in `before`, naming what started them.
-pub fn log_new_threads(env: &Env, what: &str, before: &Threads, after: &Threads) -> u64 {
+fn log_new_threads(env: &Env, what: &str, before: &Threads, after: &Threads) -> u64 {
     let names: Vec<String> = after
         .0
         .iter()
