@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_std::channel;
-use async_std::task::{self, sleep, spawn_blocking};
+use async_std::task::{self, spawn_blocking};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{Heartbeat, PhaseBeat};
 use demos_core::scenario::starvation::{
@@ -22,19 +22,15 @@ use demos_core::{Env, Observed, Starvation, StarvationConfig, StarvationMetrics}
 
 use ::futures::future::join_all;
 
+use crate::bridge::tick_until_stopped;
+
 impl Starvation for crate::AsyncStd {
     fn starvation(&self, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
         let one_worker = Env { threads: 1, ..env.clone() };
         let mut seen = crate::observe::<StarvationScenario, _>(cfg, &one_worker, "", |ex| async move {
             let mut m = StarvationMetrics::default();
             let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
-            let beat = hb.clone();
-            let heartbeat = ex.spawn(async move {
-                while {
-                    sleep(beat.interval()).await;
-                    beat.tick()
-                } {}
-            });
+            let heartbeat = ex.spawn(tick_until_stopped(hb.clone()));
             // The busy loop, as a task beside the heartbeat: every recv is ready.
             let (received, pendings, took, beat) = ex.spawn(busy_loop(cfg.clone(), hb.clone())).await;
             m.busy_loop(received, &pendings, took, beat);

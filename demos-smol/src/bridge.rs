@@ -20,13 +20,7 @@ impl Bridge for crate::Smol {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
         crate::observe_recorded::<BridgeScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let hb = Arc::new(Heartbeat::new(cfg, env));
-            let beat = hb.clone();
-            let heartbeat = ex.spawn(async move {
-                while {
-                    Timer::after(beat.interval()).await;
-                    beat.tick()
-                } {}
-            });
+            let heartbeat = ex.spawn(tick_until_stopped(hb.clone()));
             let (jobs, job) = (cfg.jobs, cfg.job());
 
             // The handler runs as a task on the executor, like a request handler would.
@@ -77,4 +71,12 @@ impl Bridge for crate::Smol {
             (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
         })
     }
+}
+
+/// The heartbeat task: tick every interval until stopped (bridge's and starvation's).
+pub(crate) async fn tick_until_stopped(hb: Arc<Heartbeat>) {
+    while {
+        Timer::after(hb.interval()).await;
+        hb.tick()
+    } {}
 }

@@ -17,9 +17,11 @@ use demos_core::scenario::starvation::{
 };
 use demos_core::{Env, Observed, Starvation, StarvationConfig, StarvationMetrics};
 use smol::channel;
-use smol::{Timer, unblock};
+use smol::unblock;
 
 use ::futures::future::join_all;
+
+use crate::bridge::tick_until_stopped;
 
 impl Starvation for crate::Smol {
     fn starvation(&self, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
@@ -27,13 +29,7 @@ impl Starvation for crate::Smol {
         let mut seen = crate::observe::<StarvationScenario, _>(cfg, &one_worker, "", |ex| async move {
             let mut m = StarvationMetrics::default();
             let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
-            let beat = hb.clone();
-            let heartbeat = ex.spawn(async move {
-                while {
-                    Timer::after(beat.interval()).await;
-                    beat.tick()
-                } {}
-            });
+            let heartbeat = ex.spawn(tick_until_stopped(hb.clone()));
             // The busy loop, as a task beside the heartbeat: every recv is ready.
             let (received, pendings, took, beat) = ex.spawn(busy_loop(cfg.clone(), hb.clone())).await;
             m.busy_loop(received, &pendings, took, beat);

@@ -37,16 +37,8 @@ impl Bridge for crate::StdThreads {
         let started = Instant::now();
         let pool = crate::futures_pool(env);
         let hb = Arc::new(Heartbeat::new(cfg, env));
-        let beat = hb.clone();
-        let heartbeat = pool
-            .spawn_with_handle(noted(async move {
-                while {
-                    let tick = beat.interval();
-                    offload(move || thread::sleep(tick)).await; // a timer: a thread that sleeps
-                    beat.tick()
-                } {}
-            }))
-            .expect("the pool accepts tasks");
+        let heartbeat =
+            pool.spawn_with_handle(noted(tick_until_stopped(hb.clone()))).expect("the pool accepts tasks");
         let (jobs, job) = (cfg.jobs, cfg.job());
 
         let phase = hb.clone();
@@ -104,4 +96,14 @@ impl Bridge for crate::StdThreads {
         let metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
         Observed::new(flavor, started.elapsed(), metrics).with_spans(hb.spans())
     }
+}
+
+/// The heartbeat task: tick every interval until stopped (bridge's and
+/// starvation's). The crate has no timer: a thread that sleeps is one.
+pub(crate) async fn tick_until_stopped(hb: Arc<Heartbeat>) {
+    while {
+        let tick = hb.interval();
+        offload(move || thread::sleep(tick)).await;
+        hb.tick()
+    } {}
 }

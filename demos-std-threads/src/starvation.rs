@@ -20,7 +20,7 @@ use futures::channel::mpsc;
 use futures::executor::block_on;
 use futures::task::SpawnExt;
 
-use crate::bridge::offload;
+use crate::bridge::tick_until_stopped;
 
 impl Starvation for crate::StdThreads {
     fn starvation(&self, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
@@ -28,16 +28,8 @@ impl Starvation for crate::StdThreads {
         let pool = crate::futures_pool(&Env { threads: 1, ..env.clone() });
         let mut m = StarvationMetrics::default();
         let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
-        let beat = hb.clone();
-        let heartbeat = pool
-            .spawn_with_handle(noted(async move {
-                while {
-                    let tick = beat.interval();
-                    offload(move || std::thread::sleep(tick)).await;
-                    beat.tick()
-                } {}
-            }))
-            .expect("the pool is alive");
+        let heartbeat =
+            pool.spawn_with_handle(noted(tick_until_stopped(hb.clone()))).expect("the pool is alive");
         // The busy loop, as a task beside the heartbeat: every next() is ready.
         let busy =
             pool.spawn_with_handle(noted(busy_loop(cfg.clone(), hb.clone()))).expect("the pool is alive");

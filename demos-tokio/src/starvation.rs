@@ -26,13 +26,15 @@ use tokio::time::sleep;
 
 use ::futures::future::join_all;
 
+use crate::bridge::tick_until_stopped;
+
 impl Starvation for crate::Tokio {
     fn starvation(&self, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
         let one_worker = Env { threads: 1, ..env.clone() };
         let mut seen = crate::observe::<StarvationScenario, _>(cfg, &one_worker, "", |ex| async move {
             let mut m = StarvationMetrics::default();
             let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
-            let heartbeat = ex.spawn(beat(hb.clone()));
+            let heartbeat = ex.spawn(tick_until_stopped(hb.clone()));
             // The busy loop, as a task beside the heartbeat: every recv is ready.
             let (received, pendings, took, beat) = ex.spawn(busy_loop(cfg.clone(), hb.clone(), false)).await;
             m.busy_loop(received, &pendings, took, beat);
@@ -51,14 +53,6 @@ impl Starvation for crate::Tokio {
             format!("{} (busy loop); multi_thread, 1 worker (block_in_place); blocking pool", seen.flavor);
         seen
     }
-}
-
-/// The heartbeat task: tick every interval until stopped.
-async fn beat(hb: Arc<Heartbeat>) {
-    while {
-        sleep(hb.interval()).await;
-        hb.tick()
-    } {}
 }
 
 /// Drain a channel pre-filled with every item, counting the `Pending`s; with
@@ -96,7 +90,7 @@ fn blocking_calls(cfg: &StarvationConfig, env: &Env) -> (Option<f64>, Option<f64
         .expect("the OS starts the runtime's thread");
     rt.block_on(async {
         let hb = Arc::new(Heartbeat::every(cfg.tick(), env));
-        let heartbeat = tokio::spawn(beat(hb.clone()));
+        let heartbeat = tokio::spawn(tick_until_stopped(hb.clone()));
         sleep(cfg.tick() * 2).await; // the heartbeat is ticking
         let (job, phase) = (cfg.job(), hb.clone());
         let inline = tokio::spawn(async move {
