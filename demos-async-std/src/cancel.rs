@@ -15,7 +15,7 @@ use async_std::channel::{self, Receiver, Sender};
 use async_std::prelude::FutureExt;
 use async_std::task::{self, sleep};
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{CancelScenario, Drops, SETTLE_TICKS, Tally};
+use demos_core::scenario::cancel::{CancelScenario, Drops, Tally};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 
 use crate::Exec;
@@ -49,13 +49,8 @@ impl Cancel for crate::AsyncStd {
                 .collect();
             sleep(cfg.tick()).await; // every task has started and parked
             drop(tasks); // a dropped JoinHandle detaches: the task runs on
-            for _ in 0..SETTLE_TICKS {
-                if drops.count() == cfg.tasks as u64 {
-                    break;
-                }
-                sleep(cfg.tick()).await; // cancellations take effect when the executor next runs them
-            }
-            m.group(cfg, &drops, 0);
+            drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
+            m.group(cfg, &drops);
             m
         });
         // Tasks parked on the global executor when this run's work is done: nothing drops it.

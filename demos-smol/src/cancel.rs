@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{CancelScenario, Drops, SETTLE_TICKS, Tally};
+use demos_core::scenario::cancel::{CancelScenario, Drops, Tally};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use smol::channel::{self, Receiver, Sender};
 use smol::future::or;
@@ -49,13 +49,8 @@ impl Cancel for crate::Smol {
                 .collect();
             Timer::after(cfg.tick()).await; // every task has started and parked
             drop(tasks); // a dropped Task is cancelled
-            for _ in 0..SETTLE_TICKS {
-                if drops.count() == cfg.tasks as u64 {
-                    break;
-                }
-                Timer::after(cfg.tick()).await; // cancellations take effect when the executor next runs them
-            }
-            m.group(cfg, &drops, 0);
+            drops.settle(cfg.tasks, || Timer::after(cfg.tick())).await;
+            m.group(cfg, &drops);
             m
         });
         // An executor with parked tasks, dropped.
@@ -69,7 +64,7 @@ impl Cancel for crate::Smol {
             })
             .detach();
         }
-        smol::block_on(ex.run(Timer::after(Duration::from_millis(cfg.tick_ms)))); // the tasks start and park
+        smol::block_on(ex.run(Timer::after(cfg.tick()))); // the tasks start and park
         drop(ex);
         seen.metrics.shutdown(cfg, &drops, true);
         seen

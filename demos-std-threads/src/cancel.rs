@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{Drops, SETTLE_TICKS, Tally};
+use demos_core::scenario::cancel::{Drops, Tally};
 use demos_core::workers::noted;
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use futures::channel::{mpsc, oneshot};
@@ -35,13 +35,8 @@ impl Cancel for crate::StdThreads {
         let (parked, never) = parked_tasks(&pool, cfg.tasks, &drops, true);
         block_on(offload(sleep(cfg.tick()))); // every task has started and parked
         drop(parked); // a dropped RemoteHandle cancels its task
-        for _ in 0..SETTLE_TICKS {
-            if drops.count() == cfg.tasks as u64 {
-                break;
-            }
-            block_on(offload(sleep(cfg.tick()))); // cancellations take effect when the pool next runs them
-        }
-        m.group(cfg, &drops, 0);
+        block_on(drops.settle(cfg.tasks, || offload(sleep(cfg.tick()))));
+        m.group(cfg, &drops);
         drop(never);
         // A pool with parked tasks, dropped.
         let drops = Drops::default();

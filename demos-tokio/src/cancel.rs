@@ -13,9 +13,7 @@
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{
-    BLOCKING_JOB, CancelScenario, Drops, SETTLE_TICKS, SHUTDOWN_TIMEOUT, Tally,
-};
+use demos_core::scenario::cancel::{BLOCKING_JOB, CancelScenario, Drops, SHUTDOWN_TIMEOUT, Tally};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -45,13 +43,8 @@ impl Cancel for crate::Tokio {
             }
             sleep(cfg.tick()).await; // every task has started and parked
             drop(set); // aborts them
-            for _ in 0..SETTLE_TICKS {
-                if drops.count() == cfg.tasks as u64 {
-                    break;
-                }
-                sleep(cfg.tick()).await; // cancellations take effect when the executor next runs them
-            }
-            m.group(cfg, &drops, 0);
+            drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
+            m.group(cfg, &drops);
             m
         });
         let m = &mut seen.metrics;

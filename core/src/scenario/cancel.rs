@@ -125,6 +125,19 @@ impl Drops {
     pub fn count(&self) -> u64 {
         self.0.load(Relaxed)
     }
+
+    /// Wait until `expected` destructors have run, one `tick()` at a time and
+    /// at most [`SETTLE_TICKS`] of them: dropped handles' cancellations take
+    /// effect when the executor next runs the tasks, and where they never
+    /// happen the wait ends there.
+    pub async fn settle<F: Future>(&self, expected: usize, mut tick: impl FnMut() -> F) {
+        for _ in 0..SETTLE_TICKS {
+            if self.count() == expected as u64 {
+                break;
+            }
+            tick().await;
+        }
+    }
 }
 
 /// Held by a task; its drop is counted (see [`Drops`]).
@@ -188,10 +201,11 @@ impl CancelMetrics {
         }
     }
 
-    /// The group probe: tasks whose handles were dropped, and those cancelled.
-    pub fn group(&mut self, cfg: &CancelConfig, drops: &Drops, finished: u64) {
+    /// The group probe: tasks whose handles were dropped, and those cancelled
+    /// (parked for good, a task whose destructor ran was cancelled).
+    pub fn group(&mut self, cfg: &CancelConfig, drops: &Drops) {
         self.group_tasks = cfg.tasks as u64;
-        self.group_cancelled = drops.count().saturating_sub(finished);
+        self.group_cancelled = drops.count();
     }
 }
 
