@@ -75,7 +75,7 @@ impl Sampler {
         Self { stop, thread }
     }
 
-    /// Stop, with one last reading; the peaks seen.
+    /// Stop; the peaks seen, up to the last reading (at most one interval ago).
     pub fn stop(self) -> Usage {
         let _ = self.stop.send(());
         self.thread.join().unwrap_or_default()
