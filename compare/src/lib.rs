@@ -96,6 +96,19 @@ impl Cell {
     pub(crate) fn flavor(&self) -> &str {
         self.reports.first().map_or("", |r| r.flavor.as_str())
     }
+
+    /// The numeric values of `metric` over this cell's runs, in run order.
+    pub(crate) fn values(&self, metric: &str) -> Vec<f64> {
+        self.reports.iter().filter_map(|r| r.metrics.get(metric)?.as_f64()).collect()
+    }
+
+    /// The least, middle (the upper one of an even count) and greatest value
+    /// of `metric` over the runs; `None` when no run reported it as a number.
+    pub(crate) fn min_median_max(&self, metric: &str) -> Option<(f64, f64, f64)> {
+        let mut v = self.values(metric);
+        v.sort_by(f64::total_cmp);
+        Some((*v.first()?, v[v.len() / 2], *v.last()?))
+    }
 }
 
 /// One scenario at one worker count on every chosen runtime: what a table shows.

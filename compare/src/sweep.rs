@@ -93,9 +93,7 @@ pub(crate) fn growth(group: &[Table]) -> Vec<String> {
     let factor = to.value as f64 / from.value as f64;
     let median = |t: &Table, runtime: &str, metric: &str| {
         let cell = t.cells.iter().find(|c| c.runtime == runtime)?;
-        let mut v: Vec<f64> = cell.reports.iter().filter_map(|r| r.metrics.get(metric)?.as_f64()).collect();
-        v.sort_by(f64::total_cmp);
-        v.get(v.len() / 2).copied().filter(|x| *x > 0.0)
+        cell.min_median_max(metric).map(|(_, median, _)| median).filter(|x| *x > 0.0)
     };
     let metrics: Vec<String> = first
         .cells

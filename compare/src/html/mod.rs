@@ -201,10 +201,6 @@ fn numeric_metrics(cells: &[Cell]) -> Vec<String> {
     first_seen(metrics.filter(|(_, value)| value.is_number()).map(|(key, _)| key.clone()))
 }
 
-fn values(cell: &Cell, metric: &str) -> Vec<f64> {
-    cell.reports.iter().filter_map(|r| r.metrics.get(metric).and_then(serde_json::Value::as_f64)).collect()
-}
-
 /// A chart, or the reason it could not be drawn.
 fn figure(class: &str, metric: &str, chart: Result<String, String>, caption: Markup) -> Markup {
     html! {
@@ -234,7 +230,7 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
             p.note { "A dot per run, a bar at the median." }
             div.charts {
                 @for metric in numeric_metrics(&t.cells) {
-                    @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, values(c, &metric))).filter(|(_, v)| !v.is_empty()).collect();
+                    @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, c.values(&metric))).filter(|(_, v)| !v.is_empty()).collect();
                     (figure("strip", &metric, charts::strip(&metric, &series), html! { (metric) }))
                 }
             }

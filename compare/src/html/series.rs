@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::{charts, figure, legend, numeric_metrics, values};
+use super::{charts, figure, legend, numeric_metrics};
 use crate::Table;
 use crate::table::first_seen;
 
@@ -60,10 +60,8 @@ pub(super) fn section(series: &Series<'_>) -> Markup {
     let metrics = first_seen(tables.iter().flat_map(|t| numeric_metrics(&t.cells)));
     let point = |t: &Table, rt: &str, metric: &str| {
         let cell = t.cells.iter().find(|c| c.runtime == rt)?;
-        let mut v = values(cell, metric);
-        v.sort_by(f64::total_cmp);
-        let median = *v.get(v.len() / 2)?;
-        Some(charts::Point { x: series.x(t), min: v[0], median, max: v[v.len() - 1] })
+        let (min, median, max) = cell.min_median_max(metric)?;
+        Some(charts::Point { x: series.x(t), min, median, max })
     };
     html! {
         section id=(series.id) {
