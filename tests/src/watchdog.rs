@@ -62,15 +62,19 @@ impl Running {
 
     /// Send SIGINT (what Ctrl-C sends) to it alone.
     pub fn interrupt(&self) {
-        let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
-        assert!(status.success(), "kill -INT {pid}");
+        interrupt(self.child.id());
     }
 
     /// Everything it wrote to stdout and stderr (call once it has ended).
     pub fn outputs(self) -> (Vec<u8>, Vec<u8>) {
         (self.stdout.join().expect("reader"), self.stderr.join().expect("reader"))
     }
+}
+
+/// Send SIGINT (what Ctrl-C sends) to process `pid` alone.
+pub fn interrupt(pid: u32) {
+    let status = Command::new("kill").args(["-INT", &pid.to_string()]).status().expect("kill runs");
+    assert!(status.success(), "kill -INT {pid}");
 }
 
 /// Run `command` to its end with stdout and stderr captured; kill it and
@@ -122,5 +126,9 @@ pub fn within<T: Send + 'static>(
     std::thread::spawn(move || {
         let _ = done.send(work());
     });
-    finished.recv_timeout(limit).unwrap_or_else(|_| panic!("{what} did not finish within {limit:?}"))
+    match finished.recv_timeout(limit) {
+        Ok(done) => done,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} did not finish within {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked (its message is above)"),
+    }
 }

@@ -75,27 +75,29 @@ fn assert_stopped(what: &str, (code, stdout, stderr): &(Option<i32>, String, Str
 demos_tests::per_runtime! {
     #[test]
     fn ctrl_c_stops_producers_drains_the_queue_and_exits_130() {
-        let mut child = Command::new(BIN)
-            .args(["queue", "--producers", "2", "--items", "5000000", "--delay-ms", "0", "--threads", "2"])
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("runs");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-        // Synchronise on the live log: once a line arrives, items are flowing.
-        let mut seen = String::new();
-        loop {
-            let mut line = String::new();
-            assert!(stdout.read_line(&mut line).expect("readable") > 0, "ended before any event: {seen}");
-            seen.push_str(&line);
-            if line.starts_with("  | ") {
-                break;
+        // The live log is read as it comes, so the run is watched as a whole.
+        let (code, seen) = demos_tests::watchdog::within("queue after Ctrl-C", demos_tests::watchdog::RUN, || {
+            let mut child = Command::new(BIN)
+                .args(["queue", "--producers", "2", "--items", "5000000", "--delay-ms", "0", "--threads", "2"])
+                .env("NO_COLOR", "1")
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("runs");
+            let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+            // Synchronise on the live log: once a line arrives, items are flowing.
+            let mut seen = String::new();
+            loop {
+                let mut line = String::new();
+                assert!(stdout.read_line(&mut line).expect("readable") > 0, "ended before any event: {seen}");
+                seen.push_str(&line);
+                if line.starts_with("  | ") {
+                    break;
+                }
             }
-        }
-        let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
-        assert!(status.success());
-        stdout.read_to_string(&mut seen).expect("readable");
-        let code = child.wait().expect("exits").code();
+            demos_tests::watchdog::interrupt(child.id());
+            stdout.read_to_string(&mut seen).expect("readable");
+            (child.wait().expect("exits").code(), seen)
+        });
         assert_eq!(code, Some(130), "{seen}");
         assert!(seen.contains("interrupted (Ctrl-C)"), "{seen}");
         assert!(seen.contains("ok   every item consumed exactly once"), "{seen}");
