@@ -13,7 +13,8 @@
 //! * any other count: the scenario runs in a child process started with
 //!   `ASYNC_STD_THREAD_COUNT` set, so the report never names a size that did not
 //!   run. The child is this process's own executable (every demos binary answers
-//!   the hidden worker subcommand), or the one given to [`use_worker`].
+//!   the hidden worker subcommand), or the one given to
+//!   `demos_core::child::use_worker_for("async-std", …)`.
 //!
 //! ```no_run
 //! use demos_core::{Env, Race, RaceConfig};
@@ -39,8 +40,6 @@ mod starvation;
 mod threads;
 
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use async_std::task::{self, JoinHandle};
 use demos_core::scenario::Scenario;
@@ -80,16 +79,6 @@ impl Runtime for AsyncStd {
 
 /// The environment variable async-std sizes its global executor from.
 pub const THREAD_COUNT_VAR: &str = "ASYNC_STD_THREAD_COUNT";
-
-static WORKER: OnceLock<PathBuf> = OnceLock::new();
-
-/// Use `exe` (a binary built on `demos_core::cli::main(&AsyncStd)`) as the child
-/// worker instead of the current executable — for test harnesses and other
-/// programs that do not answer the worker subcommand themselves. The first call
-/// wins; returns whether this one did.
-pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
-    WORKER.set(exe.into()).is_ok()
-}
 
 /// The size of this process's global executor, read the way async-std reads it.
 pub fn global_executor_threads() -> usize {
@@ -153,8 +142,7 @@ fn observe_recorded<S: Scenario, F: Future<Output = (S::Metrics, Vec<Span>)>>(
 ) -> Observed<S::Metrics> {
     let started = std::time::Instant::now();
     let Some(ex) = in_process(env.threads) else {
-        let exe = WORKER.get().cloned().or_else(|| std::env::current_exe().ok());
-        let exe = exe.expect("the current executable is known");
+        let exe = demos_core::child::worker_exe_for("async-std");
         let vars = [(THREAD_COUNT_VAR, env.threads.to_string())];
         let mut seen = demos_core::child::observe::<S>(&exe, "async-std", &vars, cfg, env);
         let global = global_executor_threads();

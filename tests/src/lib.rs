@@ -80,8 +80,9 @@ macro_rules! per_runtime {
             const BIN: &str = env!(concat!("CARGO_BIN_EXE_", $bin));
             #[allow(dead_code)]
             fn rt() -> &'static dyn demos_core::Runtime {
-                // Process-pool jobs and fresh-process runs happen in children of a demos
-                // binary, not of this test binary: each runtime's in its own.
+                // Process-pool jobs, fresh-process runs and async-std's other worker counts
+                // happen in children of a demos binary, not of this test binary: each
+                // runtime's in its own.
                 demos_core::child::use_worker(BIN);
                 demos_core::child::use_worker_for($bin, BIN);
                 $runtime
@@ -92,11 +93,9 @@ macro_rules! per_runtime {
     ($($body:tt)*) => {
         $crate::per_runtime!(@module tokio, true, "tokio", { &demos_tokio::Tokio }, $($body)*);
         $crate::per_runtime!(@module smol, true, "smol", { &demos_smol::Smol }, $($body)*);
-        $crate::per_runtime!(@module async_std, true, "async-std", {
-            // Worker counts other than the global executor's run in a child of this binary.
-            demos_async_std::use_worker(BIN);
-            &demos_async_std::AsyncStd
-        }, $($body)*);
+        // Worker counts other than async-std's global executor's run in a child of
+        // the binary rt() registers for it.
+        $crate::per_runtime!(@module async_std, true, "async-std", { &demos_async_std::AsyncStd }, $($body)*);
         $crate::per_runtime!(@module std_threads, false, "std-threads", { &demos_std_threads::StdThreads }, $($body)*);
     };
 }
