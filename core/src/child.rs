@@ -13,7 +13,6 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::scenario::Scenario;
@@ -103,8 +102,6 @@ pub fn observe<S: Scenario>(
     }
 }
 
-static WORKER: OnceLock<PathBuf> = OnceLock::new();
-
 static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// This process is a child worker, running one scenario for its parent.
@@ -118,19 +115,13 @@ pub fn serving() -> bool {
     SERVING.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Use `exe` (any binary built on [`crate::cli::main`]) for process-pool jobs
-/// instead of the current executable — for test harnesses and other programs
-/// that do not answer the hidden subcommands themselves. The first call wins;
-/// returns whether this one did.
-pub fn use_worker(exe: impl Into<PathBuf>) -> bool {
-    WORKER.set(exe.into()).is_ok()
-}
-
 static WORKERS: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
 
-/// Use `exe` for child workers that must run `runtime` (a scenario that runs in
-/// a fresh process): for programs, such as test harnesses, holding several
-/// runtimes whose binaries each serve one. The last call for a runtime wins.
+/// Use `exe` (a binary built on [`crate::cli::main`]) for `runtime`'s child
+/// workers — process-pool jobs, scenarios run in a fresh process, async-std's
+/// other worker counts — instead of the current executable: for programs, such
+/// as test harnesses, that hold several runtimes and do not answer the hidden
+/// subcommands themselves. The last call for a runtime wins.
 pub fn use_worker_for(runtime: &str, exe: impl Into<PathBuf>) {
     let mut workers = WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     workers.retain(|(name, _)| name != runtime);
@@ -138,16 +129,11 @@ pub fn use_worker_for(runtime: &str, exe: impl Into<PathBuf>) {
 }
 
 /// The binary that serves child workers of `runtime`: the one given to
-/// [`use_worker_for`], else [`worker_exe`].
+/// [`use_worker_for`], else this process's own executable.
 pub fn worker_exe_for(runtime: &str) -> PathBuf {
     let workers = WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    workers.iter().find(|(name, _)| name == runtime).map(|(_, exe)| exe.clone()).unwrap_or_else(worker_exe)
-}
-
-/// The binary that runs process-pool jobs: the one given to [`use_worker`], or
-/// this process's own executable.
-pub fn worker_exe() -> PathBuf {
-    WORKER.get().cloned().or_else(|| std::env::current_exe().ok()).expect("the current executable is known")
+    let registered = workers.iter().find(|(name, _)| name == runtime).map(|(_, exe)| exe.clone());
+    registered.or_else(|| std::env::current_exe().ok()).expect("the current executable is known")
 }
 
 /// The arguments of a process-pool job summing the squares of `range`.

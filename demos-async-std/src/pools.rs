@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use async_std::process::Command;
 use async_std::task::{sleep, spawn_blocking};
-use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
+use demos_core::child::{sum_of_output, sum_squares_args, worker_exe_for};
 use demos_core::interrupt::{stoppable, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, PoolsScenario, ROUNDS, cpu_job, io_job, log_io_done};
-use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
+use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics, Runtime};
 
 use ::futures::FutureExt;
 use ::futures::future::join_all;
@@ -67,7 +67,7 @@ impl Pools for crate::AsyncStd {
             for batch in until_stopped(work.batches(env.threads)) {
                 let mut commands: Vec<Command> = batch
                     .map(|j| {
-                        let mut command = Command::new(worker_exe());
+                        let mut command = Command::new(worker_exe_for(self.name()));
                         command.args(sum_squares_args(work.range(j))).kill_on_drop(true);
                         command
                     })

@@ -7,15 +7,16 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- pools`
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use demos_core::child::{sum_of_output, sum_squares_args, worker_exe};
+use demos_core::child::{sum_of_output, sum_squares_args, worker_exe_for};
 use demos_core::interrupt::{self, until_stopped};
 use demos_core::scenario::pools::{CpuRounds, CpuWork, ROUNDS, cpu_job, log_io_done};
-use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics};
+use demos_core::{Env, Observed, Pools, PoolsConfig, PoolsMetrics, Runtime};
 use rayon::prelude::*;
 
 impl Pools for crate::StdThreads {
@@ -65,7 +66,7 @@ impl Pools for crate::StdThreads {
         m.cpu(&work, &rounds);
 
         let t = Instant::now();
-        let by_process = process_pool(&work, env.threads);
+        let by_process = process_pool(&worker_exe_for(self.name()), &work, env.threads);
         m.processes(env.threads, &rounds, &by_process, t.elapsed());
         Observed::new(format!("{flavor}, a thread per I/O job, child processes"), started.elapsed(), m)
     }
@@ -74,13 +75,12 @@ impl Pools for crate::StdThreads {
 /// Run the CPU jobs in child processes, a pool of `width` of them at a time,
 /// and collect their sums in job order. Ctrl-C kills the children still
 /// running; their sums are missing.
-fn process_pool(work: &CpuWork, width: usize) -> Vec<u64> {
-    let exe = worker_exe();
+fn process_pool(exe: &Path, work: &CpuWork, width: usize) -> Vec<u64> {
     let mut sums = Vec::with_capacity(work.jobs);
     for batch in until_stopped(work.batches(width)) {
         let mut children: Vec<_> = batch
             .map(|j| {
-                Command::new(&exe)
+                Command::new(exe)
                     .args(sum_squares_args(work.range(j)))
                     .stdin(Stdio::null())
                     .stdout(Stdio::piped())

@@ -83,7 +83,6 @@ macro_rules! per_runtime {
                 // Process-pool jobs, fresh-process runs and async-std's other worker counts
                 // happen in children of a demos binary, not of this test binary: each
                 // runtime's in its own.
-                demos_core::child::use_worker(BIN);
                 demos_core::child::use_worker_for($bin, BIN);
                 $runtime
             }
