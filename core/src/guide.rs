@@ -22,6 +22,7 @@ use crate::report::{Report, format_ms};
 use crate::scenario::echo::{self, EchoScenario};
 use crate::scenario::pools::PoolsScenario;
 use crate::scenario::{self, Outcome};
+use crate::wrap::paragraph;
 use crate::{EchoConfig, EchoMetrics, Env, Runtime};
 
 /// One row of the guide.
@@ -222,11 +223,12 @@ fn contention(threads: usize, increments: u64) -> (Duration, Duration) {
 pub fn render(runtime: &str, rows: &[Row]) -> Vec<String> {
     let mut lines =
         vec![format!("picking the right tool — measured on this machine with {runtime}"), String::new()];
+    let hang = " ".repeat(15);
     for row in rows {
         lines.push(format!("  {}", row.situation));
-        lines.push(format!("    reach for  {}", row.advice));
-        lines.push(format!("    see        {}", row.scenario));
-        lines.push(format!("    measured   {}", row.measured));
+        lines.push(paragraph("    reach for  ", &hang, &row.advice));
+        lines.push(paragraph("    see        ", &hang, row.scenario));
+        lines.push(paragraph("    measured   ", &hang, &row.measured));
     }
     lines.push(String::new());
     lines.push(

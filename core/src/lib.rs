@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod timeline;
 pub mod usage;
 pub mod workers;
+pub mod wrap;
 
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};

@@ -43,7 +43,7 @@ impl Pools for crate::Tokio {
                         i
                     })
                     .map(|joined| joined.expect("the job does not panic")) // a tokio handle yields a Result
-                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d))
+                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d, t))
                 })
                 .collect();
             let finished: Vec<usize> = pending.collect().await;
