@@ -66,7 +66,8 @@ GLOBAL_OPTIONS = [
            "one thread whatever this says", lo=1, hi=MAX_THREADS,
            shown_default="available parallelism"),
     Option("seed", "Seed of every random choice, so a run can be repeated", default=42),
-    Option("json", "Print one JSON object per scenario run (JSON Lines) instead of text", flag=True),
+    Option("json", "Print one JSON object per scenario run (JSON Lines) instead of text",
+           flag=True),
     Option("quiet", "Leave out the live log; print only the summary", flag=True),
     Option("allow-long", "Run even when the configuration is estimated to take over 10 minutes",
            flag=True),
@@ -119,8 +120,8 @@ def main_help(scenarios: dict) -> str:
          f"Usage: python3 python/{PROG} [OPTIONS] <COMMAND> [SCENARIO OPTIONS]", "", "Commands:"]
         + [f"  {n:<{width}}  {about[n]}" for n in names]
         + ["", "Options:"] + _options_help(GLOBAL_OPTIONS)
-        + ["", "Each scenario prints a short live log, then the figures, the invariant checks and the",
-           "take-away. Exit status: 0 every check passed, 1 a check failed, 2 bad input, 130",
+        + ["", "Each scenario prints a short live log, then the figures, the invariant checks and",
+           "the take-away. Exit status: 0 every check passed, 1 a check failed, 2 bad input, 130",
            "interrupted by Ctrl-C (a second Ctrl-C leaves at once).", "",
            "Examples:", "  race                       one scenario with its defaults",
            "  queue --capacity 2 --json  one JSON line", "  pools --threads 1"])
@@ -150,7 +151,8 @@ def parse(args: list[str], scenarios: dict) -> Parsed:
                 raise UsageError(f"unrecognized subcommand '{arg}'; expected one of {commands}")
             command = arg
             continue
-        name, has_value, value = arg[2:].partition("=") if arg.startswith("--") else (arg, False, "")
+        name, has_value, value = (arg[2:].partition("=") if arg.startswith("--")
+                                  else (arg, "", ""))
         known = GLOBAL_OPTIONS + (scenarios[command].OPTIONS if command in scenarios else [])
         option = next((o for o in known if o.name == name), None)
         if option is None:

@@ -55,8 +55,7 @@ class Observed:
     metrics: dict
     workers_observed: int
     workers_ran: str = "running coroutines"
-    spans: list = field(default_factory=list)  # the report's timeline, when the scenario records one
-    extra: dict = field(default_factory=dict)  # more for the text (lanes, tables), never in the JSON
+    spans: list = field(default_factory=list)  # the report's timeline, where the scenario keeps one
 
 
 class Log:

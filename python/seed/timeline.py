@@ -59,7 +59,7 @@ class Recorder:
 def switches(spans: list[dict]) -> int:
     """How many times consecutive spans, in start order, belong to different tasks."""
     ordered = sorted(spans, key=lambda s: s["start_us"])
-    return sum(1 for a, b in zip(ordered, ordered[1:]) if a["task"] != b["task"])
+    return sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if a["task"] != b["task"])
 
 
 def lanes(spans: list[dict], width: int) -> list[str]:
