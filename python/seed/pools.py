@@ -126,6 +126,24 @@ def io_phase(cfg, env, m) -> None:
           "io_ms": (time.perf_counter() - start) * 1e3, "io_serial_ms": float(sum(delays))}
 
 
+def wait_until_single_threaded(limit_s: float = 0.1) -> None:
+    """Wait, outside the timings, until the threads of the pools just shut down have left the
+    OS too: a joined Python thread lingers a few ms, and forking a process that still has other
+    threads risks a deadlock in the child (Python 3.12+ warns of it). Linux only; elsewhere, or
+    after `limit_s`, go on."""
+    deadline = time.perf_counter() + limit_s
+    while time.perf_counter() < deadline:
+        try:
+            with open("/proc/self/status") as status:
+                threads = next((int(line.split()[1]) for line in status
+                                if line.startswith("Threads:")), 1)
+        except OSError:
+            return
+        if threads <= 1:
+            return
+        time.sleep(0.001)
+
+
 def cpu_round(ranges, threads: int, context, record) -> None:
     """One round: the jobs one after another, on the thread pool, then on a process pool."""
     start = time.perf_counter()
@@ -135,7 +153,8 @@ def cpu_round(ranges, threads: int, context, record) -> None:
         start = time.perf_counter()
         on_threads = list(pool.map(thread_job, *zip(*ranges, strict=True)))
         parallel = time.perf_counter() - start
-    # The thread pool is shut down, so this process forks with no other thread running.
+    # The thread pool is shut down: this process forks with no other thread running.
+    wait_until_single_threaded()
     stop = context.Event()
     start = time.perf_counter()  # from the pool's creation: its start-up is part of the cost
     with ProcessPoolExecutor(threads, mp_context=context, initializer=_child_init,
