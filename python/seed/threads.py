@@ -164,7 +164,7 @@ def checks(cfg, m) -> list[Check]:
               f"{m['cpu_worker_threads']} of {m['workers']}"),
         Check("--threads workers ran a job each at the same moment",
               m["all_workers_at_once"] and m["together_threads"] == m["workers"],
-              f"{m['workers']} jobs on {m['together_threads']} threads met: "
+              f"{plural(m['workers'], 'job')} on {plural(m['together_threads'], 'thread')} met: "
               f"{str(m['all_workers_at_once']).lower()}"),
     ]
 
@@ -178,9 +178,8 @@ def figures(cfg, m) -> list[tuple[str, str]]:
          f"{m['io_pool_size']})"),
         ("thread pool", f"{m['cpu_worker_threads']} of {m['workers']} ran the short CPU jobs (a "
          "thread that finds no job queued runs none)"),
-        ("all at once", f"{m['workers']} jobs that wait for each other ran on "
-         f"{plural(m['together_threads'], 'thread')}, together: "
-         f"{str(m['all_workers_at_once']).lower()}"),
+        ("all at once", f"one job per pool thread, each waiting for the rest: "
+         f"{m['together_threads']} of {m['workers']} met: {str(m['all_workers_at_once']).lower()}"),
     ]
 
 
@@ -191,7 +190,8 @@ def details(cfg, observed) -> list[str]:
         threads = {s["thread_id"]: s["thread"] for s in spans}
         ordered = sorted(threads.values(), key=lambda n: (len(n), n))  # asyncio_2 before asyncio_10
         names = ", ".join(ordered) if len(ordered) <= 3 else f"{ordered[0]} … {ordered[-1]}"
-        lines.append(f"  {kind:<14} {len(spans):>3} jobs on {len(threads):>2} thread(s): {names}")
+        jobs = "job " if len(spans) == 1 else "jobs"
+        lines.append(f"  {kind:<14} {len(spans):>3} {jobs} on {len(threads):>2} thread(s): {names}")
     return lines
 
 
