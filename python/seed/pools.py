@@ -295,7 +295,7 @@ def cpu_lesson(m) -> str:
         return (f"With {jobs}, {workers} and {plural(m['cores'], 'core')}, no two jobs could run "
                 f"at once: {both}; give them more of each to see the GIL")
     if not m["gil_enabled"]:
-        return f"With the GIL off, the CPU jobs sped up on {both}, of at most ×{bound}"
+        return f"With the GIL off, the CPU jobs got {both}, of at most ×{bound}"
     if t >= NOISE_MARGIN:
         return (f"CPU jobs measured ×{t:.2f} on threads, which the GIL does not allow (one thread "
                 f"at a time runs Python): the noise of a busy machine, rerun it; processes "
@@ -306,7 +306,8 @@ def cpu_lesson(m) -> str:
                 "included), each with its own interpreter and GIL: for CPU-bound Python, use "
                 "processes")
     load = m["load_average"]
-    busy = (f", with the load average at {load:.1f} on {plural(m['cores'], 'core')}: other "
-            "programs held the cores" if load is not None and load >= m["cores"] else "")
-    return (f"Neither threads nor processes sped the CPU jobs up this run ({both}){busy}, so it "
+    # This run itself adds about one to the load: more than that over the cores is other work.
+    busy = (f"; the load average was {load:.1f} on {plural(m['cores'], 'core')}, so other work "
+            "held the cores" if load is not None and load >= m["cores"] + 1 else "")
+    return (f"Neither threads nor processes sped the CPU jobs up this run ({both}){busy}. It "
             "cannot show what the GIL costs: rerun it on a quiet machine")
