@@ -279,9 +279,12 @@ def figures(cfg, m) -> list[tuple[str, str]]:
 
 
 def takeaway(cfg, m, env) -> str:
-    io = (f"blocking jobs overlap on threads: {format_ms(m['io_serial_ms'])} ms of waits took "
-          f"{format_ms(m['io_ms'])} ms, since a thread blocked in a sleep (or in blocking I/O) "
-          "releases the GIL")
+    if m["io_serial_ms"] > 0:
+        io = (f"blocking jobs overlap on threads: {format_ms(m['io_serial_ms'])} ms of waits took "
+              f"{format_ms(m['io_ms'])} ms, since a thread blocked in a sleep (or in blocking I/O) "
+              "releases the GIL")
+    else:
+        io = "the I/O jobs had nothing to wait for (--io-ms 0), so there was no overlap to see"
     return f"{io}. {cpu_lesson(m)}."
 
 
