@@ -43,6 +43,7 @@ OPTIONS = [
 ROUNDS = 5
 CPU_JOB_MS = 40
 NOISE_MARGIN = 1.15  # a speedup this far above its bound is reported as noise
+SHORT_JOB_MS = 10  # a CPU job shorter than this shows the pools' overhead more than the GIL
 CHUNK = 1 << 16  # numbers between two looks at the Ctrl-C flag
 LEAST_NS_PER_SQUARE = 10.0  # a floor under CPython's time per number, for estimates only
 
@@ -308,6 +309,11 @@ def cpu_lesson(m) -> str:
                 f"at a time run Python, but ×{p:.2f} in processes (of at most ×{bound}, start-up "
                 "included), each with its own interpreter and GIL: for CPU-bound Python, use "
                 "processes")
+    job_ms = m["sequential_ms"] / max(m["cpu_jobs"], 1)
+    if job_ms < SHORT_JOB_MS:
+        return (f"Neither threads nor processes sped the CPU jobs up ({both}), but each job took "
+                f"only {job_ms:.1f} ms, too little against the cost of handing it to a pool: "
+                "raise --cpu-size")
     load = m["load_average"]
     # This run itself adds about one to the load: more than that over the cores is other work.
     busy = (f"; the load average was {load:.1f} on {plural(m['cores'], 'core')}, so other work "
