@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from .cli import Option
 from .interrupt import sleep as interruptible_sleep
 from .interrupt import until_stopped
-from .report import Check, Observed, format_ms
+from .report import EVENT_LOOP, Check, Observed, format_ms, observe_on_event_loop
 from .report import flavor as interpreter_flavor
 
 NAME = "bridge"
@@ -143,9 +143,7 @@ async def scenario(cfg, env, loop_threads: set) -> dict:
 
 
 def observe(cfg, env) -> Observed:
-    loop_threads: set[int] = set()
-    metrics = asyncio.run(scenario(cfg, env, loop_threads))
-    return Observed(metrics, workers_observed=len(loop_threads))
+    return observe_on_event_loop(lambda loop_threads: scenario(cfg, env, loop_threads))
 
 
 def least_duration(cfg, threads: int, seed: int) -> float:
@@ -153,8 +151,8 @@ def least_duration(cfg, threads: int, seed: int) -> float:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor(f"asyncio event loop (one thread, whatever --threads) + its "
-                              f"default executor, ThreadPoolExecutor({default_executor_size()})")
+    return interpreter_flavor(f"{EVENT_LOOP} + its default executor, "
+                              f"ThreadPoolExecutor({default_executor_size()})")
 
 
 def headline(cfg) -> str:

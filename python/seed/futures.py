@@ -17,7 +17,7 @@ import threading
 from .cli import Option
 from .fastrand import seeded_delays
 from .interrupt import async_sleep
-from .report import Check, Observed
+from .report import EVENT_LOOP, Check, Observed, observe_on_event_loop
 from .report import flavor as interpreter_flavor
 
 NAME = "futures"
@@ -161,9 +161,7 @@ async def scenario(cfg, env, loop_threads) -> dict:
 
 
 def observe(cfg, env) -> Observed:
-    loop_threads: set[int] = set()
-    metrics = asyncio.run(scenario(cfg, env, loop_threads))
-    return Observed(metrics, workers_observed=len(loop_threads))
+    return observe_on_event_loop(lambda loop_threads: scenario(cfg, env, loop_threads))
 
 
 def least_duration(cfg, threads: int, seed: int) -> float:
@@ -172,7 +170,7 @@ def least_duration(cfg, threads: int, seed: int) -> float:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor("asyncio event loop (one thread, whatever --threads)")
+    return interpreter_flavor(EVENT_LOOP)
 
 
 def headline(cfg) -> str:

@@ -17,7 +17,7 @@ import time
 from .cli import Option
 from .fastrand import MASK, seeded_delays
 from .interrupt import async_sleep
-from .report import Check, Observed
+from .report import EVENT_LOOP, Check, Observed, observe_on_event_loop
 from .report import flavor as interpreter_flavor
 
 NAME = "ordering"
@@ -97,9 +97,7 @@ async def both_rounds(cfg, env, loop_threads: set) -> dict:
 
 
 def observe(cfg, env) -> Observed:
-    loop_threads: set[int] = set()
-    metrics = asyncio.run(both_rounds(cfg, env, loop_threads))
-    return Observed(metrics, workers_observed=len(loop_threads))
+    return observe_on_event_loop(lambda loop_threads: both_rounds(cfg, env, loop_threads))
 
 
 def least_duration(cfg, threads: int, seed: int) -> float:
@@ -109,7 +107,7 @@ def least_duration(cfg, threads: int, seed: int) -> float:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor("asyncio event loop (one thread, whatever --threads)")
+    return interpreter_flavor(EVENT_LOOP)
 
 
 def headline(cfg) -> str:

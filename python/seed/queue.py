@@ -21,7 +21,7 @@ from .cli import Option
 from .fastrand import Pacing
 from .interrupt import async_sleep
 from .queue_tally import QueueTally
-from .report import Check, Observed, format_ms
+from .report import EVENT_LOOP, Check, Observed, format_ms, observe_on_event_loop
 from .report import flavor as interpreter_flavor
 
 NAME = "queue"
@@ -88,9 +88,7 @@ async def scenario(cfg, env, loop_threads: set) -> dict:
 
 
 def observe(cfg, env) -> Observed:
-    loop_threads: set[int] = set()
-    metrics = asyncio.run(scenario(cfg, env, loop_threads))
-    return Observed(metrics, workers_observed=len(loop_threads))
+    return observe_on_event_loop(lambda loop_threads: scenario(cfg, env, loop_threads))
 
 
 def validate(cfg) -> str | None:
@@ -109,7 +107,7 @@ def least_duration(cfg, threads: int, seed: int) -> float:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor("asyncio event loop (one thread, whatever --threads)")
+    return interpreter_flavor(EVENT_LOOP)
 
 
 def headline(cfg) -> str:

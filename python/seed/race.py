@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .cli import Option
 from .interrupt import requested, until_stopped
-from .report import Check, Observed, format_ms, plural
+from .report import EVENT_LOOP, Check, Observed, format_ms, plural
 from .report import flavor as interpreter_flavor
 from .timeline import thread_number
 
@@ -170,8 +170,7 @@ def observe(cfg, env) -> Observed:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor(f"asyncio event loop (one thread, whatever --threads), then "
-                              f"ThreadPoolExecutor({env.threads})")
+    return interpreter_flavor(f"{EVENT_LOOP}, then ThreadPoolExecutor({env.threads})")
 
 
 def headline(cfg) -> str:

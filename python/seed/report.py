@@ -3,6 +3,7 @@ with --json (the envelope of DESIGN.md, which `compare` reads), or text for peop
 headline, a bounded live log, the figures, each check as ok/FAIL and the take-away.
 """
 
+import asyncio
 import json
 import os
 import platform
@@ -12,6 +13,8 @@ import threading
 from dataclasses import dataclass, field
 
 RUNTIME = "python"
+# What runs every coroutine, as each flavour names it.
+EVENT_LOOP = "asyncio event loop (one thread, whatever --threads)"
 WIDTH = 100  # prose is wrapped to this many columns
 INTERRUPTED_TAKEAWAY = (
     "none drawn: Ctrl-C stopped the run part-way, so its figures cover only part of the "
@@ -56,6 +59,14 @@ class Observed:
     workers_observed: int
     workers_ran: str = "running coroutines"
     spans: list = field(default_factory=list)  # the report's timeline, where the scenario keeps one
+
+
+def observe_on_event_loop(main) -> Observed:
+    """`asyncio.run(main(loop_threads))`: the scenario's metrics, and as workers_observed the
+    threads seen running its coroutines (they add their thread to `loop_threads`)."""
+    loop_threads: set[int] = set()
+    metrics = asyncio.run(main(loop_threads))
+    return Observed(metrics, workers_observed=len(loop_threads))
 
 
 class Log:

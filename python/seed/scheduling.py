@@ -24,7 +24,7 @@ import time
 
 from .cli import Option
 from .interrupt import requested
-from .report import Check, Observed
+from .report import EVENT_LOOP, Check, Observed
 from .report import flavor as interpreter_flavor
 from .timeline import Recorder, lanes, switches
 
@@ -144,8 +144,7 @@ def least_duration(cfg, threads: int, seed: int) -> float:
 
 
 def flavor(cfg, env) -> str:
-    return interpreter_flavor(f"asyncio event loop (one thread, whatever --threads) + a "
-                              f"threading.Thread per task, switch interval "
+    return interpreter_flavor(f"{EVENT_LOOP} + a threading.Thread per task, switch interval "
                               f"{sys.getswitchinterval() * 1e3:g} ms")
 
 
