@@ -32,10 +32,11 @@ SCENARIOS = {m.NAME: m for m in (race, ordering, futures, pools, bridge, threads
                                   queue)}
 
 
-def execute(module, config: dict, env: report.Env) -> tuple[dict, report.Observed]:
+def execute(module, config: dict, env: report.Env,
+            flavour: str | None = None) -> tuple[dict, report.Observed]:
     """Run one scenario whose configuration passed every check: its report and observation."""
     cfg = SimpleNamespace(**config)
-    flavour = module.flavor(cfg, env)
+    flavour = flavour or module.flavor(cfg, env)
     started = time.perf_counter()
     observed = module.observe(cfg, env)
     elapsed_ms = (time.perf_counter() - started) * 1e3
@@ -54,11 +55,11 @@ def run_one(module, config: dict, parsed) -> dict:
     env = report.Env(parsed.threads, parsed.seed,
                      report.Log(enabled=not (parsed.json or parsed.quiet)))
     cfg = SimpleNamespace(**config)
+    flavour = module.flavor(cfg, env)
     if not parsed.json:
-        lines = report.headline_lines(module.NAME, module.flavor(cfg, env), module.headline(cfg))
-        for line in lines:
+        for line in report.headline_lines(module.NAME, flavour, module.headline(cfg)):
             report.emit(line)
-    rep, observed = execute(module, config, env)
+    rep, observed = execute(module, config, env, flavour)
     if parsed.json:
         report.emit(report.json_line(rep))
         return rep
