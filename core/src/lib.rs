@@ -93,6 +93,13 @@ pub trait Runtime:
         self.flavor(threads)
     }
 
+    /// Whether `--threads` sizes what runs `scenario` on this runtime. Where it
+    /// does not (a local executor is one thread; a thread per producer is the
+    /// point), the headline says so rather than ignore the flag.
+    fn threads_apply(&self, scenario: &str) -> bool {
+        !matches!(scenario, "local" | "starvation")
+    }
+
     /// Whether a task is a pool job that holds its OS thread while it sleeps
     /// (std-threads) rather than an async task that frees its worker at an
     /// `.await`: run-time estimates add such sleeps up per thread.

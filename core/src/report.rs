@@ -140,7 +140,9 @@ const DIM: Style = Style::new().dimmed();
 
 /// The line printed before a scenario starts (its live log follows).
 pub fn render_headline(report_runtime: &str, scenario: &str, headline: &str) -> String {
-    paragraph(&format!("{HEAD}{scenario} on {report_runtime}{HEAD:#}: "), "  ", headline)
+    // The styles sit inside the wrapped text (they take no columns), so a long
+    // runtime and flavour wrap like the rest.
+    paragraph("", "  ", &format!("{HEAD}{scenario} on {report_runtime}{HEAD:#}: {headline}"))
 }
 
 /// The text a person reads after the run: figures, checks, take-away.

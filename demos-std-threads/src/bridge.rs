@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt::until_stopped;
+use demos_core::report::counted;
 use demos_core::scenario::bridge::{
     BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
 };
@@ -92,7 +93,10 @@ impl Bridge for crate::StdThreads {
         }
         hb.stop();
         block_on(heartbeat);
-        let flavor = format!("futures ThreadPool, {} threads + a thread per blocking call", env.threads);
+        let flavor = format!(
+            "futures ThreadPool, {} + a thread per blocking call",
+            counted(env.threads as u64, "thread")
+        );
         let metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
         Observed::new(flavor, started.elapsed(), metrics).with_spans(hb.spans())
     }

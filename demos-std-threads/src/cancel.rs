@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
+use demos_core::report::counted;
 use demos_core::scenario::cancel::{Drops, Tally};
 use demos_core::workers::noted;
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
@@ -47,7 +48,7 @@ impl Cancel for crate::StdThreads {
         block_on(offload(sleep(cfg.tick()))); // its threads have had time to go
         m.shutdown(cfg, &drops, true);
         drop(never);
-        let flavor = format!("futures ThreadPool, {} thread(s)", env.threads);
+        let flavor = format!("futures ThreadPool, {}", counted(env.threads as u64, "thread"));
         Observed::new(flavor, started.elapsed(), m)
     }
 }

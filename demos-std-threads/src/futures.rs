@@ -9,12 +9,12 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt;
-use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
+use demos_core::report::counted;
+use demos_core::scenario::futures::{Callbacks, DEMO_PANIC, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -48,22 +48,16 @@ impl Futures for crate::StdThreads {
             .collect();
         // The callbacks run here, on this thread, as it awaits each handle in spawn order:
         // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
-        let callbacks = AtomicU64::new(0);
-        let counted = &callbacks;
+        let callbacks = &Callbacks::new(&env.log);
         for (i, handle) in handles.into_iter().enumerate() {
-            let value = block_on(
-                handle
-                    .inspect(|_| {
-                        counted.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        counted.fetch_add(1, Relaxed);
-                        v
-                    }),
-            );
+            let value =
+                block_on(handle.inspect(|&v| callbacks.ran("inspect", i, v)).then(move |v| async move {
+                    callbacks.ran("then", i, v);
+                    v
+                }));
             m.handle_returned(i, value);
         }
-        m.callbacks_run = callbacks.into_inner();
+        m.callbacks_run = callbacks.count();
 
         // As completed: FuturesUnordered yields whichever job finishes next.
         env.log.line(format!(
@@ -133,7 +127,7 @@ impl Futures for crate::StdThreads {
         m.survived_panic =
             block_on(pool.spawn_with_handle(noted(async { 7 })).expect("the pool accepts jobs")) == 7;
         Observed::new(
-            format!("futures ThreadPool, {} threads, plus OS threads", env.threads),
+            format!("futures ThreadPool, {}, plus OS threads", counted(env.threads as u64, "thread")),
             started.elapsed(),
             m,
         )

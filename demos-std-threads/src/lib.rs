@@ -76,6 +76,10 @@ impl Runtime for StdThreads {
         }
     }
 
+    fn threads_apply(&self, scenario: &str) -> bool {
+        !matches!(scenario, "local" | "starvation" | "queue" | "scale" | "echo")
+    }
+
     fn tasks_hold_threads(&self) -> bool {
         true // jobs on a pool: a sleeping job keeps its thread
     }

@@ -52,9 +52,7 @@ impl Runtime for Tokio {
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => {
-                "current_thread, 1 worker (busy loop); multi_thread, 1 worker (block_in_place)".to_string()
-            }
+            "starvation" => "current_thread; multi_thread with 1 worker for block_in_place".to_string(),
             "local" => "LocalSet on current_thread, 1 thread".to_string(),
             _ => self.flavor(threads),
         }

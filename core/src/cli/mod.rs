@@ -308,8 +308,9 @@ fn run_one(
 ) -> Report {
     let s = scenario::find(name).expect("names come from the registry");
     if !out.json {
+        let unused = if rt.threads_apply(name) { "" } else { " — --threads does not apply" };
         emit(&render_headline(
-            &format!("{} ({})", rt.name(), rt.flavor_for(name, env.threads)),
+            &format!("{} ({}{unused})", rt.name(), rt.flavor_for(name, env.threads)),
             name,
             headline,
         ));

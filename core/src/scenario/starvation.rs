@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::format_ms;
+use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::bridge::PhaseBeat;
 use crate::{Check, Env, Observed, Runtime, Scenario};
@@ -85,10 +85,16 @@ pub struct StarvationMetrics {
     pub heartbeat_max_gap_ms: f64,
     /// Heartbeat ticks while the loop ran.
     pub heartbeat_ticks: u64,
+    /// How long the loop's thread was off the CPU while the loop ran (wall
+    /// time less its CPU time): the OS running something else, a stall no
+    /// executor caused. `null` where no thread clock exists.
+    pub loop_off_cpu_ms: Option<f64>,
     /// tokio: the same loop inside `unconstrained`: forced yields.
     pub unconstrained_forced_yields: Option<u64>,
     /// tokio: the longest heartbeat gap while the unconstrained loop ran.
     pub unconstrained_gap_ms: Option<f64>,
+    /// tokio: how long the unconstrained loop's thread was off the CPU.
+    pub unconstrained_off_cpu_ms: Option<f64>,
     /// tokio: the longest heartbeat gap while a blocking call ran inline on the one worker.
     pub inline_block_gap_ms: Option<f64>,
     /// tokio: the longest heartbeat gap while the same call ran inside `block_in_place`.
@@ -114,6 +120,23 @@ impl StarvationMetrics {
         self.loop_ms = took.as_secs_f64() * 1e3;
         self.heartbeat_max_gap_ms = beat.max_gap_ms;
         self.heartbeat_ticks = beat.ticks;
+        self.loop_off_cpu_ms = beat.off_cpu_ms;
+    }
+
+    /// tokio: the same loop inside `unconstrained`.
+    pub fn unconstrained(&mut self, pendings: &Pendings, beat: PhaseBeat) {
+        self.unconstrained_forced_yields = Some(pendings.count());
+        self.unconstrained_gap_ms = Some(beat.max_gap_ms);
+        self.unconstrained_off_cpu_ms = beat.off_cpu_ms;
+    }
+
+    /// The busy loop as the heartbeat saw it.
+    pub fn loop_beat(&self) -> PhaseBeat {
+        PhaseBeat {
+            ticks: self.heartbeat_ticks,
+            max_gap_ms: self.heartbeat_max_gap_ms,
+            off_cpu_ms: self.loop_off_cpu_ms,
+        }
     }
 
     /// The blocking pool's figures.
@@ -263,9 +286,14 @@ impl Scenario for StarvationScenario {
 
     fn headline(cfg: &StarvationConfig) -> String {
         format!(
-            "on one worker, a task drains {} ready items while a heartbeat ticks every {} ms; then {} blocking \
-             jobs of {} ms on a pool limited to {} threads",
-            cfg.items, cfg.tick_ms, cfg.blocking_jobs, cfg.job_ms, cfg.blocking_limit
+            "a task drains a channel pre-filled with {} items — every receive is ready at once, so the task \
+             never has to wait — while a heartbeat task on the same worker asks to tick every {} ms; then \
+             {} blocking jobs of {} ms go to a blocking pool limited to {}",
+            cfg.items,
+            cfg.tick_ms,
+            cfg.blocking_jobs,
+            cfg.job_ms,
+            counted(cfg.blocking_limit as u64, "thread")
         )
     }
 
@@ -273,18 +301,23 @@ impl Scenario for StarvationScenario {
         let mut figures = vec![(
             "busy loop".into(),
             format!(
-                "{} items in {} ms, {} forced yields; heartbeat: {} ticks, longest gap {} ms",
+                "{} items in {} ms, {} forced yields; heartbeat: {} ticks, longest gap {} ms{}",
                 m.loop_items,
                 format_ms(m.loop_ms),
                 m.forced_yields,
                 m.heartbeat_ticks,
-                format_ms(m.heartbeat_max_gap_ms)
+                format_ms(m.heartbeat_max_gap_ms),
+                off_cpu(m.loop_off_cpu_ms)
             ),
         )];
         if let (Some(yields), Some(gap)) = (m.unconstrained_forced_yields, m.unconstrained_gap_ms) {
             figures.push((
                 "unconstrained".into(),
-                format!("{yields} forced yields; heartbeat's longest gap {} ms", format_ms(gap)),
+                format!(
+                    "{yields} forced yields; heartbeat's longest gap {} ms{}",
+                    format_ms(gap),
+                    off_cpu(m.unconstrained_off_cpu_ms)
+                ),
             ));
         }
         if let (Some(inline), Some(in_place)) = (m.inline_block_gap_ms, m.block_in_place_gap_ms) {
@@ -312,7 +345,17 @@ impl Scenario for StarvationScenario {
 
     fn takeaway(cfg: &StarvationConfig, m: &StarvationMetrics, _: &Env) -> String {
         let stalled = |gap: f64| gap >= 10.0 * cfg.tick_ms as f64;
-        let busy = if m.forced_yields > 0 && !stalled(m.heartbeat_max_gap_ms) {
+        let beat = m.loop_beat();
+        let busy = if m.forced_yields > 0 && stalled(beat.max_gap_ms) && beat.disturbed() {
+            format!(
+                "a ready recv returned Pending {} times — the runtime's budget made the busy task yield — yet the \
+                 heartbeat's longest gap was {} ms: the loop's thread was off the CPU for {} ms of the loop, so \
+                 another process held the core and that gap is the machine's, not the executor's",
+                m.forced_yields,
+                format_ms(beat.max_gap_ms),
+                format_ms(beat.off_cpu_ms.unwrap_or(0.0))
+            )
+        } else if m.forced_yields > 0 && !stalled(m.heartbeat_max_gap_ms) {
             format!(
                 "a ready recv returned Pending {} times — the runtime's budget made the busy task yield — so the \
                  heartbeat kept ticking (longest gap {} ms)",
@@ -359,5 +402,14 @@ impl Scenario for StarvationScenario {
             m.blocking_peak_concurrency,
             format_ms(m.blocking_ms)
         )
+    }
+}
+
+/// ", its thread off the CPU 7.2 ms" when the OS took the loop's thread off
+/// the CPU for a millisecond or more; nothing otherwise.
+fn off_cpu(ms: Option<f64>) -> String {
+    match ms {
+        Some(ms) if ms >= 1.0 => format!(" (its thread was off the CPU {} ms)", format_ms(ms)),
+        _ => String::new(),
     }
 }
