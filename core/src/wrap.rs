@@ -41,6 +41,7 @@ pub fn hanging(first: &str, rest: &str, text: &str, width: usize) -> Vec<String>
         .subsequent_indent(rest)
         .break_words(false)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
     let mut lines: Vec<String> =
         textwrap::wrap(text, options).into_iter().map(|line| line.into_owned()).collect();
@@ -102,6 +103,11 @@ mod tests {
     fn a_number_keeps_its_unit() {
         let lines = hanging("", "", "it took 536 ms · seed 42", 12);
         assert_eq!(lines, ["it took", "536\u{a0}ms ·", "seed 42"]);
+    }
+
+    #[test]
+    fn a_hyphenated_word_stays_whole() {
+        assert_eq!(hanging("", "", "the async-io thread", 10), ["the", "async-io", "thread"]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt::until_stopped;
 use demos_core::report::counted;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
 };
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
@@ -46,7 +46,7 @@ impl Bridge for crate::StdThreads {
         let offloaded = pool
             .spawn_with_handle(noted(async move {
                 // Each call goes to a thread of its own; the pool thread is free meanwhile.
-                phase.start_phase(OFFLOADED);
+                phase.start_phase(&offloaded("a new OS thread of its own (thread::spawn)"));
                 let mut done = 0;
                 for _ in until_stopped(0..jobs) {
                     let call = phase.clone();

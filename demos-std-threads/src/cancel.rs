@@ -35,6 +35,7 @@ impl Cancel for crate::StdThreads {
         let drops = Drops::default();
         let (parked, never) = parked_tasks(&pool, cfg.tasks, &drops, true);
         block_on(offload(sleep(cfg.tick()))); // every task has started and parked
+        CancelMetrics::log_group_drop(&env.log, cfg, "their RemoteHandles, one each");
         drop(parked); // a dropped RemoteHandle cancels its task
         block_on(drops.settle(cfg.tasks, || offload(sleep(cfg.tick()))));
         m.group(cfg, &drops);

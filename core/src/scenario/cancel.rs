@@ -201,6 +201,12 @@ impl CancelMetrics {
         }
     }
 
+    /// Log the group probe's drop: `what` names the thing the runtime's code
+    /// drops (tokio's one `JoinSet`, or a handle per task elsewhere).
+    pub fn log_group_drop(log: &crate::Log, cfg: &CancelConfig, what: &str) {
+        log.line(format!("the group: {} parked tasks; dropping {what}", cfg.tasks));
+    }
+
     /// The group probe: tasks whose handles were dropped, and those cancelled
     /// (parked for good, a task whose destructor ran was cancelled).
     pub fn group(&mut self, cfg: &CancelConfig, drops: &Drops) {
@@ -289,7 +295,7 @@ impl Scenario for CancelScenario {
                     m.shutdown_tasks
                 ),
             ),
-            ("handles dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
+            ("group dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
         ];
         if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
             figures.push((
@@ -336,9 +342,9 @@ impl Scenario for CancelScenario {
             )
         };
         let group = if m.group_cancelled == m.group_tasks {
-            "dropping the group's handles cancelled its tasks".to_string()
+            "dropping the group (the log names what held it) cancelled its tasks".to_string()
         } else if m.group_cancelled == 0 {
-            "dropping the group's handles left its tasks running (detached)".to_string()
+            "dropping the group (the log names what held it) left its tasks running (detached)".to_string()
         } else {
             format!("dropping the group's handles cancelled {} of {} tasks", m.group_cancelled, m.group_tasks)
         };

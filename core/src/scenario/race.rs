@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::format_ms;
+use crate::report::{counted, format_ms};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the race scenario.
@@ -145,7 +145,8 @@ impl LostUpdates {
         if overwritten > read {
             let erased = overwritten - read;
             self.0.log.line(format!(
-                "task {task} read {read}, yielded, wrote {wrote} over {overwritten}: {erased} increment(s) made meanwhile erased"
+                "task {task} read {read}, yielded, wrote {wrote} over {overwritten}: {} made meanwhile erased",
+                counted(erased, "increment")
             ));
         } else {
             self.0.log.line(format!(
@@ -159,8 +160,9 @@ impl LostUpdates {
         let n = self.0.overwrites.load(Relaxed);
         if n > OVERWRITES_SHOWN {
             self.0.log.line(format!(
-                "… {n} writes in all overwrote other tasks' increments (the worst erased {} at once)",
-                self.0.most_erased.load(Relaxed)
+                "… {n} writes in all landed on a counter another task had changed since their read (the \
+                 worst erased {} at once); the final count below says how many updates that lost in the end",
+                counted(self.0.most_erased.load(Relaxed), "increment")
             ));
         }
     }
@@ -199,7 +201,13 @@ impl Scenario for RaceScenario {
     fn figures(_: &RaceConfig, m: &RaceMetrics) -> Vec<(String, String)> {
         vec![
             ("expected".into(), m.expected.to_string()),
-            ("unsynchronized".into(), format!("{}  ({} updates lost)", m.unsynchronized, m.lost_updates)),
+            (
+                "unsynchronized".into(),
+                format!(
+                    "{}  ({} updates lost: the counter ended that far short)",
+                    m.unsynchronized, m.lost_updates
+                ),
+            ),
             ("runtime mutex".into(), m.mutex.to_string()),
             ("atomic fetch_add".into(), m.atomic.to_string()),
             (

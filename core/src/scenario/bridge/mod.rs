@@ -69,13 +69,15 @@ pub const OFFLOADED_CALL: &str = "offloaded call";
 /// Span label of a blocking call run inline on an executor thread.
 pub const INLINE_CALL: &str = "inline call";
 
-/// The phase lines every runtime logs.
-pub const OFFLOADED: &str =
-    "phase 1: the handler offloads each blocking call to the blocking pool and awaits it";
-/// See [`OFFLOADED`].
+/// The first phase's log line: `to` says where this runtime's code sends
+/// each call ("tokio's blocking pool (spawn_blocking)").
+pub fn offloaded(to: &str) -> String {
+    format!("phase 1: the handler offloads each blocking call to {to} and awaits it")
+}
+/// The second phase's log line (see [`offloaded`]).
 pub const INLINE: &str =
     "phase 2: one handler per executor thread makes the same blocking calls inline: every thread is blocked";
-/// See [`OFFLOADED`]; run only with several workers.
+/// The third phase's log line (see [`offloaded`]); run only with several workers.
 pub const ONE_BLOCKED: &str =
     "phase 3: a single handler makes them inline: one worker is blocked, the others are free";
 

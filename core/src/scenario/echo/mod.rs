@@ -303,7 +303,10 @@ impl Scenario for EchoScenario {
             ),
             ("OS threads (peak)".into(), m.os_threads.to_string()),
             ("resident (peak)".into(), crate::scenario::scale::bytes(m.rss_bytes as f64)),
-            ("descriptor limit".into(), m.fd_limit.to_string()),
+            (
+                "open files allowed".into(),
+                format!("{} (the process's limit, raised for the run: every socket takes one)", m.fd_limit),
+            ),
         ]
     }
 
