@@ -243,7 +243,7 @@ fn probes() -> Vec<Probe> {
                     m.blocking_ms,
                     match r.runtime.as_str() {
                         "tokio" => "max_blocking_threads",
-                        "smol" | "async-std" => "BLOCKING_MAX_THREADS",
+                        "smol" | "async-std" => "set_max_blocking_threads",
                         _ => "the rayon pool's size",
                     }
                 )

@@ -169,31 +169,20 @@ impl<S: Scenario> AnyScenario for Registered<S> {
 
 /// Run `S` in a fresh child process (this program's worker), or, when this
 /// process is that child, run it here with `observe`: for scenarios that
-/// measure the whole process (resident memory, OS threads), which must not
-/// count what earlier runs left behind.
+/// measure the whole process (resident memory, OS threads) or set something
+/// process-wide (a blocking pool's limit), which must not meet what earlier
+/// runs left behind.
 pub fn in_fresh_process<S: Scenario>(
     rt: &dyn Runtime,
     cfg: &S::Config,
     env: &Env,
     observe: impl FnOnce() -> Observed<S::Metrics>,
 ) -> Observed<S::Metrics> {
-    in_fresh_process_with::<S>(rt, cfg, env, &[], observe)
-}
-
-/// [`in_fresh_process`], the child started with the environment `vars`
-/// (settings a library reads once, when first used).
-pub fn in_fresh_process_with<S: Scenario>(
-    rt: &dyn Runtime,
-    cfg: &S::Config,
-    env: &Env,
-    vars: &[(&str, String)],
-    observe: impl FnOnce() -> Observed<S::Metrics>,
-) -> Observed<S::Metrics> {
     if crate::child::serving() {
         return observe();
     }
     let mut seen =
-        crate::child::observe::<S>(&crate::child::worker_exe_for(rt.name()), rt.name(), vars, cfg, env);
+        crate::child::observe::<S>(&crate::child::worker_exe_for(rt.name()), rt.name(), &[], cfg, env);
     seen.flavor.push_str(" · in a fresh process");
     seen
 }

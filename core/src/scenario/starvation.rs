@@ -11,10 +11,10 @@
 //!   runtime stalls the heartbeat; inside `block_in_place` the worker hands its
 //!   other tasks to a new thread first.
 //! * A saturated blocking pool: `--blocking-jobs` jobs on a pool limited to
-//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; the
-//!   `BLOCKING_MAX_THREADS` variable smol's and async-std's `blocking` crate
-//!   reads when first used — the run is a fresh process with it set; a rayon
-//!   pool of that size on std-threads): the jobs queue.
+//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; smol's and
+//!   async-std's `blocking` crate through `set_max_blocking_threads`, in a
+//!   fresh process whose pool starts empty; a rayon pool of that size on
+//!   std-threads): the jobs queue.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,10 +28,6 @@ use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::bridge::PhaseBeat;
 use crate::{Check, Env, Observed, Runtime, Scenario};
-
-/// The variable the `blocking` crate (smol's and async-std's blocking pool)
-/// reads its thread limit from, once, when first used.
-pub const BLOCKING_MAX_THREADS: &str = "BLOCKING_MAX_THREADS";
 
 /// Configuration of the starvation scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -64,6 +60,11 @@ impl StarvationConfig {
     /// The heartbeat's interval.
     pub fn tick(&self) -> Duration {
         Duration::from_millis(self.tick_ms)
+    }
+
+    /// The blocking pool's thread limit, as the `blocking` crate takes it.
+    pub fn blocking_threads(&self) -> std::num::NonZeroUsize {
+        std::num::NonZeroUsize::new(self.blocking_limit).unwrap_or(std::num::NonZeroUsize::MIN)
     }
 
     /// How long each blocking job or call takes.
@@ -251,10 +252,9 @@ impl Scenario for StarvationScenario {
     /// In a fresh process with `BLOCKING_MAX_THREADS` set: smol's and
     /// async-std's blocking pool reads it once, when first used.
     fn observe(rt: &dyn Runtime, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
-        let vars = [(BLOCKING_MAX_THREADS, cfg.blocking_limit.to_string())];
-        crate::scenario::in_fresh_process_with::<StarvationScenario>(rt, cfg, env, &vars, || {
-            rt.starvation(cfg, env)
-        })
+        // A fresh process: smol's and async-std's blocking pool is one per process and keeps
+        // the threads earlier scenarios started, so its limit is set where the pool is new.
+        crate::scenario::in_fresh_process::<StarvationScenario>(rt, cfg, env, || rt.starvation(cfg, env))
     }
 
     fn checks(cfg: &StarvationConfig, m: &StarvationMetrics) -> Vec<Check> {
