@@ -38,6 +38,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 use std::future::Future;
 

@@ -26,6 +26,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 use std::future::Future;
 use std::rc::Rc;

@@ -28,6 +28,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 pub use race::{atomic_step, mutex_step, unsynchronized_step};
 

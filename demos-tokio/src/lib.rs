@@ -24,6 +24,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 use std::future::Future;
 

@@ -27,6 +27,7 @@ pub mod scale;
 pub mod scheduling;
 pub mod starvation;
 pub mod threads;
+pub mod timers;
 
 pub use limits::{MAX_RUN, RunShape, check_run, human_duration};
 
@@ -207,6 +208,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<starvation::StarvationScenario>::new(),
     &Registered::<cancel::CancelScenario>::new(),
     &Registered::<mixing::MixingScenario>::new(),
+    &Registered::<timers::TimersScenario>::new(),
 ];
 
 /// The scenario called `name`.

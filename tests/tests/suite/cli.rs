@@ -31,6 +31,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "scale" => &["tasks", "spawn_ns_per_task", "rss_bytes_per_task", "wake_all_ms", "future_bytes"],
         "local" => &["expected", "counter", "switches", "threads_seen"],
         "mixing" => &["portable_worked", "portable_thread", "async_io_thread_seen"],
+        "timers" => &["requested_us", "median_us", "p99_us", "early", "heartbeat_median_us"],
         "cancel" => {
             &["lost_not_cancel_safe", "lost_cancel_safe", "shutdown_destructors_run", "group_cancelled"]
         }

@@ -23,3 +23,4 @@ mod starvation;
 mod stress;
 mod threads;
 mod timeline;
+mod timers;
