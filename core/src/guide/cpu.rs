@@ -80,8 +80,10 @@ impl CpuFigures {
     pub fn advice(&self) -> Advice<CpuVerdict> {
         let (s, bound) = (self.speedup, self.bound());
         let verdict = self.verdict();
-        let why_not = "the CPUs were not both free for the jobs (other processes), or ran the same code at \
-                       different speeds";
+        let why_not = format!(
+            "the CPUs were not {} free for the jobs (other processes), or ran the same code at different speeds",
+            if bound > 2.0 { "all" } else { "both" }
+        );
         let text = match verdict {
             CpuVerdict::NotAResult => format!(
                 "none drawn: ×{s:.2} is above the ×{bound} possible here, so something slowed the one-by-one \
