@@ -145,26 +145,6 @@ demos_tests::per_runtime! {
     }
 
     #[test]
-    fn guide_fills_the_table_with_measured_figures() {
-        let out = run(BIN, &["guide", "--threads", "2"]);
-        let stdout = text(&out.stdout);
-        assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-        assert_eq!(stdout.matches("    measured   ").count(), 3, "{stdout}");
-        // Each row measures what it names: connections as tasks and as threads, one job per
-        // worker against one by one, a lock against an atomic.
-        assert!(stdout.contains("a thread per connection end") && stdout.contains("one job per worker: ×"), "{stdout}");
-        assert!(stdout.contains("std Mutex") && stdout.contains("AtomicU64"), "{stdout}");
-        // On one worker the advice says what one thread can show: no speedup, no contention.
-        let one = text(&run(BIN, &["guide", "--threads", "1"]).stdout);
-        assert!(one.contains("no speedup was possible here"), "{one}");
-        assert!(one.contains("with one thread nothing contends"), "{one}");
-        assert!(!one.contains("faster than the lock here"), "{one}");
-        let json = run(BIN, &["guide", "--json"]);
-        let reports: Vec<Report> = text(&json.stdout).lines().map(|l| serde_json::from_str(l).expect("a report")).collect();
-        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["echo", "pools"]);
-    }
-
-    #[test]
     fn list_and_help_exit_zero() {
         let list = run(BIN, &["list"]);
         assert_eq!(list.status.code(), Some(0));

@@ -8,6 +8,7 @@ mod child;
 mod cli;
 mod echo;
 mod futures;
+mod guide;
 mod hostile;
 mod interrupt;
 mod local;
