@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::table::number;
+use crate::format::number;
 
 /// A runtime's marker shape: circle, triangle, square, diamond, so that
 /// lines stay apart without colour.
