@@ -72,6 +72,8 @@ impl Runtime for AsyncStd {
             // A local executor runs on one thread, whatever --threads says.
             "starvation" => "block_on + spawn_local, 1 thread (busy loop)".to_string(),
             "local" => "block_on + spawn_local, 1 thread".to_string(),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

@@ -56,6 +56,8 @@ impl Runtime for Tokio {
                 "current_thread, 1 worker (busy loop); multi_thread, 1 worker (block_in_place)".to_string()
             }
             "local" => "LocalSet on current_thread, 1 thread".to_string(),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }
