@@ -378,8 +378,7 @@ impl Scenario for ThreadsScenario {
                 if alike && m.io_threads_also_workers == 0 {
                     lines.push(row(
                         "",
-                        "(the pool's own threads, though named like the workers: none ran a worker's job)"
-                            .into(),
+                        "(the pool's own, though named like the workers: none ran a worker's job)".into(),
                     ));
                 }
             }
@@ -391,7 +390,7 @@ impl Scenario for ThreadsScenario {
         let met = m.all_workers_at_once && m.together_threads == m.workers;
         let mut text = String::from("every runtime is a set of OS threads. ");
         text.push_str(&match (m.workers, met) {
-            (1, _) => "Its one worker ran every task".to_string(),
+            (1, _) => "Its one worker ran all the jobs on the workers".to_string(),
             (n, true) => format!("Its {n} workers each ran a job at the same moment"),
             (n, false) => {
                 format!("Only {} of its {n} workers were seen running jobs at once", m.together_threads)

@@ -216,7 +216,7 @@ pub(super) fn takeaway(m: &SchedulingMetrics) -> String {
         let held = if kept == m.tasks { ", each holding its worker to its end" } else { "" };
         let waiting = match waited {
             0 => String::new(),
-            n => format!(", and {n} waited for a worker to come free"),
+            n => format!("; {n} waited for a free worker"),
         };
         text.push_str(&format!(
             " On {} the no-yield tasks ran {most} at a time{held}{waiting}.",
