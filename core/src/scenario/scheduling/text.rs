@@ -158,8 +158,10 @@ pub(super) fn charts(m: &SchedulingMetrics, spans: &[Span]) -> Vec<String> {
         if these.is_empty() {
             continue;
         }
-        // Rows in task order (lanes() orders them by first appearance).
-        these.sort_by(|a, b| a.task.cmp(&b.task).then(a.start_us.total_cmp(&b.start_us)));
+        // Rows in task order, task 2 before task 10 (lanes() orders them by first appearance).
+        these.sort_by(|a, b| {
+            (a.task.len(), &a.task).cmp(&(b.task.len(), &b.task)).then(a.start_us.total_cmp(&b.start_us))
+        });
         let start = these.iter().map(|s| s.start_us).fold(f64::INFINITY, f64::min);
         let end = these.iter().map(|s| s.end_us).fold(f64::NEG_INFINITY, f64::max);
         let length = format!("({} ms)", format_ms((end - start) / 1e3));
@@ -177,6 +179,11 @@ pub(super) fn charts(m: &SchedulingMetrics, spans: &[Span]) -> Vec<String> {
 }
 
 pub(super) fn takeaway(m: &SchedulingMetrics) -> String {
+    if m.tasks == 1 {
+        return "with one task there is no other to switch to: every way ran it straight through (0 switches). \
+                Run two or more (--tasks) to see who makes a task give up the CPU."
+            .to_string();
+    }
     let mut text = String::new();
     let in_sequence = m.tasks > 1 && m.switches_no_yield == m.tasks - 1;
     text.push_str(&if in_sequence {
