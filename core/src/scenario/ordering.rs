@@ -334,7 +334,7 @@ impl Scenario for OrderingScenario {
                     .to_string()
             } else {
                 format!(
-                    "at most {} of the {} jobs slept at once: a sleeping job holds its thread of the pool's {}, \
+                    "at most {} of the {} jobs slept at once: a sleeping job holds one of the pool's {} threads, \
                      and the next job started only when a thread came free. So the completion order reflects the \
                      pool as much as the sleeps",
                     m.most_asleep_at_once, m.tasks, env.threads
