@@ -122,6 +122,24 @@ pub fn median(mut values: Vec<f64>) -> Option<f64> {
     values.get(values.len() / 2).copied()
 }
 
+/// The runtimes of `columns` for which `holds` is true of the median run (see
+/// [`Column::median`]), as a sentence lists them.
+pub fn names_where<'a, M>(columns: &[Column<'a, M>], holds: impl Fn(&Column<'a, M>) -> bool) -> Vec<&'a str> {
+    columns.iter().filter(|c| holds(c)).map(|c| c.runtime).collect()
+}
+
+/// Each runtime with its own figure, as a sentence lists them: "tokio 962,
+/// smol 998 and std-threads 500" — or "2 on every runtime" when they agree.
+pub fn each<M>(columns: &[Column<'_, M>], figure: impl Fn(&Column<'_, M>) -> String) -> String {
+    let figures: Vec<String> = columns.iter().map(figure).collect();
+    if figures.len() > 1 && figures.windows(2).all(|w| w[0] == w[1]) {
+        return format!("{} on every runtime", figures[0]);
+    }
+    let parts: Vec<String> =
+        columns.iter().zip(&figures).map(|(c, f)| format!("{} {f}", c.runtime)).collect();
+    listed(&parts.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// Runtime names in a list a sentence reads: "tokio", "tokio and smol",
 /// "tokio, smol and async-std".
 ///

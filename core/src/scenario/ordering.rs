@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::report::counted;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -306,6 +307,31 @@ impl Scenario for OrderingScenario {
                 format!("{}/{} slots right in both rounds", m.fixed_index_matches, m.tasks),
             ),
         ]
+    }
+
+    const LESSON: &'static [&'static str] = &["inversions", "most_asleep_at_once", "fixed_index_matches"];
+
+    fn conclude(_: &OrderingConfig, columns: &[Column<'_, OrderingMetrics>]) -> String {
+        let tasks = columns[0].runs[0].tasks;
+        let pairs = tasks * tasks.saturating_sub(1) / 2;
+        let out_of_order = each(columns, |c| format!("{:.0}", c.median(|m| m.inversions as f64)));
+        let held =
+            names_where(columns, |c| c.always(|m| m.sleeps_hold_threads && m.most_asleep_at_once < m.tasks));
+        let held = if held.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} held a pool thread per sleeping job, so fewer slept at once and its order reflects the pool as \
+                 much as the sleeps",
+                listed(&held)
+            )
+        };
+        let exact = columns.iter().all(|c| c.always(|m| m.fixed_index_matches == m.tasks));
+        format!(
+            "Pairs of the {pairs} that finished out of spawn order: {out_of_order}{held}. Writing to fixed indices \
+             gave the same result {}.",
+            if exact { "on every runtime" } else { "on some runtimes only: see the checks" }
+        )
     }
 
     fn takeaway(_: &OrderingConfig, m: &OrderingMetrics, env: &Env) -> String {

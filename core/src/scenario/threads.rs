@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::{counted, format_ms};
 use crate::scenario::pools::sum_of_squares;
 use crate::scenario::size;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::timeline::{Recorder, Span};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
@@ -384,6 +385,33 @@ impl Scenario for ThreadsScenario {
             }
         }
         lines
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["io_pool_threads", "io_ms", "cpu_worker_threads", "distinct_threads"];
+
+    fn conclude(cfg: &ThreadsConfig, columns: &[Column<'_, ThreadsMetrics>]) -> String {
+        let threads = each(columns, |c| format!("{:.0}", c.median(|m| m.io_pool_threads as f64)));
+        let waited = names_where(columns, |c| c.median(|m| m.io_pool_threads as f64) < cfg.io_jobs as f64);
+        let waited = if waited.is_empty() || cfg.io_jobs == 0 {
+            String::new()
+        } else {
+            let took: Vec<String> = columns
+                .iter()
+                .filter(|c| waited.contains(&c.runtime))
+                .map(|c| format!("{} {} ms", c.runtime, format_ms(c.median(|m| m.io_ms))))
+                .collect();
+            format!(
+                "; with fewer threads than jobs, jobs waited for one ({} in all)",
+                listed(&took.iter().map(String::as_str).collect::<Vec<_>>())
+            )
+        };
+        let all = each(columns, |c| format!("{:.0}", c.median(|m| m.distinct_threads as f64)));
+        format!(
+            "Threads kept for blocking work that ran the {} blocking jobs: {threads}{waited}. OS threads in all: \
+             {all}.",
+            cfg.io_jobs
+        )
     }
 
     fn takeaway(cfg: &ThreadsConfig, m: &ThreadsMetrics, _: &Env) -> String {

@@ -32,6 +32,7 @@ mod text;
 pub use metrics::SchedulingMetrics;
 pub use preemptive::{DESCHEDULED, OneCpu, ThreadRun};
 
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::timeline::Recorder;
 use crate::{Check, Env, Observed, Runtime, Scenario};
@@ -148,6 +149,30 @@ impl Scenario for SchedulingScenario {
 
     fn details(_: &SchedulingConfig, m: &SchedulingMetrics, spans: &[crate::timeline::Span]) -> Vec<String> {
         text::charts(m, spans)
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["switches_no_yield", "switches_cooperative", "switches_preemptive"];
+
+    fn conclude(_: &SchedulingConfig, columns: &[Column<'_, SchedulingMetrics>]) -> String {
+        let runs =
+            |f: fn(&SchedulingMetrics) -> u64| each(columns, |c| format!("{:.0}", c.median(|m| f(m) as f64)));
+        let in_turn = names_where(columns, |c| c.always(|m| m.cooperative_lockstep));
+        let turns = if in_turn.len() == columns.len() {
+            "in fair rounds on every runtime".to_string()
+        } else if in_turn.is_empty() {
+            "not in fair rounds anywhere".to_string()
+        } else {
+            format!("in fair rounds on {} only", listed(&in_turn))
+        };
+        format!(
+            "Task switches on one worker among tasks that never yield: {} (one after another); among tasks that \
+             yield each step: {} ({turns}). Among OS threads that never yield, sharing one CPU, the kernel \
+             switched {}.",
+            runs(|m| m.switches_no_yield),
+            runs(|m| m.switches_cooperative),
+            runs(|m| m.switches_preemptive)
+        )
     }
 
     fn takeaway(_: &SchedulingConfig, m: &SchedulingMetrics, _: &Env) -> String {
