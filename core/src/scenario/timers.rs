@@ -28,8 +28,8 @@ use crate::{Check, Env, Observed, Runtime, Scenario};
 /// Configuration of the timers scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
 pub struct TimersConfig {
-    /// The sleep asked for, in microseconds
-    #[arg(long, default_value_t = 100, value_parser = count::<1, 1_000_000>, allow_negative_numbers = true)]
+    /// The sleep asked for, in microseconds (at most 50 ms, so Ctrl-C ends a run between sleeps at once)
+    #[arg(long, default_value_t = 100, value_parser = count::<1, 50_000>, allow_negative_numbers = true)]
     pub sleep_us: u64,
     /// Sleeps measured (and as many of 1 ms)
     #[arg(long, default_value_t = 50, value_parser = size::<1, 10_000>, allow_negative_numbers = true)]
