@@ -33,7 +33,9 @@ impl Bridge for crate::Smol {
                     for _ in until_stopped(0..jobs) {
                         let call = phase.clone();
                         // The call's own result comes back through the pool: did it run to its end?
+                        // ANCHOR: offload
                         done += u64::from(unblock(move || call.blocking_call(OFFLOADED_CALL, job)).await);
+                        // ANCHOR_END: offload
                     }
                     (done, phase.end_phase())
                 })

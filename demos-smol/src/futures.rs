@@ -90,10 +90,12 @@ impl Futures for crate::Smol {
             let handle = ex.spawn(signal_when_parked(task, move || {
                 let _ = running_tx.try_send(());
             }));
+            // ANCHOR: drop_handle
             let _ = running.recv().await; // the task has run, and is parked at its await
             drop(handle); // a smol Task: dropping it cancels
             let _ = release.send(()).await;
             m.dropped_handle_task_finished = done.recv().await.is_ok();
+            // ANCHOR_END: drop_handle
 
             // Probe: cancel a task seen running, now parked in a long sleep.
             let (running_tx, running) = bounded::<()>(1);
@@ -102,14 +104,18 @@ impl Futures for crate::Smol {
                 let _ = running_tx.try_send(());
             }));
             let _ = running.recv().await;
+            // ANCHOR: cancel
             m.cancelled += u64::from(long.cancel().await.is_none());
+            // ANCHOR_END: cancel
 
             // Probe: a panic inside a task.
+            // ANCHOR: panic
             let panicking = ex.spawn(async { panic!("{}", DEMO_PANIC) });
             if AssertUnwindSafe(panicking).catch_unwind().await.is_err() {
                 m.panics_caught += 1; // re-raised here, in the awaiting task
                 m.panic_resumed_on_await = true;
             }
+            // ANCHOR_END: panic
             m.survived_panic = ex.spawn(async { 7 }).await == 7;
             m
         })

@@ -21,9 +21,11 @@ impl Mixing for crate::Smol {
     fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
         let (_listener, addr) = target();
         // tokio's timer and socket, polled by smol: caught panics.
+        // ANCHOR: foreign
         let timer = caught_panic(|| smol::block_on(async { tokio::time::sleep(cfg.delay()).await }));
         let connect =
             caught_panic(|| smol::block_on(async { drop(tokio::net::TcpStream::connect(addr).await) }));
+        // ANCHOR_END: foreign
         crate::observe::<MixingScenario, _>(cfg, env, " + async-compat", |ex| async move {
             let mut m = MixingMetrics::foreign(env, "smol", &timer, &connect);
             let delay = cfg.delay();
@@ -40,11 +42,13 @@ impl Mixing for crate::Smol {
             // The same tokio future as above, inside Compat.
             let before = thread_names();
             let (worked, thread) = ex
+                // ANCHOR: compat
                 .spawn(Compat::new(async move {
                     tokio::time::sleep(delay).await;
                     let connected = tokio::net::TcpStream::connect(addr).await.is_ok();
                     (connected, thread_number())
                 }))
+                // ANCHOR_END: compat
                 .await;
             m.adapter(env, "tokio's timer and connect inside Compat on smol", &before, (worked, thread));
             m

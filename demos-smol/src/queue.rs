@@ -62,7 +62,9 @@ async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<Queu
 
 async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
+    // ANCHOR: recv
     while let Ok(item) = rx.recv().await {
+        // ANCHOR_END: recv
         book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

@@ -25,6 +25,7 @@ use futures::task::SpawnExt;
 
 /// Run blocking `work` on a thread of its own; the returned future resolves
 /// with its result. This is the whole bridge: a thread and a channel.
+// ANCHOR: offload
 pub(crate) async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = oneshot::channel();
     thread::spawn(move || {
@@ -32,6 +33,7 @@ pub(crate) async fn offload<T: Send + 'static>(work: impl FnOnce() -> T + Send +
     });
     rx.await.expect("the worker thread sends before it ends")
 }
+// ANCHOR_END: offload
 
 impl Bridge for crate::StdThreads {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {

@@ -41,6 +41,7 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
     pool.scope_fifo(|scope| {
         for (task, delay) in delays(cfg, seed).into_iter().enumerate() {
             let (finished, slots) = (&finished, &slots);
+            // ANCHOR: job
             scope.spawn_fifo(move |_| {
                 note(); // this pool thread ran a job (the report's workers_observed)
                 let asleep = Instant::now();
@@ -51,6 +52,7 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
                 drop(order);
                 slots.lock().expect("no job panics")[task] = Some(result_of(task)); // fixed index: order cannot matter
             });
+            // ANCHOR_END: job
         }
     });
     Round {

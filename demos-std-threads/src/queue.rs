@@ -66,6 +66,7 @@ fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
         let item = book.item(pacing.value());
         // Try first: an item that finds room goes in at once; one that finds the
         // queue full counts as a wait, then blocks this thread until a slot frees.
+        // ANCHOR: send
         match tx.try_send(item) {
             Ok(()) => book.about_to_send(false),
             Err(TrySendError::Full(item)) => {
@@ -74,6 +75,7 @@ fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
             }
             Err(TrySendError::Disconnected(_)) => panic!("consumers outlive producers"),
         }
+        // ANCHOR_END: send
         book.after_send(|| tx.len()); // the channel's own count, just after our send
     }
 }

@@ -83,12 +83,14 @@ fn with_atomic(pool: &rayon::ThreadPool, tasks: usize) -> u64 {
 
 /// One unsynchronized increment: load, yield, store. Returns what the task
 /// read and what its store overwrote (they differ when updates were lost).
+// ANCHOR: unsynchronized_step
 pub fn unsynchronized_step(counter: &AtomicU64) -> (u64, u64) {
     let read = counter.load(Relaxed);
     yield_now(); // another thread may run here, between our read and our write
     let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
     (read, overwritten)
 }
+// ANCHOR_END: unsynchronized_step
 
 /// One increment under the mutex, held across the yield.
 pub fn mutex_step(counter: &Mutex<u64>) {

@@ -35,16 +35,19 @@ impl Bridge for crate::Tokio {
                     for _ in until_stopped(0..jobs) {
                         let call = phase.clone();
                         // The call's own result comes back through the pool: did it run to its end?
+                        // ANCHOR: offload
                         done += u64::from(
                             spawn_blocking(move || call.blocking_call(OFFLOADED_CALL, job))
                                 .await
                                 .unwrap_or(false),
                         );
+                        // ANCHOR_END: offload
                     }
                     (done, phase.end_phase())
                 })
                 .await;
 
+            // ANCHOR: block_on
             let handle = Handle::current();
             let bridged = spawn_blocking(move || {
                 // Sync code calling async code: block this (blocking-pool) thread on a future.
@@ -55,15 +58,18 @@ impl Bridge for crate::Tokio {
             })
             .await
             .expect("block_on does not panic");
+            // ANCHOR_END: block_on
 
             // The anti-pattern: one handler per executor thread makes the calls inline, so
             // every thread is blocked and runs nothing else meanwhile — the heartbeat included.
             hb.start_phase(INLINE);
+            // ANCHOR: inline
             let handlers = (0..env.threads).map(|_| {
                 let phase = hb.clone();
                 ex.spawn(async move { phase.inline_calls(jobs, job) })
             });
             let inline = join_all(handlers).await.into_iter().sum();
+            // ANCHOR_END: inline
             let inline = (env.threads, (inline, hb.end_phase()));
 
             // With several threads: a single inline handler blocks one thread of N.

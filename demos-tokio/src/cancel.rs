@@ -91,6 +91,7 @@ async fn consume(ex: Exec, cfg: &CancelConfig, safe: bool) -> Tally {
     let mut tally = Tally::default();
     loop {
         if safe {
+            // ANCHOR: safe
             tokio::select! {
                 item = rx.recv() => match item {
                     Some(item) => tally.item(item),
@@ -98,7 +99,9 @@ async fn consume(ex: Exec, cfg: &CancelConfig, safe: bool) -> Tally {
                 },
                 _ = sleep(cfg.tick()) => tally.ticks += 1,
             }
+            // ANCHOR_END: safe
         } else {
+            // ANCHOR: naive
             tokio::select! {
                 frame = read_frame(&mut rx) => match frame.as_slice() {
                     [] => break,
@@ -106,6 +109,7 @@ async fn consume(ex: Exec, cfg: &CancelConfig, safe: bool) -> Tally {
                 },
                 _ = sleep(cfg.tick()) => tally.ticks += 1, // a half-read frame is dropped here
             }
+            // ANCHOR_END: naive
         }
     }
     producer.await;
@@ -113,6 +117,7 @@ async fn consume(ex: Exec, cfg: &CancelConfig, safe: bool) -> Tally {
 }
 
 /// Read one frame: two items, one after the other (fewer at the channel's end).
+// ANCHOR: read_frame
 async fn read_frame(rx: &mut mpsc::UnboundedReceiver<u64>) -> Vec<u64> {
     let mut frame = Vec::with_capacity(2);
     while frame.len() < 2 {
@@ -123,6 +128,7 @@ async fn read_frame(rx: &mut mpsc::UnboundedReceiver<u64>) -> Vec<u64> {
     }
     frame
 }
+// ANCHOR_END: read_frame
 
 /// Send each frame's halves `half` apart, and the frames `half` apart.
 async fn produce(tx: mpsc::UnboundedSender<u64>, cfg: CancelConfig) {

@@ -62,12 +62,14 @@ impl Echo for crate::Tokio {
 async fn serve(mut stream: TcpStream, served: Served) {
     stream.set_nodelay(true).expect("a connected socket takes TCP_NODELAY");
     let mut buf = vec![0; SERVER_BUFFER];
+    // ANCHOR: serve
     while let Ok(n @ 1..) = stream.read(&mut buf).await {
         if stream.write_all(&buf[..n]).await.is_err() {
             break;
         }
         served.echoed(n);
     }
+    // ANCHOR_END: serve
 } // dropped: the server closes its end, and the client reads end-of-stream
 
 /// One client connection: `rounds` round trips of `len` bytes, then a clean close.
@@ -81,6 +83,7 @@ async fn client(
     let _open = start.changed().await; // Err once `go` is dropped: all clients start together
     stream.set_nodelay(true).expect("a connected socket takes TCP_NODELAY");
     let (mut seen, mut reply) = (Client::new(rounds), vec![0; len]);
+    // ANCHOR: client
     for round in until_stopped(0..rounds) {
         let sent = message(conn, round, len);
         let started = Instant::now();
@@ -88,6 +91,7 @@ async fn client(
         stream.read_exact(&mut reply).await.expect("the server echoes every byte");
         seen.round_trip(&sent, &reply, started);
     }
+    // ANCHOR_END: client
     stream.shutdown().await.expect("shut down the write half"); // the server reads end-of-stream
     seen.closed(stream.read(&mut reply).await)
 }

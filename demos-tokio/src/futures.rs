@@ -41,6 +41,7 @@ impl Futures for crate::Tokio {
             // The callbacks run here, in this task, as it awaits each handle in spawn order:
             // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
             let callbacks = &Callbacks::new(&env.log);
+            // ANCHOR: callbacks
             for (i, handle) in handles.into_iter().enumerate() {
                 let value = handle
                     .inspect(|&v| callbacks.ran("inspect", i, v))
@@ -51,9 +52,11 @@ impl Futures for crate::Tokio {
                     .await;
                 m.handle_returned(i, value);
             }
+            // ANCHOR_END: callbacks
             m.callbacks_run = callbacks.count();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
+            // ANCHOR: as_completed
             let mut pending: FuturesUnordered<_> = delays
                 .iter()
                 .enumerate()
@@ -68,6 +71,7 @@ impl Futures for crate::Tokio {
                 log_finished(&env.log, i, m.as_completed as usize, delays[i]);
                 m.as_completed += 1;
             }
+            // ANCHOR_END: as_completed
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = oneshot::channel();
@@ -91,10 +95,12 @@ impl Futures for crate::Tokio {
             let handle = tokio::spawn(noted(signal_when_parked(task, move || {
                 let _ = running_tx.send(());
             })));
+            // ANCHOR: drop_handle
             let _ = running.await; // the task has run, and is parked at its await
             drop(handle);
             let _ = release.send(());
             m.dropped_handle_task_finished = done.await.is_ok();
+            // ANCHOR_END: drop_handle
 
             // Probe: abort a task seen running, now parked in a long sleep.
             let (running_tx, running) = oneshot::channel::<()>();
@@ -103,10 +109,13 @@ impl Futures for crate::Tokio {
                 let _ = running_tx.send(());
             })));
             let _ = running.await;
+            // ANCHOR: abort
             long.abort();
             m.cancelled += u64::from(long.await.is_err_and(|e| e.is_cancelled()));
+            // ANCHOR_END: abort
 
             // Probe: a panic inside a task.
+            // ANCHOR: panic
             let panicking = tokio::spawn(noted(async { panic!("{}", DEMO_PANIC) }));
             match AssertUnwindSafe(panicking).catch_unwind().await {
                 Ok(Err(e)) if e.is_panic() => m.panics_caught += 1, // handed back as a JoinError
@@ -116,6 +125,7 @@ impl Futures for crate::Tokio {
                 }
                 Ok(_) => {}
             }
+            // ANCHOR_END: panic
             m.survived_panic = tokio::spawn(noted(async { 7 })).await.is_ok_and(|v| v == 7);
             m
         })

@@ -62,11 +62,13 @@ impl Local for crate::Tokio {
             env.log.line(format!("spawn_local outside a LocalSet panicked: \"{message}\""));
         }
         let shared = Shared::default();
+        // ANCHOR: spawn_local
         LocalSet::new().block_on(&rt, async {
             let handles: Vec<_> =
                 (0..cfg.tasks).map(|t| spawn_local(noted(steps(t, cfg.steps, shared.clone())))).collect();
             join_all(handles).await;
         });
+        // ANCHOR_END: spawn_local
         let metrics = shared.metrics(cfg, Some(outside.is_err()), env);
         Observed::new("LocalSet on current_thread, 1 thread", started.elapsed(), metrics)
     }
@@ -74,8 +76,10 @@ impl Local for crate::Tokio {
 
 /// One task: `steps` increments of the shared counter, yielding after each.
 async fn steps(task: usize, steps: usize, shared: Shared) {
+    // ANCHOR: steps
     for _ in until_stopped(0..steps) {
         shared.increment(task);
         yield_now().await; // the other local tasks run here, on this same thread
     }
+    // ANCHOR_END: steps
 }

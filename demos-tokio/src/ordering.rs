@@ -35,6 +35,7 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     let slots = Arc::new(Mutex::new(vec![None; cfg.tasks]));
     join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
+        // ANCHOR: task
         ex.spawn(async move {
             let asleep = Instant::now();
             stoppable(sleep(delay), sleep).await;
@@ -44,6 +45,7 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
             drop(order);
             slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
         })
+        // ANCHOR_END: task
     }))
     .await;
     let finished = finished.lock().await.clone();

@@ -34,6 +34,7 @@ impl Pools for crate::Tokio {
             let callbacks = AtomicU64::new(0);
             let counted = &callbacks;
             let t = Instant::now();
+            // ANCHOR: io_jobs
             let pending: FuturesUnordered<_> = delays
                 .iter()
                 .enumerate()
@@ -47,6 +48,7 @@ impl Pools for crate::Tokio {
                 })
                 .collect();
             let finished: Vec<usize> = pending.collect().await;
+            // ANCHOR_END: io_jobs
             m.io(&finished, callbacks.into_inner(), t.elapsed(), &delays);
 
             let mut rounds = CpuRounds::default();
@@ -54,11 +56,13 @@ impl Pools for crate::Tokio {
                 let sequential = work.sequential();
                 let t = Instant::now();
                 // One task per job on the executor: at most --threads of them compute at once.
+                // ANCHOR: cpu_jobs
                 let parallel = join_all((0..work.jobs).map(|j| {
                     let range = work.range(j);
                     ex.spawn(async move { cpu_job(range) })
                 }))
                 .await;
+                // ANCHOR_END: cpu_jobs
                 rounds.add(&sequential, &parallel, t.elapsed());
             }
             m.cpu(&work, &rounds);

@@ -51,6 +51,7 @@ async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Ar
         let item = book.item(pacing.value());
         // Try first: an item that finds room goes in at once; one that finds the
         // queue full counts as a wait, then parks this task until a slot frees.
+        // ANCHOR: send
         match tx.try_send(item) {
             Ok(()) => book.about_to_send(false),
             Err(TrySendError::Full(item)) => {
@@ -59,6 +60,7 @@ async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Ar
             }
             Err(TrySendError::Closed(_)) => panic!("consumers outlive producers"),
         }
+        // ANCHOR_END: send
         book.after_send(|| tx.max_capacity() - tx.capacity()); // the channel's own count, just after our send
     }
 }
@@ -66,8 +68,10 @@ async fn produce(p: usize, mut pacing: Pacing, tx: mpsc::Sender<Item>, tally: Ar
 async fn consume(c: usize, mut pacing: Pacing, rx: Arc<Mutex<mpsc::Receiver<Item>>>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
     loop {
+        // ANCHOR: recv
         let next = rx.lock().await.recv().await; // the lock is held for one recv, released before processing
         let Some(item) = next else { break }; // closed and drained: done
+        // ANCHOR_END: recv
         book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

@@ -40,12 +40,14 @@ async fn unsynchronized(ex: &Exec, tasks: usize, env: &Env) -> u64 {
     let counter = Arc::new(AtomicU64::new(0));
     join_all(until_stopped(0..tasks).map(|task| {
         let (counter, lost) = (counter.clone(), lost.clone());
+        // ANCHOR: unsynchronized
         ex.spawn(async move {
             let read = counter.load(Relaxed);
             yield_now().await; // other tasks run here, between our read and our write
             let overwritten = counter.swap(read + 1, Relaxed); // a store; swap lets us see what we clobbered
             lost.record(task, read, overwritten);
         })
+        // ANCHOR_END: unsynchronized
     }))
     .await;
     lost.finish();
@@ -57,10 +59,12 @@ async fn with_mutex(ex: &Exec, tasks: usize) -> u64 {
     join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
         ex.spawn(async move {
+            // ANCHOR: mutex
             let mut guard = counter.lock().await;
             let read = *guard;
             yield_now().await; // others may run, but none can take the lock
             *guard = read + 1;
+            // ANCHOR_END: mutex
         })
     }))
     .await;
@@ -72,8 +76,10 @@ async fn with_atomic(ex: &Exec, tasks: usize) -> u64 {
     join_all(until_stopped(0..tasks).map(|_| {
         let counter = counter.clone();
         ex.spawn(async move {
+            // ANCHOR: atomic
             yield_now().await;
             counter.fetch_add(1, Relaxed); // read-modify-write as one indivisible step
+            // ANCHOR_END: atomic
         })
     }))
     .await;

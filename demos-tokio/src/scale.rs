@@ -35,17 +35,21 @@ impl Scale for crate::Tokio {
                 sleep(POLL).await;
             }
             run.at_peak();
+            // ANCHOR: wake
             let start = Instant::now();
             drop(wake); // every receiver's changed() now returns Err: all wake
             let returned = join_all(handles).await;
+            // ANCHOR_END: wake
             run.finish(&returned, start.elapsed(), None)
         })
     }
 }
 
+// ANCHOR: waiter
 async fn waiter(i: usize, mut woken: watch::Receiver<()>, waiting: Waiting) -> u64 {
     let held = Held::new(i); // state kept across the wait
     waiting.arrive();
     let _closed = woken.changed().await;
     held.done()
 }
+// ANCHOR_END: waiter

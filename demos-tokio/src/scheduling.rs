@@ -59,12 +59,14 @@ async fn spawn_steps(rec: &Arc<Recorder>, cfg: &SchedulingConfig, mode: &'static
     join_all((0..cfg.tasks).map(|task| {
         let (rec, cfg) = (rec.clone(), cfg.clone());
         Exec.spawn(async move {
+            // ANCHOR: steps
             for _ in 0..cfg.steps {
                 step(&rec, &cfg, mode, task);
                 if yielding {
                     yield_now().await; // the only point where the executor may switch tasks
                 }
             }
+            // ANCHOR_END: steps
         })
     }))
     .await;

@@ -76,6 +76,7 @@ async fn busy_loop(
          even a ready recv returns Pending and the task yields"
     });
     let start = Instant::now();
+    // ANCHOR: drain
     let drain = async {
         let mut received = 0;
         while pendings.count_in(rx.recv()).await.is_some() {
@@ -84,6 +85,7 @@ async fn busy_loop(
         received
     };
     let received = if free { unconstrained(drain).await } else { drain.await };
+    // ANCHOR_END: drain
     (received, pendings, start.elapsed(), hb.end_phase())
 }
 
@@ -109,7 +111,9 @@ fn blocking_calls(cfg: &StarvationConfig, env: &Env) -> (Option<f64>, Option<f64
         let phase = hb.clone();
         let in_place = tokio::spawn(async move {
             phase.start_phase("the same call inside block_in_place, which first hands the worker's other tasks to a new thread");
+            // ANCHOR: block_in_place
             block_in_place(|| demos_core::interrupt::sleep(job)); // the worker's other tasks move first
+            // ANCHOR_END: block_in_place
             phase.end_phase()
         });
         let in_place = in_place.await.expect("the call does not panic");

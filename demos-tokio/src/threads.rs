@@ -23,6 +23,7 @@ impl Threads for crate::Tokio {
         crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let rec = Arc::new(Recorder::new());
             manual_and_scoped(cfg, &rec);
+            // ANCHOR: jobs
             let io = join_all((0..cfg.io_jobs).map(|i| {
                 let rec = rec.clone();
                 spawn_blocking(move || {
@@ -36,6 +37,7 @@ impl Threads for crate::Tokio {
                 })
             }));
             ::futures::join!(io, cpu);
+            // ANCHOR_END: jobs
             // One job per worker, each blocking its worker until all have arrived:
             // they meet only if --threads workers really run at once.
             let gate = Arc::new(Gate::new(env.threads));
