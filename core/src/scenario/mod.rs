@@ -129,15 +129,59 @@ pub fn names_where<'a, M>(columns: &[Column<'a, M>], holds: impl Fn(&Column<'a, 
 }
 
 /// Each runtime with its own figure, as a sentence lists them: "tokio 962,
-/// smol 998 and std-threads 500" — or "2 on every runtime" when they agree.
+/// smol 998 and std-threads 500"; runtimes that share a figure are named
+/// together ("4 on tokio and smol, 0 on async-std"), and "2 on every
+/// runtime" when all agree.
+///
+/// ```
+/// use demos_core::scenario::{Column, each};
+/// let col = |runtime, runs| Column { runtime, flavor: "", runs };
+/// let figure = |c: &Column<'_, u64>| c.runs[0].to_string();
+/// assert_eq!(each(&[col("tokio", vec![1]), col("smol", vec![2])], figure), "tokio 1 and smol 2");
+/// assert_eq!(each(&[col("tokio", vec![4]), col("smol", vec![4])], figure), "4 on every runtime");
+/// let three = [col("tokio", vec![4]), col("smol", vec![0]), col("async-std", vec![4])];
+/// assert_eq!(each(&three, figure), "4 on tokio and async-std, 0 on smol");
+/// ```
 pub fn each<M>(columns: &[Column<'_, M>], figure: impl Fn(&Column<'_, M>) -> String) -> String {
-    let figures: Vec<String> = columns.iter().map(figure).collect();
-    if figures.len() > 1 && figures.windows(2).all(|w| w[0] == w[1]) {
-        return format!("{} on every runtime", figures[0]);
+    let groups = grouped(columns, figure);
+    if groups.len() == columns.len() && columns.len() > 1 {
+        let parts: Vec<String> = groups.iter().map(|(f, names)| format!("{} {f}", names[0])).collect();
+        return listed(&parts.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    let parts: Vec<String> =
-        columns.iter().zip(&figures).map(|(c, f)| format!("{} {f}", c.runtime)).collect();
-    listed(&parts.iter().map(String::as_str).collect::<Vec<_>>())
+    on_names(columns, &groups)
+}
+
+/// Like [`each`], but always the figure first, for figures that are words:
+/// "detached it on tokio and async-std, cancelled it on smol".
+pub fn each_in_words<M>(columns: &[Column<'_, M>], figure: impl Fn(&Column<'_, M>) -> String) -> String {
+    on_names(columns, &grouped(columns, figure))
+}
+
+/// The runtimes of `columns` grouped by their figure, in order of first appearance.
+fn grouped<'a, M>(
+    columns: &[Column<'a, M>],
+    figure: impl Fn(&Column<'a, M>) -> String,
+) -> Vec<(String, Vec<&'a str>)> {
+    let mut groups: Vec<(String, Vec<&'a str>)> = Vec::new();
+    for c in columns {
+        let f = figure(c);
+        match groups.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, names)) => names.push(c.runtime),
+            None => groups.push((f, vec![c.runtime])),
+        }
+    }
+    groups
+}
+
+/// "4 on tokio and smol, 0 on async-std"; "4 on every runtime" when there is one group of several.
+fn on_names<M>(columns: &[Column<'_, M>], groups: &[(String, Vec<&str>)]) -> String {
+    if let [(figure, _)] = groups
+        && columns.len() > 1
+    {
+        return format!("{figure} on every runtime");
+    }
+    let parts: Vec<String> = groups.iter().map(|(f, names)| format!("{f} on {}", listed(names))).collect();
+    parts.join(", ")
 }
 
 /// Runtime names in a list a sentence reads: "tokio", "tokio and smol",
