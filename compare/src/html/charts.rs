@@ -183,9 +183,8 @@ where
         chart
             .draw_series(points.map(|p| Circle::new(p, 4, c.mix(0.8).filled())))
             .map_err(|e| e.to_string())?;
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        if let Some(&median) = sorted.get(sorted.len() / 2) {
+        // The one median the tables and the growth lines show too.
+        if let Some(median) = demos_core::scenario::median(values.clone()) {
             let bar = [(i as f64 - 0.35, median), (i as f64 + 0.35, median)];
             chart
                 .draw_series(std::iter::once(PathElement::new(bar, INK.stroke_width(2))))
