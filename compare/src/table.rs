@@ -353,7 +353,8 @@ pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_co
         ));
     }
     lines.extend(skipped(group));
-    lines.extend(crate::sweep::growth(group));
+    let tables: Vec<&Table> = group.iter().collect();
+    lines.extend(crate::sweep::growth(&tables).map(|g| g.lines()).unwrap_or_default());
     lines.push(String::new());
     lines
 }
