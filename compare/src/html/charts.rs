@@ -93,7 +93,8 @@ impl Axis {
         }
     }
 
-    /// The axis title: the metric in words, its unit (bytes say theirs on each tick).
+    /// The chart's title: the metric in words, its unit (bytes say theirs on
+    /// each tick), and the scale when it is logarithmic.
     fn describe(&self, metric: &str) -> String {
         let unit = match self.unit {
             Unit::Bytes => String::new(),
@@ -102,13 +103,14 @@ impl Axis {
         format!("{}{unit}{}", label(metric), if self.log { ", log scale" } else { "" })
     }
 
-    /// Pixels the tick labels and the title beside them need, so neither
-    /// overlaps the other: the widest label at either end or between, at
-    /// about 7 pixels a character of the 12-pixel font, and the title's line.
+    /// Pixels the tick labels need: the widest label at either end or
+    /// between, at 8 pixels a character of the 12-pixel font, and the tick marks.
     fn label_area(&self) -> u32 {
         let mid = if self.log { (self.lo * self.hi).sqrt() } else { (self.lo + self.hi) / 2.0 };
-        let widest = [self.lo, mid, self.hi].iter().map(|v| self.tick(*v).chars().count()).max().unwrap_or(1);
-        widest as u32 * 7 + 26
+        // The ends are padded off whole numbers, where a count's tick prints nothing: round them.
+        let widest =
+            [self.lo, mid, self.hi].iter().map(|v| self.tick(v.round()).chars().count()).max().unwrap_or(1);
+        widest as u32 * 8 + 20
     }
 }
 
@@ -151,8 +153,11 @@ where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    // The axis title is the chart's caption, above it: beside the axis, a
+    // rotated title ran into the tick labels whatever room they were given.
     let mut chart = ChartBuilder::on(root)
         .margin(10)
+        .caption(axis.describe(metric), (FONT, 13).into_font().color(&INK))
         .x_label_area_size(x_area)
         .y_label_area_size(axis.label_area())
         .build_cartesian_2d(x, y)
@@ -162,7 +167,6 @@ where
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(5)
-        .y_desc(axis.describe(metric))
         .y_label_formatter(&|v| axis.tick(*v))
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)

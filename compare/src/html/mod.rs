@@ -19,7 +19,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::differences::{Answered, NOT_PROBED};
 use demos_core::scenario::listed;
 
-use crate::format::{self, first_seen};
+use crate::format::first_seen;
 use crate::{Cell, Table, table};
 
 /// Everything one report shows.
@@ -218,10 +218,19 @@ fn figure(class: &str, metric: &str, chart: Result<String, String>, caption: Mar
 
 /// The metrics a table charts: those that differ between runtimes and are
 /// numbers, the scenario's lesson first (the order of the table's rows). A
-/// figure equal on every runtime is in the one-line table instead.
+/// figure equal on every runtime is in the one-line table instead, and one
+/// that only one of several runtimes has compares nothing.
 fn charted(t: &Table, figures: &table::Figures) -> Vec<String> {
     let numeric = numeric_metrics(&t.cells);
-    figures.rows.iter().map(|(_, key, _)| key).filter(|key| numeric.contains(key)).cloned().collect()
+    let compared =
+        |key: &String| t.cells.len() == 1 || t.cells.iter().filter(|c| !c.values(key).is_empty()).count() > 1;
+    figures
+        .rows
+        .iter()
+        .map(|(_, key, _)| key)
+        .filter(|key| numeric.contains(key) && compared(key))
+        .cloned()
+        .collect()
 }
 
 fn section(i: usize, t: &Table, repeat: usize) -> Markup {
@@ -254,7 +263,7 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                 div.charts {
                     @for metric in &metrics {
                         @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, c.values(metric))).filter(|(_, v)| !v.is_empty()).collect();
-                        (figure("strip", metric, charts::strip(metric, &series), html! { (format::label(metric)) }))
+                        (figure("strip", metric, charts::strip(metric, &series), html! {}))
                     }
                 }
             }
