@@ -171,21 +171,22 @@ fn program(command: &str) -> (PathBuf, Vec<String>) {
     (path, args.iter().map(|arg| arg.to_string()).collect())
 }
 
-/// compare's binary, beside this package's (built by `cargo test --workspace`;
-/// built here when this test runs alone).
+/// compare's binary, beside this package's, brought up to date first: another
+/// package's binary is not rebuilt for this test (a no-op when `cargo test
+/// --workspace` or nextest has just built it), and a stale one would fail the
+/// samples for changes already made.
 fn compare_binary() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
     let ours = PathBuf::from(env!("CARGO_BIN_EXE_tokio"));
     let path = ours.with_file_name(format!("compare{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
-        let profile_dir = ours.parent().expect("a target directory");
+    BUILT.call_once(|| {
+        let profile =
+            if ours.parent().is_some_and(|dir| dir.ends_with("release")) { "release" } else { "test" };
         let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        build.args(["build", "-q", "--profile", "test", "-p", "compare", "--bin", "compare"]);
-        if profile_dir.ends_with("release") {
-            build.arg("--release");
-        }
+        build.args(["build", "-q", "--profile", profile, "-p", "compare", "--bin", "compare"]);
         let status = build.current_dir(root()).status().expect("cargo runs");
         assert!(status.success(), "cargo build -p compare failed");
-    }
+    });
     path
 }
 
