@@ -111,7 +111,11 @@ impl Log {
         }
         // A failed write to a closed pipe must not kill the demo.
         let _ = match self.0.sink {
-            Sink::Stdout => writeln!(std::io::stdout().lock(), "  | {}", text.as_ref()),
+            Sink::Stdout => writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                crate::wrap::paragraph("  | ", "  |   ", text.as_ref())
+            ),
             Sink::Stderr => writeln!(std::io::stderr().lock(), "{}", text.as_ref()),
             Sink::Off => Ok(()),
         };

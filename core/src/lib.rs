@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod timeline;
 pub mod usage;
 pub mod workers;
+pub mod wrap;
 
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
@@ -44,6 +45,7 @@ pub use scenario::scale::{Scale, ScaleConfig, ScaleMetrics};
 pub use scenario::scheduling::{Scheduling, SchedulingConfig, SchedulingMetrics};
 pub use scenario::starvation::{Starvation, StarvationConfig, StarvationMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
+pub use scenario::timers::{Timers, TimersConfig, TimersMetrics};
 
 /// An executor that can run every scenario. A runtime crate exposes one struct
 /// implementing all the scenario traits; a missing one is a compile error.
@@ -74,6 +76,7 @@ pub trait Runtime:
     + Starvation
     + Cancel
     + Mixing
+    + Timers
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
@@ -90,6 +93,13 @@ pub trait Runtime:
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         let _ = scenario;
         self.flavor(threads)
+    }
+
+    /// Whether `--threads` sizes what runs `scenario` on this runtime. Where it
+    /// does not (a local executor is one thread; a thread per producer is the
+    /// point), the headline says so rather than ignore the flag.
+    fn threads_apply(&self, scenario: &str) -> bool {
+        !matches!(scenario, "local" | "starvation")
     }
 
     /// Whether a task is a pool job that holds its OS thread while it sleeps

@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use serde::{Deserialize, Serialize};
 
 use crate::timeline::Span;
+use crate::wrap::paragraph;
 
 /// What a runtime observed while running a scenario: the flavour of executor
 /// that actually ran, how long the run took, and the scenario's raw figures.
@@ -139,7 +140,9 @@ const DIM: Style = Style::new().dimmed();
 
 /// The line printed before a scenario starts (its live log follows).
 pub fn render_headline(report_runtime: &str, scenario: &str, headline: &str) -> String {
-    format!("{HEAD}{scenario} on {report_runtime}{HEAD:#}: {headline}")
+    // The styles sit inside the wrapped text (they take no columns), so a long
+    // runtime and flavour wrap like the rest.
+    paragraph("", "  ", &format!("{HEAD}{scenario} on {report_runtime}{HEAD:#}: {headline}"))
 }
 
 /// The text a person reads after the run: figures, checks, take-away.
@@ -152,9 +155,13 @@ pub fn render_summary(
     takeaway: &str,
 ) -> String {
     let mut out = String::new();
+    let mut push = |first: &str, rest: &str, text: &str| {
+        out.push_str(&paragraph(first, rest, text));
+        out.push('\n');
+    };
     let width = figures.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    out.push_str(&format!(
-        "  {DIM}ran on {} ({}) · {} ms · seed {}{DIM:#}\n",
+    let ran_on = format!(
+        "ran on {} ({}) · {} ms · seed {}",
         report.flavor,
         match report.workers_observed {
             0 => "no pool worker ran a task: each ran on a thread of its own".to_string(),
@@ -163,12 +170,15 @@ pub fn render_summary(
         },
         format_ms(report.elapsed_ms),
         report.seed
-    ));
+    );
+    push(&format!("  {DIM}"), "    ", &format!("{ran_on}{DIM:#}"));
+    // A figure that runs past the width continues under its value, not under its label.
+    let hang = " ".repeat(width + 4);
     for (label, value) in figures {
-        out.push_str(&format!("  {label:<width$}  {value}\n"));
+        push(&format!("  {label:<width$}  "), &hang, value);
     }
     for line in details {
-        out.push_str(&format!("  {line}\n"));
+        push("  ", "    ", line);
     }
     for check in &report.checks {
         let mark = match (check.passed, check.partial) {
@@ -176,13 +186,37 @@ pub fn render_summary(
             (false, true) => format!("{PART}part{PART:#}"),
             (false, false) => format!("{BAD}FAIL{BAD:#}"),
         };
-        out.push_str(&format!("  {mark} {} ({})\n", check.name, check.detail));
+        push(&format!("  {mark} "), "       ", &format!("{} ({})", check.name, check.detail));
     }
     if report.interrupted {
-        out.push_str("  (stopped early by Ctrl-C: the figures cover what ran; \"part\" marks a check the run ended before)\n");
+        push(
+            "  ",
+            "  ",
+            "(stopped early by Ctrl-C: the figures cover what ran; \"part\" marks a check the run ended before)",
+        );
     }
-    out.push_str(&format!("  {HEAD}take-away:{HEAD:#} {takeaway}\n"));
+    push(&format!("  {HEAD}take-away:{HEAD:#} "), "  ", takeaway);
     out
+}
+
+/// `n` and the noun, singular or plural as `n` needs: "1 thread", "2 threads",
+/// "3 processes".
+///
+/// ```
+/// use demos_core::report::counted;
+/// assert_eq!(counted(1u64, "job"), "1 job");
+/// assert_eq!(counted(0u64, "thread"), "0 threads");
+/// assert_eq!(counted(3u32, "process"), "3 processes");
+/// ```
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else if ["s", "x", "ch", "sh"].iter().any(|end| noun.ends_with(end)) {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Milliseconds with sensible precision for a human.

@@ -37,6 +37,27 @@ pub fn now() -> Option<Usage> {
     None
 }
 
+/// CPU time the calling thread has used, from its own clock
+/// (`CLOCK_THREAD_CPUTIME_ID`); `None` where there is none.
+///
+/// ```
+/// if let Some(before) = demos_core::usage::thread_cpu_time() {
+///     let spin = std::time::Instant::now();
+///     while spin.elapsed().as_millis() < 2 {}
+///     assert!(demos_core::usage::thread_cpu_time().unwrap() > before);
+/// }
+/// ```
+pub fn thread_cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::time::{ClockId, clock_gettime};
+        let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).ok()?;
+        Some(Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32))
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
 #[cfg(target_os = "linux")]
 fn page_size() -> u64 {
     use nix::unistd::{SysconfVar, sysconf};

@@ -11,7 +11,7 @@ use ::futures::future::join_all;
 use async_std::task::{self, sleep, spawn_blocking};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
 };
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 
@@ -27,7 +27,9 @@ impl Bridge for crate::AsyncStd {
             let offloaded = ex
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
-                    phase.start_phase(OFFLOADED);
+                    phase.start_phase(&offloaded(
+                        "the blocking crate's pool (async_std::task::spawn_blocking)",
+                    ));
                     let mut done = 0;
                     for _ in until_stopped(0..jobs) {
                         let call = phase.clone();

@@ -48,6 +48,7 @@ impl Cancel for crate::AsyncStd {
                 })
                 .collect();
             sleep(cfg.tick()).await; // every task has started and parked
+            CancelMetrics::log_group_drop(&env.log, cfg, "their JoinHandles, one each");
             drop(tasks); // a dropped JoinHandle detaches: the task runs on
             drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
             m.group(cfg, &drops);

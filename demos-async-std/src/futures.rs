@@ -7,7 +7,6 @@
 //! Run it: `cargo run -p demos-async-std -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use ::futures::FutureExt;
@@ -15,7 +14,9 @@ use ::futures::stream::{FuturesUnordered, StreamExt};
 use async_std::channel::bounded;
 use async_std::task::sleep;
 use demos_core::interrupt::stoppable;
-use demos_core::scenario::futures::{DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of};
+use demos_core::scenario::futures::{
+    Callbacks, DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of,
+};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
@@ -38,21 +39,18 @@ impl Futures for crate::AsyncStd {
                 .collect();
             // The callbacks run here, in this task, as it awaits each handle in spawn order:
             // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
-            let callbacks = AtomicU64::new(0);
-            let counted = &callbacks;
+            let callbacks = &Callbacks::new(&env.log);
             for (i, handle) in handles.into_iter().enumerate() {
                 let value = handle
-                    .inspect(|_| {
-                        counted.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        counted.fetch_add(1, Relaxed);
+                    .inspect(|&v| callbacks.ran("inspect", i, v))
+                    .then(move |v| async move {
+                        callbacks.ran("then", i, v);
                         v
                     })
                     .await;
                 m.handle_returned(i, value);
             }
-            m.callbacks_run = callbacks.into_inner();
+            m.callbacks_run = callbacks.count();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             let mut pending: FuturesUnordered<_> = delays

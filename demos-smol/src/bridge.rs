@@ -11,7 +11,7 @@ use std::time::Duration;
 use ::futures::future::join_all;
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
 };
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use smol::{Timer, unblock};
@@ -28,7 +28,7 @@ impl Bridge for crate::Smol {
             let offloaded = ex
                 .spawn(async move {
                     // Each call goes to the blocking pool; the executor thread is free meanwhile.
-                    phase.start_phase(OFFLOADED);
+                    phase.start_phase(&offloaded("the blocking crate's pool (unblock)"));
                     let mut done = 0;
                     for _ in until_stopped(0..jobs) {
                         let call = phase.clone();

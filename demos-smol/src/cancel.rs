@@ -48,6 +48,7 @@ impl Cancel for crate::Smol {
                 })
                 .collect();
             Timer::after(cfg.tick()).await; // every task has started and parked
+            CancelMetrics::log_group_drop(&env.log, cfg, "their Task handles, one each");
             drop(tasks); // a dropped Task is cancelled
             drops.settle(cfg.tasks, || Timer::after(cfg.tick())).await;
             m.group(cfg, &drops);

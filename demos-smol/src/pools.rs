@@ -41,7 +41,7 @@ impl Pools for crate::Smol {
                         io_job(d); // a blocking call, off the executor's threads
                         i
                     })
-                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d))
+                    .inspect(move |&i| log_io_done(&env.log, i, counted.fetch_add(1, Relaxed) as usize, d, t))
                 })
                 .collect();
             let finished: Vec<usize> = pending.collect().await;

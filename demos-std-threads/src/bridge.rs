@@ -12,8 +12,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt::until_stopped;
+use demos_core::report::counted;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED, OFFLOADED_CALL, ONE_BLOCKED,
+    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
 };
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
@@ -45,7 +46,7 @@ impl Bridge for crate::StdThreads {
         let offloaded = pool
             .spawn_with_handle(noted(async move {
                 // Each call goes to a thread of its own; the pool thread is free meanwhile.
-                phase.start_phase(OFFLOADED);
+                phase.start_phase(&offloaded("a new OS thread of its own (thread::spawn)"));
                 let mut done = 0;
                 for _ in until_stopped(0..jobs) {
                     let call = phase.clone();
@@ -92,7 +93,10 @@ impl Bridge for crate::StdThreads {
         }
         hb.stop();
         block_on(heartbeat);
-        let flavor = format!("futures ThreadPool, {} threads + a thread per blocking call", env.threads);
+        let flavor = format!(
+            "futures ThreadPool, {} + a thread per blocking call",
+            counted(env.threads as u64, "thread")
+        );
         let metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
         Observed::new(flavor, started.elapsed(), metrics).with_spans(hb.spans())
     }

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
+use demos_core::report::counted;
 use demos_core::scenario::cancel::{Drops, Tally};
 use demos_core::workers::noted;
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
@@ -34,6 +35,7 @@ impl Cancel for crate::StdThreads {
         let drops = Drops::default();
         let (parked, never) = parked_tasks(&pool, cfg.tasks, &drops, true);
         block_on(offload(sleep(cfg.tick()))); // every task has started and parked
+        CancelMetrics::log_group_drop(&env.log, cfg, "their RemoteHandles, one each");
         drop(parked); // a dropped RemoteHandle cancels its task
         block_on(drops.settle(cfg.tasks, || offload(sleep(cfg.tick()))));
         m.group(cfg, &drops);
@@ -47,7 +49,7 @@ impl Cancel for crate::StdThreads {
         block_on(offload(sleep(cfg.tick()))); // its threads have had time to go
         m.shutdown(cfg, &drops, true);
         drop(never);
-        let flavor = format!("futures ThreadPool, {} thread(s)", env.threads);
+        let flavor = format!("futures ThreadPool, {}", counted(env.threads as u64, "thread"));
         Observed::new(flavor, started.elapsed(), m)
     }
 }

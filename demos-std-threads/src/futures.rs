@@ -5,16 +5,19 @@
 //! on what the scenario uses: a dropped `RemoteHandle` *cancels* its task (a
 //! dropped `std::thread::JoinHandle`, by contrast, detaches); a thread cannot
 //! be aborted — only a future can, via `futures::future::abortable` — and a
-//! panic comes back from `join()` as an `Err`.
+//! task's panic, caught on its pool thread by the `RemoteHandle`'s wrapper, is
+//! re-raised where the handle is awaited. (A task spawned with no handle has no
+//! such wrapper: its panic ends the pool thread that ran it.)
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::panic::AssertUnwindSafe;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt;
-use demos_core::scenario::futures::{DEMO_PANIC, delays, signal_when_parked, value_of};
+use demos_core::report::counted;
+use demos_core::scenario::futures::{Callbacks, DEMO_PANIC, delays, signal_when_parked, value_of};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -48,22 +51,16 @@ impl Futures for crate::StdThreads {
             .collect();
         // The callbacks run here, on this thread, as it awaits each handle in spawn order:
         // `inspect` (sync) and `then` (async) are combinators, not done-callbacks.
-        let callbacks = AtomicU64::new(0);
-        let counted = &callbacks;
+        let callbacks = &Callbacks::new(&env.log);
         for (i, handle) in handles.into_iter().enumerate() {
-            let value = block_on(
-                handle
-                    .inspect(|_| {
-                        counted.fetch_add(1, Relaxed);
-                    })
-                    .then(|v| async move {
-                        counted.fetch_add(1, Relaxed);
-                        v
-                    }),
-            );
+            let value =
+                block_on(handle.inspect(|&v| callbacks.ran("inspect", i, v)).then(move |v| async move {
+                    callbacks.ran("then", i, v);
+                    v
+                }));
             m.handle_returned(i, value);
         }
-        m.callbacks_run = callbacks.into_inner();
+        m.callbacks_run = callbacks.count();
 
         // As completed: FuturesUnordered yields whichever job finishes next.
         env.log.line(format!(
@@ -126,14 +123,18 @@ impl Futures for crate::StdThreads {
         abort.abort();
         m.cancelled += u64::from(block_on(handle) == Err(Aborted));
 
-        // Probe: a panic inside a thread comes back from join() as Err.
-        if thread::spawn(|| panic!("{}", DEMO_PANIC)).join().is_err() {
+        // Probe: a panic inside a pool task. Its RemoteHandle caught it on the pool
+        // thread (which lives on) and re-raises it here, where the handle is awaited.
+        let panicking =
+            pool.spawn_with_handle(noted(async { panic!("{}", DEMO_PANIC) })).expect("the pool accepts jobs");
+        if block_on(AssertUnwindSafe(panicking).catch_unwind()).is_err() {
             m.panics_caught += 1;
+            m.panic_resumed_on_await = true;
         }
         m.survived_panic =
             block_on(pool.spawn_with_handle(noted(async { 7 })).expect("the pool accepts jobs")) == 7;
         Observed::new(
-            format!("futures ThreadPool, {} threads, plus OS threads", env.threads),
+            format!("futures ThreadPool, {}, plus OS threads", counted(env.threads as u64, "thread")),
             started.elapsed(),
             m,
         )

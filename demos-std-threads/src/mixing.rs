@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use async_compat::Compat;
 use async_io::{Async, Timer};
+use demos_core::report::counted;
 use demos_core::scenario::futures::caught_panic;
 use demos_core::scenario::mixing::{target, thread_names};
 use demos_core::workers::{noted, thread_number};
@@ -53,7 +54,10 @@ impl Mixing for crate::StdThreads {
             .expect("the pool is alive");
         let (worked, thread) = block_on(adapted);
         m.adapter(env, "tokio's timer and connect inside Compat on the pool", &before, (worked, thread));
-        let flavor = format!("futures ThreadPool, {} thread(s) + async-io + async-compat", env.threads);
+        let flavor = format!(
+            "futures ThreadPool, {} + async-io + async-compat",
+            counted(env.threads as u64, "thread")
+        );
         Observed::new(flavor, started.elapsed(), m)
     }
 }

@@ -30,7 +30,7 @@ impl Pools for crate::StdThreads {
         let finished: Vec<usize> = thread::scope(|scope| {
             for (i, &d) in delays.iter().enumerate() {
                 let (done, log, callbacks) = (done.clone(), &env.log, &callbacks);
-                let on_done = move || log_io_done(log, i, callbacks.fetch_add(1, Relaxed) as usize, d); // the callback
+                let on_done = move || log_io_done(log, i, callbacks.fetch_add(1, Relaxed) as usize, d, t); // the callback
                 thread::Builder::new()
                     .name(format!("io-{i}"))
                     .spawn_scoped(scope, move || {

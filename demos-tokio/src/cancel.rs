@@ -42,6 +42,11 @@ impl Cancel for crate::Tokio {
                 });
             }
             sleep(cfg.tick()).await; // every task has started and parked
+            CancelMetrics::log_group_drop(
+                &env.log,
+                cfg,
+                "the one JoinSet that holds them (not a JoinHandle each)",
+            );
             drop(set); // aborts them
             drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
             m.group(cfg, &drops);

@@ -24,6 +24,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 use std::future::Future;
 
@@ -52,10 +53,10 @@ impl Runtime for Tokio {
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => {
-                "current_thread, 1 worker (busy loop); multi_thread, 1 worker (block_in_place)".to_string()
-            }
+            "starvation" => "current_thread; multi_thread with 1 worker for block_in_place".to_string(),
             "local" => "LocalSet on current_thread, 1 thread".to_string(),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

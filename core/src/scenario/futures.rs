@@ -1,7 +1,7 @@
 //! futures: what a spawned task gives you back, and what each executor does at
 //! the edges. Handles from spawn; a bare one-shot future completed by another
 //! task; callbacks the Rust way (`map` / `inspect` / `then` combinators);
-//! results consumed as they complete (`FuturesUnordered`, tokio's `JoinSet`);
+//! results consumed as they complete (`FuturesUnordered` over the handles, on every runtime);
 //! then three probes whose answers differ by executor and are *observed*, not
 //! assumed: what dropping a handle does (detach or cancel), aborting a running
 //! task, and how a panic inside a task surfaces.
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{RunShape, count, size};
+use crate::scenario::{Column, RunShape, count, each, each_in_words, listed, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// The message of the panic the scenario causes on purpose.
@@ -130,6 +130,35 @@ pub fn quiet_demo_panics() {
     });
 }
 
+/// The callbacks chained on the handles: each counts itself and logs what it
+/// saw, and where it ran — in the task that awaits the handle, not in the
+/// task that finished.
+#[derive(Debug)]
+pub struct Callbacks<'a> {
+    log: &'a crate::Log,
+    ran: std::sync::atomic::AtomicU64,
+}
+
+impl<'a> Callbacks<'a> {
+    /// None run yet.
+    pub fn new(log: &'a crate::Log) -> Self {
+        Self { log, ran: Default::default() }
+    }
+
+    /// Callback `name` ran on task `task`'s result `value`.
+    pub fn ran(&self, name: &str, task: usize, value: u64) {
+        self.ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (thread, _) = crate::timeline::current_thread();
+        self.log
+            .line(format!("callback {name:<7} got task {task}'s {value}, in the awaiting task on {thread}"));
+    }
+
+    /// How many ran.
+    pub fn count(&self) -> u64 {
+        self.ran.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// What the futures scenario measured and observed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FuturesMetrics {
@@ -178,6 +207,39 @@ impl Scenario for FuturesScenario {
     const ABOUT: &'static str = "handles, one-shot, callbacks, as-completed; drop, abort and panic semantics";
     type Config = FuturesConfig;
     type Metrics = FuturesMetrics;
+    const LESSON: &'static [&'static str] =
+        &["dropped_handle_task_finished", "panic_resumed_on_await", "survived_panic", "callbacks_run"];
+
+    fn conclude(_: &FuturesConfig, columns: &[Column<'_, FuturesMetrics>]) -> String {
+        // A probe's answer in words, the same word for every run of a runtime or "varied".
+        let said = |holds: fn(&FuturesMetrics) -> bool, yes: &str, no: &str| {
+            each_in_words(columns, |c| {
+                if c.always(holds) {
+                    yes.to_string()
+                } else if c.always(|m| !holds(m)) {
+                    no.to_string()
+                } else {
+                    "varied between runs".to_string()
+                }
+            })
+        };
+        let dropped = said(|m| m.dropped_handle_task_finished, "detached it", "cancelled it");
+        let panic =
+            said(|m| m.panic_resumed_on_await, "was re-raised at the await", "came back as an error value");
+        let survived = if columns.iter().all(|c| c.always(|m| m.survived_panic)) {
+            "every runtime ran the next task after the panic".to_string()
+        } else {
+            format!(
+                "after the panic, {} ran no further task",
+                listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
+            )
+        };
+        format!(
+            "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
+             callbacks ran inside the awaiting task: {}.",
+            each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
+        )
+    }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
         // The tasks sleep twice (handles, then as-completed); pool jobs hold their thread.
@@ -237,7 +299,11 @@ impl Scenario for FuturesScenario {
             ("handles".into(), format!("{}/{} returned their value", m.completed, m.tasks)),
             ("callbacks".into(), format!("{} ran (inspect + then on each handle)", m.callbacks_run)),
             ("as completed".into(), format!("{} results, in completion order", m.as_completed)),
-            ("one-shot".into(), format!("delivered: {}", m.oneshot_delivered)),
+            (
+                "one-shot".into(),
+                if m.oneshot_delivered { "the value another task sent arrived" } else { "no value arrived" }
+                    .into(),
+            ),
             (
                 "dropped handle".into(),
                 if m.dropped_handle_task_finished {
@@ -247,7 +313,15 @@ impl Scenario for FuturesScenario {
                 }
                 .into(),
             ),
-            ("abort".into(), format!("{} task(s) observed cancelled", m.cancelled)),
+            (
+                "abort".into(),
+                if m.cancelled >= 1 {
+                    "the aborted task was cancelled"
+                } else {
+                    "the aborted task was not cancelled"
+                }
+                .into(),
+            ),
             (
                 "panic in a task".into(),
                 if m.panic_resumed_on_await {
@@ -262,7 +336,7 @@ impl Scenario for FuturesScenario {
 
     fn takeaway(_: &FuturesConfig, m: &FuturesMetrics, _: &Env) -> String {
         format!(
-            "a handle is a future of the task's result. Combinators (inspect, then) stand in for callbacks, but \
+            "A handle is a future of the task's result. Combinators (inspect, then) stand in for callbacks, but \
              no executor calls them when the task ends: they run inside the awaiting task, in the order it \
              awaits, and only if it awaits. The edges differ by executor: here dropping the handle of a \
              running task {} it, and a panic {}. Check these before porting code between runtimes: run this \

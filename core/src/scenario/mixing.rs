@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::counted;
+use crate::scenario::{Column, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the mixing scenario.
@@ -154,21 +156,29 @@ fn log_foreign(env: &Env, what: &str, outcome: &Result<(), String>) -> bool {
 
 /// Log the threads in `after` that were not in `before`, naming what started them.
 fn log_new_threads(env: &Env, what: &str, before: &Threads, after: &Threads) -> u64 {
-    let names: Vec<String> = after
-        .0
-        .iter()
-        .filter(|(id, _)| !before.0.contains_key(id))
-        .map(|(_, n)| format!("\"{n}\""))
-        .collect();
+    let names: Vec<String> =
+        after.0.iter().filter(|(id, _)| !before.0.contains_key(id)).map(|(_, n)| shown_name(n)).collect();
     env.log.line(format!(
         "{what}: {}",
-        if names.is_empty() {
-            "no new thread".to_string()
-        } else {
-            format!("new thread(s) {}", names.join(", "))
+        match names.len() {
+            0 => "no new thread".to_string(),
+            1 => format!("new thread {}", names[0]),
+            _ => format!("new threads {}", names.join(", ")),
         }
     ));
     names.len() as u64
+}
+
+/// A thread's name as the log shows it: quoted, and marked cut where Linux
+/// cut it (a thread's name there holds at most 15 bytes: "async-compat/tokio-1"
+/// reads "async-compat/to").
+fn shown_name(name: &str) -> String {
+    const LINUX_NAME_BYTES: usize = 15;
+    if name.len() == LINUX_NAME_BYTES {
+        format!("\"{name}…\" (a name cut to 15 bytes)")
+    } else {
+        format!("\"{name}\"")
+    }
 }
 
 /// Marker type naming the mixing scenario for the CLI and `compare`.
@@ -220,23 +230,45 @@ impl Scenario for MixingScenario {
         figures.push((
             "async-io timer + connect".into(),
             format!(
-                "{} on thread {}{}",
-                if m.portable_worked { "completed" } else { "did not complete" },
-                m.portable_thread,
-                if m.async_io_thread_seen { "; reactor thread \"async-io\" running" } else { "" }
+                "{}{}",
+                if m.portable_worked { "completed on this executor" } else { "did not complete" },
+                if m.async_io_thread_seen { "; async-io's \"async-io\" thread running" } else { "" }
             ),
         ));
-        if let (Some(worked), Some(thread)) = (m.adapter_worked, m.adapter_thread) {
+        if let Some(worked) = m.adapter_worked {
             figures.push((
                 "tokio future in Compat".into(),
                 format!(
-                    "{} on thread {thread}; {} new thread(s) drive tokio's side",
+                    "{} on this executor; {} of the adapter's own drove tokio's side",
                     if worked { "completed" } else { "did not complete" },
-                    m.adapter_new_threads.unwrap_or(0)
+                    counted(m.adapter_new_threads.unwrap_or(0), "new thread")
                 ),
             ));
         }
         figures
+    }
+
+    const LESSON: &'static [&'static str] = &["foreign_panicked", "portable_worked", "adapter_worked"];
+
+    fn conclude(_: &MixingConfig, columns: &[Column<'_, MixingMetrics>]) -> String {
+        let panicked = names_where(columns, |c| c.always(|m| m.foreign_panicked == Some(true)));
+        let portable = names_where(columns, |c| c.always(|m| m.portable_worked));
+        let adapted = names_where(columns, |c| c.always(|m| m.adapter_worked == Some(true)));
+        let mut said = Vec::new();
+        if !panicked.is_empty() {
+            said.push(format!("a tokio timer awaited off tokio panicked on {}", listed(&panicked)));
+        }
+        said.push(if portable.len() == columns.len() {
+            "async-io's timer and connect worked on every runtime".to_string()
+        } else {
+            format!("async-io's timer and connect worked on {} only", listed(&portable))
+        });
+        if !adapted.is_empty() {
+            said.push(format!("async_compat::Compat made the tokio future work on {}", listed(&adapted)));
+        }
+        let mut text = said.join("; ");
+        text.replace_range(..1, &text[..1].to_uppercase());
+        format!("{text}.")
     }
 
     fn takeaway(_: &MixingConfig, m: &MixingMetrics, _: &Env) -> String {
@@ -251,9 +283,14 @@ impl Scenario for MixingScenario {
         };
         let portable = if m.portable_worked {
             format!(
-                "async-io's timer and socket worked{}, because async-io brings its own reactor{}. ",
+                "async-io's timer and socket worked{}, because async-io brings its own reactor, driven by \
+                 whichever thread waits in async_io::block_on{}. ",
                 if m.foreign_panicked.is_none() { " under tokio" } else { "" },
-                if m.async_io_thread_seen { ", on its \"async-io\" thread" } else { "" }
+                if m.async_io_thread_seen {
+                    " or, when none does, by the \"async-io\" thread it starts (seen running here)"
+                } else {
+                    " (no \"async-io\" thread of its own was needed here)"
+                }
             )
         } else {
             "async-io's timer and socket did not complete. ".to_string()
@@ -261,7 +298,8 @@ impl Scenario for MixingScenario {
         let adapter = match (m.adapter_worked, m.adapter_new_threads) {
             (Some(true), Some(n)) => format!(
                 "Wrapped in async_compat::Compat the tokio future completed: the adapter entered a tokio runtime it \
-                 keeps on {n} thread(s) of its own, which drove tokio's timer and socket."
+                 keeps on {} of its own, which drove tokio's timer and socket.",
+                counted(n, "thread")
             ),
             (Some(false), _) => {
                 "Wrapped in async_compat::Compat the tokio future did not complete.".to_string()

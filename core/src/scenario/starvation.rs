@@ -11,10 +11,10 @@
 //!   runtime stalls the heartbeat; inside `block_in_place` the worker hands its
 //!   other tasks to a new thread first.
 //! * A saturated blocking pool: `--blocking-jobs` jobs on a pool limited to
-//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; the
-//!   `BLOCKING_MAX_THREADS` variable smol's and async-std's `blocking` crate
-//!   reads when first used — the run is a fresh process with it set; a rayon
-//!   pool of that size on std-threads): the jobs queue.
+//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; smol's and
+//!   async-std's `blocking` crate through `set_max_blocking_threads`, in a
+//!   fresh process whose pool starts empty; a rayon pool of that size on
+//!   std-threads): the jobs queue.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -24,14 +24,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::format_ms;
+use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::bridge::PhaseBeat;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
-
-/// The variable the `blocking` crate (smol's and async-std's blocking pool)
-/// reads its thread limit from, once, when first used.
-pub const BLOCKING_MAX_THREADS: &str = "BLOCKING_MAX_THREADS";
 
 /// Configuration of the starvation scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -66,6 +63,11 @@ impl StarvationConfig {
         Duration::from_millis(self.tick_ms)
     }
 
+    /// The blocking pool's thread limit, as the `blocking` crate takes it.
+    pub fn blocking_threads(&self) -> std::num::NonZeroUsize {
+        std::num::NonZeroUsize::new(self.blocking_limit).unwrap_or(std::num::NonZeroUsize::MIN)
+    }
+
     /// How long each blocking job or call takes.
     pub fn job(&self) -> Duration {
         Duration::from_millis(self.job_ms)
@@ -85,10 +87,16 @@ pub struct StarvationMetrics {
     pub heartbeat_max_gap_ms: f64,
     /// Heartbeat ticks while the loop ran.
     pub heartbeat_ticks: u64,
+    /// How long the loop's thread was off the CPU while the loop ran (wall
+    /// time less its CPU time): the OS running something else, a stall no
+    /// executor caused. `null` where no thread clock exists.
+    pub loop_off_cpu_ms: Option<f64>,
     /// tokio: the same loop inside `unconstrained`: forced yields.
     pub unconstrained_forced_yields: Option<u64>,
     /// tokio: the longest heartbeat gap while the unconstrained loop ran.
     pub unconstrained_gap_ms: Option<f64>,
+    /// tokio: how long the unconstrained loop's thread was off the CPU.
+    pub unconstrained_off_cpu_ms: Option<f64>,
     /// tokio: the longest heartbeat gap while a blocking call ran inline on the one worker.
     pub inline_block_gap_ms: Option<f64>,
     /// tokio: the longest heartbeat gap while the same call ran inside `block_in_place`.
@@ -114,6 +122,23 @@ impl StarvationMetrics {
         self.loop_ms = took.as_secs_f64() * 1e3;
         self.heartbeat_max_gap_ms = beat.max_gap_ms;
         self.heartbeat_ticks = beat.ticks;
+        self.loop_off_cpu_ms = beat.off_cpu_ms;
+    }
+
+    /// tokio: the same loop inside `unconstrained`.
+    pub fn unconstrained(&mut self, pendings: &Pendings, beat: PhaseBeat) {
+        self.unconstrained_forced_yields = Some(pendings.count());
+        self.unconstrained_gap_ms = Some(beat.max_gap_ms);
+        self.unconstrained_off_cpu_ms = beat.off_cpu_ms;
+    }
+
+    /// The busy loop as the heartbeat saw it.
+    pub fn loop_beat(&self) -> PhaseBeat {
+        PhaseBeat {
+            ticks: self.heartbeat_ticks,
+            max_gap_ms: self.heartbeat_max_gap_ms,
+            off_cpu_ms: self.loop_off_cpu_ms,
+        }
     }
 
     /// The blocking pool's figures.
@@ -228,10 +253,9 @@ impl Scenario for StarvationScenario {
     /// In a fresh process with `BLOCKING_MAX_THREADS` set: smol's and
     /// async-std's blocking pool reads it once, when first used.
     fn observe(rt: &dyn Runtime, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
-        let vars = [(BLOCKING_MAX_THREADS, cfg.blocking_limit.to_string())];
-        crate::scenario::in_fresh_process_with::<StarvationScenario>(rt, cfg, env, &vars, || {
-            rt.starvation(cfg, env)
-        })
+        // A fresh process: smol's and async-std's blocking pool is one per process and keeps
+        // the threads earlier scenarios started, so its limit is set where the pool is new.
+        crate::scenario::in_fresh_process::<StarvationScenario>(rt, cfg, env, || rt.starvation(cfg, env))
     }
 
     fn checks(cfg: &StarvationConfig, m: &StarvationMetrics) -> Vec<Check> {
@@ -263,9 +287,14 @@ impl Scenario for StarvationScenario {
 
     fn headline(cfg: &StarvationConfig) -> String {
         format!(
-            "on one worker, a task drains {} ready items while a heartbeat ticks every {} ms; then {} blocking \
-             jobs of {} ms on a pool limited to {} threads",
-            cfg.items, cfg.tick_ms, cfg.blocking_jobs, cfg.job_ms, cfg.blocking_limit
+            "a task drains a channel pre-filled with {} items — every receive is ready at once, so the task \
+             never has to wait — while a heartbeat task on the same worker asks to tick every {} ms; then \
+             {} blocking jobs of {} ms go to a blocking pool limited to {}",
+            cfg.items,
+            cfg.tick_ms,
+            cfg.blocking_jobs,
+            cfg.job_ms,
+            counted(cfg.blocking_limit as u64, "thread")
         )
     }
 
@@ -273,18 +302,23 @@ impl Scenario for StarvationScenario {
         let mut figures = vec![(
             "busy loop".into(),
             format!(
-                "{} items in {} ms, {} forced yields; heartbeat: {} ticks, longest gap {} ms",
+                "{} items in {} ms, {} forced yields; heartbeat: {} ticks, longest gap {} ms{}",
                 m.loop_items,
                 format_ms(m.loop_ms),
                 m.forced_yields,
                 m.heartbeat_ticks,
-                format_ms(m.heartbeat_max_gap_ms)
+                format_ms(m.heartbeat_max_gap_ms),
+                off_cpu(m.loop_off_cpu_ms)
             ),
         )];
         if let (Some(yields), Some(gap)) = (m.unconstrained_forced_yields, m.unconstrained_gap_ms) {
             figures.push((
                 "unconstrained".into(),
-                format!("{yields} forced yields; heartbeat's longest gap {} ms", format_ms(gap)),
+                format!(
+                    "{yields} forced yields; heartbeat's longest gap {} ms{}",
+                    format_ms(gap),
+                    off_cpu(m.unconstrained_off_cpu_ms)
+                ),
             ));
         }
         if let (Some(inline), Some(in_place)) = (m.inline_block_gap_ms, m.block_in_place_gap_ms) {
@@ -310,9 +344,80 @@ impl Scenario for StarvationScenario {
         figures
     }
 
+    const LESSON: &'static [&'static str] =
+        &["forced_yields", "heartbeat_max_gap_ms", "loop_off_cpu_ms", "blocking_peak_concurrency"];
+
+    fn conclude(cfg: &StarvationConfig, columns: &[Column<'_, StarvationMetrics>]) -> String {
+        let yielded = names_where(columns, |c| c.median(|m| m.forced_yields as f64) > 0.0);
+        let stalled = names_where(columns, |c| c.median(|m| m.forced_yields as f64) == 0.0);
+        // Only where the loop yielded is a long gap a question: elsewhere it stalled regardless.
+        let disturbed =
+            names_where(columns, |c| c.runs.iter().any(|m| m.forced_yields > 0 && m.loop_beat().disturbed()));
+        let mut said = Vec::new();
+        if !yielded.is_empty() {
+            let yielding: Vec<&Column<'_, StarvationMetrics>> =
+                columns.iter().filter(|c| yielded.contains(&c.runtime)).collect();
+            let gaps: Vec<String> = yielding
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({:.0} forced yields, longest gap {} ms)",
+                        c.runtime,
+                        c.median(|m| m.forced_yields as f64),
+                        format_ms(c.median(|m| m.heartbeat_max_gap_ms))
+                    )
+                })
+                .collect();
+            said.push(format!(
+                "the busy task was made to yield on {}",
+                listed(&gaps.iter().map(String::as_str).collect::<Vec<_>>())
+            ));
+        }
+        if !stalled.is_empty() {
+            let gaps: Vec<String> = columns
+                .iter()
+                .filter(|c| stalled.contains(&c.runtime))
+                .map(|c| format!("{} {} ms", c.runtime, format_ms(c.median(|m| m.heartbeat_max_gap_ms))))
+                .collect();
+            said.push(format!(
+                "nothing made it yield on {}, and the heartbeat stalled for the whole loop ({})",
+                listed(&stalled),
+                gaps.join(", ")
+            ));
+        }
+        let mut text = said.join("; ");
+        if !text.is_empty() {
+            text.replace_range(..1, &text[..1].to_uppercase());
+        }
+        let disturbed = if disturbed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " On {} the loop's thread was off the CPU for half the longest gap or more: that gap is the \
+                 machine's, not the executor's.",
+                listed(&disturbed)
+            )
+        };
+        let peak = each(columns, |c| format!("{:.0}", c.median(|m| m.blocking_peak_concurrency as f64)));
+        format!(
+            "{text}.{disturbed} The most blocking jobs at once on pools limited to {}: {peak}.",
+            cfg.blocking_limit
+        )
+    }
+
     fn takeaway(cfg: &StarvationConfig, m: &StarvationMetrics, _: &Env) -> String {
         let stalled = |gap: f64| gap >= 10.0 * cfg.tick_ms as f64;
-        let busy = if m.forced_yields > 0 && !stalled(m.heartbeat_max_gap_ms) {
+        let beat = m.loop_beat();
+        let busy = if m.forced_yields > 0 && stalled(beat.max_gap_ms) && beat.disturbed() {
+            format!(
+                "a ready recv returned Pending {} times — the runtime's budget made the busy task yield — yet the \
+                 heartbeat's longest gap was {} ms: the loop's thread was off the CPU for {} ms of the loop, so \
+                 another process held the core and that gap is the machine's, not the executor's",
+                m.forced_yields,
+                format_ms(beat.max_gap_ms),
+                format_ms(beat.off_cpu_ms.unwrap_or(0.0))
+            )
+        } else if m.forced_yields > 0 && !stalled(m.heartbeat_max_gap_ms) {
             format!(
                 "a ready recv returned Pending {} times — the runtime's budget made the busy task yield — so the \
                  heartbeat kept ticking (longest gap {} ms)",
@@ -359,5 +464,14 @@ impl Scenario for StarvationScenario {
             m.blocking_peak_concurrency,
             format_ms(m.blocking_ms)
         )
+    }
+}
+
+/// ", its thread off the CPU 7.2 ms" when the OS took the loop's thread off
+/// the CPU for a millisecond or more; nothing otherwise.
+fn off_cpu(ms: Option<f64>) -> String {
+    match ms {
+        Some(ms) if ms >= 1.0 => format!(" (its thread was off the CPU {} ms)", format_ms(ms)),
+        _ => String::new(),
     }
 }

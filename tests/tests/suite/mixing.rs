@@ -37,7 +37,7 @@ demos_tests::per_runtime! {
             let stdout = String::from_utf8_lossy(&out.stdout);
             let line = stdout.lines().find(|l| l.contains("async-io's timer and connect")).expect("the probe's line");
             let said = line.split_once(": ").expect("a line names what it saw").1;
-            assert!(said == "no new thread" || said == "new thread(s) \"async-io\"", "{line}");
+            assert!(said == "no new thread" || said == "new thread \"async-io\"", "{line}");
         }
     }
 }

@@ -25,6 +25,8 @@ struct Beat {
     last: Instant,
     max_gap: Duration,
     ticks: u64,
+    /// Where the phase started: its thread, that thread's CPU time and the wall clock.
+    started: Option<(std::thread::ThreadId, Duration, Instant)>,
 }
 
 /// One phase as the heartbeat saw it.
@@ -34,6 +36,19 @@ pub struct PhaseBeat {
     pub ticks: u64,
     /// Longest time between ticks (or from the last tick to the phase's end).
     pub max_gap_ms: f64,
+    /// How long the thread that started and ended the phase was off the CPU
+    /// meanwhile (wall time less its CPU time): for a phase that keeps its
+    /// thread busy, the time the OS ran something else — a gap no executor
+    /// caused. `None` when the phase ended on another thread, or off Linux.
+    pub off_cpu_ms: Option<f64>,
+}
+
+impl PhaseBeat {
+    /// Whether the longest gap is explained by the OS rather than the
+    /// executor: the phase's thread was off the CPU for at least half of it.
+    pub fn disturbed(&self) -> bool {
+        self.off_cpu_ms.is_some_and(|off| off >= 0.5 * self.max_gap_ms)
+    }
 }
 
 impl Heartbeat {
@@ -46,7 +61,7 @@ impl Heartbeat {
     /// A heartbeat ticking every `tick`, logging to `env` (and recording, with
     /// its timeline on): for any scenario that watches an executor stall.
     pub fn every(tick: Duration, env: &Env) -> Self {
-        let state = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
+        let state = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0, started: None };
         Self {
             tick,
             log: env.log.clone(),
@@ -97,18 +112,25 @@ impl Heartbeat {
         !self.stopped.load(Ordering::Relaxed)
     }
 
-    /// Start measuring a phase.
+    /// Start measuring a phase, on the thread that runs it.
     pub fn start_phase(&self, what: &str) {
         self.log.line(what);
+        let started =
+            crate::usage::thread_cpu_time().map(|cpu| (std::thread::current().id(), cpu, Instant::now()));
         let mut beat = self.state.lock().expect("heartbeat never panics");
-        *beat = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0 };
+        *beat = Beat { last: Instant::now(), max_gap: Duration::ZERO, ticks: 0, started };
     }
 
     /// End the phase; a stall still going on at the end counts too.
     pub fn end_phase(&self) -> PhaseBeat {
         let beat = self.state.lock().expect("heartbeat never panics");
         let max_gap = beat.max_gap.max(beat.last.elapsed());
-        PhaseBeat { ticks: beat.ticks, max_gap_ms: max_gap.as_secs_f64() * 1e3 }
+        let off_cpu = beat.started.and_then(|(thread, cpu, wall)| {
+            let cpu_now = crate::usage::thread_cpu_time()?;
+            (thread == std::thread::current().id())
+                .then(|| wall.elapsed().saturating_sub(cpu_now.saturating_sub(cpu)).as_secs_f64() * 1e3)
+        });
+        PhaseBeat { ticks: beat.ticks, max_gap_ms: max_gap.as_secs_f64() * 1e3, off_cpu_ms: off_cpu }
     }
 
     /// The anti-pattern, called from a task on an executor thread: `jobs`

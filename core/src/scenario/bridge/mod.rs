@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
-use crate::scenario::{RunShape, count, size};
+use crate::scenario::{Column, RunShape, count, each, listed, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 mod heartbeat;
@@ -69,13 +69,15 @@ pub const OFFLOADED_CALL: &str = "offloaded call";
 /// Span label of a blocking call run inline on an executor thread.
 pub const INLINE_CALL: &str = "inline call";
 
-/// The phase lines every runtime logs.
-pub const OFFLOADED: &str =
-    "phase 1: the handler offloads each blocking call to the blocking pool and awaits it";
-/// See [`OFFLOADED`].
+/// The first phase's log line: `to` says where this runtime's code sends
+/// each call ("tokio's blocking pool (spawn_blocking)").
+pub fn offloaded(to: &str) -> String {
+    format!("phase 1: the handler offloads each blocking call to {to} and awaits it")
+}
+/// The second phase's log line (see [`offloaded`]).
 pub const INLINE: &str =
     "phase 2: one handler per executor thread makes the same blocking calls inline: every thread is blocked";
-/// See [`OFFLOADED`]; run only with several workers.
+/// The third phase's log line (see [`offloaded`]); run only with several workers.
 pub const ONE_BLOCKED: &str =
     "phase 3: a single handler makes them inline: one worker is blocked, the others are free";
 
@@ -158,6 +160,43 @@ impl Scenario for BridgeScenario {
         "blocking calls offloaded vs inline while a heartbeat ticks; sync calling async";
     type Config = BridgeConfig;
     type Metrics = BridgeMetrics;
+    const LESSON: &'static [&'static str] =
+        &["max_gap_offloaded_ms", "max_gap_inline_ms", "max_gap_one_blocked_ms", "heartbeats_inline"];
+
+    fn conclude(cfg: &BridgeConfig, columns: &[Column<'_, BridgeMetrics>]) -> String {
+        let stalled = |ms: f64| ms >= cfg.job_ms as f64;
+        let gap = |f: fn(&BridgeMetrics) -> f64| {
+            move |c: &Column<'_, BridgeMetrics>| format!("{} ms", format_ms(c.median(f)))
+        };
+        let frozen = names_where(columns, |c| stalled(c.median(|m| m.max_gap_inline_ms)));
+        let mut said = vec![format!(
+            "The heartbeat's longest gap with the {} ms calls offloaded: {}; inline on every executor thread: {}",
+            cfg.job_ms,
+            each(columns, gap(|m| m.max_gap_offloaded_ms)),
+            each(columns, gap(|m| m.max_gap_inline_ms))
+        )];
+        if !frozen.is_empty() {
+            said.push(format!("inline calls froze {} for a whole call or more", listed(&frozen)));
+        }
+        let one: Vec<&Column<'_, BridgeMetrics>> =
+            columns.iter().filter(|c| c.runs.iter().all(|m| m.max_gap_one_blocked_ms.is_some())).collect();
+        let stuck: Vec<&str> = one
+            .iter()
+            .filter(|c| stalled(c.median(|m| m.max_gap_one_blocked_ms.unwrap_or(0.0))))
+            .map(|c| c.runtime)
+            .collect();
+        let escaped: Vec<&str> = one.iter().map(|c| c.runtime).filter(|r| !stuck.contains(r)).collect();
+        if !stuck.is_empty() {
+            said.push(format!(
+                "with one worker of several blocked, the heartbeat still stalled on {}",
+                listed(&stuck)
+            ));
+        }
+        if !escaped.is_empty() {
+            said.push(format!("with one worker of several blocked, it kept ticking on {}", listed(&escaped)));
+        }
+        format!("{}.", said.join("; "))
+    }
 
     fn least_duration(cfg: &BridgeConfig, shape: &RunShape) -> Duration {
         // Each phase makes its calls one after another: offloaded and awaited, inline on

@@ -52,6 +52,16 @@ pub fn check_job_range(start: u64, end: u64) -> Result<(), String> {
 /// the loop with the closed form, so the work really is CPU-bound. Ctrl-C
 /// stops it between chunks of 2²⁰ numbers, leaving a partial sum (which then
 /// fails to match, as it should).
+///
+/// Never inlined: every caller — the calibration, the one-after-another
+/// baseline, the jobs on every runtime's workers, a process-pool child — runs
+/// this one copy of the loop. Inlined, each caller got its own copy of the
+/// seven-instruction loop, laid out at its own address; a copy that straddled
+/// a 64-byte line ran at half the speed of the others (seen in a release
+/// build: the baseline in `CpuWork::sequential` took twice as long as the same
+/// job spawned as a task, so one job on one worker "sped up" ×2).
+/// `core/tests/cpu_cost.rs` holds every caller to the same cost.
+#[inline(never)]
 pub fn sum_of_squares(range: Range<u64>) -> u64 {
     const CHUNK: u64 = 1 << 20;
     let mut sum = 0u64;

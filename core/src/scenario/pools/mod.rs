@@ -8,7 +8,7 @@
 //! processes, each runtime with its own process API, to show what a process
 //! costs next to a thread when there is no global interpreter lock to escape.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,8 @@ pub use cpu::{
     check_job_range, cpu_job, sum_of_squares,
 };
 
-use crate::report::format_ms;
+use crate::report::{counted, format_ms};
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -72,13 +73,16 @@ pub fn io_job(d: Duration) {
     crate::interrupt::sleep(d);
 }
 
-/// Log an I/O job's completion (its callback calls this).
-pub fn log_io_done(log: &Log, job: usize, place: usize, took: Duration) {
+/// Log an I/O job's completion (its callback calls this): the time since the
+/// jobs were submitted, which is longer than the job's sleep when the pool
+/// queued it.
+pub fn log_io_done(log: &Log, job: usize, place: usize, slept: Duration, submitted: Instant) {
     let (thread, _) = crate::timeline::current_thread();
     log.line(format!(
-        "I/O job {job} done #{} after {} ms; callback ran on {thread}",
+        "I/O job {job} done #{} after {} ms (it slept {} ms); callback ran on {thread}",
         place + 1,
-        took.as_millis()
+        submitted.elapsed().as_millis(),
+        slept.as_millis()
     ));
 }
 
@@ -208,7 +212,7 @@ impl Scenario for PoolsScenario {
             Check::new(
                 "every parallel sum equals the sequential sum",
                 m.results_match,
-                format!("{} jobs", m.cpu_jobs),
+                format!("{} in each of {} rounds", counted(m.cpu_jobs, "job"), m.rounds),
             ),
         ];
         checks.push(Check::new(
@@ -233,12 +237,12 @@ impl Scenario for PoolsScenario {
 
     fn figures(_: &PoolsConfig, m: &PoolsMetrics) -> Vec<(String, String)> {
         let overlap = if m.io_ms > 0.0 { m.io_serial_ms / m.io_ms } else { 0.0 };
-        let noise = if m.speedup_is_noise { " — above what is possible: noise" } else { "" };
+        let noise = if m.speedup_is_noise { " — above what is possible: not a result" } else { "" };
         vec![
             (
                 "I/O jobs".into(),
                 format!(
-                    "{} ms of blocking work done in {} ms (×{overlap:.1} overlap)",
+                    "{} ms of blocking sleeps done in {} ms (×{overlap:.1} overlap)",
                     format_ms(m.io_serial_ms),
                     format_ms(m.io_ms)
                 ),
@@ -246,10 +250,9 @@ impl Scenario for PoolsScenario {
             (
                 "CPU one by one".into(),
                 format!(
-                    "{} ms for {} job{} of {} numbers on one thread (the median of {} rounds)",
+                    "{} ms for {} of {} numbers on one thread (the median of {} rounds)",
                     format_ms(m.sequential_ms),
-                    m.cpu_jobs,
-                    if m.cpu_jobs == 1 { "" } else { "s" },
+                    counted(m.cpu_jobs, "job"),
                     m.cpu_size,
                     m.rounds
                 ),
@@ -257,17 +260,17 @@ impl Scenario for PoolsScenario {
             (
                 "CPU side by side".into(),
                 format!(
-                    "{} ms on {} worker thread(s): speedup ×{:.2}, at most ×{} here{noise}",
+                    "{} ms on {}: {}, at most ×{} here{noise}",
                     format_ms(m.parallel_ms),
-                    m.cpu_threads,
-                    m.speedup,
+                    counted(m.cpu_threads, "worker thread"),
+                    speed(m.speedup),
                     m.speedup_bound
                 ),
             ),
             (
                 "CPU in processes".into(),
                 format!(
-                    "{} ms, {} at a time, one child process per job",
+                    "{} ms, {} at a time, a child process per job",
                     format_ms(m.process_ms),
                     m.process_pool
                 ),
@@ -275,52 +278,143 @@ impl Scenario for PoolsScenario {
         ]
     }
 
+    const LESSON: &'static [&'static str] = &["speedup", "io_ms", "process_ms", "cpu_threads"];
+
+    fn conclude(_: &PoolsConfig, columns: &[Column<'_, PoolsMetrics>]) -> String {
+        let overlap = each(columns, |c| format!("×{:.1}", c.median(|m| m.io_serial_ms / m.io_ms.max(1e-9))));
+        let speedups = each(columns, |c| format!("×{:.2}", c.median(|m| m.speedup)));
+        let bound = columns.iter().map(|c| c.median(|m| m.speedup_bound)).fold(0.0, f64::max);
+        let cpu = if bound <= 1.0 {
+            format!(
+                "Side by side, the CPU jobs' speed against one after another: {speedups} — with one worker, none possible"
+            )
+        } else {
+            let used =
+                names_where(columns, |c| c.median(|m| m.speedup) >= 0.8 * c.median(|m| m.speedup_bound));
+            let not = names_where(columns, |c| c.median(|m| m.speedup) < 0.8 * c.median(|m| m.speedup_bound));
+            let mut text =
+                format!("Side by side, the CPU jobs ran faster by {speedups}, of at most ×{bound:.0}");
+            if !used.is_empty() {
+                text.push_str(&format!("; {} used the cores", listed(&used)));
+            }
+            if !not.is_empty() {
+                let whose = if not.len() == 1 { "its threads" } else { "their threads" };
+                text.push_str(&format!(
+                    "; {} fell short — {whose} did not have the cores to themselves in this run",
+                    listed(&not)
+                ));
+            }
+            text
+        };
+        let slower = names_where(columns, |c| c.median(|m| m.process_ms) > 1.1 * c.median(|m| m.parallel_ms));
+        let processes = if slower.len() == columns.len() {
+            "Child processes took longer than threads on every runtime: the same work plus their start-up"
+                .to_string()
+        } else if slower.is_empty() {
+            "Child processes were no slower than threads here".to_string()
+        } else {
+            format!("Child processes took longer than threads on {}", listed(&slower))
+        };
+        format!("The blocking I/O jobs overlapped by {overlap}. {cpu}. {processes}.")
+    }
+
     fn takeaway(_: &PoolsConfig, m: &PoolsMetrics, _: &Env) -> String {
         let io = format!(
-            "blocking jobs overlap on threads kept for blocking work: {} ms of waits took {} ms",
+            "Blocking jobs overlap on threads kept for blocking work: {} ms of sleeps took {} ms",
             format_ms(m.io_serial_ms),
             format_ms(m.io_ms)
         );
         let limit = format!(
-            "the fewest of {} job(s), {} thread(s) that ran them and {} core(s)",
-            m.cpu_jobs, m.cpu_threads, m.cores
+            "the fewest of {}, {} that ran them and {}",
+            counted(m.cpu_jobs, "job"),
+            counted(m.cpu_threads, "thread"),
+            counted(m.cores, "core")
         );
+        let possible = m.speedup_bound > 1.0;
         let cpu = if m.speedup_is_noise {
             format!(
-                "CPU jobs measured ×{:.2} faster side by side, above the ×{} that {limit} allow: that figure is \
-                 noise from a busy machine, not a result — rerun it",
+                "CPU jobs measured ×{:.2} faster side by side, above the ×{} that {limit} allow: no run can \
+                 truly do that, so something slowed the one-by-one rounds (another process on the cores) and \
+                 this figure is not a result",
+                m.speedup, m.speedup_bound
+            )
+        } else if !possible {
+            let one = if m.cpu_jobs <= 1 {
+                "one CPU job"
+            } else if m.cpu_threads <= 1 {
+                "one worker thread"
+            } else {
+                "one core"
+            };
+            format!(
+                "With {one}, nothing could run side by side: the CPU jobs ran at ×{:.2} the speed of one \
+                 after another, as expected",
+                m.speedup
+            )
+        } else if m.speedup >= 0.8 * m.speedup_bound {
+            format!(
+                "CPU jobs ran ×{:.2} faster side by side, of at most ×{} from {limit}: only real cores and \
+                 workers make CPU work faster",
                 m.speedup, m.speedup_bound
             )
         } else {
             format!(
-                "CPU jobs sped up ×{:.2} side by side, against at most ×{} from {limit}: only real cores and \
-                 workers make CPU work faster",
-                m.speedup, m.speedup_bound
+                "CPU jobs side by side were {} though ×{} was possible from {limit}: the threads did not have \
+                 the cores to themselves in this run (another process, or a busy machine)",
+                speed(m.speedup),
+                m.speedup_bound
             )
         };
+        let threads_ms = format_ms(m.parallel_ms);
         let processes = if m.process_ms < m.parallel_ms * 0.9 {
             format!(
-                "Child processes took {} ms against {} ms for threads — faster this time, though each adds its \
-                 start-up to the same work: a process buys isolation, and any speed it shows needs a rerun",
+                "Child processes took {} ms against {threads_ms} ms for threads — faster this time, though each \
+                 adds its start-up to the same work: a process buys isolation, and speed it shows is noise",
                 format_ms(m.process_ms),
-                format_ms(m.parallel_ms)
             )
         } else if m.process_ms > m.parallel_ms * 1.1 {
             format!(
-                "Child processes took {} ms against {} ms for threads: {} at a time, as many as the threads, they \
-                 did the same work and paid for each one's start-up — a process buys isolation, not speed",
+                "Child processes took {} ms against {threads_ms} ms for threads: {} at a time, as many as the \
+                 threads, they did the same work and paid for each one's start-up — a process buys isolation, \
+                 not speed",
                 format_ms(m.process_ms),
-                format_ms(m.parallel_ms),
                 m.process_pool
             )
         } else {
             format!(
-                "Child processes took {} ms against {} ms for threads — no faster: a process buys isolation, \
-                 not speed",
+                "Child processes took {} ms against {threads_ms} ms for threads — no faster: a process buys \
+                 isolation, not speed",
                 format_ms(m.process_ms),
-                format_ms(m.parallel_ms)
             )
         };
-        format!("{io}. {cpu}. {processes}.")
+        let python = if possible && !m.speedup_is_noise && m.speedup >= 1.2 {
+            format!(
+                "Coming from Python: CPython's global interpreter lock runs one thread's Python code at a time, \
+                 so there a thread pool gives CPU work no speedup and a process pool is the way out; Rust has \
+                 no such lock, and here plain threads ran the jobs ×{:.2} faster",
+                m.speedup
+            )
+        } else if !possible {
+            "Coming from Python: Rust has no global interpreter lock, so threads alone speed CPU work up \
+             wherever there are cores for them; with one worker this run could not show it (try --threads 2)"
+                .to_string()
+        } else {
+            "Coming from Python: Rust has no global interpreter lock, so threads alone speed CPU work up \
+             wherever there are cores for them; this run's threads did not get the cores (rerun it)"
+                .to_string()
+        };
+        format!("{io}. {cpu}. {processes}. {python}.")
+    }
+}
+
+/// A speedup in words a reader takes the right way round: "×1.93 faster",
+/// "no faster (×0.98)", "slower (×0.74 the speed)".
+fn speed(speedup: f64) -> String {
+    if speedup >= 1.1 {
+        format!("×{speedup:.2} faster")
+    } else if speedup > 0.9 {
+        format!("no faster (×{speedup:.2})")
+    } else {
+        format!("slower (×{speedup:.2} the speed)")
     }
 }
