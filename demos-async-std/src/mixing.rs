@@ -4,7 +4,7 @@
 //! async-io's `Timer` and `Async` sockets (what async-std's own are built on)
 //! work under any executor. Wrapped in `async_compat::Compat`, the same tokio
 //! future completes on async-std: the adapter enters a tokio runtime it starts
-//! on threads of its own (the run shows which appeared).
+//! on a thread of its own (the run shows which appeared).
 //!
 //! Run it: `cargo run -p demos-async-std -- mixing`
 

@@ -3,7 +3,7 @@
 //! the run catches the panics and shows tokio's message. smol's own `Timer` and
 //! `Async` sockets are async-io's, which works under any executor. Wrapped in
 //! `async_compat::Compat`, the same tokio future completes on smol: the adapter
-//! enters a tokio runtime it starts on threads of its own (the run shows which
+//! enters a tokio runtime it starts on a thread of its own (the run shows which
 //! appeared).
 //!
 //! Run it: `cargo run -p demos-smol -- mixing`

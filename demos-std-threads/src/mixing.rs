@@ -4,7 +4,7 @@
 //! message. async-io's `Timer` and `Async` sockets work on the futures
 //! `ThreadPool`, driven by async-io's own "async-io" thread. Wrapped in
 //! `async_compat::Compat`, the same tokio future completes on the pool: the
-//! adapter enters a tokio runtime it starts on threads of its own (the run
+//! adapter enters a tokio runtime it starts on a thread of its own (the run
 //! shows which appeared).
 //!
 //! Run it: `cargo run -p demos-std-threads -- mixing`

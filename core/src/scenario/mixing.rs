@@ -8,8 +8,8 @@
 //!   any executor, tokio included, because async-io drives its own reactor — on
 //!   a thread of its own, named "async-io", when no `block_on` of its drives it;
 //! * adapter: `async_compat::Compat` around the tokio future makes it work off
-//!   tokio: tokio's side is driven by a runtime the adapter starts on threads
-//!   of its own.
+//!   tokio: tokio's side is driven by a runtime the adapter starts on a thread
+//!   of its own (when no tokio runtime is current).
 //!
 //! New threads are the ids in `/proc/self/task` that were not there before
 //! the probe, named from each thread's `comm`.

@@ -250,8 +250,9 @@ impl Scenario for StarvationScenario {
         cfg.job() * (rounds + 2)
     }
 
-    /// In a fresh process with `BLOCKING_MAX_THREADS` set: smol's and
-    /// async-std's blocking pool reads it once, when first used.
+    /// In a fresh process: smol's and async-std's `blocking` pool is one per
+    /// process, and a limit set with `set_max_blocking_threads` bounds only the
+    /// threads it starts after; threads over it leave once idle for 500 ms.
     fn observe(rt: &dyn Runtime, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
         // A fresh process: smol's and async-std's blocking pool is one per process and keeps
         // the threads earlier scenarios started, so its limit is set where the pool is new.

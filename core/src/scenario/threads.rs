@@ -175,8 +175,8 @@ pub struct ThreadsMetrics {
     pub io_pool_threads: u64,
     /// From the first I/O job's start to the last one's end, in ms.
     pub io_ms: f64,
-    /// Threads that ran an I/O job and also a job on the workers (none when the
-    /// blocking pool is a pool of its own).
+    /// Threads that ran an I/O job and also a job on the workers: none expected,
+    /// even on tokio, whose workers are threads of its blocking pool too.
     pub io_threads_also_workers: u64,
     /// Distinct worker threads that ran CPU jobs.
     pub cpu_worker_threads: u64,

@@ -250,8 +250,8 @@ impl Scenario for TimersScenario {
             )
         } else {
             format!(
-                "Asked for {}, this timer waited a median {}: about what was asked, late by the wake-up's own \
-                 cost ({} over)",
+                "Asked for {}, this timer waited a median {}: about what was asked, late by the kernel's \
+                 wake-up ({} over)",
                 wait(m.requested_us),
                 wait(m.median_us),
                 wait((m.median_us - m.requested_us).max(0.0))

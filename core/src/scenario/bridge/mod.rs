@@ -298,12 +298,13 @@ impl Scenario for BridgeScenario {
         };
         let one = match m.max_gap_one_blocked_ms {
             Some(ms) if stalled(ms) => format!(
-                "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): it was queued on the \
-                 blocked worker",
+                "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): no other worker ran it \
+                 while that one was blocked",
                 format_ms(ms)
             ),
             Some(ms) => format!(
-                "; with only 1 of {n} workers blocked it escaped to another worker (longest gap {} ms), but the \
+                "; with only 1 of {n} workers blocked it escaped to another worker in this run (longest gap {} \
+                 ms) — not a guarantee: a task woken onto the blocked worker's own queue can wait there — and the \
                  blocked worker ran nothing else",
                 format_ms(ms)
             ),
