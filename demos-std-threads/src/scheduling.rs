@@ -25,8 +25,9 @@ use futures::executor::{LocalPool, block_on};
 use futures::future::{RemoteHandle, join_all};
 use futures::task::{Spawn, SpawnExt};
 
-/// A future that returns `Pending` once, after asking to be polled again: the
-/// executor puts the task at the back of its queue and runs the others first.
+/// A future that returns `Pending` once, after asking to be polled again: a
+/// `LocalPool` puts the task at the back of its queue and runs the others first
+/// (a `ThreadPool` would poll it again at once).
 pub(crate) struct YieldNow(pub(crate) bool);
 
 impl Future for YieldNow {

@@ -245,7 +245,7 @@ impl Scenario for BridgeScenario {
 
     fn headline(cfg: &BridgeConfig) -> String {
         format!(
-            "a heartbeat ticks every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
+            "a heartbeat asks to tick every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
             cfg.tick_ms, cfg.jobs, cfg.job_ms
         )
     }
