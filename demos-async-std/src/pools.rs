@@ -1,3 +1,4 @@
+// claim: C-async-std-blocking-pool
 //! pools on async-std: blocking jobs go to `async_std::task::spawn_blocking`,
 //! the `blocking` crate's pool (the one smol's `unblock` uses), beside the
 //! global executor's threads; the handle is a task on the global executor.

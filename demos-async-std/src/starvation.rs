@@ -2,6 +2,7 @@
 //! task drains a pre-filled `async_std::channel` while a heartbeat ticks on
 //! `async_std::task::sleep`; whether a ready `recv` ever returns `Pending` is
 //! what the run measures. Then `async_std::task::spawn_blocking` jobs queue on
+// claim: C-blocking-env-read-once
 //! the `blocking` crate's pool underneath (the one smol's `unblock` uses),
 //! limited for the demo with `blocking::set_max_blocking_threads`. The pool is
 //! one per process and keeps the threads earlier work started: a lowered limit

@@ -1,3 +1,4 @@
+// claim: C-rayon-spawn-fifo
 //! ordering on plain threads: jobs on a rayon pool (spawned FIFO, in order)
 //! sleep with `std::thread::sleep`, then push their id to a `Vec` behind a
 //! `std::sync::Mutex` (completion order) and write their result to their own

@@ -6,6 +6,7 @@
 //! its own: on a pool smaller than producers + consumers, blocked producers
 //! could occupy every thread while the consumers that would free them wait
 //! for one — a deadlock. So `--threads` does not apply here; the report names
+// claim: C-crossbeam-mpmc-disconnect
 //! the thread count that ran. crossbeam's channel is multi-consumer: each
 //! consumer holds a clone of the `Receiver`.
 //!

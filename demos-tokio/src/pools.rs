@@ -1,3 +1,4 @@
+// claim: C-tokio-blocking-pool-512
 //! pools on tokio: blocking jobs go to `tokio::task::spawn_blocking`, tokio's
 //! blocking pool — grown on demand by up to 512 threads beyond the async
 //! workers, which tokio starts on the same pool (so both carry one name).

@@ -311,6 +311,7 @@ impl Scenario for OrderingScenario {
 
     const LESSON: &'static [&'static str] = &["inversions", "most_asleep_at_once", "fixed_index_matches"];
 
+    // claim: C-conclude-ordering
     fn conclude(_: &OrderingConfig, columns: &[Column<'_, OrderingMetrics>]) -> String {
         let tasks = columns[0].runs[0].tasks;
         let pairs = tasks * tasks.saturating_sub(1) / 2;

@@ -163,6 +163,7 @@ impl Scenario for BridgeScenario {
     const LESSON: &'static [&'static str] =
         &["max_gap_offloaded_ms", "max_gap_inline_ms", "max_gap_one_blocked_ms", "heartbeats_inline"];
 
+    // claim: C-conclude-bridge
     fn conclude(cfg: &BridgeConfig, columns: &[Column<'_, BridgeMetrics>]) -> String {
         let stalled = |ms: f64| ms >= cfg.job_ms as f64;
         let gap = |f: fn(&BridgeMetrics) -> f64| {
@@ -243,6 +244,7 @@ impl Scenario for BridgeScenario {
         checks
     }
 
+    // claim: C-tokio-timer-ms
     fn headline(cfg: &BridgeConfig) -> String {
         format!(
             "a heartbeat asks to tick every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
@@ -296,6 +298,7 @@ impl Scenario for BridgeScenario {
                 cfg.job_ms
             )
         };
+        // claim: C-tokio-bridge-escape
         let one = match m.max_gap_one_blocked_ms {
             Some(ms) if stalled(ms) => format!(
                 "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): no other worker ran it \

@@ -62,6 +62,7 @@ pub(super) fn mode_spans<'a>(spans: &'a [Span], mode: &str) -> Vec<&'a Span> {
     spans.iter().filter(|s| s.label == mode).collect()
 }
 
+// claim: C-tokio-yield-reverse
 /// Whether the steps went in rounds: in start order, the i-th step belongs to
 /// round i / tasks, i.e. no task took its next step before every task had
 /// taken its current one. This is what "taking turns" means for any fair

@@ -2,6 +2,7 @@
 //!
 //! Three CPU-bound tasks each do K steps of busy work, three ways:
 //!
+// claim: C-tokio-coop-own-awaits
 //! * **no yield** — async tasks that never reach an `.await`, on an executor of
 //!   one worker, whatever `--threads` says. An executor is *cooperative*: it
 //!   can only switch tasks when the running one returns `Pending`, so they run
