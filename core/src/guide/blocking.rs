@@ -130,9 +130,10 @@ impl BlockingFigures {
         let one = self.gap_one_blocked_ms.map_or(String::new(), |gap| {
             format!(", inline on 1 of {} workers {} ms", self.workers, format_ms(gap))
         });
+        // claim: C-tokio-timer-ms
         format!(
-            "{} of {} ms each (a sleep standing in for a sync call) while a heartbeat task ticks every {} ms; \
-             its longest gap: offloaded {} ms, inline {} {} ms{one}",
+            "{} of {} ms each (a sleep standing in for a sync call) while a heartbeat task asks to tick every {} \
+             ms; its longest gap: offloaded {} ms, inline {} {} ms{one}",
             counted(self.jobs, "blocking call"),
             self.job_ms,
             self.tick_ms,

@@ -1,6 +1,6 @@
 //! bridge: blocking code inside async code, and async code called from sync
-//! code. A heartbeat task ticks every few milliseconds while a handler makes
-//! three blocking calls (a `thread::sleep` standing in for sync I/O) — first
+//! code. A heartbeat task asks to tick every few milliseconds while a handler
+//! makes three blocking calls (a `thread::sleep` standing in for sync I/O) — first
 //! offloaded to the runtime's blocking pool and awaited, then run inline on
 //! the executor, the anti-pattern. The heartbeat's longest gap shows whether
 //! the executor stalled. Inside an offloaded job, sync code calls back into
