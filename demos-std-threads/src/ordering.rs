@@ -4,6 +4,7 @@
 //! `std::sync::Mutex` (completion order) and write their result to their own
 //! index (deterministic).
 //!
+// claim: C-std-sleep-holds-thread
 //! A sleeping job holds its pool thread, so at most `--threads` jobs sleep at
 //! once and the next starts only when a thread comes free: the completion
 //! order reflects the pool as much as the sleeps (with one thread the jobs run

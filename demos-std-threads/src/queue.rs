@@ -1,6 +1,7 @@
 //! queue on plain threads: one OS thread per producer and per consumer, over
 //! `crossbeam_channel::bounded(K)`.
 //!
+// claim: C-crossbeam-send-parks
 //! A blocking `send` parks the producer's whole OS thread until a slot frees;
 //! a blocking `recv` parks a consumer's. That is why each role gets a thread of
 //! its own: on a pool smaller than producers + consumers, blocked producers

@@ -89,6 +89,7 @@ impl Finished {
 pub enum Sleep {
     /// An async task's timer: at the `.await` it frees its worker for other tasks.
     FreesItsWorker,
+    // claim: C-std-sleep-holds-thread
     /// A pool job's `thread::sleep`: it keeps its pool thread until it wakes.
     HoldsItsThread,
 }
