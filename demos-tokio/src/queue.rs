@@ -1,5 +1,6 @@
 //! queue on tokio: producers and consumers over `tokio::sync::mpsc::channel(K)`.
 //!
+// claim: C-tokio-mpsc-single-consumer
 //! tokio's bounded channel is multi-producer, *single*-consumer: the `Receiver`
 //! cannot be cloned. Several consumers therefore share it behind a
 //! `tokio::sync::Mutex`; each holds the lock only while awaiting one `recv`, so
