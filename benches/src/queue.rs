@@ -41,8 +41,7 @@ fn items(cfg: &QueueConfig, p: usize) -> impl Iterator<Item = Item> + use<> {
 fn bare_tokio(cfg: &QueueConfig, threads: usize) {
     let rt = crate::tokio_runtime(threads);
     rt.block_on(async {
-        let (tx, rx) = tokio::sync::mpsc::channel::<Item>(cfg.capacity);
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(cfg.capacity);
         let mut set = tokio::task::JoinSet::new();
         for p in 0..cfg.producers {
             let (tx, items) = (tx.clone(), items(cfg, p));
@@ -53,6 +52,18 @@ fn bare_tokio(cfg: &QueueConfig, threads: usize) {
             });
         }
         drop(tx);
+        if cfg.consumers == 1 {
+            // The one consumer owns the receiver.
+            set.spawn(async move {
+                while let Some(item) = rx.recv().await {
+                    black_box(item);
+                }
+            });
+            set.join_all().await;
+            return;
+        }
+        // mpsc's receiver cannot be cloned: several consumers share it behind a lock.
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
         for _ in 0..cfg.consumers {
             let rx = rx.clone();
             set.spawn(async move {

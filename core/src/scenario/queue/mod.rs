@@ -6,7 +6,9 @@
 //! Every runtime uses its own channel; the bookkeeping that proves the run
 //! correct (each item consumed exactly once, the depth never above K, the values
 //! summed on both sides) is [`QueueTally`], shared so every runtime is judged
-//! by the same rules.
+//! by the same rules. The depth is counted by the producers and consumers
+//! themselves (items sent minus receives begun), not read from the channel, so
+//! a channel that let in more than K items would fail the check.
 
 mod pacing;
 mod tally;
@@ -91,7 +93,9 @@ pub struct QueueMetrics {
     pub consumed: u64,
     /// The channel's capacity.
     pub capacity: u64,
-    /// Largest queue depth observed, by the channel's own count, sampled after sends.
+    /// Largest queue depth observed: items whose send had returned minus
+    /// receives begun, as the producers and consumers count them (never more
+    /// than the channel held), sampled after sends (see [`QueueTally`]).
     pub max_depth: u64,
     /// Items consumed per second of wall time.
     pub throughput_per_s: f64,
@@ -162,7 +166,7 @@ impl Scenario for QueueScenario {
             Check::new(
                 "depth never above capacity",
                 m.max_depth <= m.capacity,
-                format!("max {} of {}", m.max_depth, m.capacity),
+                format!("max {} of {}: items sent minus receives begun", m.max_depth, m.capacity),
             ),
             Check::new("sum of values consumed == sum produced", m.sums_match, format!("{}", m.sums_match)),
         ]
