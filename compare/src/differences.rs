@@ -15,6 +15,7 @@ use demos_core::scenario::mixing::MixingScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
+use demos_core::scenario::timers::TimersScenario;
 use demos_core::scenario::{self, Scenario};
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
@@ -243,7 +244,7 @@ fn probes() -> Vec<Probe> {
                     m.blocking_ms,
                     match r.runtime.as_str() {
                         "tokio" => "max_blocking_threads",
-                        "smol" | "async-std" => "BLOCKING_MAX_THREADS",
+                        "smol" | "async-std" => "set_max_blocking_threads",
                         _ => "the rayon pool's size",
                     }
                 )
@@ -268,6 +269,19 @@ fn probes() -> Vec<Probe> {
                     "{} of {possible} possible task switches, counter {}/{}{outside} ({})",
                     m.switches, m.counter, m.expected, r.flavor
                 )
+            },
+        },
+        Probe {
+            question: "sleep(100 µs) and sleep(1 ms) on the runtime's own timer: how long they waited",
+            scenario: "timers",
+            config: json!({ "sleep_us": 100, "sleeps": 30 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<TimersScenario>(r);
+                let wait = |us: f64| {
+                    if us < 1_000.0 { format!("{us:.0} µs") } else { format!("{:.2} ms", us / 1e3) }
+                };
+                format!("median {} and {} ({})", wait(m.median_us), wait(m.heartbeat_median_us), r.flavor)
             },
         },
         Probe {

@@ -45,6 +45,7 @@ pub use scenario::scale::{Scale, ScaleConfig, ScaleMetrics};
 pub use scenario::scheduling::{Scheduling, SchedulingConfig, SchedulingMetrics};
 pub use scenario::starvation::{Starvation, StarvationConfig, StarvationMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
+pub use scenario::timers::{Timers, TimersConfig, TimersMetrics};
 
 /// An executor that can run every scenario. A runtime crate exposes one struct
 /// implementing all the scenario traits; a missing one is a compile error.
@@ -75,6 +76,7 @@ pub trait Runtime:
     + Starvation
     + Cancel
     + Mixing
+    + Timers
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".

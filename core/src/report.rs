@@ -204,9 +204,9 @@ pub fn render_summary(
 ///
 /// ```
 /// use demos_core::report::counted;
-/// assert_eq!(counted(1, "job"), "1 job");
-/// assert_eq!(counted(0, "thread"), "0 threads");
-/// assert_eq!(counted(3, "process"), "3 processes");
+/// assert_eq!(counted(1u64, "job"), "1 job");
+/// assert_eq!(counted(0u64, "thread"), "0 threads");
+/// assert_eq!(counted(3u32, "process"), "3 processes");
 /// ```
 pub fn counted(n: impl Into<u64>, noun: &str) -> String {
     let n = n.into();

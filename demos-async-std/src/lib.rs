@@ -8,7 +8,7 @@
 //! (default: available parallelism) when first used. So each call picks:
 //!
 //! * `--threads 1`: `block_on` with `spawn_local` — every task on the calling
-//!   thread;
+//!   thread (the global executor's threads start anyway, idle);
 //! * `--threads` equal to the global executor's size: `task::spawn` in process;
 //! * any other count: the scenario runs in a child process started with
 //!   `ASYNC_STD_THREAD_COUNT` set, so the report never names a size that did not
@@ -38,6 +38,7 @@ mod scale;
 mod scheduling;
 mod starvation;
 mod threads;
+mod timers;
 
 use std::future::Future;
 
@@ -58,7 +59,7 @@ impl Runtime for AsyncStd {
 
     fn flavor(&self, threads: usize) -> String {
         match in_process(threads) {
-            Some(Exec::Local) => "block_on + spawn_local, 1 thread".to_string(),
+            Some(Exec::Local) => local_flavor(""),
             Some(Exec::Global) => format!("global executor, {threads} threads"),
             None => format!(
                 "global executor, {threads} threads (child process: this one's is {})",
@@ -70,11 +71,23 @@ impl Runtime for AsyncStd {
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => "block_on + spawn_local, 1 thread (busy loop)".to_string(),
-            "local" => "block_on + spawn_local, 1 thread".to_string(),
+            "starvation" => local_flavor(" (busy loop)"),
+            "local" => local_flavor(""),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }
+}
+
+/// The one-thread flavour: the tasks run on the `block_on` thread, yet the
+/// first task built starts the global executor's threads too (async-std's
+/// `Builder::build` forces its runtime), so the flavour names them.
+fn local_flavor(what: &str) -> String {
+    format!(
+        "block_on + spawn_local, 1 thread{what}; the global executor's {} start anyway",
+        demos_core::report::counted(global_executor_threads() as u64, "thread")
+    )
 }
 
 /// The environment variable async-std sizes its global executor from.

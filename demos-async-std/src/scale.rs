@@ -2,7 +2,8 @@
 //! that nothing is ever sent on. Every task holds a `Receiver`; dropping the
 //! only `Sender` closes the channel and wakes them all (`recv()` returns
 //! `Err`). Tasks go to async-std's global executor
-//! (async-global-executor, async-executor underneath): one allocation each.
+//! (async-global-executor, async-executor underneath): one allocation each
+//! (async-task boxes a future of 2 KiB or more first, in any build).
 //!
 //! Run it: `cargo run --release -p demos-async-std -- scale --tasks 100000`
 

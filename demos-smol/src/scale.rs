@@ -1,7 +1,8 @@
 //! scale on smol: N tasks, each waiting on one `smol::channel` (async-channel)
 //! that nothing is ever sent on. Every task holds a `Receiver`; dropping the
 //! only `Sender` closes the channel and wakes them all (`recv()` returns
-//! `Err`). An async-executor task is one allocation holding its future.
+//! `Err`). An async-executor task is one allocation holding its future (async-task
+//! boxes a future of 2 KiB or more first, in any build).
 //!
 //! Run it: `cargo run --release -p demos-smol -- scale --tasks 100000`
 

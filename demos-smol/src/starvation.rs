@@ -1,9 +1,11 @@
 //! starvation on smol. On one thread a task drains a pre-filled
 //! `smol::channel` while a heartbeat ticks on `smol::Timer`; whether a ready
 //! `recv` ever returns `Pending` is what the run measures. Then `smol::unblock`
-//! jobs queue on the `blocking` crate's pool, limited for the demo by
-//! `BLOCKING_MAX_THREADS`, which the pool reads once, when first used (the run
-//! is a fresh process with it set).
+//! jobs queue on the `blocking` crate's pool, limited for the demo with
+//! `blocking::set_max_blocking_threads`. The pool is one per process and keeps
+//! the threads earlier work started (lowering its limit stops new threads at
+//! once; idle ones stay), so the scenario runs in a fresh process, whose pool
+//! starts empty.
 //!
 //! Run it: `cargo run -p demos-smol -- starvation`
 
@@ -12,9 +14,7 @@ use std::time::{Duration, Instant};
 
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{Heartbeat, PhaseBeat};
-use demos_core::scenario::starvation::{
-    BLOCKING_MAX_THREADS, Concurrency, Pendings, StarvationScenario, blocking_job, items,
-};
+use demos_core::scenario::starvation::{Concurrency, Pendings, StarvationScenario, blocking_job, items};
 use demos_core::{Env, Observed, Starvation, StarvationConfig, StarvationMetrics};
 use smol::channel;
 use smol::unblock;
@@ -38,7 +38,8 @@ impl Starvation for crate::Smol {
             m
         });
         saturate(cfg, &mut seen.metrics);
-        seen.flavor = format!("{} (busy loop); blocking pool limited by {BLOCKING_MAX_THREADS}", seen.flavor);
+        seen.flavor =
+            format!("{} (busy loop); blocking pool limited by set_max_blocking_threads", seen.flavor);
         seen
     }
 }
@@ -60,6 +61,8 @@ async fn busy_loop(cfg: StarvationConfig, hb: Arc<Heartbeat>) -> (u64, Pendings,
 
 /// `unblock` jobs on the blocking pool, limited to `cfg.blocking_limit` threads: the rest wait.
 fn saturate(cfg: &StarvationConfig, m: &mut StarvationMetrics) {
+    // Process-wide: this run is a fresh process, so the limit and the pool's threads are its own.
+    blocking::set_max_blocking_threads(cfg.blocking_threads());
     let pool = Concurrency::default();
     let start = Instant::now();
     let done = smol::block_on(join_all(until_stopped(0..cfg.blocking_jobs).map(|_| {

@@ -5,10 +5,13 @@
 //! on what the scenario uses: a dropped `RemoteHandle` *cancels* its task (a
 //! dropped `std::thread::JoinHandle`, by contrast, detaches); a thread cannot
 //! be aborted — only a future can, via `futures::future::abortable` — and a
-//! panic comes back from `join()` as an `Err`.
+//! task's panic, caught on its pool thread by the `RemoteHandle`'s wrapper, is
+//! re-raised where the handle is awaited. (A task spawned with no handle has no
+//! such wrapper: its panic ends the pool thread that ran it.)
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
+use std::panic::AssertUnwindSafe;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -120,9 +123,13 @@ impl Futures for crate::StdThreads {
         abort.abort();
         m.cancelled += u64::from(block_on(handle) == Err(Aborted));
 
-        // Probe: a panic inside a thread comes back from join() as Err.
-        if thread::spawn(|| panic!("{}", DEMO_PANIC)).join().is_err() {
+        // Probe: a panic inside a pool task. Its RemoteHandle caught it on the pool
+        // thread (which lives on) and re-raises it here, where the handle is awaited.
+        let panicking =
+            pool.spawn_with_handle(noted(async { panic!("{}", DEMO_PANIC) })).expect("the pool accepts jobs");
+        if block_on(AssertUnwindSafe(panicking).catch_unwind()).is_err() {
             m.panics_caught += 1;
+            m.panic_resumed_on_await = true;
         }
         m.survived_panic =
             block_on(pool.spawn_with_handle(noted(async { 7 })).expect("the pool accepts jobs")) == 7;

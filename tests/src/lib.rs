@@ -52,6 +52,7 @@ only_race! {
     Starvation::starvation(StarvationConfig) -> StarvationMetrics;
     Cancel::cancel(CancelConfig) -> CancelMetrics;
     Mixing::mixing(MixingConfig) -> MixingMetrics;
+    Timers::timers(TimersConfig) -> TimersMetrics;
 }
 
 impl Runtime for BrokenMutex {

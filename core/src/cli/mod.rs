@@ -103,6 +103,8 @@ pub enum ScenarioCommand {
     Cancel(crate::CancelConfig),
     /// A tokio timer off tokio panics; async-io's works anywhere; async-compat adapts tokio's
     Mixing(crate::MixingConfig),
+    /// What a runtime's sleep really waits: tokio rounds up to whole milliseconds, async-io does not
+    Timers(crate::TimersConfig),
 }
 
 impl ScenarioCommand {
@@ -126,6 +128,7 @@ impl ScenarioCommand {
             Self::Starvation(cfg) => ("starvation", json(cfg)),
             Self::Cancel(cfg) => ("cancel", json(cfg)),
             Self::Mixing(cfg) => ("mixing", json(cfg)),
+            Self::Timers(cfg) => ("timers", json(cfg)),
         }
     }
 }

@@ -11,10 +11,10 @@
 //!   runtime stalls the heartbeat; inside `block_in_place` the worker hands its
 //!   other tasks to a new thread first.
 //! * A saturated blocking pool: `--blocking-jobs` jobs on a pool limited to
-//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; the
-//!   `BLOCKING_MAX_THREADS` variable smol's and async-std's `blocking` crate
-//!   reads when first used — the run is a fresh process with it set; a rayon
-//!   pool of that size on std-threads): the jobs queue.
+//!   `--blocking-limit` threads (tokio's `max_blocking_threads`; smol's and
+//!   async-std's `blocking` crate through `set_max_blocking_threads`, in a
+//!   fresh process whose pool starts empty; a rayon pool of that size on
+//!   std-threads): the jobs queue.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -27,11 +27,8 @@ use serde::{Deserialize, Serialize};
 use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::bridge::PhaseBeat;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
-
-/// The variable the `blocking` crate (smol's and async-std's blocking pool)
-/// reads its thread limit from, once, when first used.
-pub const BLOCKING_MAX_THREADS: &str = "BLOCKING_MAX_THREADS";
 
 /// Configuration of the starvation scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -64,6 +61,11 @@ impl StarvationConfig {
     /// The heartbeat's interval.
     pub fn tick(&self) -> Duration {
         Duration::from_millis(self.tick_ms)
+    }
+
+    /// The blocking pool's thread limit, as the `blocking` crate takes it.
+    pub fn blocking_threads(&self) -> std::num::NonZeroUsize {
+        std::num::NonZeroUsize::new(self.blocking_limit).unwrap_or(std::num::NonZeroUsize::MIN)
     }
 
     /// How long each blocking job or call takes.
@@ -251,10 +253,9 @@ impl Scenario for StarvationScenario {
     /// In a fresh process with `BLOCKING_MAX_THREADS` set: smol's and
     /// async-std's blocking pool reads it once, when first used.
     fn observe(rt: &dyn Runtime, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
-        let vars = [(BLOCKING_MAX_THREADS, cfg.blocking_limit.to_string())];
-        crate::scenario::in_fresh_process_with::<StarvationScenario>(rt, cfg, env, &vars, || {
-            rt.starvation(cfg, env)
-        })
+        // A fresh process: smol's and async-std's blocking pool is one per process and keeps
+        // the threads earlier scenarios started, so its limit is set where the pool is new.
+        crate::scenario::in_fresh_process::<StarvationScenario>(rt, cfg, env, || rt.starvation(cfg, env))
     }
 
     fn checks(cfg: &StarvationConfig, m: &StarvationMetrics) -> Vec<Check> {
@@ -341,6 +342,67 @@ impl Scenario for StarvationScenario {
             ),
         ));
         figures
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["forced_yields", "heartbeat_max_gap_ms", "loop_off_cpu_ms", "blocking_peak_concurrency"];
+
+    fn conclude(cfg: &StarvationConfig, columns: &[Column<'_, StarvationMetrics>]) -> String {
+        let yielded = names_where(columns, |c| c.median(|m| m.forced_yields as f64) > 0.0);
+        let stalled = names_where(columns, |c| c.median(|m| m.forced_yields as f64) == 0.0);
+        // Only where the loop yielded is a long gap a question: elsewhere it stalled regardless.
+        let disturbed =
+            names_where(columns, |c| c.runs.iter().any(|m| m.forced_yields > 0 && m.loop_beat().disturbed()));
+        let mut said = Vec::new();
+        if !yielded.is_empty() {
+            let yielding: Vec<&Column<'_, StarvationMetrics>> =
+                columns.iter().filter(|c| yielded.contains(&c.runtime)).collect();
+            let gaps: Vec<String> = yielding
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({:.0} forced yields, longest gap {} ms)",
+                        c.runtime,
+                        c.median(|m| m.forced_yields as f64),
+                        format_ms(c.median(|m| m.heartbeat_max_gap_ms))
+                    )
+                })
+                .collect();
+            said.push(format!(
+                "the busy task was made to yield on {}",
+                listed(&gaps.iter().map(String::as_str).collect::<Vec<_>>())
+            ));
+        }
+        if !stalled.is_empty() {
+            let gaps: Vec<String> = columns
+                .iter()
+                .filter(|c| stalled.contains(&c.runtime))
+                .map(|c| format!("{} {} ms", c.runtime, format_ms(c.median(|m| m.heartbeat_max_gap_ms))))
+                .collect();
+            said.push(format!(
+                "nothing made it yield on {}, and the heartbeat stalled for the whole loop ({})",
+                listed(&stalled),
+                gaps.join(", ")
+            ));
+        }
+        let mut text = said.join("; ");
+        if !text.is_empty() {
+            text.replace_range(..1, &text[..1].to_uppercase());
+        }
+        let disturbed = if disturbed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " On {} the loop's thread was off the CPU for half the longest gap or more: that gap is the \
+                 machine's, not the executor's.",
+                listed(&disturbed)
+            )
+        };
+        let peak = each(columns, |c| format!("{:.0}", c.median(|m| m.blocking_peak_concurrency as f64)));
+        format!(
+            "{text}.{disturbed} The most blocking jobs at once on pools limited to {}: {peak}.",
+            cfg.blocking_limit
+        )
     }
 
     fn takeaway(cfg: &StarvationConfig, m: &StarvationMetrics, _: &Env) -> String {

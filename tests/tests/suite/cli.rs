@@ -31,6 +31,7 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "scale" => &["tasks", "spawn_ns_per_task", "rss_bytes_per_task", "wake_all_ms", "future_bytes"],
         "local" => &["expected", "counter", "switches", "threads_seen"],
         "mixing" => &["portable_worked", "portable_thread", "async_io_thread_seen"],
+        "timers" => &["requested_us", "median_us", "p99_us", "early", "heartbeat_median_us"],
         "cancel" => {
             &["lost_not_cancel_safe", "lost_cancel_safe", "shutdown_destructors_run", "group_cancelled"]
         }
@@ -113,8 +114,10 @@ demos_tests::per_runtime! {
         for report in &reports {
             assert_eq!((report.runtime.as_str(), report.threads, report.seed), (rt().name(), 2, 7));
             assert!(!report.flavor.is_empty() && !report.checks.is_empty());
-            // Measured, and never more workers than the executor was built with.
-            assert!(report.workers_observed <= 2, "{}: {} workers seen", report.scenario, report.workers_observed);
+            // Measured, and never more workers than the executors were built with (scheduling
+            // runs a one-worker executor before the one of --threads workers).
+            let built = if report.scenario == "scheduling" { 1 + 2 } else { 2 };
+            assert!(report.workers_observed <= built, "{}: {} workers seen", report.scenario, report.workers_observed);
             for key in required_metrics(&report.scenario) {
                 let value = &report.metrics[key];
                 assert!(value.is_number() || value.is_boolean(), "{}: {key} = {value}", report.scenario);
@@ -141,26 +144,6 @@ demos_tests::per_runtime! {
             assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
             assert!(out.stdout.is_empty(), "{args:?}: no work starts on bad input");
         }
-    }
-
-    #[test]
-    fn guide_fills_the_table_with_measured_figures() {
-        let out = run(BIN, &["guide", "--threads", "2"]);
-        let stdout = text(&out.stdout);
-        assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-        assert_eq!(stdout.matches("    measured   ").count(), 3, "{stdout}");
-        // Each row measures what it names: connections as tasks and as threads, one job per
-        // worker against one by one, a lock against an atomic.
-        assert!(stdout.contains("a thread per connection end") && stdout.contains("one job per worker: ×"), "{stdout}");
-        assert!(stdout.contains("std Mutex") && stdout.contains("AtomicU64"), "{stdout}");
-        // On one worker the advice says what one thread can show: no speedup, no contention.
-        let one = text(&run(BIN, &["guide", "--threads", "1"]).stdout);
-        assert!(one.contains("no speedup was possible here"), "{one}");
-        assert!(one.contains("with one thread nothing contends"), "{one}");
-        assert!(!one.contains("faster than the lock here"), "{one}");
-        let json = run(BIN, &["guide", "--json"]);
-        let reports: Vec<Report> = text(&json.stdout).lines().map(|l| serde_json::from_str(l).expect("a report")).collect();
-        assert_eq!(reports.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>(), ["echo", "pools"]);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! futures: handles, callbacks, as-completed and the one-shot always work; the
 //! probes observe each executor's documented semantics on a task seen running —
 //! tokio and async-std detach a dropped handle, smol's `Task` and the futures
-//! pool's `RemoteHandle` cancel it; smol and async-std re-raise a task's panic
-//! in the awaiter, tokio and std threads hand it back as a value.
+//! pool's `RemoteHandle` cancel it; smol, async-std and the futures pool's
+//! `RemoteHandle` re-raise a task's panic in the awaiter, tokio hands it back
+//! as a value.
 
 use demos_core::scenario::{self, futures::FuturesScenario};
 use demos_core::{Env, FuturesConfig};
@@ -15,7 +16,7 @@ fn documented_semantics(runtime: &str) -> (bool, bool) {
         "tokio" => (true, false),
         "smol" => (false, true),
         "async-std" => (true, true),
-        "std-threads" => (false, false), // the futures pool's RemoteHandle cancels on drop
+        "std-threads" => (false, true), // the futures pool's RemoteHandle cancels on drop, re-raises a panic
         other => panic!("no documented semantics for {other}"),
     }
 }
