@@ -144,9 +144,12 @@ impl Scenario for QueueScenario {
                 cfg.capacity
             )
         } else {
+            // The depth is sampled after sends, so a run may wait yet not see the queue at capacity.
+            let at_capacity = columns.iter().all(|c| c.median(|m| m.max_depth as f64) >= cfg.capacity as f64);
+            let held = if at_capacity { "held the queue at" } else { "kept the queue within" };
             format!(
-                "Producers found the queue full and waited: {waits} times. Backpressure held the queue at its \
-                 capacity of {} (deepest seen: {depth}) instead of letting it grow.",
+                "Sends that found the queue full and waited: {waits}. Backpressure {held} its capacity of {} \
+                 (deepest seen: {depth}) instead of letting it grow.",
                 cfg.capacity
             )
         };
