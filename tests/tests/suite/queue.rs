@@ -58,6 +58,24 @@ demos_tests::per_runtime! {
     }
 
     #[test]
+    fn at_its_defaults_producers_wait_on_a_full_queue() {
+        // The lesson as a student first sees it: `queue` with no options (3
+        // producers, 2 consumers as slow as they are, capacity 5, delays up to
+        // 50 ms), on the machine's worker count and on one. Waiting is timing,
+        // so the best of three runs must show it: a producer found the queue
+        // full, waited a measurable time, and the books saw it at capacity.
+        let cfg = QueueConfig::default();
+        let machine = std::thread::available_parallelism().map_or(1, usize::from);
+        for threads in [1, machine] {
+            let runs: Vec<_> = (0..3).map(|_| rt().queue(&cfg, &Env::quiet(threads, 42)).metrics).collect();
+            let shows = |m: &demos_core::QueueMetrics| {
+                m.producer_waits > 0 && m.producer_wait_ms > 0.0 && m.max_depth == cfg.capacity as u64
+            };
+            assert!(runs.iter().any(shows), "threads {threads}: no run showed backpressure: {runs:?}");
+        }
+    }
+
+    #[test]
     fn one_worker_with_capacity_one_makes_producers_wait() {
         // Cooperative, one thread, no delays: the first producer fills the one
         // slot and must wait before any consumer has run. Threads block instead,
@@ -98,6 +116,8 @@ mod faults {
         Drops(usize),
         /// Hands out the item of the receive with this number (from 0) twice.
         Duplicates(usize),
+        /// Hands out the item of the receive with this number (from 0) with its value changed.
+        Alters(usize),
     }
 
     /// A bounded channel: a queue under a lock, woken by a condition variable.
@@ -168,9 +188,12 @@ mod faults {
         fn recv(&self) -> Option<Item> {
             let mut state =
                 self.changed.wait_while(self.lock(), |s| s.queue.is_empty() && s.senders > 0).unwrap();
-            let item = state.queue.pop_front()?;
+            let mut item = state.queue.pop_front()?;
             if self.fault == Fault::Duplicates(state.receives) {
                 state.queue.push_front(item);
+            }
+            if self.fault == Fault::Alters(state.receives) {
+                item.value ^= 1;
             }
             state.receives += 1;
             self.changed.notify_all();
@@ -238,6 +261,26 @@ mod faults {
     const SUMS: &str = "sum of values consumed == sum produced";
     const DEPTH: &str = "depth never above capacity";
 
+    /// Every check the report prints, with a fault that fails it and the
+    /// configuration it runs on: a check missing here is a check no test
+    /// has seen fail (`every_check_has_a_fault_that_fails_it` finds it).
+    const FAULTS: [(&str, Fault, QueueConfig); 3] = [
+        (EXACTLY_ONCE, Fault::Duplicates(7), SEVERAL),
+        (DEPTH, Fault::AdmitsOneMore, ONE_PRODUCER),
+        (SUMS, Fault::Alters(7), SEVERAL),
+    ];
+
+    #[test]
+    fn every_check_has_a_fault_that_fails_it() {
+        let checks: Vec<String> = run(&SEVERAL, Fault::None).checks.into_iter().map(|c| c.name).collect();
+        let covered: Vec<&str> = FAULTS.iter().map(|(check, ..)| *check).collect();
+        assert_eq!(checks, covered, "each check the report prints needs a row in FAULTS");
+        for (check, fault, cfg) in FAULTS {
+            let report = run(&cfg, fault);
+            assert!(failed(&report).contains(&check), "{fault:?} left '{check}' passing: {report:?}");
+        }
+    }
+
     #[test]
     fn the_channel_without_a_fault_passes_every_check() {
         for cfg in [ONE_PRODUCER, SEVERAL] {
@@ -271,5 +314,12 @@ mod faults {
         let failed = failed(&report);
         assert!(failed == [EXACTLY_ONCE, SUMS] || failed == [EXACTLY_ONCE, DEPTH, SUMS], "{report:?}");
         assert_eq!((&report.metrics["duplicates"], &report.metrics["missing"]), (&0.into(), &1.into()));
+    }
+
+    #[test]
+    fn sum_of_values_fails_alone_when_the_channel_alters_a_value() {
+        // Every id arrives once, so only the sums can tell.
+        let report = run(&SEVERAL, Fault::Alters(7));
+        assert_eq!(failed(&report), [SUMS], "{report:?}");
     }
 }
