@@ -35,6 +35,10 @@ impl Queue for crate::Tokio {
                 vec![Either::Left(ex.spawn(consume(cfg.consumer_pacing(env.seed, 0), rx, tally.clone())))]
             } else {
                 let rx = Arc::new(Mutex::new(rx)); // mpsc's receiver cannot be cloned: several share it
+                env.log.line(format!(
+                    "{} consumers share mpsc's one Receiver behind a tokio::sync::Mutex, locked for one recv each",
+                    cfg.consumers
+                ));
                 (0..cfg.consumers)
                     .map(|c| {
                         let pacing = cfg.consumer_pacing(env.seed, c);
