@@ -16,7 +16,8 @@ use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::timers::TimersScenario;
-use demos_core::scenario::{self, Scenario};
+use demos_core::scenario::{self, Scenario, listed};
+use demos_core::wrap::paragraph;
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
 
@@ -319,9 +320,6 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
     for probe in until_stopped(probes()) {
         let s = scenario::find(probe.scenario).expect("probes use registered scenarios");
         s.prepare(&probe.config).expect("probe configurations are valid");
-        if !json_lines {
-            emit(probe.question);
-        }
         let mut answers = Vec::new();
         for rt in until_stopped(runtimes) {
             let env = Env::quiet(probe.threads.unwrap_or_else(default_threads), seed);
@@ -332,18 +330,75 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
                 let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
                                    "threads": env.threads, "observed": observed, "passed": report.passed() });
                 emit(&line.to_string());
-            } else {
-                emit(&format!("  {:<12} {observed}", rt.name()));
             }
             answers.push((rt.name(), observed));
         }
+        let answered_now = Answered { question: probe.question, answers };
         if !json_lines {
-            emit("");
+            answered_now.lines().iter().for_each(|l| emit(l));
         }
-        answered.push(Answered { question: probe.question, answers });
+        answered.push(answered_now);
     }
     if !json_lines {
-        emit(NOT_PROBED);
+        summary(&answered).iter().for_each(|l| emit(l));
     }
     (if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }, answered)
+}
+
+/// The width of the runtime column: the longest runtime name.
+const NAME_WIDTH: usize = 12;
+
+impl Answered {
+    /// The runtimes that gave the same answer, named together, in first-seen order.
+    pub(crate) fn grouped(&self) -> Vec<(Vec<&'static str>, &str)> {
+        let mut groups: Vec<(Vec<&'static str>, &str)> = Vec::new();
+        for (rt, observed) in &self.answers {
+            match groups.iter_mut().find(|(_, o)| *o == observed.as_str()) {
+                Some((names, _)) => names.push(rt),
+                None => groups.push((vec![rt], observed)),
+            }
+        }
+        groups
+    }
+
+    /// The question, then each answer under the runtimes that gave it,
+    /// wrapped to the width.
+    fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.question.to_string()];
+        let indent = " ".repeat(NAME_WIDTH + 3);
+        for (names, observed) in self.grouped() {
+            let who = listed(&names);
+            if who.chars().count() <= NAME_WIDTH {
+                lines.push(paragraph(&format!("  {who:<NAME_WIDTH$} "), &indent, observed));
+            } else {
+                lines.push(format!("  {who}:"));
+                lines.push(paragraph(&indent, &indent, observed));
+            }
+        }
+        lines.push(String::new());
+        lines
+    }
+}
+
+/// The closing lines: on which probes the runtimes answered alike and on
+/// which they differed, then what was not probed.
+fn summary(answered: &[Answered]) -> Vec<String> {
+    let (alike, differed): (Vec<&Answered>, Vec<&Answered>) =
+        answered.iter().filter(|a| a.answers.len() > 1).partition(|a| a.grouped().len() == 1);
+    let mut lines = Vec::new();
+    if !answered.is_empty() && answered.iter().any(|a| a.answers.len() > 1) {
+        let questions = |list: &[&Answered]| list.iter().map(|a| a.question).collect::<Vec<_>>().join("; ");
+        let mut said = format!(
+            "→ The runtimes answered {} of {} probes differently",
+            differed.len(),
+            alike.len() + differed.len()
+        );
+        if !alike.is_empty() {
+            said.push_str(&format!(", and alike on: {}", questions(&alike)));
+        }
+        said.push('.');
+        lines.push(paragraph("", "  ", &said));
+    }
+    lines.push(paragraph("", "", NOT_PROBED));
+    lines
 }

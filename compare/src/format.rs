@@ -91,6 +91,14 @@ pub(crate) fn label(key: &str) -> String {
     if words.is_empty() { key.replace('_', " ") } else { words.join(" ") }
 }
 
+/// [`label`], told apart from the other `keys` it would read the same as: a
+/// time ("mutex_ms" beside "mutex") says so — "mutex time".
+pub(crate) fn label_among(key: &str, keys: &[&str]) -> String {
+    let plain = label(key);
+    let timed = matches!(Unit::of(key), Unit::Ms | Unit::Us | Unit::Ns);
+    if timed && keys.iter().any(|k| *k != key && label(k) == plain) { format!("{plain} time") } else { plain }
+}
+
 /// A number as a person reads it: whole numbers whole, others to about three
 /// significant digits.
 pub(crate) fn number(x: f64) -> String {
@@ -156,6 +164,10 @@ mod tests {
         assert_eq!((label("lost_updates"), Unit::of("lost_updates")), ("lost updates".into(), Unit::Plain));
         assert_eq!((label("sequential_ms"), Unit::of("sequential_ms")), ("sequential".into(), Unit::Ms));
         assert_eq!(label("rss_bytes_per_task"), "rss per task");
+        // A time that would read as a count beside it says it is a time; alone it need not.
+        assert_eq!(label_among("mutex_ms", &["mutex", "mutex_ms"]), "mutex time");
+        assert_eq!(label_among("mutex", &["mutex", "mutex_ms"]), "mutex");
+        assert_eq!(label_among("loop_ms", &["loop_items", "loop_ms"]), "loop");
         assert_eq!(Unit::of("rss_bytes_per_task").show(465.0), "465 B");
         assert_eq!(Unit::of("rss_bytes").show(6_840_320.0), "6.52 MiB");
         assert_eq!(label("spawn_ns_per_task"), "spawn per task");

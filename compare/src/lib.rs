@@ -59,6 +59,9 @@ struct Cli {
     /// Print JSON Lines (one report per runtime × scenario × repetition) instead of tables
     #[arg(long, global = true)]
     json: bool,
+    /// No progress bar and no line saying where a report or trace was written: the tables only
+    #[arg(long, global = true)]
+    quiet: bool,
     /// Write every run's timeline to one Chrome trace (a process per runtime; open in ui.perfetto.dev)
     #[arg(long, global = true, value_name = "FILE")]
     trace: Option<std::path::PathBuf>,
@@ -171,7 +174,9 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             };
             let (code, answered) = differences::run(&chosen, cli.seed, cli.json);
             if let Some((path, file)) = report {
-                if let Err(message) = html::write(file, path, &page(Vec::new(), Some(answered)), !cli.json) {
+                if let Err(message) =
+                    html::write(file, path, &page(Vec::new(), Some(answered)), !(cli.json || cli.quiet))
+                {
                     return usage_error("compare", &message);
                 }
             }
@@ -233,7 +238,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     let total = (points * threads.len() * chosen.len() * cli.repeat) as u64;
     let progress = ProgressBar::with_draw_target(
         Some(total),
-        if cli.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
+        if cli.json || cli.quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
     );
     progress.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"));
     let mut passed = true;
@@ -307,7 +312,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         if let Err(message) = demos_core::timeline::write_trace(file, path, &processes) {
             return usage_error("compare", &message);
         }
-        if !cli.json {
+        if !(cli.json || cli.quiet) {
             emit(&format!(
                 "trace written to {} — open it in ui.perfetto.dev or chrome://tracing",
                 path.display()
@@ -315,7 +320,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         }
     }
     if let Some((path, file)) = report {
-        if let Err(message) = html::write(file, path, &page(tables, None), !cli.json) {
+        if let Err(message) = html::write(file, path, &page(tables, None), !(cli.json || cli.quiet)) {
             return usage_error("compare", &message);
         }
     }

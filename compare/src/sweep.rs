@@ -86,11 +86,11 @@ pub(crate) fn points(
 /// runtime, in words a reader takes the right way round: a per-task figure
 /// that holds steady scales linearly; a total should grow in step with the
 /// option.
-pub(crate) fn growth(group: &[Table]) -> Vec<String> {
-    let (Some(first), Some(last)) = (group.first(), group.last()) else { return Vec::new() };
-    let (Some(from), Some(to)) = (&first.point, &last.point) else { return Vec::new() };
+pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
+    let (Some(first), Some(last)) = (group.first().copied(), group.last().copied()) else { return None };
+    let (Some(from), Some(to)) = (&first.point, &last.point) else { return None };
     if group.len() < 2 || from.value == 0 || to.value <= from.value {
-        return Vec::new();
+        return None;
     }
     let median = |t: &Table, runtime: &str, metric: &str| {
         let cell = t.cells.iter().find(|c| c.runtime == runtime)?;
@@ -110,7 +110,7 @@ pub(crate) fn growth(group: &[Table]) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut lines = Vec::new();
+    let mut rows = Vec::new();
     for metric in metrics {
         let per_task = metric.ends_with("_per_task");
         let cells: Vec<String> = first
@@ -119,14 +119,14 @@ pub(crate) fn growth(group: &[Table]) -> Vec<String> {
             .filter_map(|c| {
                 // From the first value to the last this runtime ran (it may sit the largest out).
                 let (last, to_value) =
-                    group.iter().rev().find_map(|t| Some((t, median(t, c.runtime, &metric)?)))?;
+                    group.iter().rev().find_map(|t| Some((*t, median(t, c.runtime, &metric)?)))?;
                 let ratio = to_value / median(first, c.runtime, &metric)?;
                 let reached = last.point.as_ref()?;
                 let factor = reached.value as f64 / from.value as f64;
                 if factor <= 1.0 {
                     return None;
                 }
-                let upto = if std::ptr::eq(last, group.last()?) {
+                let upto = if std::ptr::eq(last, *group.last()?) {
                     String::new()
                 } else {
                     format!(" (only to {reached}, ×{})", number(factor))
@@ -148,28 +148,38 @@ pub(crate) fn growth(group: &[Table]) -> Vec<String> {
             })
             .collect();
         if !cells.is_empty() {
-            lines.push(demos_core::wrap::paragraph(
-                &format!("  {}: ", label(&metric)),
-                "    ",
-                &cells.join("; "),
-            ));
+            rows.push((label(&metric), cells.join("; ")));
         }
     }
-    if !lines.is_empty() {
-        lines.insert(
-            0,
-            demos_core::wrap::paragraph(
-                "  ",
-                "    ",
-                &format!(
-                    "How the figures grew from {from} to {to} (×{}), the median of each runtime's runs: a figure per \
-                     task that holds steady means the cost is linear; a total should grow in step with the option.",
-                    number(to.value as f64 / from.value as f64)
-                ),
-            ),
-        );
+    (!rows.is_empty()).then(|| Growth {
+        intro: format!(
+            "How the figures grew from {from} to {to} (×{}), the median of each runtime's runs: a figure per task \
+             that holds steady means the cost is linear; a total should grow in step with the option.",
+            number(to.value as f64 / from.value as f64)
+        ),
+        rows,
+    })
+}
+
+/// How a sweep's figures grew: a sentence that says how to read them, then a
+/// (label, how each runtime's figure grew) row per figure.
+#[derive(Debug)]
+pub(crate) struct Growth {
+    pub(crate) intro: String,
+    pub(crate) rows: Vec<(String, String)>,
+}
+
+impl Growth {
+    /// The growth as terminal lines, wrapped to the width.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        std::iter::once(demos_core::wrap::paragraph("  ", "    ", &self.intro))
+            .chain(
+                self.rows
+                    .iter()
+                    .map(|(label, text)| demos_core::wrap::paragraph(&format!("  {label}: "), "    ", text)),
+            )
+            .collect()
     }
-    lines
 }
 
 #[cfg(test)]

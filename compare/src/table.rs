@@ -11,7 +11,7 @@ use demos_core::Report;
 use demos_core::scenario::{self, median};
 use demos_core::wrap::paragraph;
 
-use crate::format::{Unit, first_seen, label, width};
+use crate::format::{Unit, first_seen, label, label_among, width};
 use crate::{Cell, Table};
 
 const HEAD: Style = Style::new().bold();
@@ -96,10 +96,10 @@ pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
             continue; // a figure no runtime here has (another runtime's probe)
         }
         if cells.len() > 1 && shown.windows(2).all(|w| w[0] == w[1]) {
-            out.same.push(format!("{} {}", label(key), shown[0]));
+            out.same.push(format!("{} {}", label_among(key, &metric_keys), shown[0]));
         } else {
             out.lesson_rows += usize::from(lesson.contains(&key));
-            out.rows.push((label(key), key.to_string(), shown));
+            out.rows.push((label_among(key, &metric_keys), key.to_string(), shown));
         }
     }
     for name in keys(cells, |r| r.checks.iter().map(|c| c.name.as_str()).collect()) {
@@ -353,7 +353,8 @@ pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_co
         ));
     }
     lines.extend(skipped(group));
-    lines.extend(crate::sweep::growth(group));
+    let tables: Vec<&Table> = group.iter().collect();
+    lines.extend(crate::sweep::growth(&tables).map(|g| g.lines()).unwrap_or_default());
     lines.push(String::new());
     lines
 }

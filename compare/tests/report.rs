@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use common::{compare, reports, text};
@@ -53,39 +52,58 @@ fn parse(svg: &str) -> roxmltree::Document<'_> {
 const COLOURS: [(&str, &str); 2] = [("tokio", "#E69F00"), ("smol", "#0072B2")];
 
 #[test]
-fn a_repeated_run_has_a_chart_per_numeric_metric_with_each_runtimes_runs_in_its_colour() {
+fn a_repeated_run_leads_with_the_lesson_charts_what_differs_and_folds_what_agrees() {
+    // One worker: tokio loses updates, std-threads' one pool thread cannot — a figure that differs.
     let (page, out) = report(
         "repeat",
-        &["race", "--tasks", "40", "--repeat", "3", "--threads", "2", "--runtime", "tokio,smol", "--json"],
+        &[
+            "race",
+            "--tasks",
+            "40",
+            "--repeat",
+            "3",
+            "--threads",
+            "1",
+            "--runtime",
+            "tokio,std-threads",
+            "--json",
+        ],
     );
-    let numeric: BTreeSet<String> = reports(&out)
-        .iter()
-        .flat_map(|r| r.metrics.as_object().expect("metrics").clone())
-        .filter(|(_, v)| v.is_number())
-        .map(|(k, _)| k)
-        .collect();
+    let reports = reports(&out);
     let strips = charts(&page, "strip");
     let drawn: Vec<&str> = strips.iter().map(|(m, _)| *m).collect();
-    assert_eq!(drawn.len(), numeric.len(), "one chart per numeric metric: {drawn:?} for {numeric:?}");
-    assert_eq!(drawn.iter().map(|m| m.to_string()).collect::<BTreeSet<_>>(), numeric);
+    let lesson = ["lost_updates", "unsynchronized", "mutex", "atomic"];
+    assert!(lesson.contains(&drawn[0]), "the first chart carries the lesson: {drawn:?}");
+    // A figure every run of every runtime agrees on is a line of the one-line table, not a chart.
+    let constant = |metric: &str| {
+        let values: Vec<&serde_json::Value> = reports.iter().map(|r| &r.metrics[metric]).collect();
+        values.windows(2).all(|w| w[0] == w[1])
+    };
+    assert!(constant("expected") && !drawn.contains(&"expected"), "{drawn:?}");
+    assert!(page.contains("<caption>Same on every runtime</caption>") && page.contains("expected 40"));
+    for metric in &drawn {
+        assert!(!constant(metric), "{metric} is the same everywhere, yet charted");
+    }
+    assert!(page.contains("class=\"conclusion\""), "the table's conclusion leads the section");
     for (metric, svg) in strips {
         let doc = parse(svg);
         let dots = marks(&doc, "circle");
-        for (runtime, colour) in COLOURS {
+        for (runtime, colour) in [("tokio", "#E69F00"), ("std-threads", "#CC79A7")] {
             // Three runs, three dots of the runtime's colour.
             let runs = dots.iter().filter(|fill| fill.eq_ignore_ascii_case(colour)).count();
             assert_eq!(runs, 3, "{metric}: {runs} marks of {runtime}'s colour");
         }
     }
-    for (runtime, _) in COLOURS {
+    for runtime in ["tokio", "std-threads"] {
         assert!(page.contains(&format!("<dt>{runtime}</dt>")), "{runtime}'s take-away");
     }
 }
 
 #[test]
 fn a_worker_sweep_draws_a_line_per_runtime_against_the_worker_count() {
+    // std-threads' one pool thread loses no update where tokio loses nearly all: a line each.
     let (page, _) =
-        report("sweep", &["race", "--tasks", "40", "--threads", "1,2", "--runtime", "tokio,smol"]);
+        report("sweep", &["race", "--tasks", "40", "--threads", "1,2", "--runtime", "tokio,std-threads"]);
     let series = charts(&page, "series");
     assert!(
         series.iter().any(|(m, _)| *m == "lost_updates"),
@@ -99,7 +117,7 @@ fn a_worker_sweep_draws_a_line_per_runtime_against_the_worker_count() {
             .filter(|n| n.has_tag_name("polyline"))
             .filter_map(|n| n.attribute("stroke"))
             .collect();
-        for (runtime, colour) in COLOURS {
+        for (runtime, colour) in [("tokio", "#E69F00"), ("std-threads", "#CC79A7")] {
             assert!(lines.iter().any(|s| s.eq_ignore_ascii_case(colour)), "{metric}: no line for {runtime}");
         }
         let named =
@@ -190,4 +208,19 @@ fn a_sweep_draws_a_line_per_runtime_against_the_swept_value() {
         assert!(axis, "{metric}: 10 to 1000 span two decades: a log axis named after the option");
     }
     assert!(page.contains("scale across --tasks (--threads"), "the section names the sweep");
+}
+
+#[test]
+fn quiet_prints_the_tables_and_not_where_the_files_went() {
+    for (quiet, args) in [
+        (false, &["race", "--tasks", "10", "--runtime", "tokio"][..]),
+        (true, &["race", "--tasks", "10", "--runtime", "tokio", "--quiet"][..]),
+    ] {
+        let (page, out) = report(if quiet { "quiet" } else { "loud" }, args);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("lost updates"), "the table is printed either way: {stdout}");
+        assert_eq!(stdout.contains("report written to"), !quiet, "{stdout}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "the report is written either way");
+    }
 }

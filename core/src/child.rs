@@ -13,9 +13,9 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_RUN, RunShape, Scenario};
 use crate::{Env, Log, Observed, Report};
 
 /// Hidden subcommand a demos binary answers as a child worker.
@@ -26,17 +26,53 @@ pub const SUM_SQUARES: &str = "__sum-squares";
 
 /// Run `S` with `cfg` on `runtime` in a child process of `exe` (a binary
 /// built on [`crate::cli::main`] or serving [`crate::cli::serve_worker`]),
-/// with the extra environment `vars`.
+/// with the extra environment `vars`, for at most [`patience`].
 ///
 /// # Panics
-/// When the child cannot be started or does not answer with a report: that is
-/// a broken installation, not a user error.
+/// When the child cannot be started, does not answer with a report, or is
+/// still running past [`patience`] (it is killed first): that is a broken
+/// installation or a hung run, not a user error.
 pub fn observe<S: Scenario>(
     exe: &Path,
     runtime: &str,
     vars: &[(&str, String)],
     cfg: &S::Config,
     env: &Env,
+) -> Observed<S::Metrics> {
+    observe_within::<S>(exe, runtime, vars, cfg, env, patience::<S>(cfg, env))
+}
+
+/// How long a child worker may run `S` with `cfg` before it counts as hung:
+/// the longest run the command line allows without `--allow-long`
+/// ([`MAX_RUN`], estimated), twice over, plus four times this configuration's
+/// least duration (so a run allowed to be long gets its share too). No
+/// legitimate run comes near it; a hung one ends instead of waiting forever.
+pub fn patience<S: Scenario>(cfg: &S::Config, env: &Env) -> Duration {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    // The runtime is known here only by name: take the longer of the two estimates.
+    let least = [false, true]
+        .map(|tasks_hold_threads| {
+            S::least_duration(
+                cfg,
+                &RunShape { threads: env.threads, seed: env.seed, tasks_hold_threads, cores },
+            )
+        })
+        .into_iter()
+        .max()
+        .unwrap_or_default();
+    MAX_RUN.saturating_mul(2).saturating_add(least.saturating_mul(4))
+}
+
+/// [`observe`] with a bound of `limit` instead of [`patience`]: past it, the
+/// child is killed and this panics, naming the scenario, the runtime and the
+/// child's process id.
+pub fn observe_within<S: Scenario>(
+    exe: &Path,
+    runtime: &str,
+    vars: &[(&str, String)],
+    cfg: &S::Config,
+    env: &Env,
+    limit: Duration,
 ) -> Observed<S::Metrics> {
     let config = serde_json::to_string(cfg).expect("configs are plain data");
     let mut command = Command::new(exe);
@@ -77,12 +113,25 @@ pub fn observe<S: Scenario>(
     // Ctrl-C in this process closes the child's stdin: the child's signal to
     // stop where it can and report what it did (see `stop_when_parent_asks`).
     let mut stdin = child.stdin.take();
+    let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("the child worker can be waited for") {
             break status;
         }
         if crate::interrupt::requested() {
             drop(stdin.take());
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            // The pipes' readers are left: a process the child started may hold them open.
+            panic!(
+                "{} on {runtime} in child worker {} (pid {}) was still running after {}: killed",
+                S::NAME,
+                exe.display(),
+                child.id(),
+                crate::scenario::human_duration(limit)
+            );
         }
         std::thread::sleep(POLL);
     };

@@ -66,7 +66,8 @@ impl Check {
     }
 }
 
-/// The report envelope of DESIGN.md: printed as one JSON line with `--json`.
+/// The report envelope every scenario run goes out in: printed as one JSON
+/// line with `--json` (described in the README's JSON section).
 ///
 /// ```
 /// let line = r#"{"scenario":"race","runtime":"tokio","flavor":"current_thread","threads":1,

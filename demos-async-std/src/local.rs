@@ -26,6 +26,18 @@
 //! }));
 //! ```
 //!
+//! The same spawn with state that is `Send` compiles (and runs). Only the lines
+//! marked `Send` differ, so the block above fails for its `Rc` and for nothing else:
+//!
+//! ```
+//! use std::sync::{Arc, Mutex}; // Send
+//! let shared = Arc::new(Mutex::new(0u64)); // Send
+//! async_std::task::block_on(async_std::task::spawn(async move {
+//!     *shared.lock().unwrap() += 1; // Send
+//!     async_std::task::yield_now().await;
+//! }));
+//! ```
+//!
 //! Run it: `cargo run -p demos-async-std -- local`
 
 use std::time::Instant;

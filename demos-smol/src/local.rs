@@ -29,6 +29,19 @@
 //! })));
 //! ```
 //!
+//! The same spawn with state that is `Send` compiles (and runs). Only the lines
+//! marked `Send` differ, so the block above fails for its `Rc` and for nothing else:
+//!
+//! ```
+//! use std::sync::{Arc, Mutex}; // Send
+//! let ex = smol::Executor::new();
+//! let shared = Arc::new(Mutex::new(0u64)); // Send
+//! smol::block_on(ex.run(ex.spawn(async move {
+//!     *shared.lock().unwrap() += 1; // Send
+//!     smol::future::yield_now().await;
+//! })));
+//! ```
+//!
 //! Run it: `cargo run -p demos-smol -- local`
 
 use std::time::Instant;

@@ -27,6 +27,17 @@
 //! pool.spawn(async move { *shared.borrow_mut() += 1 }).unwrap();
 //! ```
 //!
+//! The same spawn with state that is `Send` compiles (and runs). Only the lines
+//! marked `Send` differ, so the block above fails for its `Rc` and for nothing else:
+//!
+//! ```
+//! use std::sync::{Arc, Mutex}; // Send
+//! use futures::task::SpawnExt;
+//! let pool = futures::executor::ThreadPool::new().unwrap();
+//! let shared = Arc::new(Mutex::new(0u64)); // Send
+//! pool.spawn(async move { *shared.lock().unwrap() += 1 }).unwrap(); // Send
+//! ```
+//!
 //! Run it: `cargo run -p demos-std-threads -- local`
 
 use std::time::Instant;

@@ -38,6 +38,23 @@
 //! });
 //! ```
 //!
+//! The same spawn with state that is `Send` compiles (and runs). Only the lines
+//! marked `Send` differ, so the block above fails for its `Rc` and for nothing else:
+//!
+//! ```
+//! use std::sync::{Arc, Mutex}; // Send
+//! let rt = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+//! let shared = Arc::new(Mutex::new(0u64)); // Send
+//! rt.block_on(async move {
+//!     tokio::spawn(async move {
+//!         *shared.lock().unwrap() += 1; // Send
+//!         tokio::task::yield_now().await;
+//!     })
+//!     .await
+//!     .unwrap();
+//! });
+//! ```
+//!
 //! Run it: `cargo run -p demos-tokio -- local`
 
 use std::time::Instant;

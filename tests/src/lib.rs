@@ -67,6 +67,15 @@ impl Runtime for BrokenMutex {
 /// Worker counts every scenario is swept across.
 pub const THREADS: [usize; 3] = [1, 2, 4];
 
+/// Hold this while timing a lesson: tests of one binary run on threads of one
+/// process under `cargo test`, and a speedup measured beside another test is
+/// the neighbour's as much as the runtime's. A test that failed while holding
+/// it does not stop the others (the lock is taken back from a poisoned state).
+pub fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Expand the given tests once per runtime: a module each, with `rt()`,
 /// `COOPERATIVE` and `BIN` (see the crate docs).
 #[macro_export]

@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format::{Unit, number};
+use crate::format::{Unit, bytes, label, number};
 
 /// A runtime's marker shape: circle, triangle, square, diamond, so that
 /// lines stay apart without colour.
@@ -42,11 +42,6 @@ pub(crate) fn colour(runtime: &str) -> RGBColor {
     }
 }
 
-/// The unit a metric's name ends in, for its axis.
-pub(crate) fn unit(metric: &str) -> Option<&'static str> {
-    Unit::of(metric).axis()
-}
-
 pub(super) const FONT: &str = "sans-serif";
 pub(super) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub(super) const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
@@ -59,18 +54,21 @@ struct Axis {
     log: bool,
     /// Every value is a whole number (a count): ticks between them are not labelled.
     whole: bool,
+    /// The metric's unit: bytes are labelled in KiB, MiB.
+    unit: Unit,
 }
 
 impl Axis {
-    fn of(values: impl Iterator<Item = f64> + Clone) -> Self {
+    fn of(metric: &str, values: impl Iterator<Item = f64> + Clone) -> Self {
+        let unit = Unit::of(metric);
         let whole = values.clone().all(|v| v.fract() == 0.0);
         let lo = values.clone().fold(f64::INFINITY, f64::min);
         let hi = values.fold(f64::NEG_INFINITY, f64::max);
         if !lo.is_finite() || !hi.is_finite() {
-            return Self { lo: 0.0, hi: 1.0, log: false, whole };
+            return Self { lo: 0.0, hi: 1.0, log: false, whole, unit };
         }
         if lo > 0.0 && hi / lo >= 100.0 {
-            return Self { lo: lo / 1.5, hi: hi * 1.5, log: true, whole };
+            return Self { lo: lo / 1.5, hi: hi * 1.5, log: true, whole, unit };
         }
         let pad = if hi > lo {
             (hi - lo) * 0.1
@@ -81,17 +79,38 @@ impl Axis {
         };
         // A magnitude near zero is drawn from zero.
         let lo = if lo >= 0.0 && lo - pad <= 0.0 { 0.0 } else { lo - pad };
-        Self { lo, hi: hi + pad, log: false, whole }
+        Self { lo, hi: hi + pad, log: false, whole, unit }
     }
 
     /// A tick's label: counts only at whole numbers.
     fn tick(&self, v: f64) -> String {
-        if self.whole && v.fract() != 0.0 { String::new() } else { number(v) }
+        if self.whole && v.fract() != 0.0 {
+            String::new()
+        } else if self.unit == Unit::Bytes {
+            bytes(v)
+        } else {
+            number(v)
+        }
     }
 
+    /// The chart's title: the metric in words, its unit (bytes say theirs on
+    /// each tick), and the scale when it is logarithmic.
     fn describe(&self, metric: &str) -> String {
-        let unit = unit(metric).map(|u| format!(" ({u})")).unwrap_or_default();
-        format!("{metric}{unit}{}", if self.log { ", log scale" } else { "" })
+        let unit = match self.unit {
+            Unit::Bytes => String::new(),
+            unit => unit.axis().map(|u| format!(" ({u})")).unwrap_or_default(),
+        };
+        format!("{}{unit}{}", label(metric), if self.log { ", log scale" } else { "" })
+    }
+
+    /// Pixels the tick labels need: the widest label at either end or
+    /// between, at 8 pixels a character of the 12-pixel font, and the tick marks.
+    fn label_area(&self) -> u32 {
+        let mid = if self.log { (self.lo * self.hi).sqrt() } else { (self.lo + self.hi) / 2.0 };
+        // The ends are padded off whole numbers, where a count's tick prints nothing: round them.
+        let widest =
+            [self.lo, mid, self.hi].iter().map(|v| self.tick(v.round()).chars().count()).max().unwrap_or(1);
+        widest as u32 * 8 + 20
     }
 }
 
@@ -134,10 +153,13 @@ where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    // The axis title is the chart's caption, above it: beside the axis, a
+    // rotated title ran into the tick labels whatever room they were given.
     let mut chart = ChartBuilder::on(root)
         .margin(10)
+        .caption(axis.describe(metric), (FONT, 13).into_font().color(&INK))
         .x_label_area_size(x_area)
-        .y_label_area_size(48)
+        .y_label_area_size(axis.label_area())
         .build_cartesian_2d(x, y)
         .map_err(|e| e.to_string())?;
     chart
@@ -145,7 +167,6 @@ where
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(5)
-        .y_desc(axis.describe(metric))
         .y_label_formatter(&|v| axis.tick(*v))
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
@@ -159,7 +180,7 @@ where
 /// One metric over repeated runs: a column of points per runtime (spread
 /// sideways so equal values stay visible) and a bar at each median.
 pub(crate) fn strip(metric: &str, series: &[(&str, Vec<f64>)]) -> Result<String, String> {
-    let axis = Axis::of(series.iter().flat_map(|(_, v)| v.iter().copied()));
+    let axis = Axis::of(metric, series.iter().flat_map(|(_, v)| v.iter().copied()));
     svg((320, 240), |root| on_axis!(axis, strip_on(root, &axis, metric, series)))
 }
 
@@ -183,9 +204,8 @@ where
         chart
             .draw_series(points.map(|p| Circle::new(p, 4, c.mix(0.8).filled())))
             .map_err(|e| e.to_string())?;
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        if let Some(&median) = sorted.get(sorted.len() / 2) {
+        // The one median the tables and the growth lines show too.
+        if let Some(median) = demos_core::scenario::median(values.clone()) {
             let bar = [(i as f64 - 0.35, median), (i as f64 + 0.35, median)];
             chart
                 .draw_series(std::iter::once(PathElement::new(bar, INK.stroke_width(2))))
@@ -215,7 +235,7 @@ pub(crate) struct Point {
 /// One metric against a swept value (`--threads`): a line per runtime through
 /// the medians, with a bar from min to max where runs differed.
 pub(crate) fn lines(metric: &str, swept: &str, series: &[(&str, Vec<Point>)]) -> Result<String, String> {
-    let axis = Axis::of(series.iter().flat_map(|(_, p)| p.iter().flat_map(|p| [p.min, p.max])));
+    let axis = Axis::of(metric, series.iter().flat_map(|(_, p)| p.iter().flat_map(|p| [p.min, p.max])));
     svg((320, 250), |root| on_axis!(axis, lines_on(root, &axis, metric, swept, series)))
 }
 

@@ -17,6 +17,8 @@ use std::path::Path;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::differences::{Answered, NOT_PROBED};
+use demos_core::scenario::listed;
+
 use crate::format::first_seen;
 use crate::{Cell, Table, table};
 
@@ -214,28 +216,55 @@ fn figure(class: &str, metric: &str, chart: Result<String, String>, caption: Mar
     }
 }
 
+/// The metrics a table charts: those that differ between runtimes and are
+/// numbers, the scenario's lesson first (the order of the table's rows). A
+/// figure equal on every runtime is in the one-line table instead, and one
+/// that only one of several runtimes has compares nothing.
+fn charted(t: &Table, figures: &table::Figures) -> Vec<String> {
+    let numeric = numeric_metrics(&t.cells);
+    let compared =
+        |key: &String| t.cells.len() == 1 || t.cells.iter().filter(|c| !c.values(key).is_empty()).count() > 1;
+    figures
+        .rows
+        .iter()
+        .map(|(_, key, _)| key)
+        .filter(|key| numeric.contains(key) && compared(key))
+        .cloned()
+        .collect()
+}
+
 fn section(i: usize, t: &Table, repeat: usize) -> Markup {
     let runs = if repeat == 1 { "one run".to_string() } else { format!("{repeat} runs") };
+    let (rows, figures) = table::grid_rows(t);
+    let conclusion = table::conclusion(t);
     html! {
         section id=(anchor(i, t)) {
             h2 { (title(t)) }
             p.headline { (t.headline) }
+            @if !conclusion.is_empty() {
+                p.conclusion { (conclusion) }
+            }
             table.flavors {
                 @for cell in &t.cells {
                     tr { th { span.marker { (PreEscaped(charts::swatch(cell.runtime).unwrap_or_default())) } (cell.runtime) } td { (cell.flavor()) } }
                 }
             }
-            @let (rows, figures) = table::grid_rows(t);
             (grid(&rows))
             @if !figures.same.is_empty() {
-                p.same { "Same on every runtime: " (figures.same.join(" · ")) }
+                table.same {
+                    caption { "Same on every runtime" }
+                    tr { @for figure in &figures.same { td { (figure) } } }
+                }
             }
-            h3 { "Each metric, " (runs) " per runtime" }
-            p.note { "A dot per run, a bar at the median." }
-            div.charts {
-                @for metric in numeric_metrics(&t.cells) {
-                    @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, c.values(&metric))).filter(|(_, v)| !v.is_empty()).collect();
-                    (figure("strip", &metric, charts::strip(&metric, &series), html! { (metric) }))
+            @let metrics = charted(t, &figures);
+            @if !metrics.is_empty() {
+                h3 { "Each figure that differs, " (runs) " per runtime" }
+                p.note { "A dot per run, a bar at the median; the lesson's figures first." }
+                div.charts {
+                    @for metric in &metrics {
+                        @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, c.values(metric))).filter(|(_, v)| !v.is_empty()).collect();
+                        (figure("strip", metric, charts::strip(metric, &series), html! {}))
+                    }
                 }
             }
             @if t.cells.iter().any(|c| c.reports.first().is_some_and(|r| !r.timeline.is_empty())) {
@@ -251,13 +280,12 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
             }
             h3 { "Take-aways" }
             dl.takeaways {
-                @for cell in &t.cells {
-                    dt { (cell.runtime) }
-                    @let takeaways = distinct(&cell.takeaways);
+                @for Drawn { runtimes, takeaways, runs: total } in takeaways(t) {
+                    dt { (runtimes) }
                     @if let Some((first, runs)) = takeaways.first() {
                         dd {
                             (first)
-                            @if cell.takeaways.len() > 1 { " " span.note { "(" (runs) " of " (cell.takeaways.len()) " runs)" } }
+                            @if total > 1 { " " span.note { "(" (runs) " of " (total) " runs)" } }
                         }
                     }
                     @if takeaways.len() > 1 {
@@ -265,7 +293,7 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                             details {
                                 summary { "the other runs drew " (takeaways.len() - 1) " other take-away(s)" }
                                 @for (takeaway, runs) in &takeaways[1..] {
-                                    p { (takeaway) " " span.note { "(" (runs) " of " (cell.takeaways.len()) " runs)" } }
+                                    p { (takeaway) " " span.note { "(" (runs) " of " (total) " runs)" } }
                                 }
                             }
                         }
@@ -274,6 +302,34 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
             }
         }
     }
+}
+
+/// Take-aways said once for the runtimes that drew them.
+#[derive(Debug, PartialEq)]
+struct Drawn<'a> {
+    /// The runtimes, as a sentence lists them.
+    runtimes: String,
+    /// Each distinct take-away with the runs that drew it.
+    takeaways: Vec<(&'a str, usize)>,
+    /// Runs per runtime.
+    runs: usize,
+}
+
+/// The take-aways of a table, said once for the runtimes that drew the same ones.
+fn takeaways(t: &Table) -> Vec<Drawn<'_>> {
+    let mut groups: Vec<(Vec<&str>, Drawn<'_>)> = Vec::new();
+    for cell in &t.cells {
+        let drawn = Drawn {
+            runtimes: String::new(),
+            takeaways: distinct(&cell.takeaways),
+            runs: cell.takeaways.len(),
+        };
+        match groups.iter_mut().find(|(_, d)| *d == drawn) {
+            Some((names, _)) => names.push(cell.runtime),
+            None => groups.push((vec![cell.runtime], drawn)),
+        }
+    }
+    groups.into_iter().map(|(names, drawn)| Drawn { runtimes: listed(&names), ..drawn }).collect()
 }
 
 /// Each distinct text with how often it occurs, in first-seen order.
@@ -344,5 +400,47 @@ fn checks(tables: &[Table]) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(takeaways: &[(&'static str, &[&str])]) -> Table {
+        let cells = takeaways
+            .iter()
+            .map(|(runtime, said)| Cell {
+                runtime,
+                reports: Vec::new(),
+                takeaways: said.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect();
+        Table {
+            name: "race".into(),
+            headline: String::new(),
+            config: serde_json::Value::Null,
+            threads: 1,
+            point: None,
+            cells,
+            skipped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_take_away_drawn_by_several_runtimes_is_said_once_naming_them() {
+        let t = table(&[("tokio", &["lost 9"]), ("smol", &["lost 0"]), ("async-std", &["lost 9"])]);
+        let said: Vec<(String, Vec<(&str, usize)>)> =
+            takeaways(&t).into_iter().map(|d| (d.runtimes, d.takeaways)).collect();
+        assert_eq!(
+            said,
+            [
+                ("tokio and async-std".to_string(), vec![("lost 9", 1)]),
+                ("smol".to_string(), vec![("lost 0", 1)])
+            ]
+        );
+        // Runs that drew different take-aways are not the same as one run that drew one of them.
+        let t = table(&[("tokio", &["a", "b"]), ("smol", &["a"])]);
+        assert_eq!(takeaways(&t).len(), 2);
     }
 }

@@ -5,8 +5,10 @@
 use maud::{Markup, html};
 
 use super::{charts, figure, legend, numeric_metrics};
-use crate::Table;
+use demos_core::scenario;
+
 use crate::format::first_seen;
+use crate::{Table, sweep};
 
 /// Tables of one scenario that differ in one value — the worker count, or
 /// the swept option at each worker count — drawn as lines against it.
@@ -57,21 +59,56 @@ pub(super) fn series(tables: &[Table]) -> Vec<Series<'_>> {
 pub(super) fn section(series: &Series<'_>) -> Markup {
     let tables = &series.tables;
     let runtimes = first_seen(tables.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
-    let metrics = first_seen(tables.iter().flat_map(|t| numeric_metrics(&t.cells)));
     let point = |t: &Table, rt: &str, metric: &str| {
         let cell = t.cells.iter().find(|c| c.runtime == rt)?;
         let (min, median, max) = cell.min_median_max(metric)?;
         Some(charts::Point { x: series.x(t), min, median, max })
     };
+    // The lesson's figures first. No line for a figure the runtimes agreed on at every value
+    // (it moved with the option, if at all, alike everywhere), nor for one only one of several had.
+    let lesson = tables.first().and_then(|t| scenario::find(&t.name)).map_or(&[][..], |s| s.lesson());
+    let all = first_seen(tables.iter().flat_map(|t| numeric_metrics(&t.cells)));
+    let moved = |metric: &String| {
+        let had = runtimes
+            .iter()
+            .filter(|rt| {
+                tables
+                    .iter()
+                    .any(|t| t.cells.iter().any(|c| c.runtime == **rt && !c.values(metric).is_empty()))
+            })
+            .count();
+        let differ = tables.iter().any(|t| {
+            let medians: Vec<f64> =
+                t.cells.iter().filter_map(|c| c.min_median_max(metric)).map(|m| m.1).collect();
+            medians.windows(2).any(|w| w[0] != w[1])
+        });
+        runtimes.len() == 1 || (had > 1 && differ)
+    };
+    let metrics: Vec<&String> = all
+        .iter()
+        .filter(|m| lesson.contains(&m.as_str()))
+        .chain(all.iter().filter(|m| !lesson.contains(&m.as_str())))
+        .filter(|m| moved(m))
+        .collect();
+    let growth = tables.first().is_some_and(|t| t.point.is_some()).then(|| sweep::growth(tables)).flatten();
     html! {
         section id=(series.id) {
             h2 { (series.title) }
-            p.note { "Each metric against " code { (series.swept) } ": a line per runtime through the medians, a bar from min to max where runs differed." }
+            @if let Some(growth) = &growth {
+                p.conclusion { (growth.intro) }
+                dl.growth {
+                    @for (label, how) in &growth.rows {
+                        dt { (label) }
+                        dd { (how) }
+                    }
+                }
+            }
+            p.note { "Each figure on which the runtimes differed, against " code { (series.swept) } ": a line per runtime through the medians, a bar from min to max where runs differed; the lesson's figures first." }
             (legend(&runtimes))
             div.charts {
-                @for metric in &metrics {
+                @for metric in metrics {
                     @let lines: Vec<(&str, Vec<charts::Point>)> = runtimes.iter().map(|rt| (*rt, tables.iter().filter_map(|t| point(t, rt, metric)).collect::<Vec<_>>())).filter(|(_, p)| !p.is_empty()).collect();
-                    (figure("series", metric, charts::lines(metric, &series.swept, &lines), html! { (metric) }))
+                    (figure("series", metric, charts::lines(metric, &series.swept, &lines), html! {}))
                 }
             }
         }

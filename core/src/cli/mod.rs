@@ -16,10 +16,12 @@ use crate::timeline::Span;
 use crate::{Env, Log, Report, Runtime, child};
 
 mod config;
+mod environment;
 mod errors;
 mod worker;
 
 pub use config::check_config;
+pub use environment::check_environment;
 pub use errors::{clap_error, usage_error};
 pub use worker::serve_worker;
 
@@ -191,6 +193,9 @@ fn parse(name: &str, args: impl IntoIterator<Item = OsString>) -> Result<Cli, Ex
 
 /// Run a parsed command line on `rt`; returns the exit status.
 fn run_parsed(rt: &dyn Runtime, name: &str, cli: &Cli) -> ExitCode {
+    if let Err(message) = check_environment(&[rt]) {
+        return usage_error(name, &message);
+    }
     crate::interrupt::install();
     match execute(rt, cli) {
         Ok(_) if crate::interrupt::requested() => ExitCode::from(crate::interrupt::EXIT_STATUS),

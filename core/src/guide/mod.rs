@@ -105,7 +105,9 @@ impl GuideConfig {
         Self {
             echo: EchoConfig { connections: 20, round_trips: 5, bytes: 16 },
             cpu_size: Some(200_000),
-            bridge: BridgeConfig { jobs: 1, job_ms: 50, tick_ms: 5 },
+            // Two calls, so the heartbeat has 100 ms to tick in: a loaded machine held a
+            // thread off the CPU for all of a 50 ms window.
+            bridge: BridgeConfig { jobs: 2, job_ms: 50, tick_ms: 5 },
             increments: 20_000,
         }
     }

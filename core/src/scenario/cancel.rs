@@ -286,19 +286,8 @@ impl Scenario for CancelScenario {
                 m.lost_cancel_safe == 0,
                 format!("{} of {} lost", m.lost_cancel_safe, cfg.items()),
             ),
-            Check::new(
-                "losses only where the timer won",
-                m.lost_not_cancel_safe <= m.ticks_not_cancel_safe,
-                format!("{} lost, {} timer wins", m.lost_not_cancel_safe, m.ticks_not_cancel_safe),
-            ),
-            Check::new(
-                "no more destructors than tasks",
-                m.shutdown_destructors_run <= m.shutdown_tasks && m.group_cancelled <= m.group_tasks,
-                format!(
-                    "{}/{} at shutdown, {}/{} in the group",
-                    m.shutdown_destructors_run, m.shutdown_tasks, m.group_cancelled, m.group_tasks
-                ),
-            ),
+            // Not checks: fewer items lost than timer wins (a few dozen items against hundreds of
+            // wins) and no more destructors than tasks (a guard drops once) held by construction.
         ]
     }
 

@@ -125,11 +125,8 @@ impl Scenario for LocalScenario {
                 m.counter == m.expected,
                 format!("{}/{}", m.counter, m.expected),
             ),
-            Check::new(
-                "every task ran on one thread",
-                m.threads_seen == 1,
-                format!("{} thread(s)", m.threads_seen),
-            ),
+            // Not a check: that every task ran on one thread is the compiler's doing (Rc is !Send,
+            // so no executor could move them), not something this run could get wrong.
         ];
         if cfg.tasks > 1 && cfg.steps > 1 {
             // Each yield puts the task behind the others that are ready.

@@ -115,7 +115,14 @@ pub struct ScaleRun {
     spawned: u64,
     spawn_time: Duration,
     waiting_at_once: u64,
+    spawned_at: Option<std::time::Instant>,
+    arrival_bound: Duration,
 }
+
+/// How long the spawner waits, after its last spawn, for every task to be
+/// waiting: far beyond what any runtime here takes for the most tasks allowed
+/// (seconds at worst), so only a task that never ran misses it.
+pub const ARRIVAL_BOUND: Duration = Duration::from_secs(60);
 
 impl ScaleRun {
     /// Before any task: read the process's usage.
@@ -129,6 +136,8 @@ impl ScaleRun {
             spawned: 0,
             spawn_time: Duration::ZERO,
             waiting_at_once: 0,
+            spawned_at: None,
+            arrival_bound: ARRIVAL_BOUND,
         }
     }
 
@@ -147,11 +156,17 @@ impl ScaleRun {
     /// The spawn loop is over: `spawned` tasks took `took`.
     pub fn spawned(&mut self, spawned: usize, took: Duration) {
         (self.spawned, self.spawn_time) = (spawned as u64, took);
+        self.spawned_at = Some(std::time::Instant::now());
     }
 
-    /// Whether to stop looking: every spawned task is waiting, or Ctrl-C was pressed.
+    /// Whether to stop looking: every spawned task is waiting, Ctrl-C was
+    /// pressed, or [`ARRIVAL_BOUND`] has passed since the last spawn — then
+    /// the tasks not yet waiting fail the check "all tasks waiting at once"
+    /// (an executor that lost or never ran a task), instead of a hang.
     pub fn all_waiting(&self) -> bool {
-        self.waiting.0.load(Relaxed) >= self.spawned || crate::interrupt::requested()
+        self.waiting.0.load(Relaxed) >= self.spawned
+            || crate::interrupt::requested()
+            || self.spawned_at.is_some_and(|at| at.elapsed() > self.arrival_bound)
     }
 
     /// Every task waits (or Ctrl-C): read the usage at the peak, just before the wake.
@@ -301,6 +316,15 @@ impl Scenario for ScaleScenario {
         )
     }
 
+    fn details(_: &ScaleConfig, _: &ScaleMetrics, _: &[crate::timeline::Span]) -> Vec<String> {
+        // Here, not in the take-away: compare prints take-aways, a sweep's among them.
+        vec![
+            "try next: `compare scale --sweep tasks=1000,10000,100000` sets OS threads and tasks side by side \
+             and says how each figure grows"
+                .to_string(),
+        ]
+    }
+
     fn takeaway(_: &ScaleConfig, m: &ScaleMetrics, _: &Env) -> String {
         let vm =
             m.vm_bytes_per_task.map(|vm| format!(" and {} of address space", bytes(vm))).unwrap_or_default();
@@ -318,17 +342,46 @@ impl Scenario for ScaleScenario {
             Some(stack) => format!(
                 "{cost}. Each thread reserves a {} stack when it starts — the address space measured per thread — \
                  and the kernel schedules every one. This scenario lets std-threads start at most {} of them here \
-                 ({}), and an async runtime up to {MAX_TASKS} tasks: `compare scale --sweep tasks=1000,10000` sets \
-                 the two side by side.",
+                 ({}), and an async runtime up to {MAX_TASKS} tasks.",
                 bytes(stack as f64),
                 limit.0,
                 limit.1
             ),
             None => format!(
                 "{cost}, on {} OS thread(s). A task is its future ({} bytes here) plus the executor's header: no \
-                 stack of its own. `compare scale --sweep tasks=1000,10000,100000` shows how this grows.",
+                 stack of its own.",
                 m.os_threads, m.future_bytes
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spawner that lost a task: the wait for every task ends at the bound
+    /// and "all tasks waiting at once" fails, naming how many were waiting.
+    #[test]
+    fn a_task_that_never_runs_fails_all_waiting_at_once() {
+        let cfg = ScaleConfig { tasks: 3 };
+        let mut run = ScaleRun::new(&cfg);
+        run.arrival_bound = Duration::from_millis(20);
+        run.spawned(3, Duration::ZERO);
+        let waiting = run.waiting();
+        waiting.arrive();
+        waiting.arrive(); // the third task was lost
+        let start = std::time::Instant::now();
+        while !run.all_waiting() {
+            assert!(start.elapsed() < Duration::from_secs(10), "the wait has a bound");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        run.at_peak();
+        let m = run.finish(&[0, 1], Duration::ZERO, None);
+        let checks = ScaleScenario::checks(&cfg, &m);
+        let failed: Vec<&str> = checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+        assert!(failed.contains(&"all tasks waiting at once"), "{checks:?}");
+        let check = checks.iter().find(|c| c.name == "all tasks waiting at once").unwrap();
+        assert_eq!(check.detail, "2/3");
     }
 }

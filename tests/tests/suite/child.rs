@@ -4,6 +4,7 @@
 //! machine, whatever its core count: equal to `--threads` runs in process,
 //! different runs a child. Both must report the same way, and a report far
 //! larger than a pipe buffer must come back through the child without a hang.
+//! A child that runs past its bound is killed, and the failure names it.
 
 use std::process::{Command, Output};
 
@@ -52,4 +53,30 @@ fn a_report_of_over_a_megabyte_twenty_pipe_buffers_comes_back_through_the_child(
     let r = report(&out);
     assert!(r.flavor.contains("child process"), "{}", r.flavor);
     assert!(r.timeline.len() > 10_000, "{} spans", r.timeline.len());
+}
+
+#[test]
+fn a_child_worker_past_its_bound_is_killed_and_the_failure_names_it() {
+    // Twenty blocking calls of a second, three times over: a minute of work, and
+    // a bound of half a second.
+    let cfg = demos_core::BridgeConfig { jobs: 20, job_ms: 1000, tick_ms: 5 };
+    let started = std::time::Instant::now();
+    let failure = std::panic::catch_unwind(|| {
+        demos_core::child::observe_within::<demos_core::scenario::bridge::BridgeScenario>(
+            std::path::Path::new(BIN),
+            "async-std",
+            &[],
+            &cfg,
+            &demos_core::Env::quiet(2, 0),
+            std::time::Duration::from_millis(500),
+        )
+    })
+    .expect_err("a run of a minute does not finish in half a second");
+    let message = failure.downcast_ref::<String>().expect("a formatted panic message");
+    assert!(message.contains("bridge on async-std") && message.contains("killed"), "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "gave up after {:?}", started.elapsed());
+    let pid =
+        message.split("(pid ").nth(1).and_then(|rest| rest.split(')').next()).expect("the pid is named");
+    // Killed and reaped: nothing of it is left.
+    assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists(), "child {pid} still exists: {message}");
 }

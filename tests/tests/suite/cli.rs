@@ -15,7 +15,9 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Metrics DESIGN.md requires each scenario's report to carry.
+/// Metrics each scenario's report must carry on every runtime: for the first eight
+/// scenarios, those the README's JSON section lists; for the others, the figures their
+/// summaries and compare read.
 fn required_metrics(scenario: &str) -> &'static [&'static str] {
     match scenario {
         "race" => &["expected", "unsynchronized", "mutex", "atomic", "lost_updates"],

@@ -6,6 +6,7 @@ mod bridge;
 mod cancel;
 mod child;
 mod cli;
+mod compile_fail;
 mod echo;
 mod futures;
 mod guide;

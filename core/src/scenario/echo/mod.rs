@@ -333,6 +333,15 @@ impl Scenario for EchoScenario {
         )
     }
 
+    fn details(_: &EchoConfig, _: &EchoMetrics, _: &[crate::timeline::Span]) -> Vec<String> {
+        // Here, not in the take-away: compare prints take-aways, a sweep's among them.
+        vec![
+            "try next: `compare echo --sweep connections=10,100,1000` shows how threads and tasks hold up as \
+             connections grow"
+                .to_string(),
+        ]
+    }
+
     fn takeaway(_: &EchoConfig, m: &EchoMetrics, _: &Env) -> String {
         let threads = if m.os_threads > m.connections {
             format!(
@@ -350,8 +359,7 @@ impl Scenario for EchoScenario {
         };
         format!(
             "{threads}. {:.0} round trips per second, half within {:.0} µs and 99 % within {:.0} µs (the slowest \
-             took {} ms). `compare echo --sweep connections=10,100,1000` shows how each model holds up as \
-             connections grow.",
+             took {} ms).",
             m.round_trips_per_s,
             m.p50_us,
             m.p99_us,
