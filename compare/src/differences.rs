@@ -55,6 +55,7 @@ fn thread_names(report: &Report, kind: &str) -> String {
 fn probes() -> Vec<Probe> {
     vec![
         Probe {
+            // claim: C-diff-handle-drop
             question: "dropping the handle of a running task",
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
@@ -69,6 +70,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-std-panic-probe, C-diff-handle-drop
             question: "a panic inside a task",
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
@@ -131,6 +133,7 @@ fn probes() -> Vec<Probe> {
             answer: |r| r.flavor.clone(),
         },
         Probe {
+            // claim: C-tokio-bridge-escape
             question: "one 50 ms blocking call inline, 1 of 2 workers blocked: the heartbeat",
             scenario: "bridge",
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
@@ -233,6 +236,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-diff-blocking-limit
             question: "4 blocking jobs of 20 ms on a blocking pool limited to 2 threads",
             scenario: "starvation",
             config: json!({ "items": 1, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
@@ -273,6 +277,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-timers-difference
             question: "sleep(100 µs) and sleep(1 ms) on the runtime's own timer: how long they waited",
             scenario: "timers",
             config: json!({ "sleep_us": 100, "sleeps": 30 }),
@@ -309,6 +314,7 @@ pub(crate) struct Answered {
 }
 
 /// What the probes leave out, printed under them.
+// claim: C-diff-not-probed
 pub(crate) const NOT_PROBED: &str =
     "Not probed: whether spawned futures must be Send is decided at compile time, not at run time.";
 

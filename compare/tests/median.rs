@@ -36,8 +36,9 @@ fn with_four_runs_the_table_and_the_chart_show_the_same_median() {
         };
         let median = |runtime: &str| demos_core::scenario::median(runs(runtime)).expect("four runs");
 
-        // The table: "<median> ms (<least>–<most>)", in runtime order, on the row named for the phase.
-        let row = format!("<tr><th>{}</th>", metric.trim_end_matches("_ms"));
+        // The table: "<median> ms (<least>–<most>)", in runtime order, on the row named for the
+        // phase's time ("mutex time": "mutex" is the count).
+        let row = format!("<tr><th>{} time</th>", metric.trim_end_matches("_ms"));
         let tds = page
             .match_indices(&row)
             .map(|(at, _)| &page[at + row.len()..at + page[at..].find("</tr>").expect("a row")])

@@ -1,5 +1,6 @@
 //! Running a scenario in a child process.
 //!
+// claim: C-async-std-sized-once
 //! Some executors are global and sized once per process (async-std reads
 //! `ASYNC_STD_THREAD_COUNT` when it first starts). When a call asks for a worker
 //! count the process's executor does not have, the runtime crate runs the

@@ -147,6 +147,7 @@ pub fn os_thread_limit() -> (u64, String) {
     limit
 }
 
+// claim: C-std-default-stack
 /// The stack a thread started by `std::thread::spawn` reserves: `RUST_MIN_STACK`
 /// when set, else Rust's default of 2 MiB.
 pub fn default_stack_bytes() -> u64 {

@@ -1,3 +1,4 @@
+// claim: C-async-std-blocking-pool
 //! bridge on async-std: `task::spawn_blocking` moves a blocking call to
 //! async-std's blocking pool; called inline it occupies an executor thread.
 //! Sync code reaches async code through `task::block_on`.

@@ -1,10 +1,13 @@
+// claim: C-async-std-race
 //! cancel on async-std: `FutureExt::race` (async-std's own, `unstable`)
 //! between reading a two-part frame and `task::sleep`. A naive loop builds a
 //! fresh frame read each time round; when the timer wins after the first half
 //! was taken, that read is dropped with the half. The cancel-safe loop races
 //! `Receiver::recv` itself (it takes nothing unless it completes) and keeps the
+// claim: C-async-std-global-never-drops
 //! half-frame outside the loop. Then: async-std's executor is global and never
 //! shuts down — tasks parked when the work is done stay alive, their
+// claim: C-async-std-handle-drop
 //! destructors unrun; and a dropped `JoinHandle` detaches its task.
 //!
 //! Run it: `cargo run -p demos-async-std -- cancel`

@@ -3,6 +3,7 @@
 //! connects each client in turn and spawns a task for it; once all are
 //! connected, closing an `async_std::channel` starts them together, and each
 //! writes its messages and reads them back with `async_std::io::{WriteExt,
+// claim: C-async-std-async-io
 //! ReadExt}`. Underneath, async-std's sockets are async-io's, on its reactor.
 //!
 //! Run it: `cargo run --release -p demos-async-std -- echo --connections 1000`

@@ -1,3 +1,4 @@
+// claim: C-async-std-handle-drop, C-async-std-cancel, C-async-std-panic-reraised
 //! futures on async-std: `JoinHandle`s, a capacity-1 `async_std::channel` as a
 //! one-shot, combinators from the `futures` crate, `FuturesUnordered` for
 //! as-completed, and the probes: a dropped `JoinHandle` *detaches* (the task

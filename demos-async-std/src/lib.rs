@@ -2,11 +2,14 @@
 //! (`spawn`, `spawn_local`, `block_on`), `async_std::sync::Mutex`,
 //! `async_std::channel`, `async_std::task::sleep`.
 //!
+// claim: C-async-std-discontinued
 //! async-std is discontinued upstream in favour of smol; it is kept because
 //! users still run it, and the comparison shows why its design aged. Its
+// claim: C-async-std-sized-once
 //! executor is global: sized once per process from `ASYNC_STD_THREAD_COUNT`
 //! (default: available parallelism) when first used. So each call picks:
 //!
+// claim: C-async-std-threads-1
 //! * `--threads 1`: `block_on` with `spawn_local` — every task on the calling
 //!   thread (the global executor's threads start anyway, idle);
 //! * `--threads` equal to the global executor's size: `task::spawn` in process;
@@ -80,6 +83,7 @@ impl Runtime for AsyncStd {
     }
 }
 
+// claim: C-async-std-threads-1
 /// The one-thread flavour: the tasks run on the `block_on` thread, yet the
 /// first task built starts the global executor's threads too (async-std's
 /// `Builder::build` forces its runtime), so the flavour names them.

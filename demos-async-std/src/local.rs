@@ -14,6 +14,7 @@
 //! assert_eq!(*shared.borrow(), 1);
 //! ```
 //!
+// claim: C-async-std-spawn-send
 //! … and do not compile with `task::spawn`, which hands the task to the global
 //! executor's threads: `Rc<RefCell<u64>>` is not `Send`.
 //!

@@ -1,10 +1,13 @@
+// claim: C-tokio-foreign-panics
 //! mixing on async-std: a tokio timer and a tokio TCP connect awaited under
 //! `async_std::task::block_on` panic — tokio's resources need a tokio
 //! runtime's context; the run catches the panics and shows tokio's message.
+// claim: C-async-std-async-io
 //! async-io's `Timer` and `Async` sockets (what async-std's own are built on)
+// claim: C-async-compat-thread
 //! work under any executor. Wrapped in `async_compat::Compat`, the same tokio
 //! future completes on async-std: the adapter enters a tokio runtime it starts
-//! on threads of its own (the run shows which appeared).
+//! on a thread of its own (the run shows which appeared).
 //!
 //! Run it: `cargo run -p demos-async-std -- mixing`
 
@@ -21,6 +24,7 @@ use demos_core::{Env, Mixing, MixingConfig, MixingMetrics, Observed};
 impl Mixing for crate::AsyncStd {
     fn mixing(&self, cfg: &MixingConfig, env: &Env) -> Observed<MixingMetrics> {
         let (_listener, addr) = target();
+        // claim: C-async-std-block-on-unwind
         // tokio's timer and socket, polled by async-std: caught panics. On a thread of their
         // own: after a panic unwinds out of `task::block_on`, later `spawn_local` tasks on
         // that thread were seen never to run (a hang the tests found).

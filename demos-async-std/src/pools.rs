@@ -1,8 +1,9 @@
+// claim: C-async-std-blocking-pool
 //! pools on async-std: blocking jobs go to `async_std::task::spawn_blocking`,
 //! the `blocking` crate's pool (the one smol's `unblock` uses), beside the
-//! global executor's threads; the handle is a task on the global executor. Each `JoinHandle`
-//! gets a callback (`inspect`) and `FuturesUnordered` yields them as they
-//! complete. The CPU jobs are tasks on the executor's threads (`--threads` of
+//! global executor's threads; the handle is a task on the global executor.
+//! Each `JoinHandle` gets a callback (`inspect`) and `FuturesUnordered` yields
+//! them as they complete. The CPU jobs are tasks on the executor's threads (`--threads` of
 //! them); then each runs in a child process through `async_std::process`.
 //!
 //! Run it: `cargo run -p demos-async-std -- pools`

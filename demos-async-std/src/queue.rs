@@ -1,5 +1,6 @@
 //! queue on async-std: producers and consumers over `async_std::channel::bounded(K)`.
 //!
+// claim: C-async-channel-mpmc, C-async-std-channel
 //! async-std's channel is async-channel under its own name: multi-producer and
 //! multi-consumer, so each consumer holds a clone of the `Receiver`. The
 //! channel closes when the last `Sender` drops.

@@ -2,6 +2,7 @@
 //!
 //! `async_std::task::yield_now()` between the load and the store lets every
 //! other ready task run in the gap. `async_std::sync::Mutex` can be held across
+// claim: C-async-std-handle-drop
 //! the `.await`. Dropping an async-std `JoinHandle` detaches the task (like
 //! tokio); the handles are awaited here so the count is final.
 //!

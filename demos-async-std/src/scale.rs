@@ -2,6 +2,7 @@
 //! that nothing is ever sent on. Every task holds a `Receiver`; dropping the
 //! only `Sender` closes the channel and wakes them all (`recv()` returns
 //! `Err`). Tasks go to async-std's global executor
+// claim: C-async-task-boxing
 //! (async-global-executor, async-executor underneath): one allocation each
 //! (async-task boxes a future of 2 KiB or more first, in any build).
 //!

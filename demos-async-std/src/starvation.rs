@@ -2,10 +2,12 @@
 //! task drains a pre-filled `async_std::channel` while a heartbeat ticks on
 //! `async_std::task::sleep`; whether a ready `recv` ever returns `Pending` is
 //! what the run measures. Then `async_std::task::spawn_blocking` jobs queue on
+// claim: C-blocking-env-read-once
 //! the `blocking` crate's pool underneath (the one smol's `unblock` uses),
 //! limited for the demo with `blocking::set_max_blocking_threads`. The pool is
-//! one per process and keeps the threads earlier work started (lowering its
-//! limit stops new threads at once; idle ones stay), so the scenario runs in a
+//! one per process and keeps the threads earlier work started: a lowered limit
+//! stops new threads at once, but threads already over it keep taking jobs
+//! until one has sat idle 500 ms (blocking 1.7). So the scenario runs in a
 //! fresh process, whose pool starts empty.
 //!
 //! Run it: `cargo run -p demos-async-std -- starvation`

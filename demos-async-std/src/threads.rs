@@ -1,3 +1,4 @@
+// claim: C-async-std-worker-name
 //! threads on async-std: CPU jobs are tasks on the global executor's threads
 //! (named `async-std/runtime`; with one thread, the thread in `block_on`); I/O
 //! jobs go to `task::spawn_blocking`, whose pool starts threads on demand.

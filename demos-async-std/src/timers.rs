@@ -1,3 +1,4 @@
+// claim: C-async-io-timer-exact
 //! timers on async-std: `async_std::task::sleep`, which waits on async-io's
 //! `Timer` underneath (through `async_std::io::timeout`): a map of deadlines
 //! keyed by `Instant`, armed on the OS's timer to the nanosecond.

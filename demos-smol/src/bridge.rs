@@ -1,3 +1,4 @@
+// claim: C-smol-block-on
 //! bridge on smol: `smol::unblock` moves a blocking call to the `blocking`
 //! crate's pool; called inline it occupies an executor thread. Sync code
 //! reaches async code through `smol::block_on`, which runs a future on the

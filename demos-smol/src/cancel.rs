@@ -1,8 +1,10 @@
+// claim: C-smol-reexports
 //! cancel on smol: futures-lite's `or` (re-exported as `smol::future::or`)
 //! between reading a two-part frame and a `Timer`. A naive loop builds a fresh
 //! frame read each time round; when the timer wins after the first half was
 //! taken, that read is dropped with the half. The cancel-safe loop races
 //! `Receiver::recv` itself (it takes nothing unless it completes) and keeps the
+// claim: C-smol-task-drop-cancels, C-smol-executor-drop
 //! half-frame outside the loop. Then: dropping an `Executor` drops its parked
 //! tasks (their destructors run); dropping a `Task` cancels it (`detach()`
 //! would have let it run on).

@@ -1,8 +1,10 @@
+// claim: C-smol-reexports
 //! echo on smol: a `smol::net::TcpListener` (async-net, over async-io's
 //! `Async<std::net::TcpListener>`) accepts on loopback and spawns a task per
 //! connection that echoes what it reads. The main task connects each client in
 //! turn and spawns a task for it; once all are connected, closing a
 //! `smol::channel` starts them together, and each writes its messages and reads
+// claim: C-async-io-thread-fallback
 //! them back with `smol::io::{AsyncWriteExt, AsyncReadExt}`. Every socket is
 //! registered with async-io's reactor, driven by its own "async-io" thread
 //! when no executor thread is blocked on it.

@@ -1,3 +1,4 @@
+// claim: C-smol-task-drop-cancels, C-smol-task-cancel, C-smol-panic-reraised
 //! futures on smol: `Task` handles, a capacity-1 `async_channel` as a one-shot,
 //! combinators from the `futures` crate, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `Task` is *cancelled* (call `.detach()` to keep it

@@ -1,3 +1,4 @@
+// claim: C-smol-global-spawn
 //! The runtime-demos scenarios written the smol way: an executor built per call
 //! (a `LocalExecutor` on the calling thread for one worker; an `Executor` run by
 //! N threads otherwise — smol's global `spawn` is sized once per process by

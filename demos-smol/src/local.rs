@@ -1,3 +1,4 @@
+// claim: C-smol-localexecutor-run
 //! local on smol: a `LocalExecutor` run by `smol::block_on` on this thread,
 //! its tasks sharing an `Rc<RefCell<u64>>`. (A `LocalExecutor` only runs
 //! inside its own `run`: tasks spawned on it outside simply wait there.)
@@ -16,6 +17,7 @@
 //! assert_eq!(*shared.borrow(), 1);
 //! ```
 //!
+// claim: C-smol-executor-send
 //! … and do not compile on the multi-threaded `Executor`, whose tasks any of
 //! its threads may poll: `Rc<RefCell<u64>>` is not `Send`.
 //!

@@ -1,9 +1,11 @@
+// claim: C-tokio-foreign-panics
 //! mixing on smol: a tokio timer and a tokio TCP connect awaited under
 //! `smol::block_on` panic — tokio's resources need a tokio runtime's context;
 //! the run catches the panics and shows tokio's message. smol's own `Timer` and
+// claim: C-async-compat-thread
 //! `Async` sockets are async-io's, which works under any executor. Wrapped in
 //! `async_compat::Compat`, the same tokio future completes on smol: the adapter
-//! enters a tokio runtime it starts on threads of its own (the run shows which
+//! enters a tokio runtime it starts on a thread of its own (the run shows which
 //! appeared).
 //!
 //! Run it: `cargo run -p demos-smol -- mixing`

@@ -1,3 +1,4 @@
+// claim: C-blocking-max-500
 //! pools on smol: blocking jobs go to `smol::unblock`, the `blocking` crate's
 //! global pool — grown on demand up to 500 threads (`BLOCKING_MAX_THREADS`),
 //! separate from the executor's threads. Each `Task` gets a callback

@@ -1,6 +1,8 @@
+// claim: C-smol-reexports
 //! queue on smol: producers and consumers over `async_channel::bounded(K)`
 //! (re-exported as `smol::channel`).
 //!
+// claim: C-async-channel-mpmc
 //! async-channel is multi-producer *and* multi-consumer: each consumer holds its
 //! own clone of the `Receiver`, no lock needed. The channel closes when the last
 //! `Sender` drops, and `recv` then fails once the queue is drained.

@@ -1,7 +1,9 @@
 //! race on smol: 1000 tasks on one counter, three ways.
 //!
+// claim: C-smol-yield-back
 //! `smol::future::yield_now()` between the load and the store puts the task at
 //! the back of the executor's queue, so every other ready task may run in the
+// claim: C-smol-task-drop-cancels, C-smol-reexports
 //! gap. `async_lock::Mutex` (re-exported as `smol::lock::Mutex`) can be held
 //! across the `.await`. The handles are awaited (`join_all`): a smol `Task`
 //! dropped without being awaited or detached is *cancelled*, unlike tokio's.

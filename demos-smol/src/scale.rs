@@ -1,6 +1,7 @@
 //! scale on smol: N tasks, each waiting on one `smol::channel` (async-channel)
 //! that nothing is ever sent on. Every task holds a `Receiver`; dropping the
 //! only `Sender` closes the channel and wakes them all (`recv()` returns
+// claim: C-async-task-boxing
 //! `Err`). An async-executor task is one allocation holding its future (async-task
 //! boxes a future of 2 KiB or more first, in any build).
 //!

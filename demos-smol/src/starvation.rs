@@ -1,11 +1,13 @@
 //! starvation on smol. On one thread a task drains a pre-filled
 //! `smol::channel` while a heartbeat ticks on `smol::Timer`; whether a ready
 //! `recv` ever returns `Pending` is what the run measures. Then `smol::unblock`
+// claim: C-blocking-env-read-once
 //! jobs queue on the `blocking` crate's pool, limited for the demo with
 //! `blocking::set_max_blocking_threads`. The pool is one per process and keeps
-//! the threads earlier work started (lowering its limit stops new threads at
-//! once; idle ones stay), so the scenario runs in a fresh process, whose pool
-//! starts empty.
+//! the threads earlier work started: a lowered limit stops new threads at once,
+//! but threads already over it keep taking jobs until one has sat idle 500 ms
+//! (blocking 1.7). So the scenario runs in a fresh process, whose pool starts
+//! empty.
 //!
 //! Run it: `cargo run -p demos-smol -- starvation`
 

@@ -1,5 +1,6 @@
 //! threads on smol: CPU jobs are tasks on this call's executor threads
 //! (`smol-worker-N` plus the calling thread; one thread for a `LocalExecutor`);
+// claim: C-blocking-thread-name
 //! I/O jobs go to `smol::unblock`, whose `blocking` pool starts threads named
 //! `blocking-N` on demand.
 //!

@@ -1,3 +1,4 @@
+// claim: C-async-io-timer-exact
 //! timers on smol: `smol::Timer::after`, async-io's timer. async-io keeps its
 //! timers in a map keyed by `Instant` and arms the OS's timer with the
 //! nearest one, to the nanosecond (epoll's timerfd): a sleep waits about what

@@ -1,3 +1,4 @@
+// claim: C-futures-no-timer-pool
 //! bridge without an async runtime: the `futures` crate's `ThreadPool` runs the
 //! heartbeat and the handler as tasks, but the crate has no timer and no
 //! blocking pool — so both are built from a thread plus a one-shot channel:

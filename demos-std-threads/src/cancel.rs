@@ -1,9 +1,11 @@
+// claim: C-futures-no-timer-pool
 //! cancel with the futures crate: `futures::select!` between reading a
 //! two-part frame and a timer (a thread's sleep completing a one-shot: the
 //! crate has no timer). A naive loop builds a fresh frame read each time
 //! round; when the timer wins after the first half was taken, that read is
 //! dropped with the half. The cancel-safe loop selects on the channel's
 //! `next()` itself (it takes nothing unless it completes) and keeps the
+// claim: C-std-remotehandle-drop, C-futures-threadpool-parked
 //! half-frame outside the loop. Then: a dropped `ThreadPool`, with tasks parked
 //! on it; a dropped `RemoteHandle` cancels its task.
 //!

@@ -2,8 +2,10 @@
 //! `ThreadPool` give `RemoteHandle`s (futures) to chain combinators on and to
 //! collect with `FuturesUnordered`, driven by `futures::executor::block_on`; a
 //! `futures::channel::oneshot` is completed by a plain thread. The probes act
+// claim: C-std-remotehandle-drop, C-std-joinhandle-detach
 //! on what the scenario uses: a dropped `RemoteHandle` *cancels* its task (a
 //! dropped `std::thread::JoinHandle`, by contrast, detaches); a thread cannot
+// claim: C-std-panic-probe, C-std-no-abort
 //! be aborted — only a future can, via `futures::future::abortable` — and a
 //! task's panic, caught on its pool thread by the `RemoteHandle`'s wrapper, is
 //! re-raised where the handle is awaited. (A task spawned with no handle has no
@@ -123,6 +125,7 @@ impl Futures for crate::StdThreads {
         abort.abort();
         m.cancelled += u64::from(block_on(handle) == Err(Aborted));
 
+        // claim: C-std-panic-probe
         // Probe: a panic inside a pool task. Its RemoteHandle caught it on the pool
         // thread (which lives on) and re-raises it here, where the handle is awaited.
         let panicking =

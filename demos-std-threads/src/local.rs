@@ -1,4 +1,5 @@
 //! local with the futures crate: a `LocalPool` run on this thread, its tasks
+// claim: C-futures-no-timer-pool
 //! spawned through its `LocalSpawner` and sharing an `Rc<RefCell<u64>>`. (The
 //! crate has no `yield_now`: `YieldNow` from the scheduling scenario asks to
 //! be polled again and returns `Pending` once.)
@@ -16,6 +17,7 @@
 //! assert_eq!(*shared.borrow(), 1);
 //! ```
 //!
+// claim: C-futures-threadpool-send
 //! … and do not compile on the futures crate's `ThreadPool`, whose threads
 //! may each poll the task: `Rc<RefCell<u64>>` is not `Send`.
 //!

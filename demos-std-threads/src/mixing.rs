@@ -1,10 +1,13 @@
+// claim: C-tokio-foreign-panics
 //! mixing with the futures crate: a tokio timer and a tokio TCP connect
 //! awaited under `futures::executor::block_on` panic — tokio's resources need a
 //! tokio runtime's context; the run catches the panics and shows tokio's
+// claim: C-async-io-tokio-thread
 //! message. async-io's `Timer` and `Async` sockets work on the futures
 //! `ThreadPool`, driven by async-io's own "async-io" thread. Wrapped in
+// claim: C-async-compat-thread
 //! `async_compat::Compat`, the same tokio future completes on the pool: the
-//! adapter enters a tokio runtime it starts on threads of its own (the run
+//! adapter enters a tokio runtime it starts on a thread of its own (the run
 //! shows which appeared).
 //!
 //! Run it: `cargo run -p demos-std-threads -- mixing`

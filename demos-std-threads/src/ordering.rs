@@ -1,8 +1,10 @@
+// claim: C-rayon-spawn-fifo
 //! ordering on plain threads: jobs on a rayon pool (spawned FIFO, in order)
 //! sleep with `std::thread::sleep`, then push their id to a `Vec` behind a
 //! `std::sync::Mutex` (completion order) and write their result to their own
 //! index (deterministic).
 //!
+// claim: C-std-sleep-holds-thread
 //! A sleeping job holds its pool thread, so at most `--threads` jobs sleep at
 //! once and the next starts only when a thread comes free: the completion
 //! order reflects the pool as much as the sleeps (with one thread the jobs run

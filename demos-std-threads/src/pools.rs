@@ -3,6 +3,7 @@
 //! complete; its callback runs on the job's thread. The CPU jobs run on a rayon
 //! pool of `--threads` threads (`par_iter`), and then again as child processes
 //! of this binary through `std::process` (a hidden `__sum-squares` subcommand)
+// claim: C-std-processes-startup
 //! — no GIL to escape in Rust, so the processes only add start-up cost.
 //!
 //! Run it: `cargo run -p demos-std-threads -- pools`

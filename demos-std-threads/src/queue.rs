@@ -1,11 +1,13 @@
 //! queue on plain threads: one OS thread per producer and per consumer, over
 //! `crossbeam_channel::bounded(K)`.
 //!
+// claim: C-crossbeam-send-parks
 //! A blocking `send` parks the producer's whole OS thread until a slot frees;
 //! a blocking `recv` parks a consumer's. That is why each role gets a thread of
 //! its own: on a pool smaller than producers + consumers, blocked producers
 //! could occupy every thread while the consumers that would free them wait
 //! for one — a deadlock. So `--threads` does not apply here; the report names
+// claim: C-crossbeam-mpmc-disconnect
 //! the thread count that ran. crossbeam's channel is multi-consumer: each
 //! consumer holds a clone of the `Receiver`.
 //!

@@ -1,5 +1,6 @@
 //! race on plain threads: 1000 jobs on a rayon pool of `--threads` OS threads.
 //!
+// claim: C-std-yield-one-thread
 //! There is no await point: `std::thread::yield_now()` offers the CPU to *other
 //! OS threads*, and the OS may also preempt a job anywhere. With one pool
 //! thread each job runs load-to-store uninterrupted, so no update is lost — the

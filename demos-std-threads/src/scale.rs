@@ -1,6 +1,8 @@
+// claim: C-crossbeam-mpmc-disconnect
 //! scale on plain threads: N OS threads, each blocked in `recv()` on one
 //! `crossbeam_channel` that nothing is ever sent on; dropping the only
 //! `Sender` disconnects it and wakes them all. Each thread is started by
+// claim: C-std-default-stack
 //! `std::thread::Builder` with Rust's default stack, which it reserves whole
 //! when it starts — the cost tasks do not pay. The machine bounds how many
 //! can start (see `demos_core::usage::os_thread_limit`); a larger `--tasks` is

@@ -2,8 +2,11 @@
 //! executors — a `LocalPool` on the calling thread for the no-yield and
 //! cooperative runs (one thread, whatever `--threads` says), then, with
 //! `--threads N` above one, the no-yield tasks again on a `ThreadPool` of N
+// claim: C-futures-no-timer-pool
 //! threads. The crate has no `yield_now`, so [`YieldNow`] below is the whole
+// claim: C-futures-localpool-queues
 //! of it: wake yourself, return `Pending` once; `LocalPool` queues the task
+// claim: C-futures-threadpool-repoll
 //! behind the others. (A `ThreadPool` re-polls a task that woke itself during
 //! `poll` at once, on the same thread, so there this "yield" would let no
 //! other task in.) The preemptive run uses scoped threads.
@@ -25,8 +28,10 @@ use futures::executor::{LocalPool, block_on};
 use futures::future::{RemoteHandle, join_all};
 use futures::task::{Spawn, SpawnExt};
 
-/// A future that returns `Pending` once, after asking to be polled again: the
-/// executor puts the task at the back of its queue and runs the others first.
+// claim: C-futures-threadpool-repoll
+/// A future that returns `Pending` once, after asking to be polled again: a
+/// `LocalPool` puts the task at the back of its queue and runs the others first
+/// (a `ThreadPool` would poll it again at once).
 pub(crate) struct YieldNow(pub(crate) bool);
 
 impl Future for YieldNow {

@@ -1,5 +1,6 @@
 //! starvation with the futures crate: on a one-thread `ThreadPool` a task
 //! drains a pre-filled `futures::channel::mpsc` channel while a heartbeat ticks
+// claim: C-futures-no-timer-pool
 //! (the crate has no timer: each tick is a thread's sleep completing a
 //! one-shot, as in bridge); whether a ready `next()` ever returns `Pending` is
 //! what the run measures. Then blocking jobs queue on a rayon pool of

@@ -1,3 +1,4 @@
+// claim: C-std-io-pool-per-job
 //! threads with no async runtime: I/O jobs run on a rayon pool built for
 //! blocking work, a bounded one of [`IO_POOL_THREADS`] threads named
 //! `io-pool-N` (a blocked thread runs nothing else, so with more jobs than

@@ -1,7 +1,10 @@
+// claim: C-futures-no-timer-pool
 //! timers on std-threads: `std::thread::sleep` on a pool thread — the futures
 //! crate's executor has no timer of its own, so a thread's sleep is the
 //! timer here (the other std-threads scenarios wait the same way, on a thread).
-//! The kernel wakes the thread when the time is up: about what was asked.
+// claim: C-std-sleep-slack
+//! The kernel wakes the thread when the time is up, late by its timer slack
+//! (50 µs for an ordinary Linux thread) and the wake-up: about what was asked.
 //!
 //! Run it: `cargo run -p demos-std-threads -- timers`
 

@@ -1,3 +1,4 @@
+// claim: C-tokio-handle-block-on
 //! bridge on tokio: `spawn_blocking` moves a blocking call to tokio's blocking
 //! pool; called inline it occupies a worker. Sync code reaches async code
 //! through `Handle::block_on` (from a blocking-pool thread, never from a

@@ -1,9 +1,11 @@
+// claim: C-tokio-select-cancel-safe
 //! cancel on tokio: `tokio::select!` between reading a two-part frame and a
 //! timer. A naive loop builds a fresh frame read each time round; when the
 //! timer wins after the first half was taken, that read is dropped with the
 //! half — the `select!` docs list which methods are cancel safe, and a
 //! hand-written two-step read is not. The cancel-safe loop selects on
 //! `Receiver::recv` (cancel safe: it takes nothing unless it completes) and
+// claim: C-tokio-runtime-drop, C-tokio-joinset-drop
 //! keeps the half-frame outside the loop. Then: dropping a `Runtime` drops its
 //! parked tasks (their destructors run), waits for a running blocking job, and
 //! `shutdown_timeout` bounds that wait; a dropped `JoinSet` aborts its tasks.

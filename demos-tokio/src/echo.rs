@@ -3,6 +3,7 @@
 //! client in turn with `TcpStream::connect` and spawns a task for it; once all
 //! are connected, closing a `watch` channel starts them together, and each
 //! writes its messages and reads them back with `write_all` / `read_exact`.
+// claim: C-tokio-reactor-workers
 //! Every socket is registered with tokio's reactor, which the workers drive: a
 //! task waiting on a socket costs no thread.
 //!

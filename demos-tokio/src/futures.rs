@@ -1,3 +1,4 @@
+// claim: C-tokio-joinhandle-drop, C-tokio-abort, C-tokio-panic-joinerror, C-tokio-as-completed
 //! futures on tokio: `JoinHandle`s, a `tokio::sync::oneshot`, combinators from
 //! the `futures` crate on the handles, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `JoinHandle` *detaches* (the task runs on),

@@ -1,3 +1,4 @@
+// claim: C-tokio-spawn-local-outside
 //! local on tokio: a `LocalSet` driven by a `current_thread` runtime, tasks
 //! spawned with `tokio::task::spawn_local`, sharing an `Rc<RefCell<u64>>`.
 //! Before that, the run calls `spawn_local` with no `LocalSet` around it:
@@ -21,6 +22,7 @@
 //! assert_eq!(*shared.borrow(), 1);
 //! ```
 //!
+// claim: C-tokio-spawn-send
 //! … and do not compile with the multi-threaded `tokio::spawn`, which may move
 //! a task to another worker at any await: `Rc<RefCell<u64>>` is not `Send`.
 //!

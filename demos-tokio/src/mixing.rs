@@ -1,3 +1,4 @@
+// claim: C-async-io-tokio-thread
 //! mixing on tokio: async-io's `Timer` and `Async<TcpStream>` connect, awaited
 //! in a tokio task. They complete: async-io does not need tokio's reactor — it
 //! brings its own, driven by a thread of its own named "async-io" (the run

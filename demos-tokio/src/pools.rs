@@ -1,7 +1,9 @@
+// claim: C-tokio-blocking-pool-512
 //! pools on tokio: blocking jobs go to `tokio::task::spawn_blocking`, tokio's
 //! blocking pool — grown on demand by up to 512 threads beyond the async
-//! workers, which tokio starts on the same pool (so both carry one name). Each `JoinHandle` gets a callback (`inspect`) and
-//! `FuturesUnordered` yields them as they complete. The CPU jobs are tasks on
+//! workers, which tokio starts on the same pool (so both carry one name).
+//! Each `JoinHandle` gets a callback (`inspect`) and `FuturesUnordered` yields
+//! them as they complete. The CPU jobs are tasks on
 //! the workers (`tokio::spawn`), so `--threads` decides how many run at once;
 //! then each runs in a child process through `tokio::process`.
 //!

@@ -1,5 +1,6 @@
 //! queue on tokio: producers and consumers over `tokio::sync::mpsc::channel(K)`.
 //!
+// claim: C-tokio-mpsc-single-consumer
 //! tokio's bounded channel is multi-producer, *single*-consumer: the `Receiver`
 //! cannot be cloned. With one consumer, that consumer owns it, as a user would
 //! write it. Only with several do they share it behind a `tokio::sync::Mutex`

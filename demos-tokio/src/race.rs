@@ -4,6 +4,7 @@
 //! back to the scheduler, so every other ready task may run in the gap. On
 //! `current_thread` that means all tasks load before any stores: nearly every
 //! update is lost. `tokio::sync::Mutex` can be held across the `.await`
+// claim: C-std-mutexguard-not-send
 //! (a `std::sync::MutexGuard` is not `Send` and would not compile here).
 //!
 //! Run it: `cargo run -p demos-tokio -- race --threads 1`

@@ -1,3 +1,4 @@
+// claim: C-tokio-task-one-allocation
 //! scale on tokio: N tasks, each waiting on one `tokio::sync::watch` channel.
 //! Every task holds a `Receiver`; dropping the `Sender` wakes them all at
 //! once (`changed()` returns `Err`). A tokio task is one allocation — a header

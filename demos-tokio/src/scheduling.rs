@@ -2,6 +2,7 @@
 //! runtime (one worker, whatever `--threads` says) and, for the cooperative
 //! run, `tokio::task::yield_now()` after each step; the preemptive run uses
 //! `spawn_blocking` threads; last, with `--threads N` above one, the no-yield
+// claim: C-tokio-coop-own-awaits
 //! tasks again on a `multi_thread` runtime of N workers. (tokio's coop budget
 //! makes *tokio's own* resources return `Pending` now and then; code that never
 //! awaits is never interrupted.)

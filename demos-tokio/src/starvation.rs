@@ -1,13 +1,16 @@
 //! starvation on tokio. On a `current_thread` runtime a task drains a
 //! pre-filled `tokio::sync::mpsc` channel while a heartbeat ticks on
+// claim: C-tokio-coop-budget-128
 //! `tokio::time::sleep`. tokio's cooperative budget makes even a ready `recv`
 //! return `Pending` once the budget is spent, so the busy task yields and the
 //! heartbeat ticks. (The budget is 128 operations per task poll in tokio 1.54:
 //! an internal constant, `Budget::initial()` in `task/coop/mod.rs`, that the
 //! `tokio::task::coop` docs do not state; the run counts one forced yield per
 //! 128 ready receives.) Inside
+// claim: C-tokio-unconstrained
 //! `tokio::task::unconstrained` the same loop has no budget.
 //!
+// claim: C-tokio-block-in-place
 //! Then, on a `multi_thread` runtime of one worker, a blocking call made
 //! inline stalls the heartbeat, and the same call inside
 //! `tokio::task::block_in_place` does not: the worker first hands its other

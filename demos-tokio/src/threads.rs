@@ -1,5 +1,7 @@
+// claim: C-tokio-worker-name-header
 //! threads on tokio: CPU jobs are tasks on the runtime's workers (named
 //! `tokio-rt-worker`; on `current_thread` the thread that called `block_on`);
+// claim: C-tokio-blocking-threads-same-name
 //! I/O jobs go to `spawn_blocking`, whose pool starts threads on demand under
 //! the very same name (tokio names every thread it starts with one function,
 //! and starts its `multi_thread` workers on that pool too) — so only the

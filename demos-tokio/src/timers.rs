@@ -1,3 +1,4 @@
+// claim: C-tokio-timer-round-up
 //! timers on tokio: `tokio::time::sleep`, on tokio's timer wheel. It works in
 //! whole milliseconds — a deadline is rounded up to the end of its millisecond
 //! (`deadline_to_tick`, tokio-1.54 `runtime/time/source.rs`) — so a sleep of

@@ -8,6 +8,7 @@ use crate::guide::Advice;
 use crate::report::{counted, format_ms};
 
 /// How each runtime offloads a blocking call, as the seed's table names them.
+// claim: C-guide-offload
 pub const OFFLOAD: &str = "spawn_blocking on tokio and async-std, unblock on smol, or a thread and a channel";
 
 /// The blocking-call row's figures.
@@ -89,6 +90,7 @@ impl BlockingFigures {
         let (offloaded, inline) = (format_ms(self.gap_offloaded_ms), format_ms(self.gap_inline_ms));
         let text = match verdict {
             BlockingVerdict::Offload => {
+                // claim: C-guide-offload
                 let one = match self.gap_one_blocked_ms {
                     Some(gap) if self.stalled(gap) => format!(
                         "; with 1 of {} workers blocked it stalled too ({} ms): it waited behind the call",
@@ -128,9 +130,10 @@ impl BlockingFigures {
         let one = self.gap_one_blocked_ms.map_or(String::new(), |gap| {
             format!(", inline on 1 of {} workers {} ms", self.workers, format_ms(gap))
         });
+        // claim: C-tokio-timer-ms
         format!(
-            "{} of {} ms each (a sleep standing in for a sync call) while a heartbeat task ticks every {} ms; \
-             its longest gap: offloaded {} ms, inline {} {} ms{one}",
+            "{} of {} ms each (a sleep standing in for a sync call) while a heartbeat task asks to tick every {} \
+             ms; its longest gap: offloaded {} ms, inline {} {} ms{one}",
             counted(self.jobs, "blocking call"),
             self.job_ms,
             self.tick_ms,

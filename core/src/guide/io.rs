@@ -134,6 +134,7 @@ impl IoFigures {
                 threads,
                 "memory",
                 format!(
+                    // claim: C-guide-thread-stack
                     "OS threads, a stack each ({})",
                     pair(threads, t.os_threads.to_string(), h.os_threads.to_string())
                 ),

@@ -13,6 +13,7 @@
 //!    drop; then the executor is dropped. Are the tasks dropped, and do their
 //!    destructors run? On tokio, also: how long dropping a runtime waits for a
 //!    running blocking job, against `shutdown_timeout`.
+// claim: C-tokio-joinset-drop
 //! 3. A group's handles dropped: tokio's `JoinSet` aborts its tasks, smol's
 //!    `Task`s cancel, async-std's `JoinHandle`s detach, the futures crate's
 //!    `RemoteHandle`s cancel.
@@ -193,6 +194,7 @@ impl CancelMetrics {
     }
 
     /// How the executor with the parked tasks was ended, in words.
+    // claim: C-async-std-global-never-drops
     pub fn shutdown_how(&self) -> &'static str {
         if self.executor_dropped {
             "the executor dropped"

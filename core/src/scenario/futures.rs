@@ -1,6 +1,7 @@
 //! futures: what a spawned task gives you back, and what each executor does at
 //! the edges. Handles from spawn; a bare one-shot future completed by another
 //! task; callbacks the Rust way (`map` / `inspect` / `then` combinators);
+// claim: C-tokio-as-completed
 //! results consumed as they complete (`FuturesUnordered` over the handles, on every runtime);
 //! then three probes whose answers differ by executor and are *observed*, not
 //! assumed: what dropping a handle does (detach or cancel), aborting a running
@@ -210,6 +211,7 @@ impl Scenario for FuturesScenario {
     const LESSON: &'static [&'static str] =
         &["dropped_handle_task_finished", "panic_resumed_on_await", "survived_panic", "callbacks_run"];
 
+    // claim: C-conclude-futures
     fn conclude(_: &FuturesConfig, columns: &[Column<'_, FuturesMetrics>]) -> String {
         // A probe's answer in words, the same word for every run of a runtime or "varied".
         let said = |holds: fn(&FuturesMetrics) -> bool, yes: &str, no: &str| {

@@ -186,6 +186,7 @@ impl Scenario for LocalScenario {
                 m.counter, m.expected
             )
         };
+        // claim: C-tokio-spawn-local-outside
         let outside = match m.spawn_local_outside_panicked {
             Some(true) => {
                 " tokio's spawn_local outside a LocalSet panicked: local tasks need a local executor to run on."

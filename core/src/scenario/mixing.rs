@@ -1,15 +1,18 @@
 //! mixing: a future that needs one runtime's reactor or timer, polled on
 //! another. Three probes, each made by the run:
 //!
+// claim: C-tokio-foreign-panics
 //! * foreign: a tokio timer and a tokio TCP connect awaited off tokio (on
 //!   smol, async-std, the futures executor) panic with tokio's "there is no
 //!   reactor running" — caught, and the message shown;
+// claim: C-async-io-thread-fallback, C-async-io-portable
 //! * portable: async-io's `Timer` and `Async<TcpStream>` connect work under
 //!   any executor, tokio included, because async-io drives its own reactor — on
 //!   a thread of its own, named "async-io", when no `block_on` of its drives it;
+// claim: C-async-compat-thread
 //! * adapter: `async_compat::Compat` around the tokio future makes it work off
-//!   tokio: tokio's side is driven by a runtime the adapter starts on threads
-//!   of its own.
+//!   tokio: tokio's side is driven by a runtime the adapter starts on a thread
+//!   of its own (when no tokio runtime is current).
 //!
 //! New threads are the ids in `/proc/self/task` that were not there before
 //! the probe, named from each thread's `comm`.
@@ -272,6 +275,7 @@ impl Scenario for MixingScenario {
     }
 
     fn takeaway(_: &MixingConfig, m: &MixingMetrics, _: &Env) -> String {
+        // claim: C-tokio-foreign-panics
         let foreign = match m.foreign_panicked {
             Some(true) => {
                 "A tokio timer awaited here panicked — tokio's timers and sockets need a tokio runtime's \
@@ -281,6 +285,7 @@ impl Scenario for MixingScenario {
             Some(false) => "A tokio timer awaited here completed. ".to_string(),
             None => String::new(),
         };
+        // claim: C-async-io-thread-takeaway
         let portable = if m.portable_worked {
             format!(
                 "async-io's timer and socket worked{}, because async-io brings its own reactor, driven by \
@@ -295,6 +300,7 @@ impl Scenario for MixingScenario {
         } else {
             "async-io's timer and socket did not complete. ".to_string()
         };
+        // claim: C-async-compat-thread
         let adapter = match (m.adapter_worked, m.adapter_new_threads) {
             (Some(true), Some(n)) => format!(
                 "Wrapped in async_compat::Compat the tokio future completed: the adapter entered a tokio runtime it \

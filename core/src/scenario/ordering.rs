@@ -89,6 +89,7 @@ impl Finished {
 pub enum Sleep {
     /// An async task's timer: at the `.await` it frees its worker for other tasks.
     FreesItsWorker,
+    // claim: C-std-sleep-holds-thread
     /// A pool job's `thread::sleep`: it keeps its pool thread until it wakes.
     HoldsItsThread,
 }
@@ -311,6 +312,7 @@ impl Scenario for OrderingScenario {
 
     const LESSON: &'static [&'static str] = &["inversions", "most_asleep_at_once", "fixed_index_matches"];
 
+    // claim: C-conclude-ordering
     fn conclude(_: &OrderingConfig, columns: &[Column<'_, OrderingMetrics>]) -> String {
         let tasks = columns[0].runs[0].tasks;
         let pairs = tasks * tasks.saturating_sub(1) / 2;

@@ -220,6 +220,7 @@ impl Scenario for RaceScenario {
 
     const LESSON: &'static [&'static str] = &["lost_updates", "unsynchronized", "mutex", "atomic"];
 
+    // claim: C-conclude-race
     fn conclude(_: &RaceConfig, columns: &[Column<'_, RaceMetrics>]) -> String {
         let expected = columns[0].runs[0].expected;
         let (lost, kept): (Vec<_>, Vec<_>) =

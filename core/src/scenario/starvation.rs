@@ -2,14 +2,17 @@
 //! one worker, a task drains a channel pre-filled with `--items` items — every
 //! `recv` is ready at once — while a heartbeat task ticks on a timer.
 //!
+// claim: C-tokio-unconstrained
 //! * tokio gives each task a budget of operations on its own resources; once
 //!   it is spent, even a ready `recv` returns `Pending`, the task yields, and
 //!   the heartbeat ticks. The same loop inside `tokio::task::unconstrained`
 //!   has no budget. smol, async-std and the futures executor: measured, the
 //!   same loop, as they behave.
+// claim: C-tokio-block-in-place
 //! * tokio only: a blocking call made inline on a one-worker multi-threaded
 //!   runtime stalls the heartbeat; inside `block_in_place` the worker hands its
 //!   other tasks to a new thread first.
+// claim: C-blocking-env-read-once
 //! * A saturated blocking pool: `--blocking-jobs` jobs on a pool limited to
 //!   `--blocking-limit` threads (tokio's `max_blocking_threads`; smol's and
 //!   async-std's `blocking` crate through `set_max_blocking_threads`, in a
@@ -250,8 +253,10 @@ impl Scenario for StarvationScenario {
         cfg.job() * (rounds + 2)
     }
 
-    /// In a fresh process with `BLOCKING_MAX_THREADS` set: smol's and
-    /// async-std's blocking pool reads it once, when first used.
+    // claim: C-blocking-env-read-once
+    /// In a fresh process: smol's and async-std's `blocking` pool is one per
+    /// process, and a limit set with `set_max_blocking_threads` bounds only the
+    /// threads it starts after; threads over it leave once idle for 500 ms.
     fn observe(rt: &dyn Runtime, cfg: &StarvationConfig, env: &Env) -> Observed<StarvationMetrics> {
         // A fresh process: smol's and async-std's blocking pool is one per process and keeps
         // the threads earlier scenarios started, so its limit is set where the pool is new.
@@ -282,6 +287,7 @@ impl Scenario for StarvationScenario {
         ]
     }
 
+    // claim: C-tokio-timer-ms
     fn headline(cfg: &StarvationConfig) -> String {
         format!(
             "a task drains a channel pre-filled with {} items — every receive is ready at once, so the task \
@@ -344,6 +350,7 @@ impl Scenario for StarvationScenario {
     const LESSON: &'static [&'static str] =
         &["forced_yields", "heartbeat_max_gap_ms", "loop_off_cpu_ms", "blocking_peak_concurrency"];
 
+    // claim: C-conclude-starvation
     fn conclude(cfg: &StarvationConfig, columns: &[Column<'_, StarvationMetrics>]) -> String {
         let yielded = names_where(columns, |c| c.median(|m| m.forced_yields as f64) > 0.0);
         let stalled = names_where(columns, |c| c.median(|m| m.forced_yields as f64) == 0.0);

@@ -175,8 +175,9 @@ pub struct ThreadsMetrics {
     pub io_pool_threads: u64,
     /// From the first I/O job's start to the last one's end, in ms.
     pub io_ms: f64,
-    /// Threads that ran an I/O job and also a job on the workers (none when the
-    /// blocking pool is a pool of its own).
+    // claim: C-tokio-threads-takeaway-pool
+    /// Threads that ran an I/O job and also a job on the workers: none expected,
+    /// even on tokio, whose workers are threads of its blocking pool too.
     pub io_threads_also_workers: u64,
     /// Distinct worker threads that ran CPU jobs.
     pub cpu_worker_threads: u64,
@@ -433,6 +434,7 @@ impl Scenario for ThreadsScenario {
         text.push('.');
         if cfg.io_jobs > 0 {
             let threads = counted(m.io_pool_threads, "thread");
+            // claim: C-tokio-threads-takeaway-pool
             let pool = match (m.io_threads_also_workers, m.io_pool_threads) {
                 (0, 1) => "of the blocking pool, not a worker",
                 (0, _) => "of the blocking pool, none of them a worker",

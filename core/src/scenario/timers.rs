@@ -4,9 +4,11 @@
 //! and `std::thread::sleep` on std-threads, which has no async timer of its
 //! own — and each wait is measured against what was asked.
 //!
+// claim: C-tokio-timer-round-up
 //! tokio's timer works in whole milliseconds: it rounds a deadline up to the
 //! end of its millisecond (`deadline_to_tick` in `runtime/time/source.rs`), so
 //! `sleep(100 µs)` lasts about a millisecond and `sleep(1 ms)` about two.
+// claim: C-async-io-timer-exact
 //! async-io keeps its timers in a map keyed by `Instant` and arms the OS's
 //! timer with them, and a thread's sleep is the kernel's: both wait about what
 //! was asked. Each sleep starts at a seeded offset into the millisecond (a
@@ -214,6 +216,7 @@ impl Scenario for TimersScenario {
 
     const LESSON: &'static [&'static str] = &["median_us", "heartbeat_median_us", "min_us"];
 
+    // claim: C-timers-conclude
     fn conclude(cfg: &TimersConfig, columns: &[Column<'_, TimersMetrics>]) -> String {
         let asked = cfg.sleep_us as f64;
         let waited = each(columns, |c| wait(c.median(|m| m.median_us)));
@@ -233,6 +236,7 @@ impl Scenario for TimersScenario {
         format!("{said}. A 1 ms sleep lasted {beats}.")
     }
 
+    // claim: C-timers-takeaway
     fn takeaway(_: &TimersConfig, m: &TimersMetrics, _: &Env) -> String {
         let ratio = m.median_us / m.requested_us.max(1.0);
         let asked = if m.median_us >= 1_000.0 && ratio >= 2.0 {
@@ -250,8 +254,8 @@ impl Scenario for TimersScenario {
             )
         } else {
             format!(
-                "Asked for {}, this timer waited a median {}: about what was asked, late by the wake-up's own \
-                 cost ({} over)",
+                "Asked for {}, this timer waited a median {}: about what was asked, late by the kernel's \
+                 wake-up ({} over)",
                 wait(m.requested_us),
                 wait(m.median_us),
                 wait((m.median_us - m.requested_us).max(0.0))

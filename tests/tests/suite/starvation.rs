@@ -5,7 +5,7 @@
 //! until the loop ends. A blocking call inline stalls tokio's one worker for
 //! the whole call, `block_in_place` does not. The blocking pool never runs more
 //! than the limit set for the demo (smol's and async-std's through
-//! `BLOCKING_MAX_THREADS`), and fills up to it.
+//! `blocking::set_max_blocking_threads`), and fills up to it.
 
 use demos_core::scenario::{self, starvation::StarvationScenario};
 use demos_core::{Env, StarvationConfig};

@@ -1,6 +1,6 @@
 //! bridge: blocking code inside async code, and async code called from sync
-//! code. A heartbeat task ticks every few milliseconds while a handler makes
-//! three blocking calls (a `thread::sleep` standing in for sync I/O) — first
+//! code. A heartbeat task asks to tick every few milliseconds while a handler
+//! makes three blocking calls (a `thread::sleep` standing in for sync I/O) — first
 //! offloaded to the runtime's blocking pool and awaited, then run inline on
 //! the executor, the anti-pattern. The heartbeat's longest gap shows whether
 //! the executor stalled. Inside an offloaded job, sync code calls back into
@@ -163,6 +163,7 @@ impl Scenario for BridgeScenario {
     const LESSON: &'static [&'static str] =
         &["max_gap_offloaded_ms", "max_gap_inline_ms", "max_gap_one_blocked_ms", "heartbeats_inline"];
 
+    // claim: C-conclude-bridge
     fn conclude(cfg: &BridgeConfig, columns: &[Column<'_, BridgeMetrics>]) -> String {
         let stalled = |ms: f64| ms >= cfg.job_ms as f64;
         let gap = |f: fn(&BridgeMetrics) -> f64| {
@@ -243,9 +244,10 @@ impl Scenario for BridgeScenario {
         checks
     }
 
+    // claim: C-tokio-timer-ms
     fn headline(cfg: &BridgeConfig) -> String {
         format!(
-            "a heartbeat ticks every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
+            "a heartbeat asks to tick every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
             cfg.tick_ms, cfg.jobs, cfg.job_ms
         )
     }
@@ -296,14 +298,16 @@ impl Scenario for BridgeScenario {
                 cfg.job_ms
             )
         };
+        // claim: C-tokio-bridge-escape
         let one = match m.max_gap_one_blocked_ms {
             Some(ms) if stalled(ms) => format!(
-                "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): it was queued on the \
-                 blocked worker",
+                "; with only 1 of {n} workers blocked the heartbeat stalled anyway ({} ms): no other worker ran it \
+                 while that one was blocked",
                 format_ms(ms)
             ),
             Some(ms) => format!(
-                "; with only 1 of {n} workers blocked it escaped to another worker (longest gap {} ms), but the \
+                "; with only 1 of {n} workers blocked it escaped to another worker in this run (longest gap {} \
+                 ms) — not a guarantee: a task woken onto the blocked worker's own queue can wait there — and the \
                  blocked worker ran nothing else",
                 format_ms(ms)
             ),

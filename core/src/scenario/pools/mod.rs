@@ -280,6 +280,7 @@ impl Scenario for PoolsScenario {
 
     const LESSON: &'static [&'static str] = &["speedup", "io_ms", "process_ms", "cpu_threads"];
 
+    // claim: C-conclude-pools
     fn conclude(_: &PoolsConfig, columns: &[Column<'_, PoolsMetrics>]) -> String {
         let overlap = each(columns, |c| format!("×{:.1}", c.median(|m| m.io_serial_ms / m.io_ms.max(1e-9))));
         let speedups = each(columns, |c| format!("×{:.2}", c.median(|m| m.speedup)));

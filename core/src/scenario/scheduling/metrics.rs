@@ -62,11 +62,13 @@ pub(super) fn mode_spans<'a>(spans: &'a [Span], mode: &str) -> Vec<&'a Span> {
     spans.iter().filter(|s| s.label == mode).collect()
 }
 
+// claim: C-tokio-yield-reverse
 /// Whether the steps went in rounds: in start order, the i-th step belongs to
 /// round i / tasks, i.e. no task took its next step before every task had
 /// taken its current one. This is what "taking turns" means for any fair
-/// cooperative scheduler, whatever order it picks within a round (tokio's
-/// current_thread, for one, reverses it every round).
+/// cooperative scheduler, whatever order it picks within a round (tokio 1.54's
+/// current_thread, for one, reverses it every round: an order tokio's docs say
+/// may change).
 fn lockstep(spans: &[&Span], tasks: usize) -> bool {
     let mut spans = spans.to_vec();
     spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));

@@ -2,7 +2,9 @@
 //!
 //! Three CPU-bound tasks each do K steps of busy work, three ways:
 //!
+// claim: C-tokio-coop-own-awaits
 //! * **no yield** — async tasks that never reach an `.await`, on an executor of
+// claim: C-executor-cooperative
 //!   one worker, whatever `--threads` says. An executor is *cooperative*: it
 //!   can only switch tasks when the running one returns `Pending`, so they run
 //!   strictly one after another; nothing can interrupt them (tokio's coop

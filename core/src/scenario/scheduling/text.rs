@@ -231,6 +231,7 @@ pub(super) fn takeaway(m: &SchedulingMetrics) -> String {
         ));
     }
     if in_sequence {
+        // claim: C-executor-cooperative
         text.push_str(" Long CPU work on an executor needs yields or a thread of its own.");
     }
     text
