@@ -8,14 +8,11 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
-use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use demos_benches::SmolPool;
-use demos_core::scenario::queue::Item;
-use demos_core::{Env, QueueConfig, Runtime};
+use demos_benches::queue::{cases, scenario};
+use demos_core::QueueConfig;
 
 const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, items: 100_000, delay_ms: 0 };
 /// The shapes the budget holds for: (workers, consumers).
@@ -23,155 +20,6 @@ const SHAPES: [(usize, usize); 4] = [(1, 1), (1, 2), (2, 1), (2, 2)];
 /// Alternating pairs for the overhead quartiles; `-- --quick` runs fewer, for a first look.
 const RUNS: usize = 31;
 const QUICK_RUNS: usize = 11;
-
-/// What producer `p`'s bare loop sends: the scenario's own item type, with
-/// seeded values, so the two differ only in the scenario's bookkeeping.
-fn items(p: usize) -> impl Iterator<Item = Item> {
-    let mut rng = fastrand::Rng::with_seed(p as u64);
-    (0..CFG.items).map(move |seq| Item {
-        id: p * CFG.items + seq,
-        producer: p,
-        value: rng.u64(..u32::MAX as u64),
-    })
-}
-
-fn bare_tokio(cfg: &QueueConfig, threads: usize) {
-    let rt = demos_benches::tokio_runtime(threads);
-    rt.block_on(async {
-        let (tx, rx) = tokio::sync::mpsc::channel::<Item>(cfg.capacity);
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
-        let mut set = tokio::task::JoinSet::new();
-        for p in 0..cfg.producers {
-            let tx = tx.clone();
-            set.spawn(async move {
-                for item in items(p) {
-                    tx.send(item).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        for _ in 0..cfg.consumers {
-            let rx = rx.clone();
-            set.spawn(async move {
-                while let Some(item) = {
-                    let mut rx = rx.lock().await;
-                    rx.recv().await
-                } {
-                    black_box(item);
-                }
-            });
-        }
-        set.join_all().await;
-    });
-}
-
-type Job = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
-
-fn bare_smol(cfg: &QueueConfig, threads: usize) {
-    if threads == 1 {
-        // The scenario's single-threaded flavour: a LocalExecutor on this thread.
-        let ex = smol::LocalExecutor::new();
-        return smol::block_on(ex.run(smol_loop(cfg, |job| ex.spawn(job))));
-    }
-    let pool = SmolPool::new(threads);
-    pool.block_on(smol_loop(cfg, |job| pool.ex.spawn(job)));
-}
-
-/// The bare loop on smol; `spawn` puts a job on the executor (boxed once per task, not per item).
-async fn smol_loop(cfg: &QueueConfig, spawn: impl Fn(Job) -> smol::Task<()>) {
-    let (tx, rx) = smol::channel::bounded::<Item>(cfg.capacity);
-    let mut tasks = Vec::new();
-    for p in 0..cfg.producers {
-        let tx = tx.clone();
-        tasks.push(spawn(Box::pin(async move {
-            for item in items(p) {
-                tx.send(item).await.unwrap();
-            }
-        })));
-    }
-    drop(tx);
-    for _ in 0..cfg.consumers {
-        let rx = rx.clone();
-        tasks.push(spawn(Box::pin(async move {
-            while let Ok(item) = rx.recv().await {
-                black_box(item);
-            }
-        })));
-    }
-    for task in tasks {
-        task.await;
-    }
-}
-
-fn bare_async_std(cfg: &QueueConfig, threads: usize) {
-    // The scenario's flavours: `spawn_local` on the block_on thread for 1, the global executor otherwise.
-    let spawn =
-        |job: Job| if threads == 1 { async_std::task::spawn_local(job) } else { async_std::task::spawn(job) };
-    async_std::task::block_on(async {
-        let (tx, rx) = async_std::channel::bounded::<Item>(cfg.capacity);
-        let mut handles = Vec::new();
-        for p in 0..cfg.producers {
-            let tx = tx.clone();
-            handles.push(spawn(Box::pin(async move {
-                for item in items(p) {
-                    tx.send(item).await.unwrap();
-                }
-            })));
-        }
-        drop(tx);
-        for _ in 0..cfg.consumers {
-            let rx = rx.clone();
-            handles.push(spawn(Box::pin(async move {
-                while let Ok(item) = rx.recv().await {
-                    black_box(item);
-                }
-            })));
-        }
-        for h in handles {
-            h.await;
-        }
-    });
-}
-
-fn bare_threads(cfg: &QueueConfig, _threads: usize) {
-    // A thread per producer and consumer, as the scenario runs it at any --threads.
-    std::thread::scope(|s| {
-        let (tx, rx) = crossbeam_channel::bounded::<Item>(cfg.capacity);
-        for p in 0..cfg.producers {
-            let tx = tx.clone();
-            s.spawn(move || {
-                for item in items(p) {
-                    tx.send(item).unwrap();
-                }
-            });
-        }
-        drop(tx);
-        for _ in 0..cfg.consumers {
-            let rx = rx.clone();
-            s.spawn(move || {
-                for item in rx.iter() {
-                    black_box(item);
-                }
-            });
-        }
-    });
-}
-
-type Bare = fn(&QueueConfig, usize);
-
-fn cases() -> [(&'static dyn Runtime, Bare); 4] {
-    [
-        (&demos_tokio::Tokio, bare_tokio),
-        (&demos_smol::Smol, bare_smol),
-        (&demos_async_std::AsyncStd, bare_async_std),
-        (&demos_std_threads::StdThreads, bare_threads),
-    ]
-}
-
-fn scenario(rt: &dyn Runtime, cfg: &QueueConfig, threads: usize) {
-    let seen = rt.queue(cfg, &Env::quiet(threads, 42));
-    assert_eq!(seen.metrics.consumed, (cfg.producers * cfg.items) as u64);
-}
 
 fn harness(c: &mut Criterion) {
     let threads = 2;

@@ -3,6 +3,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod queue;
+
 /// Tiny tasks spawned and joined per iteration.
 pub const TASKS: usize = 1_000;
 /// Yields per iteration.

@@ -107,6 +107,11 @@ pub fn noted<F: Future>(task: F) -> Noted<F> {
 
 impl<F: Future> Future for Noted<F> {
     type Output = F::Output;
+    // Inlined into the executor's poll of the task, as the task's own poll would
+    // be without the wrapper: else the wrapper's poll, with the task's body inlined
+    // into it, saves and restores registers on every poll (~17 instructions, 1% of
+    // a queue item on tokio).
+    #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         // A steady poll costs one compare: this thread last noted this very set,

@@ -56,13 +56,15 @@ async fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: Arc<Queu
             }
             Err(TrySendError::Closed(_)) => panic!("consumers outlive producers"),
         }
-        book.after_send(|| tx.len()); // the channel's own count, just after our send
+        book.after_send(); // counted once the send returned: the depth samples count from here
     }
 }
 
 async fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: Arc<QueueTally>) {
     let mut book = tally.consumer(c);
-    while let Ok(item) = rx.recv().await {
+    loop {
+        book.about_to_receive(); // counted before the recv begins (see QueueTally: the depth)
+        let Ok(item) = rx.recv().await else { break }; // closed and drained: done
         book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

@@ -78,13 +78,15 @@ fn produce(p: usize, mut pacing: Pacing, tx: Sender<Item>, tally: &QueueTally) {
             Err(TrySendError::Disconnected(_)) => panic!("consumers outlive producers"),
         }
         // ANCHOR_END: send
-        book.after_send(|| tx.len()); // the channel's own count, just after our send
+        book.after_send(); // counted once the send returned: the depth samples count from here
     }
 }
 
 fn consume(c: usize, mut pacing: Pacing, rx: Receiver<Item>, tally: &QueueTally) {
     let mut book = tally.consumer(c);
-    while let Ok(item) = rx.recv() {
+    loop {
+        book.about_to_receive(); // counted before the recv begins (see QueueTally: the depth)
+        let Ok(item) = rx.recv() else { break }; // disconnected and drained: done
         book.received(&item);
         if let Some(work) = pacing.delay() {
             let start = Instant::now();

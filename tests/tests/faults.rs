@@ -18,7 +18,10 @@
 //! Faults that take a broken runtime, not a doctored figure, live beside the
 //! code they break: `BrokenMutex` (tests/src/lib.rs) fails race's mutex check
 //! end to end, scale's unit test loses a task and sees "all tasks waiting at
-//! once" fail at its bound, and the queue's bookkeeping has its own faults.
+//! once" fail at its bound, and the queue's three checks each fail end to end
+//! over a channel written with one fault (tests/tests/suite/queue.rs, `faults`:
+//! one that holds an item past its capacity, delivers one twice, drops one, or
+//! alters a value), kept by the same books every runtime keeps.
 
 #![forbid(unsafe_code)]
 

@@ -17,11 +17,13 @@ impl Pacing {
 
     /// The next simulated delay, or `None` when delays are off (so throughput
     /// runs never touch a timer).
+    #[inline]
     pub fn delay(&mut self) -> Option<Duration> {
         (self.max_delay_ms > 0).then(|| Duration::from_millis(self.rng.u64(0..=self.max_delay_ms)))
     }
 
     /// The next produced value.
+    #[inline]
     pub fn value(&mut self) -> u64 {
         self.rng.u64(..u32::MAX as u64)
     }

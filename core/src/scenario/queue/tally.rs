@@ -2,18 +2,26 @@
 //! exactly once, the depth never above capacity, the values summed on both
 //! sides), built to cost as little as it can on the hot path of a throughput
 //! run. How each choice was measured is in PERFORMANCE.md (harness overhead).
+//!
+//! The depth is observed, not read from the channel: a channel's own count of
+//! queued items (`len()`) is computed from the same indices that bound it, so
+//! it says the capacity holds even where the bound is broken. The books count
+//! instead — items whose send has returned, minus receives begun — and a
+//! producer samples that difference after its sends (see
+//! [`ProducerBook::after_send`]). A channel that let in one item more than its
+//! capacity shows as a depth above it; a correct one never does.
 
 // std's atomics and lock, or loom's under `--cfg loom`, where the bookkeeping is model-checked.
 #[cfg(loom)]
 use loom::sync::{
     Mutex, MutexGuard,
-    atomic::{AtomicU64, AtomicUsize, Ordering},
+    atomic::{AtomicU64, Ordering},
 };
 use std::sync::PoisonError;
 #[cfg(not(loom))]
 use std::sync::{
     Mutex, MutexGuard,
-    atomic::{AtomicU64, AtomicUsize, Ordering},
+    atomic::{AtomicU64, Ordering},
 };
 use std::time::{Duration, Instant};
 
@@ -21,8 +29,8 @@ use super::{Item, QueueConfig, QueueMetrics};
 use crate::timeline::{Recorder, Span};
 use crate::{Env, Log};
 
-/// Once a producer has seen the queue at capacity, it samples the depth on
-/// every this-many-th send instead of every send (see [`ProducerBook::after_send`]).
+/// A producer samples the depth after each of its first this-many sends, then
+/// after every this-many-th (see [`ProducerBook::after_send`]).
 pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 
 /// How many item ids a consumer collects before marking them delivered
@@ -38,6 +46,13 @@ struct ProducerSlot {
     wait_nanos: AtomicU64,
 }
 
+/// A count one producer or consumer publishes and the producers' depth samples
+/// read, on a cache line of its own: its owner writes it on every item, and
+/// sharing a line would make every other owner's writes miss.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Published(AtomicU64);
+
 /// Thread-safe accounting of one queue run, shared by producers and consumers.
 ///
 /// It is on the hot path of a throughput run, so it is built not to slow down
@@ -50,12 +65,20 @@ pub struct QueueTally {
     capacity: usize,
     items: usize,
     log: Log,
+    /// Whether `log` prints: checked before a line is formatted.
+    logging: bool,
     recorder: Recorder,
+    /// Whether `recorder` records: checked before a stretch's span is built.
+    recording: bool,
     /// Deliveries per item id (saturating at 255), written a batch at a time.
     seen: Mutex<Vec<u8>>,
     producers: Vec<ProducerSlot>,
+    /// Per producer: its sends that have returned.
+    sent: Vec<Published>,
+    /// Per consumer: the receives it has begun (counted before each `recv`).
+    receives: Vec<Published>,
     consumed_sum: AtomicU64,
-    max_depth: AtomicUsize,
+    max_depth: AtomicU64,
 }
 
 impl QueueTally {
@@ -66,15 +89,20 @@ impl QueueTally {
             capacity: cfg.capacity,
             items: cfg.items,
             log: env.log.clone(),
+            logging: env.log.enabled(),
             recorder: env.recorder(),
+            recording: env.timeline,
             seen: Mutex::new(vec![0; cfg.total_items()]),
             producers: (0..cfg.producers).map(|_| ProducerSlot::default()).collect(),
+            sent: (0..cfg.producers).map(|_| Published::default()).collect(),
+            receives: (0..cfg.consumers).map(|_| Published::default()).collect(),
             consumed_sum: AtomicU64::new(0),
-            max_depth: AtomicUsize::new(0),
+            max_depth: AtomicU64::new(0),
         }
     }
 
     /// Make producer `p`'s item number `seq` with `value`.
+    #[inline]
     pub fn item(&self, producer: usize, seq: usize, value: u64) -> Item {
         Item { id: producer * self.items + seq, producer, value }
     }
@@ -83,6 +111,8 @@ impl QueueTally {
     pub fn producer(&self, producer: usize) -> ProducerBook<'_> {
         let counts = ProducerCounts {
             producer,
+            sent: &self.sent[producer].0,
+            next_sample: 1,
             produced: 0,
             sum: 0,
             waits: 0,
@@ -95,15 +125,21 @@ impl QueueTally {
 
     /// The book consumer `c` keeps while it runs; its totals count when it is dropped.
     pub fn consumer(&self, consumer: usize) -> ConsumerBook<'_> {
-        let counts = ConsumerCounts { consumer, sum: 0, taken: Vec::with_capacity(MARK_BATCH) };
+        let counts = ConsumerCounts {
+            consumer,
+            receives_published: &self.receives[consumer].0,
+            sum: 0,
+            receives: 0,
+            taken: Vec::with_capacity(MARK_BATCH),
+        };
         ConsumerBook { tally: self, n: Box::new(counts) }
     }
 
     /// A depth sampled by a producer just after its send, above that producer's
     /// own deepest sample so far.
-    fn observe_depth(&self, depth: usize) {
+    fn observe_depth(&self, depth: u64) {
         let before = self.max_depth.fetch_max(depth, Ordering::Relaxed);
-        if depth > before && self.log.enabled() {
+        if depth > before && self.logging {
             self.log.line(format!("queue depth reaches {depth}/{} (new high)", self.capacity));
         }
     }
@@ -127,11 +163,17 @@ impl QueueTally {
             // Producer p sends its items in order, so after a stop it sent exactly
             // the first `produced` of them: only those must arrive, each once.
             let sent = slot.produced.load(Ordering::Relaxed) as usize;
-            for id in p * self.items..p * self.items + self.items {
-                let n = u64::from(seen[id]);
-                consumed += n;
-                duplicates += n.saturating_sub(1);
-                missing += u64::from(n == 0 && id - p * self.items < sent);
+            let counts = &seen[p * self.items..(p + 1) * self.items];
+            // A throughput run counts millions: first one pass the compiler runs
+            // on many bytes at once, for the usual case of every item taken once.
+            if counts.iter().fold(0, |odd, &n| odd | (n ^ 1)) == 0 {
+                consumed += counts.len() as u64;
+                continue;
+            }
+            for (seq, &n) in counts.iter().enumerate() {
+                consumed += u64::from(n);
+                duplicates += u64::from(n.saturating_sub(1));
+                missing += u64::from(n == 0 && seq < sent);
             }
         }
         let secs = elapsed.as_secs_f64();
@@ -143,7 +185,7 @@ impl QueueTally {
             produced: total(|p| &p.produced),
             consumed,
             capacity: self.capacity as u64,
-            max_depth: self.max_depth.load(Ordering::Relaxed) as u64,
+            max_depth: self.max_depth.load(Ordering::Relaxed),
             throughput_per_s: if secs > 0.0 { consumed as f64 / secs } else { 0.0 },
             producer_wait_ms: total(|p| &p.wait_nanos) as f64 / 1e6,
             producer_waits: total(|p| &p.waits),
@@ -156,8 +198,9 @@ impl QueueTally {
 }
 
 /// One producer's bookkeeping, kept by the producer itself: plain fields,
-/// no shared writes per item, added to the [`QueueTally`] when dropped (so also
-/// when the producer stops early).
+/// added to the [`QueueTally`] when dropped (so also when the producer stops
+/// early). Per item, it writes one shared word: its count of sends, on a cache
+/// line of its own, for the depth samples.
 ///
 /// Waiting is timed per *stretch*: a stretch begins at the first send that
 /// finds the queue full (by a peek or a failed `try_send`, see
@@ -173,18 +216,22 @@ impl QueueTally {
 #[derive(Debug)]
 pub struct ProducerBook<'t> {
     tally: &'t QueueTally,
-    n: Box<ProducerCounts>,
+    n: Box<ProducerCounts<'t>>,
 }
 
 /// What a [`ProducerBook`] counts.
 #[derive(Debug)]
-struct ProducerCounts {
+struct ProducerCounts<'t> {
     producer: usize,
+    /// This producer's published count of sends (in the tally).
+    sent: &'t AtomicU64,
+    /// The send after which the depth is sampled next.
+    next_sample: u64,
     produced: u64,
     sum: u64,
     waits: u64,
     waited: Duration,
-    deepest: usize,
+    deepest: u64,
     /// When the current stretch of waits began, while one is open.
     waiting_since: Option<Instant>,
 }
@@ -198,12 +245,14 @@ impl ProducerBook<'_> {
 
     /// Whether this producer has an item left to make: fewer made than its
     /// share, and Ctrl-C not pressed (then it stops; consumers drain what was sent).
+    #[inline]
     pub fn has_item_to_make(&self) -> bool {
         self.n.produced < self.tally.items as u64 && !crate::interrupt::requested()
     }
 
     /// Make this producer's next item, with `value`, counted as produced
     /// (before its send, which is the last step that can fail).
+    #[inline]
     pub fn item(&mut self, value: u64) -> Item {
         let seq = self.n.produced as usize;
         self.n.produced += 1;
@@ -213,56 +262,91 @@ impl ProducerBook<'_> {
 
     /// About to send (or, after a `try_send` that found room, just sent);
     /// `full`: the queue had no free slot, so this send waits.
+    ///
+    /// Inlined into the producer's loop: a send that finds room, or finds the
+    /// queue full in the middle of a stretch, costs a count and a branch or
+    /// two; a stretch's start and end, and the log, are out of line.
+    #[inline]
     pub fn about_to_send(&mut self, full: bool) {
-        if !full {
-            if self.n.waiting_since.is_some() {
-                self.stretch_ends(Instant::now());
+        if full {
+            self.n.waits += 1;
+            if self.n.waiting_since.is_none() || self.tally.logging {
+                self.wait_begins();
             }
-            return;
+        } else if self.n.waiting_since.is_some() {
+            self.stretch_ends(Instant::now());
         }
-        self.n.waits += 1;
+    }
+
+    /// A send found the queue full: the start of a stretch unless one is open.
+    #[inline(never)]
+    fn wait_begins(&mut self) {
         if self.n.waiting_since.is_none() {
             self.n.waiting_since = Some(Instant::now());
         }
         let tally = self.tally;
-        if tally.log.enabled() {
+        if tally.logging {
             tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.n.producer, tally.capacity));
         }
     }
 
-    /// The channel took the item; `depth` reads the channel's own count of
-    /// queued items. That read touches the cache lines every sender and
-    /// receiver writes — on a fast channel it costs more than the item itself —
-    /// so once this producer has seen the queue at capacity, the count is read
-    /// on every [`DEPTH_SAMPLE_EVERY`]th send only.
-    pub fn after_send(&mut self, depth: impl FnOnce() -> usize) {
-        if self.n.deepest >= self.tally.capacity && self.n.produced % DEPTH_SAMPLE_EVERY != 0 {
-            return;
+    /// The send returned: the channel holds the item or has passed it on.
+    ///
+    /// Publishes this producer's sends, then, after each of its first
+    /// [`DEPTH_SAMPLE_EVERY`] sends and every [`DEPTH_SAMPLE_EVERY`]th one
+    /// after, samples the depth: every producer's sends, read first, minus
+    /// every consumer's receives begun, read second. With a channel that keeps
+    /// its bound, that is never above the capacity: each send counted here
+    /// (published with `Release`, read with `Acquire`) happened after the
+    /// receives that made room for it, and each of those was counted before it
+    /// began (a consumer counts, then calls `recv`), so the receive counts read
+    /// next include them. Reading other counts costs cache misses, hence the sampling.
+    #[inline]
+    pub fn after_send(&mut self) {
+        let sent = self.n.produced;
+        self.n.sent.store(sent, Ordering::Release);
+        if sent == self.n.next_sample {
+            self.sample_depth();
         }
-        let depth = depth();
-        // Only a new high for this producer reaches the shared high-water mark.
+    }
+
+    /// Items sent minus receives begun, now; a new high for this producer goes
+    /// to the shared high-water mark.
+    #[inline(never)]
+    fn sample_depth(&mut self) {
+        let every = DEPTH_SAMPLE_EVERY;
+        self.n.next_sample =
+            if self.n.next_sample < every { self.n.next_sample + 1 } else { self.n.next_sample + every };
+        let tally = self.tally;
+        let sent: u64 = tally.sent.iter().map(|s| s.0.load(Ordering::Acquire)).sum();
+        let receives: u64 = tally.receives.iter().map(|r| r.0.load(Ordering::Relaxed)).sum();
+        // Negative while consumers wait in `recv` on an empty queue.
+        let depth = sent.saturating_sub(receives);
         if depth > self.n.deepest {
             self.n.deepest = depth;
-            self.tally.observe_depth(depth);
+            tally.observe_depth(depth);
         }
     }
 
     /// Close the open stretch of waits, if any, at `end`.
+    #[inline(never)]
     fn stretch_ends(&mut self, end: Instant) {
         let Some(since) = self.n.waiting_since.take() else { return };
         let waited = end.saturating_duration_since(since);
         self.n.waited += waited;
         let tally = self.tally;
-        if tally.log.enabled() {
+        if tally.logging {
             let ms = waited.as_secs_f64() * 1e3;
             tally.log.line(format!("producer {} resumes after {ms:.1} ms", self.n.producer));
         }
-        tally.recorder.record_until(
-            format_args!("producer {}", self.n.producer),
-            "waits: queue full",
-            since,
-            end,
-        );
+        if tally.recording {
+            tally.recorder.record_until(
+                format_args!("producer {}", self.n.producer),
+                "waits: queue full",
+                since,
+                end,
+            );
+        }
     }
 }
 
@@ -293,20 +377,34 @@ impl Drop for ProducerBook<'_> {
 #[derive(Debug)]
 pub struct ConsumerBook<'t> {
     tally: &'t QueueTally,
-    n: Box<ConsumerCounts>,
+    n: Box<ConsumerCounts<'t>>,
 }
 
 /// What a [`ConsumerBook`] counts.
 #[derive(Debug)]
-struct ConsumerCounts {
+struct ConsumerCounts<'t> {
     consumer: usize,
+    /// This consumer's published count of receives begun (in the tally).
+    receives_published: &'t AtomicU64,
     sum: u64,
+    /// Receives begun (published for the depth samples).
+    receives: u64,
     /// Ids taken but not yet marked.
     taken: Vec<usize>,
 }
 
 impl ConsumerBook<'_> {
-    /// The consumer took `item` from the channel.
+    /// About to call `recv`: counted before it begins, so a depth sample that
+    /// sees an item sent also sees the receive that made room for it.
+    #[inline]
+    pub fn about_to_receive(&mut self) {
+        self.n.receives += 1;
+        self.n.receives_published.store(self.n.receives, Ordering::Relaxed);
+    }
+
+    /// The consumer took `item` from the channel: a sum and a push, inlined
+    /// into the consumer's loop; the marks are out of line.
+    #[inline]
     pub fn received(&mut self, item: &Item) {
         self.n.sum = self.n.sum.wrapping_add(item.value);
         self.n.taken.push(item.id);
@@ -322,11 +420,13 @@ impl ConsumerBook<'_> {
 
     /// Mark every collected id delivered once more, under one lock: plain
     /// byte increments instead of an atomic read-modify-write per item.
+    #[inline(never)]
     fn mark(&mut self) {
         let mut seen = self.tally.seen();
-        for id in self.n.taken.drain(..) {
+        for &id in &self.n.taken {
             seen[id] = seen[id].saturating_add(1);
         }
+        self.n.taken.clear();
     }
 }
 

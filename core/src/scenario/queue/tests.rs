@@ -5,7 +5,7 @@ use std::time::Instant;
 use super::*;
 
 fn tally(producers: usize, items: usize) -> QueueTally {
-    let cfg = QueueConfig { producers, consumers: 1, capacity: 2, items, delay_ms: 0 };
+    let cfg = QueueConfig { producers, consumers: 2, capacity: 2, items, delay_ms: 0 };
     QueueTally::new(&cfg, &Env::quiet(1, 0).recording())
 }
 
@@ -65,18 +65,15 @@ fn a_stretch_of_full_sends_is_one_timed_wait_per_send_counted() {
     let before = Instant::now();
     for full in [true, true, true] {
         book.about_to_send(full);
-        book.after_send(|| 2);
     }
     std::thread::sleep(Duration::from_millis(3)); // the wait being timed
     book.about_to_send(false); // room again: the stretch ends here
     let after = Instant::now();
-    book.after_send(|| 1);
     drop(book);
     let m = tally.finish(Duration::from_secs(1));
     assert_eq!(m.producer_waits, 3);
     assert!(m.producer_wait_ms >= 3.0, "{m:?}");
     assert!(m.producer_wait_ms <= after.duration_since(before).as_secs_f64() * 1e3, "{m:?}");
-    assert_eq!(m.max_depth, 2);
     let spans = tally.spans();
     assert_eq!(spans.len(), 1, "one span per stretch: {spans:?}");
     assert_eq!((spans[0].task.as_str(), spans[0].label.as_str()), ("producer 0", "waits: queue full"));
@@ -99,20 +96,53 @@ fn io_and_the_producers_end_close_a_stretch() {
     assert!(labels.contains(&"I/O"), "{labels:?}");
 }
 
+/// The producer of `book` makes and sends one item that finds room.
+fn send(book: &mut ProducerBook<'_>) {
+    book.item(1);
+    book.about_to_send(false);
+    book.after_send();
+}
+
 #[test]
-fn depth_is_sampled_every_send_until_capacity_then_every_64th() {
-    let tally = tally(1, 200);
-    let mut book = tally.producer(0);
-    let mut reads = 0;
-    for seq in 0..200 {
-        book.item(1);
-        book.after_send(|| {
-            reads += 1;
-            if seq < 3 { seq } else { 2 } // capacity 2 is reached at the third send
-        });
-    }
-    drop(book);
-    // Sends 1-3 read it; then only sends whose count is a multiple of 64 (64, 128, 192).
-    assert_eq!(reads, 3 + 3);
+fn depth_is_items_sent_minus_receives_begun() {
+    let tally = tally(1, 4); // capacity 2
+    let (mut producer, mut consumer) = (tally.producer(0), tally.consumer(0));
+    send(&mut producer);
+    send(&mut producer);
+    consumer.about_to_receive(); // counted as taken from here: it may take one at any moment
+    send(&mut producer);
+    (0..3).for_each(|_| consumer.about_to_receive()); // the last waits on an empty queue
+    send(&mut producer); // 4 sent, 4 receives begun: 0, not -1
+    drop((producer, consumer));
     assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 2);
+}
+
+#[test]
+fn a_depth_above_capacity_is_reported_as_counted() {
+    // Three sends into a capacity-2 channel with no receive begun: the books
+    // report 3 and leave the judging to the check.
+    let tally = tally(1, 3);
+    let mut producer = tally.producer(0);
+    (0..3).for_each(|_| send(&mut producer));
+    drop(producer);
+    assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 3);
+}
+
+#[test]
+fn depth_is_sampled_after_each_of_the_first_64_sends_then_every_64th() {
+    let tally = tally(1, 200);
+    let (mut producer, mut consumer) = (tally.producer(0), tally.consumer(0));
+    for seq in 1..=200 {
+        send(&mut producer);
+        // Keep one queued, except during sends 65-127, which pile up and drain
+        // again before the 128th: no sample falls there.
+        if !(65..100).contains(&seq) {
+            consumer.about_to_receive();
+        }
+        if seq == 120 {
+            (0..35).for_each(|_| consumer.about_to_receive());
+        }
+    }
+    drop((producer, consumer));
+    assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 1);
 }
