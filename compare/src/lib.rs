@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod differences;
+mod format;
 mod html;
 mod sweep;
 mod table;
@@ -102,12 +103,14 @@ impl Cell {
         self.reports.iter().filter_map(|r| r.metrics.get(metric)?.as_f64()).collect()
     }
 
-    /// The least, middle (the upper one of an even count) and greatest value
-    /// of `metric` over the runs; `None` when no run reported it as a number.
+    /// The least, middle ([`scenario::median`], the one median everywhere)
+    /// and greatest value of `metric` over the runs; `None` when no run
+    /// reported it as a number.
     pub(crate) fn min_median_max(&self, metric: &str) -> Option<(f64, f64, f64)> {
-        let mut v = self.values(metric);
-        v.sort_by(f64::total_cmp);
-        Some((*v.first()?, v[v.len() / 2], *v.last()?))
+        let v = self.values(metric);
+        let min = v.iter().copied().min_by(f64::total_cmp)?;
+        let max = v.iter().copied().max_by(f64::total_cmp)?;
+        Some((min, scenario::median(v)?, max))
     }
 }
 
@@ -116,6 +119,8 @@ impl Cell {
 pub(crate) struct Table {
     pub(crate) name: String,
     pub(crate) headline: String,
+    /// The configuration every runtime ran.
+    pub(crate) config: serde_json::Value,
     pub(crate) threads: usize,
     /// The value of the swept option, with `--sweep`.
     pub(crate) point: Option<sweep::Point>,
@@ -247,7 +252,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 {
                     let mut cell = Cell { runtime: rt.name(), reports: Vec::new(), takeaways: Vec::new() };
                     for run in until_stopped(0..cli.repeat) {
-                        progress.set_message(format!("{name}{at} on {} with {t} thread(s)", rt.name()));
+                        progress.set_message(format!("{name}{at} on {} with --threads {t}", rt.name()));
                         let env = Env::new(t, cli.seed, Log::off(), record);
                         let outcome = s.run(*rt, cfg, &env);
                         let report = outcome.report;
@@ -275,12 +280,23 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 if !cells.is_empty() {
                     let (name, headline) = (name.to_string(), headline.clone());
                     let skipped = skipped.clone();
-                    group.push(Table { name, headline, threads: t, point: point.clone(), cells, skipped });
+                    let config = cfg.clone();
+                    group.push(Table {
+                        name,
+                        headline,
+                        config,
+                        threads: t,
+                        point: point.clone(),
+                        cells,
+                        skipped,
+                    });
                 }
             }
             if !cli.json && !group.is_empty() {
                 progress.suspend(|| {
-                    table::render_group(&group, cli.seed, cli.repeat).iter().for_each(|l| emit(l))
+                    table::render_group(&group, cli.seed, cli.repeat, threads.len() > 1)
+                        .iter()
+                        .for_each(|l| emit(l))
                 });
             }
             tables.extend(group);

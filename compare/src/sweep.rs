@@ -6,7 +6,8 @@ use demos_core::scenario::AnyScenario;
 use serde_json::Value;
 
 use crate::Table;
-use crate::table::number;
+use crate::format::{label, number};
+use demos_core::scenario;
 
 /// An option and the values it is swept over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,26 +82,33 @@ pub(crate) fn points(
         .collect())
 }
 
-/// How a figure grew from the sweep's first value to its last, per runtime:
-/// a per-task figure should stay flat if the cost is linear; a total time
-/// should grow by the same factor as the value.
+/// How each figure grew from the sweep's first value to the last, per
+/// runtime, in words a reader takes the right way round: a per-task figure
+/// that holds steady scales linearly; a total should grow in step with the
+/// option.
 pub(crate) fn growth(group: &[Table]) -> Vec<String> {
     let (Some(first), Some(last)) = (group.first(), group.last()) else { return Vec::new() };
     let (Some(from), Some(to)) = (&first.point, &last.point) else { return Vec::new() };
     if group.len() < 2 || from.value == 0 || to.value <= from.value {
         return Vec::new();
     }
-    let factor = to.value as f64 / from.value as f64;
     let median = |t: &Table, runtime: &str, metric: &str| {
         let cell = t.cells.iter().find(|c| c.runtime == runtime)?;
-        cell.min_median_max(metric).map(|(_, median, _)| median).filter(|x| *x > 0.0)
+        scenario::median(cell.values(metric)).filter(|x| *x > 0.0)
     };
+    let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
     let metrics: Vec<String> = first
         .cells
         .first()
         .and_then(|c| c.reports.first())
         .and_then(|r| r.metrics.as_object())
-        .map(|m| m.keys().filter(|k| k.ends_with("_per_task") || k.ends_with("_ms")).cloned().collect())
+        .map(|m| {
+            m.keys()
+                .filter(|k| k.ends_with("_per_task") || k.ends_with("_ms") || lesson.contains(&k.as_str()))
+                .filter(|k| m[k.as_str()].is_number())
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let mut lines = Vec::new();
     for metric in metrics {
@@ -110,43 +118,56 @@ pub(crate) fn growth(group: &[Table]) -> Vec<String> {
             .iter()
             .filter_map(|c| {
                 // From the first value to the last this runtime ran (it may sit the largest out).
-                let (last, to) =
+                let (last, to_value) =
                     group.iter().rev().find_map(|t| Some((t, median(t, c.runtime, &metric)?)))?;
-                let ratio = to / median(first, c.runtime, &metric)?;
-                let factor = last.point.as_ref().map_or(factor, |p| p.value as f64 / from.value as f64);
+                let ratio = to_value / median(first, c.runtime, &metric)?;
+                let reached = last.point.as_ref()?;
+                let factor = reached.value as f64 / from.value as f64;
                 if factor <= 1.0 {
                     return None;
                 }
-                // Linear: a per-task figure stays put; a total grows as the value does.
-                let relative = if per_task { ratio } else { ratio / factor };
-                let verdict = match relative {
-                    r if r > 1.5 => "faster than linear",
-                    r if r < 1.0 / 1.5 => "slower than linear",
-                    _ => "linear",
-                };
                 let upto = if std::ptr::eq(last, group.last()?) {
                     String::new()
                 } else {
-                    format!(" (to {})", last.point.as_ref()?)
+                    format!(" (only to {reached}, ×{})", number(factor))
                 };
-                Some(format!("{} ×{}{upto} {verdict}", c.runtime, number(ratio)))
+                let verdict = if per_task {
+                    match ratio {
+                        r if r > 1.5 => "rose: each one cost more at scale",
+                        r if r < 1.0 / 1.5 => "fell: each one cost less at scale",
+                        _ => "held steady: linear",
+                    }
+                } else {
+                    match ratio / factor {
+                        r if r > 1.5 => "grew faster than the option",
+                        r if r < 1.0 / 1.5 => "grew slower than the option",
+                        _ => "grew in step with the option",
+                    }
+                };
+                Some(format!("{} ×{}{upto}, {verdict}", c.runtime, number(ratio)))
             })
             .collect();
         if !cells.is_empty() {
-            lines.push(format!("  {metric:<20} {}", cells.join(" · ")));
+            lines.push(demos_core::wrap::paragraph(
+                &format!("  {}: ", label(&metric)),
+                "    ",
+                &cells.join("; "),
+            ));
         }
     }
     if !lines.is_empty() {
         lines.insert(
             0,
-            format!(
-                "  growth from {from} to {to} (×{}): a per-task figure that stays within ×1.5 is linear; a total (_ms) \
-                 should grow ×{} to be",
-                number(factor),
-                number(factor)
+            demos_core::wrap::paragraph(
+                "  ",
+                "    ",
+                &format!(
+                    "How the figures grew from {from} to {to} (×{}), the median of each runtime's runs: a figure per \
+                     task that holds steady means the cost is linear; a total should grow in step with the option.",
+                    number(to.value as f64 / from.value as f64)
+                ),
             ),
         );
-        lines.push(String::new());
     }
     lines
 }

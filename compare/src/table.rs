@@ -1,42 +1,27 @@
-//! One table per scenario and worker count: a column per runtime, a row per
-//! metric and per check. Repeated runs show numeric metrics as
-//! min / median / max, so nondeterministic figures read as distributions.
+//! One table per scenario and worker count, made to be scanned: the metrics
+//! that carry the scenario's lesson first, in words and units; the other
+//! figures that differ after them; figures equal on every runtime folded into
+//! one line; every check in one line unless one failed; and a conclusion
+//! worded from the figures, naming the runtimes. Every line fits the width
+//! (100 columns off a terminal): a table too wide for it continues in a second
+//! block of columns.
 
 use anstyle::{AnsiColor, Style};
 use demos_core::Report;
+use demos_core::scenario::{self, median};
+use demos_core::wrap::paragraph;
 
+use crate::format::{Unit, first_seen, label, width};
 use crate::{Cell, Table};
 
 const HEAD: Style = Style::new().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
 
-/// A number as a person reads it: whole numbers whole, others to 3 significant-ish digits.
-pub(crate) fn number(x: f64) -> String {
-    if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-/// min / median / max of `values`, or the single value when they agree.
-pub(crate) fn spread(values: &mut [f64]) -> String {
-    values.sort_by(f64::total_cmp);
-    let (min, max) = (values[0], values[values.len() - 1]);
-    if min == max {
-        return number(min);
-    }
-    let mid = values.len() / 2;
-    let median = if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] };
-    format!("{} / {} / {}", number(min), number(median), number(max))
-}
-
-/// The metric `key` over a cell's repetitions.
+/// The figure `key` over a cell's runs: one value when the runs agree, else
+/// the median and the range ("12.3 ms (11.0–14.2)").
 fn metric(reports: &[Report], key: &str) -> String {
     let values: Vec<&serde_json::Value> = reports.iter().filter_map(|r| r.metrics.get(key)).collect();
-    if values.iter().all(|v| v.is_boolean()) {
+    if !values.is_empty() && values.iter().all(|v| v.is_boolean()) {
         let yes = values.iter().filter(|v| v.as_bool() == Some(true)).count();
         return match (yes, values.len()) {
             (y, n) if y == n => "yes".into(),
@@ -44,12 +29,23 @@ fn metric(reports: &[Report], key: &str) -> String {
             (y, n) => format!("yes {y}/{n}"),
         };
     }
-    let mut numbers: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
-    if numbers.is_empty() { "—".into() } else { spread(&mut numbers) }
+    let numbers: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+    let unit = Unit::of(key);
+    let (Some(&min), Some(&max)) =
+        (numbers.iter().min_by(|a, b| a.total_cmp(b)), numbers.iter().max_by(|a, b| a.total_cmp(b)))
+    else {
+        return "—".into();
+    };
+    let mid = median(numbers.clone()).unwrap_or(min);
+    if unit.show(min) == unit.show(max) {
+        unit.show(mid)
+    } else {
+        format!("{} ({}–{})", unit.show(mid), unit.bare(min), unit.bare(max))
+    }
 }
 
-/// The check `name` over a cell's repetitions. A check a Ctrl-C'd run ended
-/// before is "part", not a failure.
+/// The check `name` over a cell's runs. A check a Ctrl-C'd run ended before
+/// is "part", not a failure.
 fn check(reports: &[Report], name: &str) -> String {
     let verdicts: Vec<_> = reports.iter().filter_map(|r| r.checks.iter().find(|c| c.name == name)).collect();
     let passed = verdicts.iter().filter(|c| c.passed).count();
@@ -63,48 +59,74 @@ fn check(reports: &[Report], name: &str) -> String {
     }
 }
 
-/// Keys in first-seen order over every report.
+/// Keys in first-seen order over every report of the cells.
 fn keys<'a>(cells: &'a [Cell], of: impl Fn(&'a Report) -> Vec<&'a str>) -> Vec<&'a str> {
     first_seen(cells.iter().flat_map(|c| c.reports.iter()).flat_map(of))
 }
 
-/// Items in the order first seen, each once.
-pub(crate) fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut seen = Vec::new();
-    for item in items {
-        if !seen.contains(&item) {
-            seen.push(item);
+/// A table's figures, sorted for a reader.
+#[derive(Debug, Default)]
+pub(crate) struct Figures {
+    /// Rows that differ between runtimes: the lesson's first, then the rest.
+    /// Each is (label, metric key, a cell per runtime).
+    pub(crate) rows: Vec<(String, String, Vec<String>)>,
+    /// How many of `rows` carry the lesson.
+    pub(crate) lesson_rows: usize,
+    /// Figures equal on every runtime: "label value".
+    pub(crate) same: Vec<String>,
+    /// Checks as (name, a cell per runtime); all of them, and whether all held.
+    pub(crate) checks: Vec<(String, Vec<String>)>,
+    pub(crate) all_held: bool,
+}
+
+/// The figures of `cells`, the scenario's `lesson` metrics first.
+pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
+    let metric_keys = keys(cells, |r| {
+        r.metrics.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
+    });
+    let ordered = lesson
+        .iter()
+        .copied()
+        .filter(|k| metric_keys.contains(k))
+        .chain(metric_keys.iter().copied().filter(|k| !lesson.contains(k)));
+    let mut out = Figures::default();
+    for key in ordered {
+        let shown: Vec<String> = cells.iter().map(|c| metric(&c.reports, key)).collect();
+        if shown.iter().all(|s| s == "—") {
+            continue; // a figure no runtime here has (another runtime's probe)
+        }
+        if cells.len() > 1 && shown.windows(2).all(|w| w[0] == w[1]) {
+            out.same.push(format!("{} {}", label(key), shown[0]));
+        } else {
+            out.lesson_rows += usize::from(lesson.contains(&key));
+            out.rows.push((label(key), key.to_string(), shown));
         }
     }
-    seen
-}
-
-/// The visible width of a cell (styles excluded).
-pub(crate) fn width(text: &str) -> usize {
-    anstream::adapter::strip_str(text).to_string().chars().count()
-}
-
-/// The rows of one table, header first: a column per runtime, a row per
-/// metric, then a row per check ("✓ name"). Cells are as the terminal shows
-/// them (a failed check in bold red).
-pub(crate) fn rows(cells: &[Cell]) -> Vec<Vec<String>> {
-    let mut rows: Vec<Vec<String>> =
-        vec![std::iter::once(String::new()).chain(cells.iter().map(|c| c.runtime.to_string())).collect()];
-    for key in keys(cells, |r| {
-        r.metrics.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
-    }) {
-        rows.push(
-            std::iter::once(key.to_string()).chain(cells.iter().map(|c| metric(&c.reports, key))).collect(),
-        );
-    }
     for name in keys(cells, |r| r.checks.iter().map(|c| c.name.as_str()).collect()) {
-        rows.push(
-            std::iter::once(format!("✓ {name}"))
-                .chain(cells.iter().map(|c| check(&c.reports, name)))
-                .collect(),
-        );
+        out.checks.push((name.to_string(), cells.iter().map(|c| check(&c.reports, name)).collect()));
     }
-    rows
+    out.all_held = out.checks.iter().all(|(_, cells)| cells.iter().all(|c| c.starts_with("ok")));
+    out
+}
+
+/// The figures as a grid for the report: a header of runtimes, the rows that
+/// differ (the lesson's first), then every check.
+pub(crate) fn grid_rows(table: &Table) -> (Vec<Vec<String>>, Figures) {
+    let lesson = scenario::find(&table.name).map_or(&[][..], |s| s.lesson());
+    let figures = figures(&table.cells, lesson);
+    let mut rows = vec![
+        std::iter::once(String::new()).chain(table.cells.iter().map(|c| c.runtime.to_string())).collect(),
+    ];
+    rows.extend(
+        figures.rows.iter().map(|(l, _, c)| std::iter::once(l.clone()).chain(c.iter().cloned()).collect()),
+    );
+    rows.extend(
+        figures
+            .checks
+            .iter()
+            .map(|(n, c)| std::iter::once(format!("✓ {n}")).chain(c.iter().cloned()).collect()),
+    );
+    (rows, figures)
 }
 
 /// "1 run per cell", or how repeated runs are summarised.
@@ -112,127 +134,226 @@ pub(crate) fn runs_per_cell(repeat: usize) -> String {
     if repeat == 1 {
         "1 run per cell".to_string()
     } else {
-        format!("{repeat} runs per cell: min / median / max")
+        format!("{repeat} runs per cell: the median, and the range (least–most) where they differ")
     }
 }
 
+/// The title of a table: the scenario, and the worker count asked for when
+/// several were.
+pub(crate) fn title(table: &Table, several_counts: bool) -> String {
+    if several_counts { format!("{} (--threads {})", table.name, table.threads) } else { table.name.clone() }
+}
+
 /// The lines of one table.
-pub(crate) fn render(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
-    let mut lines = vec![format!("{HEAD}{}{HEAD:#}: {}", table.name, table.headline)];
+pub(crate) fn render(table: &Table, seed: u64, repeat: usize, several_counts: bool) -> Vec<String> {
+    let lesson = scenario::find(&table.name).map_or(&[][..], |s| s.lesson());
+    let mut lines = vec![paragraph(
+        "",
+        "  ",
+        &format!("{HEAD}{}{HEAD:#}: {}", title(table, several_counts), table.headline),
+    )];
     lines.extend(preamble(table, seed, repeat));
-    let (_, body) = aligned(&rows(&table.cells));
-    lines.extend(body);
+    let figures = figures(&table.cells, lesson);
+    let header: Vec<String> = table.cells.iter().map(|c| c.runtime.to_string()).collect();
+    let mut rows: Vec<(String, Vec<String>)> =
+        figures.rows.iter().map(|(l, _, c)| (l.clone(), c.clone())).collect();
+    if !figures.all_held {
+        rows.extend(figures.checks.iter().map(|(name, cells)| (format!("✓ {name}"), cells.clone())));
+    }
+    lines.extend(blocks(&header, &rows, figures.lesson_rows));
+    lines.extend(closing(&figures, table.cells.len(), repeat));
     lines.extend(skipped(std::slice::from_ref(table)));
+    let conclusion = conclusion(table);
+    if !conclusion.is_empty() {
+        lines.push(paragraph("  → ", "    ", &conclusion));
+    }
     lines.push(String::new());
     lines
 }
 
+/// The lines under the rows: the figures equal everywhere, and the checks.
+fn closing(figures: &Figures, runtimes: usize, repeat: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !figures.same.is_empty() {
+        let everywhere = if runtimes > 1 { "same on every runtime" } else { "also" };
+        lines.push(paragraph(&format!("  {everywhere}: "), "    ", &figures.same.join(" · ")));
+    }
+    if figures.all_held && !figures.checks.is_empty() {
+        let runs = if repeat > 1 { format!(", in all {repeat} runs") } else { String::new() };
+        let names: Vec<&str> = figures.checks.iter().map(|(n, _)| n.as_str()).collect();
+        lines.push(paragraph(
+            "  checks: ",
+            "    ",
+            &format!("every check held on every runtime{runs} — {}", names.join("; ")),
+        ));
+    }
+    lines
+}
+
+/// The scenario's conclusion over the table's runs.
+pub(crate) fn conclusion(table: &Table) -> String {
+    let Some(s) = scenario::find(&table.name) else { return String::new() };
+    let columns: Vec<(&str, &str, &[Report])> =
+        table.cells.iter().map(|c| (c.runtime, c.flavor(), c.reports.as_slice())).collect();
+    s.conclude(&table.config, &columns)
+}
+
 /// A line per runtime a table ran without, and why.
-fn skipped(group: &[Table]) -> Vec<String> {
+pub(crate) fn skipped(group: &[Table]) -> Vec<String> {
     group
         .iter()
         .flat_map(|t| {
             let at = t.point.as_ref().map(|p| format!(" at {p}")).unwrap_or_default();
-            t.skipped.iter().map(move |(runtime, why)| format!("  {runtime} not run{at}: {why}"))
+            t.skipped
+                .iter()
+                .map(move |(runtime, why)| paragraph("  ", "    ", &format!("{runtime} not run{at}: {why}")))
         })
         .collect()
 }
 
-/// The tables of a sweep at one worker count as one: a group of columns per
-/// value of the swept option, a row per metric and check.
-pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize) -> Vec<String> {
+/// The lines under a table's title: seed, runs, and what each runtime ran —
+/// its flavour and the workers seen running tasks, not the option typed.
+pub(crate) fn preamble(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
+    let mut lines = vec![format!("  seed {seed} · {}", runs_per_cell(repeat))];
+    let name_width = table.cells.iter().map(|c| c.runtime.len()).max().unwrap_or(0);
+    for cell in &table.cells {
+        let seen = median(cell.reports.iter().map(|r| r.workers_observed as f64).collect()).unwrap_or(0.0);
+        let workers = match seen as u64 {
+            0 => String::new(),
+            1 => " (1 worker seen running tasks)".to_string(),
+            n => format!(" ({n} workers seen running tasks)"),
+        };
+        let first = format!("  {:<name_width$}  ", cell.runtime);
+        lines.push(paragraph(&first, &" ".repeat(name_width + 6), &format!("{}{workers}", cell.flavor())));
+    }
+    lines
+}
+
+/// Rows under a header, padded into columns that fit the width: the first
+/// column left-aligned, the rest right-aligned, the header bold; when the
+/// runtimes' columns do not all fit, the rest follow in a further block under
+/// the same labels. A thin rule parts the lesson's `lesson_rows` from the rest.
+pub(crate) fn blocks(header: &[String], rows: &[(String, Vec<String>)], lesson_rows: usize) -> Vec<String> {
+    let limit = demos_core::wrap::width();
+    let label_width = rows.iter().map(|(l, _)| width(l)).max().unwrap_or(0).min(limit / 3);
+    let column_width = |i: usize| {
+        rows.iter()
+            .map(|(_, c)| c.get(i).map_or(0, |t| width(t)))
+            .chain([width(&header[i])])
+            .max()
+            .unwrap_or(0)
+    };
+    // Columns go into blocks greedily, each block as many as fit beside the labels.
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut used = 2 + label_width;
+    for i in 0..header.len() {
+        let w = column_width(i) + 2;
+        if i > start && used + w > limit {
+            spans.push(start..i);
+            start = i;
+            used = 2 + label_width;
+        }
+        used += w;
+    }
+    spans.push(start..header.len());
+    let mut lines = Vec::new();
+    for (b, span) in spans.iter().enumerate() {
+        if b > 0 {
+            lines.push(String::new());
+        }
+        let widths: Vec<usize> = span.clone().map(column_width).collect();
+        let line = |label: &str, cells: &mut dyn Iterator<Item = &String>| {
+            let mut line = format!("  {label:<label_width$}");
+            for (text, w) in cells.zip(&widths) {
+                line.push_str(&format!("  {}{text}", " ".repeat(w.saturating_sub(width(text)))));
+            }
+            line.trim_end().to_string()
+        };
+        lines.push(format!("{HEAD}{}{HEAD:#}", line("", &mut header[span.clone()].iter())));
+        for (n, (label, cells)) in rows.iter().enumerate() {
+            if n == lesson_rows && n > 0 && lesson_rows < rows.len() {
+                lines.push(format!("  {}", "·".repeat(label_width.min(3))));
+            }
+            let label = if width(label) > label_width { shorten(label, label_width) } else { label.clone() };
+            lines.push(line(&label, &mut cells[span.clone()].iter()));
+        }
+    }
+    lines
+}
+
+/// `text` cut to `columns`, marked with an ellipsis.
+fn shorten(text: &str, columns: usize) -> String {
+    let mut out: String = text.chars().take(columns.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The tables of a sweep at one worker count: for each metric that carries
+/// the lesson (and each other that differs), a block with a row per runtime
+/// and a column per value of the swept option; then how the figures grew.
+pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_counts: bool) -> Vec<String> {
     let [first, ..] = group else { return Vec::new() };
     if group.len() == 1 || first.point.is_none() {
-        return group.iter().flat_map(|t| render(t, seed, repeat)).collect();
+        return group.iter().flat_map(|t| render(t, seed, repeat, several_counts)).collect();
     }
+    let option = first.point.as_ref().map_or("", |p| p.option.as_str());
     let values: Vec<String> =
         group.iter().filter_map(|t| t.point.as_ref().map(|p| p.value.to_string())).collect();
-    let option = first.point.as_ref().map_or("", |p| p.option.as_str());
-    let mut lines = vec![format!(
-        "{HEAD}{}{HEAD:#}: {} (the first of {} points: --{option} {})",
-        first.name,
-        first.headline,
-        group.len(),
-        values.join(", ")
+    let mut lines = vec![paragraph(
+        "",
+        "  ",
+        &format!(
+            "{HEAD}{}{HEAD:#}: {} — swept over --{option} {}",
+            title(first, several_counts),
+            first.headline,
+            values.join(", ")
+        ),
     )];
     lines.extend(preamble(first, seed, repeat));
-    let each: Vec<Vec<Vec<String>>> = group.iter().map(|t| rows(&t.cells)).collect();
-    let labels = first_seen(each.iter().flat_map(|rows| rows[1..].iter().map(|r| r[0].clone())));
-    let mut merged: Vec<Vec<String>> = vec![
-        std::iter::once(String::new()).chain(each.iter().flat_map(|rows| rows[0][1..].to_vec())).collect(),
-    ];
-    for label in labels {
-        let mut row = vec![label.clone()];
-        for (t, rows) in group.iter().zip(&each) {
-            match rows.iter().find(|r| r[0] == label) {
-                Some(found) => row.extend(found[1..].iter().cloned()),
-                None => row.extend(t.cells.iter().map(|_| "—".to_string())),
-            }
-        }
-        merged.push(row);
+    let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
+    let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson)).collect();
+    let runtimes = first_seen(group.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
+    let metrics = first_seen(each.iter().flat_map(|f| f.rows.iter().map(|(_, key, _)| key.clone())));
+    let header: Vec<String> = values.iter().map(|v| format!("{option}={v}")).collect();
+    for key in &metrics {
+        lines.push(format!("  {}", label(key)));
+        let rows: Vec<(String, Vec<String>)> = runtimes
+            .iter()
+            .map(|rt| {
+                let cells = group
+                    .iter()
+                    .map(|t| {
+                        t.cells
+                            .iter()
+                            .find(|c| c.runtime == *rt)
+                            .map_or("—".into(), |c| metric(&c.reports, key))
+                    })
+                    .collect();
+                (format!("  {rt}"), cells)
+            })
+            .collect();
+        lines.extend(blocks(&header, &rows, 0));
     }
-    let (widths, body) = aligned(&merged);
-    // A line above the runtimes: each value's label over its group of columns.
-    let mut over = String::from("  ");
-    over.push_str(&" ".repeat(widths[0]));
-    let mut column = 1;
-    for (t, value) in group.iter().zip(&values) {
-        let span: usize = widths[column..column + t.cells.len()].iter().map(|w| w + 2).sum();
-        let label = format!("{option}={value}");
-        over.push_str(&format!("{label:>span$}"));
-        column += t.cells.len();
-    }
-    lines.push(format!("{HEAD}{}{HEAD:#}", over.trim_end()));
-    lines.extend(body);
-    lines.extend(skipped(group));
-    lines.push(String::new());
-    lines.extend(crate::sweep::growth(group));
-    lines
-}
-
-/// The lines under a table's title: worker count, seed, runs, and the flavour each runtime ran.
-fn preamble(table: &Table, seed: u64, repeat: usize) -> Vec<String> {
-    let mut lines = vec![format!("  --threads {} · seed {seed} · {}", table.threads, runs_per_cell(repeat))];
-    for cell in &table.cells {
-        lines.push(format!("  {:<12} {}", cell.runtime, cell.flavor()));
-    }
-    lines
-}
-
-/// Rows padded into columns (the first left-aligned, the rest right-aligned,
-/// the header bold); returns the column widths too.
-fn aligned(rows: &[Vec<String>]) -> (Vec<usize>, Vec<String>) {
-    let columns = rows[0].len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| rows.iter().map(|r| r.get(i).map_or(0, |t| width(t))).max().unwrap_or(0))
-        .collect();
-    let lines = rows
+    let failed: Vec<String> = group
         .iter()
-        .enumerate()
-        .map(|(n, row)| {
-            let mut line = String::from("  ");
-            for (i, text) in row.iter().enumerate() {
-                let pad = widths[i] - width(text);
-                if i == 0 {
-                    line.push_str(&format!("{text}{}", " ".repeat(pad)));
-                } else {
-                    line.push_str(&format!("  {}{text}", " ".repeat(pad)));
-                }
-            }
-            if n == 0 { format!("{HEAD}{}{HEAD:#}", line.trim_end()) } else { line.trim_end().to_string() }
-        })
+        .zip(&each)
+        .filter(|(_, f)| !f.all_held)
+        .map(|(t, _)| t.point.as_ref().map(|p| p.to_string()).unwrap_or_default())
         .collect();
-    (widths, lines)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spread;
-
-    #[test]
-    fn spread_shows_one_value_when_runs_agree_and_min_median_max_otherwise() {
-        assert_eq!(spread(&mut [5.0, 5.0]), "5");
-        assert_eq!(spread(&mut [3.0, 1.0, 2.0]), "1 / 2 / 3");
-        assert_eq!(spread(&mut [1.0, 2.0, 3.0, 10.0]), "1 / 2.50 / 10");
+    if failed.is_empty() {
+        lines.push(format!(
+            "  checks: every check held on every runtime at every value{}",
+            if repeat > 1 { ", in every run" } else { "" }
+        ));
+    } else {
+        lines.push(format!(
+            "  {BAD}checks failed{BAD:#} at {}: run that value alone to see which",
+            failed.join(", ")
+        ));
     }
+    lines.extend(skipped(group));
+    lines.extend(crate::sweep::growth(group));
+    lines.push(String::new());
+    lines
 }

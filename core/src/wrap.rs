@@ -76,6 +76,11 @@ fn units_kept(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The columns `text` takes on a terminal (style codes take none).
+pub fn display_width(text: &str) -> usize {
+    textwrap::core::display_width(text)
+}
+
 /// [`hanging`] to [`width`], joined into one string of lines.
 pub fn paragraph(first: &str, rest: &str, text: &str) -> String {
     hanging(first, rest, text, width()).join("\n")

@@ -73,6 +73,8 @@ impl Runtime for AsyncStd {
             // A local executor runs on one thread, whatever --threads says.
             "starvation" => local_flavor(" (busy loop)"),
             "local" => local_flavor(""),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

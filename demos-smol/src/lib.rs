@@ -59,6 +59,8 @@ impl Runtime for Smol {
             // A local executor runs on one thread, whatever --threads says.
             "starvation" => "LocalExecutor, 1 thread (busy loop)".to_string(),
             "local" => "LocalExecutor, 1 thread".to_string(),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("LocalExecutor, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::ordering::{
-    OrderingScenario, Round, delays, log_finished, result_of, second_round_seed,
+    Finished, OrderingScenario, Round, Sleep, delays, log_finished, result_of, second_round_seed,
 };
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 use smol::Timer;
@@ -24,7 +24,7 @@ impl Ordering for crate::Smol {
         crate::observe::<OrderingScenario, _>(cfg, env, "", |ex| async move {
             let first = round(&ex, cfg, env.seed, &env.log).await;
             let second = round(&ex, cfg, second_round_seed(env.seed), &Log::off()).await;
-            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env)
+            OrderingMetrics::from_rounds(cfg, &first, &second, Sleep::FreesItsWorker, env)
         })
     }
 }
@@ -36,10 +36,11 @@ async fn round(ex: &Exec, cfg: &OrderingConfig, seed: u64, log: &Log) -> Round {
     join_all(delays(cfg, seed).into_iter().enumerate().map(|(task, delay)| {
         let (finished, slots, log) = (finished.clone(), slots.clone(), log.clone());
         ex.spawn(async move {
+            let asleep = Instant::now();
             stoppable(Timer::after(delay), Timer::after).await;
             let mut order = finished.lock().await;
             log_finished(&log, task, order.len(), delay);
-            order.push(task); // completion order: whoever gets the lock first
+            order.push(Finished::since(task, asleep)); // completion order: whoever gets the lock first
             drop(order);
             slots.lock().await[task] = Some(result_of(task)); // fixed index: order cannot matter
         })

@@ -5,6 +5,7 @@
 //!
 //! Run it: `cargo run -p demos-smol -- timers`
 
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::timers::{HEARTBEAT, TimersScenario, timed};
 use demos_core::{Env, Observed, Timers, TimersConfig, TimersMetrics};
 use smol::Timer;
@@ -16,7 +17,7 @@ impl Timers for crate::Smol {
             let (cfg, offsets) = (cfg.clone(), cfg.offsets(env.seed));
             ex.spawn(async move {
                 let (mut waits, mut beats) = (Vec::new(), Vec::new());
-                for offset in offsets {
+                for offset in until_stopped(offsets) {
                     waits.push(
                         timed(offset, || async {
                             Timer::after(cfg.sleep()).await;

@@ -73,6 +73,9 @@ impl Runtime for StdThreads {
             // A local executor runs on one thread, whatever --threads says.
             "local" => "futures LocalPool, 1 thread".to_string(),
             "starvation" => "futures ThreadPool, 1 thread (busy loop)".to_string(),
+            // Two phases on one thread whatever --threads says; the last on --threads threads.
+            "scheduling" if threads > 1 => format!("futures LocalPool, then ThreadPool, {threads} threads"),
+            "scheduling" => "futures LocalPool, 1 thread".to_string(),
             _ => self.flavor(threads),
         }
     }

@@ -4,16 +4,19 @@
 //! index (deterministic).
 //!
 //! A sleeping job holds its pool thread, so at most `--threads` jobs sleep at
-//! once: with one thread the jobs run strictly in spawn order, with no
-//! inversions — unlike async tasks, whose sleeps all overlap on one thread.
+//! once and the next starts only when a thread comes free: the completion
+//! order reflects the pool as much as the sleeps (with one thread the jobs run
+//! strictly in spawn order) — unlike async tasks, whose sleeps all overlap.
 //!
-//! Run it: `cargo run -p demos-std-threads -- ordering --threads 1`
+//! Run it: `cargo run -p demos-std-threads -- ordering` (and `--threads 1`)
 
 use std::sync::Mutex;
 use std::time::Instant;
 
 use demos_core::interrupt;
-use demos_core::scenario::ordering::{Round, delays, log_finished, result_of, second_round_seed};
+use demos_core::scenario::ordering::{
+    Finished, Round, Sleep, delays, log_finished, result_of, second_round_seed,
+};
 use demos_core::workers::note;
 use demos_core::{Env, Log, Observed, Ordering, OrderingConfig, OrderingMetrics};
 
@@ -26,7 +29,7 @@ impl Ordering for crate::StdThreads {
         Observed::new(
             flavor,
             started.elapsed(),
-            OrderingMetrics::from_rounds(cfg.tasks, &first, &second, env),
+            OrderingMetrics::from_rounds(cfg, &first, &second, Sleep::HoldsItsThread, env),
         )
     }
 }
@@ -40,10 +43,11 @@ fn round(pool: &rayon::ThreadPool, cfg: &OrderingConfig, seed: u64, log: &Log) -
             let (finished, slots) = (&finished, &slots);
             scope.spawn_fifo(move |_| {
                 note(); // this pool thread ran a job (the report's workers_observed)
+                let asleep = Instant::now();
                 interrupt::sleep(delay); // holds this pool thread for the whole sleep
                 let mut order = finished.lock().expect("no job panics");
                 log_finished(log, task, order.len(), delay);
-                order.push(task); // completion order: whoever gets the lock first
+                order.push(Finished::since(task, asleep)); // completion order: whoever gets the lock first
                 drop(order);
                 slots.lock().expect("no job panics")[task] = Some(result_of(task)); // fixed index: order cannot matter
             });

@@ -1,12 +1,14 @@
 //! scheduling without an async runtime: the tasks run on the `futures` crate's
-//! executors — `LocalPool` on the calling thread for `--threads 1`, a
-//! `ThreadPool` otherwise. The crate has no `yield_now`, so [`YieldNow`] below
-//! is the whole of it: wake yourself, return `Pending` once. Beware: a
-//! `ThreadPool` re-polls a task that woke itself during `poll` at once, on the
-//! same thread, so on it this "yield" does not let other tasks in; `LocalPool`
-//! queues the task behind the others. The preemptive run uses scoped threads.
+//! executors — a `LocalPool` on the calling thread for the no-yield and
+//! cooperative runs (one thread, whatever `--threads` says), then, with
+//! `--threads N` above one, the no-yield tasks again on a `ThreadPool` of N
+//! threads. The crate has no `yield_now`, so [`YieldNow`] below is the whole
+//! of it: wake yourself, return `Pending` once; `LocalPool` queues the task
+//! behind the others. (A `ThreadPool` re-polls a task that woke itself during
+//! `poll` at once, on the same thread, so there this "yield" would let no
+//! other task in.) The preemptive run uses scoped threads.
 //!
-//! Run it: `cargo run -p demos-std-threads -- scheduling --threads 1`
+//! Run it: `cargo run -p demos-std-threads -- scheduling`
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,9 +17,7 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Instant;
 
-use demos_core::scenario::scheduling::{
-    COOPERATIVE, NO_YIELD, PREEMPTIVE, log_mode, preemptive_cpu, preemptive_steps, step,
-};
+use demos_core::scenario::scheduling::{COOPERATIVE, NO_YIELD, OneCpu, PREEMPTIVE, SPREAD, log_mode, step};
 use demos_core::timeline::Recorder;
 use demos_core::workers::noted;
 use demos_core::{Env, Observed, Scheduling, SchedulingConfig, SchedulingMetrics};
@@ -46,59 +46,59 @@ impl Scheduling for crate::StdThreads {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
         demos_core::workers::adopt(&env.workers); // the LocalPool's tasks are noted too
-        let pool = (env.threads > 1).then(|| crate::futures_pool(env));
+        // One thread for the first two phases: the cooperative scheduler bare.
         for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
-            log_mode(&env.log, mode);
-            if yielding && pool.is_some() {
-                env.log.line(
-                    "the futures ThreadPool polls a task that woke itself again at once, on the same thread: \
-                     this yield lets no other task in (--threads 1 runs a LocalPool, which queues it behind the others)",
-                );
-            }
-            let spawn_all = |spawner: &dyn Spawn| -> Vec<RemoteHandle<()>> {
-                (0..cfg.tasks)
-                    .map(|task| {
-                        let (rec, cfg) = (rec.clone(), cfg.clone());
-                        spawner
-                            .spawn_with_handle(noted(async move {
-                                for _ in 0..cfg.steps {
-                                    step(&rec, &cfg, mode, task);
-                                    if yielding {
-                                        YieldNow(false).await; // the only point where the executor may switch tasks
-                                    }
-                                }
-                            }))
-                            .expect("the executor accepts tasks")
-                    })
-                    .collect()
-            };
-            match &pool {
-                Some(pool) => block_on(join_all(spawn_all(pool))),
-                None => {
-                    let mut local = LocalPool::new();
-                    let handles = spawn_all(&local.spawner());
-                    local.run_until(join_all(handles))
-                }
-            };
+            log_mode(env, mode);
+            let mut local = LocalPool::new();
+            let handles = spawn_steps(&local.spawner(), &rec, cfg, mode, yielding);
+            local.run_until(join_all(handles));
         }
-        log_mode(&env.log, PREEMPTIVE);
-        // Scoped OS threads, all confined to one CPU: the kernel must take turns.
-        let cpu = preemptive_cpu();
-        let cpu_times: Vec<_> = thread::scope(|scope| {
+        log_mode(env, PREEMPTIVE);
+        // Scoped OS threads, all on one CPU: the kernel must take turns.
+        let one_cpu = OneCpu::new(cfg.tasks);
+        let runs: Vec<_> = thread::scope(|scope| {
             let threads: Vec<_> = (0..cfg.tasks)
                 .map(|task| {
-                    let rec = &rec;
-                    scope.spawn(move || preemptive_steps(rec, cfg, task, cpu))
+                    let (rec, one_cpu) = (&rec, &one_cpu);
+                    scope.spawn(move || one_cpu.run(rec, cfg, task))
                 })
                 .collect();
             threads.into_iter().map(|t| t.join().expect("steps do not panic")).collect()
         });
+        let mut flavor = "futures LocalPool, 1 thread + scoped threads".to_string();
+        if env.threads > 1 {
+            flavor = format!("{flavor}, then futures ThreadPool, {} threads", env.threads);
+            log_mode(env, SPREAD);
+            let pool = crate::futures_pool(env);
+            block_on(join_all(spawn_steps(&pool, &rec, cfg, SPREAD, false)));
+        }
         let spans = rec.take();
-        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, cpu, &cpu_times);
-        let flavor = match env.threads {
-            1 => "futures LocalPool, 1 thread + OS threads".to_string(),
-            n => format!("futures ThreadPool, {n} threads + OS threads"),
-        };
+        let metrics = SchedulingMetrics::from_spans(cfg, env, &spans, &runs);
         Observed::new(flavor, started.elapsed(), metrics).with_spans(spans)
     }
+}
+
+/// Spawn the tasks on `spawner`; the handles resolve as they finish.
+fn spawn_steps(
+    spawner: &dyn Spawn,
+    rec: &Arc<Recorder>,
+    cfg: &SchedulingConfig,
+    mode: &'static str,
+    yielding: bool,
+) -> Vec<RemoteHandle<()>> {
+    (0..cfg.tasks)
+        .map(|task| {
+            let (rec, cfg) = (rec.clone(), cfg.clone());
+            spawner
+                .spawn_with_handle(noted(async move {
+                    for _ in 0..cfg.steps {
+                        step(&rec, &cfg, mode, task);
+                        if yielding {
+                            YieldNow(false).await; // the only point where the executor may switch tasks
+                        }
+                    }
+                }))
+                .expect("the executor accepts tasks")
+        })
+        .collect()
 }

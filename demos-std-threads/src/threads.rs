@@ -1,7 +1,8 @@
 //! threads with no async runtime: I/O jobs run on a rayon pool built for
-//! blocking work (one thread per job, named `io-pool-N`: a blocked thread runs
-//! nothing else), CPU jobs on a rayon pool of `--threads` threads
-//! (`rayon-worker-N`) through `par_iter`.
+//! blocking work, a bounded one of [`IO_POOL_THREADS`] threads named
+//! `io-pool-N` (a blocked thread runs nothing else, so with more jobs than
+//! threads the rest wait for one), CPU jobs on a rayon pool of `--threads`
+//! threads (`rayon-worker-N`) through `par_iter`.
 //!
 //! Run it: `cargo run -p demos-std-threads -- threads`
 
@@ -22,7 +23,7 @@ impl Threads for crate::StdThreads {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
-        manual_and_scoped(cfg, &rec, &env.log);
+        manual_and_scoped(cfg, &rec);
         // A bounded pool for blocking jobs, as an application would size one: the jobs
         // queue for its threads, and the report counts the threads that ran them.
         let io_pool = rayon::ThreadPoolBuilder::new()
@@ -32,9 +33,9 @@ impl Threads for crate::StdThreads {
             .expect("the OS can start the pool's threads");
         io_pool.scope(|scope| {
             for i in 0..cfg.io_jobs {
-                let (rec, log) = (&rec, &env.log);
+                let rec = &rec;
                 scope.spawn(move |_| {
-                    run_recorded(rec, log, IO, i, io_job);
+                    run_recorded(rec, IO, i, io_job);
                 });
             }
         });
@@ -42,7 +43,7 @@ impl Threads for crate::StdThreads {
         pool.install(|| {
             (0..cfg.cpu_jobs).into_par_iter().for_each(|i| {
                 demos_core::workers::note(); // this pool thread ran a job (the report's workers_observed)
-                run_recorded(&rec, &env.log, CPU, i, cpu_job);
+                run_recorded(&rec, CPU, i, cpu_job);
             })
         });
         // One job per pool thread, each blocking its thread until all have arrived:
@@ -50,10 +51,10 @@ impl Threads for crate::StdThreads {
         let gate = Gate::new(env.threads);
         pool.scope(|scope| {
             for i in 0..env.threads {
-                let (rec, log, gate) = (&rec, &env.log, &gate);
+                let (rec, gate) = (&rec, &gate);
                 scope.spawn(move |_| {
                     demos_core::workers::note();
-                    run_recorded(rec, log, TOGETHER, i, || gate.arrive());
+                    run_recorded(rec, TOGETHER, i, || gate.arrive());
                 });
             }
         });

@@ -8,6 +8,7 @@
 use std::thread;
 use std::time::Instant;
 
+use demos_core::interrupt::until_stopped;
 use demos_core::report::counted;
 use demos_core::scenario::timers::{HEARTBEAT, timed_blocking};
 use demos_core::{Env, Observed, Timers, TimersConfig, TimersMetrics};
@@ -20,7 +21,7 @@ impl Timers for crate::StdThreads {
         let metrics = pool.install(|| {
             demos_core::workers::note();
             let (mut waits, mut beats) = (Vec::new(), Vec::new());
-            for offset in cfg.offsets(env.seed) {
+            for offset in until_stopped(cfg.offsets(env.seed)) {
                 waits.push(timed_blocking(offset, || thread::sleep(cfg.sleep())));
                 beats.push(timed_blocking(offset, || thread::sleep(HEARTBEAT)));
             }

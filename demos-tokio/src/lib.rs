@@ -55,6 +55,8 @@ impl Runtime for Tokio {
             // A local executor runs on one thread, whatever --threads says.
             "starvation" => "current_thread; multi_thread with 1 worker for block_in_place".to_string(),
             "local" => "LocalSet on current_thread, 1 thread".to_string(),
+            // Two phases on one worker whatever --threads says; the last on --threads workers.
+            "scheduling" if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

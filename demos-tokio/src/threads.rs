@@ -1,7 +1,9 @@
 //! threads on tokio: CPU jobs are tasks on the runtime's workers (named
-//! `tokio-runtime-worker`; on `current_thread` the thread that called
-//! `block_on`); I/O jobs go to `spawn_blocking`, whose pool starts threads of
-//! the same name on demand — so the ids tell the two apart.
+//! `tokio-rt-worker`; on `current_thread` the thread that called `block_on`);
+//! I/O jobs go to `spawn_blocking`, whose pool starts threads on demand under
+//! the very same name (tokio names every thread it starts with one function,
+//! and starts its `multi_thread` workers on that pool too) — so only the
+//! threads' ids tell the two apart, and the report says which is which.
 //!
 //! Run it: `cargo run -p demos-tokio -- threads`
 
@@ -20,17 +22,17 @@ impl Threads for crate::Tokio {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
         crate::observe_recorded::<ThreadsScenario, _>(cfg, env, " + blocking pool", |ex| async move {
             let rec = Arc::new(Recorder::new());
-            manual_and_scoped(cfg, &rec, &env.log);
+            manual_and_scoped(cfg, &rec);
             let io = join_all((0..cfg.io_jobs).map(|i| {
-                let (rec, log) = (rec.clone(), env.log.clone());
+                let rec = rec.clone();
                 spawn_blocking(move || {
-                    run_recorded(&rec, &log, IO, i, io_job);
+                    run_recorded(&rec, IO, i, io_job);
                 })
             }));
             let cpu = join_all((0..cfg.cpu_jobs).map(|i| {
-                let (rec, log) = (rec.clone(), env.log.clone());
+                let rec = rec.clone();
                 ex.spawn(async move {
-                    run_recorded(&rec, &log, CPU, i, cpu_job);
+                    run_recorded(&rec, CPU, i, cpu_job);
                 })
             }));
             ::futures::join!(io, cpu);
@@ -38,8 +40,8 @@ impl Threads for crate::Tokio {
             // they meet only if --threads workers really run at once.
             let gate = Arc::new(Gate::new(env.threads));
             join_all((0..env.threads).map(|i| {
-                let (rec, log, gate) = (rec.clone(), env.log.clone(), gate.clone());
-                ex.spawn(async move { run_recorded(&rec, &log, TOGETHER, i, || gate.arrive()) })
+                let (rec, gate) = (rec.clone(), gate.clone());
+                ex.spawn(async move { run_recorded(&rec, TOGETHER, i, || gate.arrive()) })
             }))
             .await;
             let spans = rec.take();

@@ -5,6 +5,7 @@
 //!
 //! Run it: `cargo run -p demos-tokio -- timers`
 
+use demos_core::interrupt::until_stopped;
 use demos_core::scenario::timers::{HEARTBEAT, TimersScenario, timed};
 use demos_core::{Env, Observed, Timers, TimersConfig, TimersMetrics};
 use tokio::time::sleep;
@@ -16,7 +17,7 @@ impl Timers for crate::Tokio {
             let (cfg, offsets) = (cfg.clone(), cfg.offsets(env.seed));
             ex.spawn(async move {
                 let (mut waits, mut beats) = (Vec::new(), Vec::new());
-                for offset in offsets {
+                for offset in until_stopped(offsets) {
                     waits.push(timed(offset, || sleep(cfg.sleep())).await);
                     beats.push(timed(offset, || sleep(HEARTBEAT)).await);
                 }

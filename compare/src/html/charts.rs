@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::table::number;
+use crate::format::{Unit, number};
 
 /// A runtime's marker shape: circle, triangle, square, diamond, so that
 /// lines stay apart without colour.
@@ -44,10 +44,7 @@ pub(crate) fn colour(runtime: &str) -> RGBColor {
 
 /// The unit a metric's name ends in, for its axis.
 pub(crate) fn unit(metric: &str) -> Option<&'static str> {
-    [("_ms", "ms"), ("_us", "µs"), ("_ns", "ns"), ("_bytes", "bytes"), ("_per_s", "per second")]
-        .into_iter()
-        .find(|(suffix, _)| metric.ends_with(suffix))
-        .map(|(_, unit)| unit)
+    Unit::of(metric).axis()
 }
 
 pub(super) const FONT: &str = "sans-serif";

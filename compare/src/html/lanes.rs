@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use demos_core::timeline::Span;
 
 use super::charts::{FONT, GRID, INK, colour, svg};
-use crate::table::{first_seen, number};
+use crate::format::{first_seen, number};
 
 /// The `k`-th shade of a colour: itself, then lighter and darker in turn.
 fn shade(RGBColor(r, g, b): RGBColor, k: usize) -> RGBColor {

@@ -17,7 +17,7 @@ use std::path::Path;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::differences::{Answered, NOT_PROBED};
-use crate::table::first_seen;
+use crate::format::first_seen;
 use crate::{Cell, Table, table};
 
 /// Everything one report shows.
@@ -225,7 +225,11 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                     tr { th { span.marker { (PreEscaped(charts::swatch(cell.runtime).unwrap_or_default())) } (cell.runtime) } td { (cell.flavor()) } }
                 }
             }
-            (grid(&table::rows(&t.cells)))
+            @let (rows, figures) = table::grid_rows(t);
+            (grid(&rows))
+            @if !figures.same.is_empty() {
+                p.same { "Same on every runtime: " (figures.same.join(" · ")) }
+            }
             h3 { "Each metric, " (runs) " per runtime" }
             p.note { "A dot per run, a bar at the median." }
             div.charts {

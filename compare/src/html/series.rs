@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::{charts, figure, legend, numeric_metrics};
 use crate::Table;
-use crate::table::first_seen;
+use crate::format::first_seen;
 
 /// Tables of one scenario that differ in one value — the worker count, or
 /// the swept option at each worker count — drawn as lines against it.

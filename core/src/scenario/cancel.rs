@@ -31,7 +31,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
-use crate::scenario::RunShape;
+use crate::scenario::{Column, RunShape, each, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the cancel scenario.
@@ -286,6 +286,40 @@ impl Scenario for CancelScenario {
     const ABOUT: &'static str = "select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown, dropped handles, fairness";
     type Config = CancelConfig;
     type Metrics = CancelMetrics;
+    const LESSON: &'static [&'static str] =
+        &["lost_not_cancel_safe", "lost_cancel_safe", "shutdown_destructors_run", "group_cancelled"];
+
+    fn conclude(_: &CancelConfig, columns: &[Column<'_, CancelMetrics>]) -> String {
+        let sent = columns[0].runs[0].items_sent;
+        let figure = |f: fn(&CancelMetrics) -> u64| {
+            move |c: &Column<'_, CancelMetrics>| format!("{:.0}", c.median(|m| f(m) as f64))
+        };
+        let select = format!(
+            "Of {sent} items, the naive select lost {} and the cancel-safe loop {}.",
+            each(columns, figure(|m| m.lost_not_cancel_safe)),
+            each(columns, figure(|m| m.lost_cancel_safe))
+        );
+        let shutdown = format!(
+            "Destructors of the {} parked tasks run at shutdown: {}.",
+            columns[0].runs[0].shutdown_tasks,
+            each(columns, figure(|m| m.shutdown_destructors_run))
+        );
+        let cancelled = names_where(columns, |c| c.always(|m| m.group_cancelled == m.group_tasks));
+        let detached = names_where(columns, |c| c.always(|m| m.group_cancelled == 0));
+        let mut group = Vec::new();
+        if !cancelled.is_empty() {
+            group.push(format!("cancelled its tasks on {}", listed(&cancelled)));
+        }
+        if !detached.is_empty() {
+            group.push(format!("left them running on {}", listed(&detached)));
+        }
+        let rest =
+            names_where(columns, |c| !cancelled.contains(&c.runtime) && !detached.contains(&c.runtime));
+        if !rest.is_empty() {
+            group.push(format!("cancelled some of them on {}", listed(&rest)));
+        }
+        format!("{select} {shutdown} Dropping a group {}.", group.join(" and "))
+    }
 
     fn validate(cfg: &CancelConfig) -> Result<(), String> {
         if cfg.tick_ms >= cfg.half_ms {

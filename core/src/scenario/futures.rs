@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{RunShape, count, size};
+use crate::scenario::{Column, RunShape, count, each, each_in_words, listed, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// The message of the panic the scenario causes on purpose.
@@ -398,6 +398,39 @@ impl Scenario for FuturesScenario {
     const ABOUT: &'static str = "handles, one-shot, callbacks, as-completed; drop, abort and panic semantics";
     type Config = FuturesConfig;
     type Metrics = FuturesMetrics;
+    const LESSON: &'static [&'static str] =
+        &["dropped_handle_task_finished", "panic_resumed_on_await", "survived_panic", "callbacks_run"];
+
+    fn conclude(_: &FuturesConfig, columns: &[Column<'_, FuturesMetrics>]) -> String {
+        // A probe's answer in words, the same word for every run of a runtime or "varied".
+        let said = |holds: fn(&FuturesMetrics) -> bool, yes: &str, no: &str| {
+            each_in_words(columns, |c| {
+                if c.always(holds) {
+                    yes.to_string()
+                } else if c.always(|m| !holds(m)) {
+                    no.to_string()
+                } else {
+                    "varied between runs".to_string()
+                }
+            })
+        };
+        let dropped = said(|m| m.dropped_handle_task_finished, "detached it", "cancelled it");
+        let panic =
+            said(|m| m.panic_resumed_on_await, "was re-raised at the await", "came back as an error value");
+        let survived = if columns.iter().all(|c| c.always(|m| m.survived_panic)) {
+            "every runtime ran the next task after the panic".to_string()
+        } else {
+            format!(
+                "after the panic, {} ran no further task",
+                listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
+            )
+        };
+        format!(
+            "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
+             callbacks ran inside the awaiting task: {}.",
+            each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
+        )
+    }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
         // The tasks sleep twice (handles, then as-completed); pool jobs hold their thread.

@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::{Column, each, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the local scenario.
@@ -159,6 +160,20 @@ impl Scenario for LocalScenario {
             figures.push(("spawn_local outside a LocalSet".into(), what.into()));
         }
         figures
+    }
+
+    const LESSON: &'static [&'static str] = &["counter", "switches", "threads_seen"];
+
+    fn conclude(_: &LocalConfig, columns: &[Column<'_, LocalMetrics>]) -> String {
+        let exact = names_where(columns, |c| c.always(|m| m.counter == m.expected && m.threads_seen == 1));
+        let switches = each(columns, |c| format!("{:.0}", c.median(|m| m.switches as f64)));
+        let exact = if exact.len() == columns.len() {
+            "Every runtime's local executor kept the Rc<RefCell<u64>> counter exact, on one thread"
+                .to_string()
+        } else {
+            format!("Only {} kept the counter exact on one thread", listed(&exact))
+        };
+        format!("{exact}. Times the tasks took turns at their awaits: {switches}.")
     }
 
     fn takeaway(_: &LocalConfig, m: &LocalMetrics, _: &Env) -> String {

@@ -20,6 +20,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::report::counted;
+use crate::scenario::{Column, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the mixing scenario.
@@ -245,6 +246,29 @@ impl Scenario for MixingScenario {
             ));
         }
         figures
+    }
+
+    const LESSON: &'static [&'static str] = &["foreign_panicked", "portable_worked", "adapter_worked"];
+
+    fn conclude(_: &MixingConfig, columns: &[Column<'_, MixingMetrics>]) -> String {
+        let panicked = names_where(columns, |c| c.always(|m| m.foreign_panicked == Some(true)));
+        let portable = names_where(columns, |c| c.always(|m| m.portable_worked));
+        let adapted = names_where(columns, |c| c.always(|m| m.adapter_worked == Some(true)));
+        let mut said = Vec::new();
+        if !panicked.is_empty() {
+            said.push(format!("a tokio timer awaited off tokio panicked on {}", listed(&panicked)));
+        }
+        said.push(if portable.len() == columns.len() {
+            "async-io's timer and connect worked on every runtime".to_string()
+        } else {
+            format!("async-io's timer and connect worked on {} only", listed(&portable))
+        });
+        if !adapted.is_empty() {
+            said.push(format!("async_compat::Compat made the tokio future work on {}", listed(&adapted)));
+        }
+        let mut text = said.join("; ");
+        text.replace_range(..1, &text[..1].to_uppercase());
+        format!("{text}.")
     }
 
     fn takeaway(_: &MixingConfig, m: &MixingMetrics, _: &Env) -> String {

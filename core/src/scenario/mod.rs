@@ -72,6 +72,132 @@ pub trait Scenario {
     fn details(_cfg: &Self::Config, _metrics: &Self::Metrics, _spans: &[Span]) -> Vec<String> {
         Vec::new()
     }
+    /// The metrics that carry the lesson, in the order a reader should see
+    /// them: `compare` puts these rows first, and the report charts them first.
+    const LESSON: &'static [&'static str] = &[];
+    /// What differed between the runtimes, in one or two sentences worded
+    /// from their figures and naming them: the line that ends `compare`'s
+    /// table. Each column is one runtime with its runs.
+    fn conclude(_cfg: &Self::Config, _columns: &[Column<'_, Self::Metrics>]) -> String {
+        String::new()
+    }
+}
+
+/// One runtime's runs of a scenario, as [`Scenario::conclude`] reads them.
+#[derive(Debug)]
+pub struct Column<'a, M> {
+    /// The runtime's name.
+    pub runtime: &'a str,
+    /// The flavour it ran.
+    pub flavor: &'a str,
+    /// The figures of each run, in run order.
+    pub runs: Vec<M>,
+}
+
+impl<M> Column<'_, M> {
+    /// The median of `figure` over the runs (the upper middle of an even
+    /// count: one median everywhere, see [`median`]).
+    pub fn median(&self, figure: impl Fn(&M) -> f64) -> f64 {
+        median(self.runs.iter().map(figure).collect()).unwrap_or(0.0)
+    }
+
+    /// Whether `holds` is true of every run.
+    pub fn always(&self, holds: impl Fn(&M) -> bool) -> bool {
+        self.runs.iter().all(holds)
+    }
+}
+
+/// The median of `values`: the middle one, the upper of the two middle ones
+/// of an even count — an observed value, never an average of two. `None`
+/// when there are none.
+///
+/// ```
+/// use demos_core::scenario::median;
+/// assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+/// assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(3.0));
+/// assert_eq!(median(Vec::new()), None);
+/// ```
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
+}
+
+/// The runtimes of `columns` for which `holds` is true of the median run (see
+/// [`Column::median`]), as a sentence lists them.
+pub fn names_where<'a, M>(columns: &[Column<'a, M>], holds: impl Fn(&Column<'a, M>) -> bool) -> Vec<&'a str> {
+    columns.iter().filter(|c| holds(c)).map(|c| c.runtime).collect()
+}
+
+/// Each runtime with its own figure, as a sentence lists them: "tokio 962,
+/// smol 998 and std-threads 500"; runtimes that share a figure are named
+/// together ("4 on tokio and smol, 0 on async-std"), and "2 on every
+/// runtime" when all agree.
+///
+/// ```
+/// use demos_core::scenario::{Column, each};
+/// let col = |runtime, runs| Column { runtime, flavor: "", runs };
+/// let figure = |c: &Column<'_, u64>| c.runs[0].to_string();
+/// assert_eq!(each(&[col("tokio", vec![1]), col("smol", vec![2])], figure), "tokio 1 and smol 2");
+/// assert_eq!(each(&[col("tokio", vec![4]), col("smol", vec![4])], figure), "4 on every runtime");
+/// let three = [col("tokio", vec![4]), col("smol", vec![0]), col("async-std", vec![4])];
+/// assert_eq!(each(&three, figure), "4 on tokio and async-std, 0 on smol");
+/// ```
+pub fn each<M>(columns: &[Column<'_, M>], figure: impl Fn(&Column<'_, M>) -> String) -> String {
+    let groups = grouped(columns, figure);
+    if groups.len() == columns.len() && columns.len() > 1 {
+        let parts: Vec<String> = groups.iter().map(|(f, names)| format!("{} {f}", names[0])).collect();
+        return listed(&parts.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    on_names(columns, &groups)
+}
+
+/// Like [`each`], but always the figure first, for figures that are words:
+/// "detached it on tokio and async-std, cancelled it on smol".
+pub fn each_in_words<M>(columns: &[Column<'_, M>], figure: impl Fn(&Column<'_, M>) -> String) -> String {
+    on_names(columns, &grouped(columns, figure))
+}
+
+/// The runtimes of `columns` grouped by their figure, in order of first appearance.
+fn grouped<'a, M>(
+    columns: &[Column<'a, M>],
+    figure: impl Fn(&Column<'a, M>) -> String,
+) -> Vec<(String, Vec<&'a str>)> {
+    let mut groups: Vec<(String, Vec<&'a str>)> = Vec::new();
+    for c in columns {
+        let f = figure(c);
+        match groups.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, names)) => names.push(c.runtime),
+            None => groups.push((f, vec![c.runtime])),
+        }
+    }
+    groups
+}
+
+/// "4 on tokio and smol, 0 on async-std"; "4 on every runtime" when there is one group of several.
+fn on_names<M>(columns: &[Column<'_, M>], groups: &[(String, Vec<&str>)]) -> String {
+    if let [(figure, _)] = groups
+        && columns.len() > 1
+    {
+        return format!("{figure} on every runtime");
+    }
+    let parts: Vec<String> = groups.iter().map(|(f, names)| format!("{f} on {}", listed(names))).collect();
+    parts.join(", ")
+}
+
+/// Runtime names in a list a sentence reads: "tokio", "tokio and smol",
+/// "tokio, smol and async-std".
+///
+/// ```
+/// use demos_core::scenario::listed;
+/// assert_eq!(listed(&["tokio", "smol", "async-std"]), "tokio, smol and async-std");
+/// assert_eq!(listed(&["tokio"]), "tokio");
+/// ```
+pub fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A finished run, ready to print: the report and the text around it.
@@ -104,6 +230,11 @@ pub trait AnyScenario: Sync {
     fn check_shape(&self, cfg: &serde_json::Value, shape: &RunShape) -> Result<(), String>;
     /// Run on `rt` (the configuration must have passed [`AnyScenario::prepare`]).
     fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome;
+    /// [`Scenario::LESSON`].
+    fn lesson(&self) -> &'static [&'static str];
+    /// [`Scenario::conclude`] over reports of this scenario, grouped by
+    /// runtime: `(runtime, flavour, its reports)`.
+    fn conclude(&self, cfg: &serde_json::Value, columns: &[(&str, &str, &[Report])]) -> String;
 }
 
 /// Adapts a [`Scenario`] to [`AnyScenario`].
@@ -165,6 +296,22 @@ impl<S: Scenario> AnyScenario for Registered<S> {
             },
             report,
         }
+    }
+    fn lesson(&self) -> &'static [&'static str] {
+        S::LESSON
+    }
+    fn conclude(&self, cfg: &serde_json::Value, columns: &[(&str, &str, &[Report])]) -> String {
+        let Ok(cfg) = Self::parse(cfg) else { return String::new() };
+        let columns: Vec<Column<'_, S::Metrics>> = columns
+            .iter()
+            .map(|(runtime, flavor, reports)| Column {
+                runtime,
+                flavor,
+                runs: reports.iter().filter(|r| !r.interrupted).filter_map(|r| r.metrics_of::<S>()).collect(),
+            })
+            .filter(|c| !c.runs.is_empty())
+            .collect();
+        if columns.is_empty() { String::new() } else { S::conclude(&cfg, &columns) }
     }
 }
 

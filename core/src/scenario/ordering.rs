@@ -4,12 +4,19 @@
 //! gives the same result every run, whatever order the tasks finish in.
 //!
 //! The experiment runs two rounds with different seeds: the completion orders
-//! differ, the fixed-index results are identical.
+//! differ, the fixed-index results are right in both.
+//!
+//! Each task notes when it fell asleep and woke, so the report says how many
+//! slept at once: every async task (a timer frees the worker at the `.await`),
+//! but no more pool jobs than the pool has threads (`thread::sleep` holds one),
+//! and then the completion order reflects the pool as much as the sleeps.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::counted;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -57,16 +64,69 @@ pub fn log_finished(log: &Log, task: usize, place: usize, slept: Duration) {
     log.line(format!("task {task} finished #{} (slept {} ms)", place + 1, slept.as_millis()));
 }
 
+/// A task that finished: which one, and when it slept — from the moment it
+/// began to sleep until it woke and took the lock to record its finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    /// The task's number, its place in spawn order.
+    pub task: usize,
+    /// When it began to sleep.
+    pub asleep: Instant,
+    /// When it recorded that it had finished.
+    pub woke: Instant,
+}
+
+impl Finished {
+    /// Task `task`, asleep since `asleep`, finishing now.
+    pub fn since(task: usize, asleep: Instant) -> Self {
+        Self { task, asleep, woke: Instant::now() }
+    }
+}
+
+/// How the tasks of a runtime sleep: what a sleeping task does to the thread
+/// that runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sleep {
+    /// An async task's timer: at the `.await` it frees its worker for other tasks.
+    FreesItsWorker,
+    /// A pool job's `thread::sleep`: it keeps its pool thread until it wakes.
+    HoldsItsThread,
+}
+
 /// What one round produced: the order tasks finished in, and the fixed slots.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Round {
-    /// Task ids in the order they finished.
-    pub finished: Vec<usize>,
+    /// The tasks in the order they finished.
+    pub finished: Vec<Finished>,
     /// Slot `i` holds what task `i` wrote (None if it never did).
     pub slots: Vec<Option<u64>>,
     /// From the first spawn to the last task's end: the round alone, without
     /// the executor's start-up.
     pub elapsed: Duration,
+}
+
+impl Round {
+    /// Task ids in the order they finished.
+    pub fn order(&self) -> Vec<usize> {
+        self.finished.iter().map(|f| f.task).collect()
+    }
+
+    /// The most tasks asleep at the same moment.
+    pub fn most_asleep_at_once(&self) -> u64 {
+        // A wake-up before a fall asleep at the same instant: they did not overlap.
+        let mut edges: Vec<(Instant, i64)> =
+            self.finished.iter().flat_map(|f| [(f.asleep, 1), (f.woke, -1)]).collect();
+        edges.sort();
+        let mut asleep = 0i64;
+        edges
+            .iter()
+            .map(|(_, change)| {
+                asleep += change;
+                asleep
+            })
+            .max()
+            .unwrap_or(0) as u64
+    }
 }
 
 /// Pairs (a, b) where a was spawned after b but finished before it.
@@ -83,6 +143,20 @@ pub fn inversions(order: &[usize]) -> u64 {
     n
 }
 
+/// The order the sleeps alone would give, had every task slept at the same
+/// time: shortest sleep first, equal sleeps in spawn order.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let ms = |n| Duration::from_millis(n);
+/// assert_eq!(demos_core::scenario::ordering::sleep_order(&[ms(30), ms(10), ms(30), ms(0)]), [3, 1, 0, 2]);
+/// ```
+pub fn sleep_order(delays: &[Duration]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..delays.len()).collect();
+    order.sort_by_key(|&task| delays[task]); // stable: equal sleeps keep spawn order
+    order
+}
+
 /// What the ordering scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderingMetrics {
@@ -90,24 +164,30 @@ pub struct OrderingMetrics {
     pub tasks: u64,
     /// Inversions of the first round's completion order against spawn order.
     pub inversions: u64,
+    /// Inversions of the order the first round's sleeps alone give (every task asleep at once).
+    pub inversions_by_sleeps: u64,
     /// Inversions in the second round (another seed).
     pub inversions_second_round: u64,
     /// Whether both rounds' completion orders are permutations of the tasks.
     pub orders_complete: bool,
     /// Whether the two rounds finished in different orders.
     pub orders_differ: bool,
+    /// The most tasks of the first round asleep at the same moment.
+    pub most_asleep_at_once: u64,
+    /// Whether a sleeping task holds its thread (a pool job) rather than freeing its worker.
+    pub sleeps_hold_threads: bool,
     /// Slots holding the right result, in the round with fewer.
     pub fixed_index_matches: u64,
-    /// Whether the fixed-index results of both rounds are identical.
-    pub fixed_results_identical: bool,
     /// Wall time of the first round alone (executor start-up excluded).
     pub round_ms: f64,
 }
 
 impl OrderingMetrics {
-    /// Metrics from two rounds, whose completion orders are logged side by side.
-    pub fn from_rounds(tasks: usize, first: &Round, second: &Round, env: &Env) -> Self {
-        let order = |r: &Round| r.finished.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
+    /// Metrics from two rounds (seeded `env.seed` and the next), whose
+    /// completion orders are logged side by side.
+    pub fn from_rounds(cfg: &OrderingConfig, first: &Round, second: &Round, sleep: Sleep, env: &Env) -> Self {
+        let tasks = cfg.tasks;
+        let order = |r: &Round| r.order().iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
         let spawned = (0..tasks).map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
         let rounds = [
             ("spawned in the order".to_string(), spawned),
@@ -119,7 +199,7 @@ impl OrderingMetrics {
             env.log.line(format!("{label:<width$}  {tasks}"));
         }
         let complete = |r: &Round| {
-            let mut seen = r.finished.clone();
+            let mut seen = r.order();
             seen.sort_unstable();
             seen == (0..tasks).collect::<Vec<_>>()
         };
@@ -127,12 +207,14 @@ impl OrderingMetrics {
             |r: &Round| r.slots.iter().enumerate().filter(|(i, v)| **v == Some(result_of(*i))).count() as u64;
         Self {
             tasks: tasks as u64,
-            inversions: inversions(&first.finished),
-            inversions_second_round: inversions(&second.finished),
+            inversions: inversions(&first.order()),
+            inversions_by_sleeps: inversions(&sleep_order(&delays(cfg, env.seed))),
+            inversions_second_round: inversions(&second.order()),
             orders_complete: complete(first) && complete(second),
-            orders_differ: first.finished != second.finished,
+            orders_differ: first.order() != second.order(),
+            most_asleep_at_once: first.most_asleep_at_once(),
+            sleeps_hold_threads: sleep == Sleep::HoldsItsThread,
             fixed_index_matches: matches(first).min(matches(second)),
-            fixed_results_identical: first.slots == second.slots,
             round_ms: first.elapsed.as_secs_f64() * 1e3,
         }
     }
@@ -169,72 +251,145 @@ impl Scenario for OrderingScenario {
     }
 
     fn checks(_: &OrderingConfig, m: &OrderingMetrics) -> Vec<Check> {
+        // (Both rounds' slots right implies they are identical: that is not checked twice.)
         vec![
             Check::new(
                 "every task finished exactly once",
                 m.orders_complete,
-                format!("{} tasks, both rounds", m.tasks),
+                format!("{}, both rounds", counted(m.tasks, "task")),
             ),
             Check::new(
                 "every fixed index holds its task's result",
                 m.fixed_index_matches == m.tasks,
-                format!("{}/{}", m.fixed_index_matches, m.tasks),
-            ),
-            Check::new(
-                "fixed-index results identical across rounds",
-                m.fixed_results_identical,
-                m.fixed_results_identical.to_string(),
+                format!("{}/{}, both rounds", m.fixed_index_matches, m.tasks),
             ),
         ]
     }
 
     fn headline(cfg: &OrderingConfig) -> String {
         format!(
-            "{} tasks spawned in order 0..{} each sleep up to {} ms, then record that they finished",
-            cfg.tasks, cfg.tasks, cfg.max_sleep_ms
+            "{}, spawned in order 0 to {}, each sleep a seeded 0–{} ms, then push their number to a shared Vec \
+             and write a result to their own slot of another: in which order do they finish?",
+            counted(cfg.tasks as u64, "task"),
+            cfg.tasks - 1,
+            cfg.max_sleep_ms
         )
     }
 
     fn figures(_: &OrderingConfig, m: &OrderingMetrics) -> Vec<(String, String)> {
         let pairs = m.tasks * m.tasks.saturating_sub(1) / 2;
+        let asleep = if m.most_asleep_at_once == m.tasks {
+            format!("all {} at once", m.tasks)
+        } else if m.sleeps_hold_threads {
+            format!("at most {} of {}: a sleeping job holds its pool thread", m.most_asleep_at_once, m.tasks)
+        } else {
+            format!("at most {} of {}", m.most_asleep_at_once, m.tasks)
+        };
         vec![
+            ("asleep together".into(), asleep),
             (
-                "inversions, round 1".into(),
-                format!("{} of {pairs} pairs finished out of spawn order", m.inversions),
+                "out of order, round 1".into(),
+                format!(
+                    "{} of {pairs} pairs finished out of spawn order (by the sleeps alone: {})",
+                    m.inversions, m.inversions_by_sleeps
+                ),
             ),
-            ("inversions, round 2".into(), format!("{} (another seed)", m.inversions_second_round)),
-            ("orders differ".into(), m.orders_differ.to_string()),
+            (
+                "out of order, round 2".into(),
+                format!(
+                    "{} pairs, with the next seed: {} order",
+                    m.inversions_second_round,
+                    if m.orders_differ { "another" } else { "the same" }
+                ),
+            ),
             (
                 "fixed indices".into(),
-                format!(
-                    "{}/{} correct, identical in both rounds: {}",
-                    m.fixed_index_matches, m.tasks, m.fixed_results_identical
-                ),
+                format!("{}/{} slots right in both rounds", m.fixed_index_matches, m.tasks),
             ),
         ]
     }
 
+    const LESSON: &'static [&'static str] = &["inversions", "most_asleep_at_once", "fixed_index_matches"];
+
+    fn conclude(_: &OrderingConfig, columns: &[Column<'_, OrderingMetrics>]) -> String {
+        let tasks = columns[0].runs[0].tasks;
+        let pairs = tasks * tasks.saturating_sub(1) / 2;
+        let out_of_order = each(columns, |c| format!("{:.0}", c.median(|m| m.inversions as f64)));
+        let held =
+            names_where(columns, |c| c.always(|m| m.sleeps_hold_threads && m.most_asleep_at_once < m.tasks));
+        let held = if held.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} held a pool thread per sleeping job, so fewer slept at once and its order reflects the pool as \
+                 much as the sleeps",
+                listed(&held)
+            )
+        };
+        let exact = columns.iter().all(|c| c.always(|m| m.fixed_index_matches == m.tasks));
+        format!(
+            "Pairs of the {pairs} that finished out of spawn order: {out_of_order}{held}. Writing to fixed indices \
+             gave the same result {}.",
+            if exact { "on every runtime" } else { "on some runtimes only: see the checks" }
+        )
+    }
+
     fn takeaway(_: &OrderingConfig, m: &OrderingMetrics, env: &Env) -> String {
-        if m.inversions == 0 && m.inversions_second_round == 0 {
+        let pairs = m.tasks * m.tasks.saturating_sub(1) / 2;
+        let slots = format!(
+            "When order matters, give each task its own slot (or collect the join handles in spawn order): the \
+             fixed-index results were right in both rounds ({}/{}).",
+            m.fixed_index_matches, m.tasks
+        );
+        let rerun = if m.orders_differ {
+            "The sleeps come from the seed, so a rerun with the same --seed repeats them; round 2, seeded with \
+             the next seed, finished in another order."
+        } else {
+            "The sleeps come from the seed; round 2, seeded with the next seed, happened to finish in the same \
+             order."
+        };
+        if m.sleeps_hold_threads && m.most_asleep_at_once < m.tasks {
+            let seen = if m.inversions == 0 {
+                "every job finished in spawn order (0 inversions)".to_string()
+            } else {
+                format!("{} of {pairs} pairs finished out of spawn order", m.inversions)
+            };
+            let held = if m.most_asleep_at_once == 1 {
+                "the jobs slept one at a time: a sleeping job holds the pool's one thread, and the next job \
+                 started only when it woke. So the completion order is the pool's"
+                    .to_string()
+            } else {
+                format!(
+                    "at most {} of the {} jobs slept at once: a sleeping job holds one of the pool's {} threads, \
+                     and the next job started only when a thread came free. So the completion order reflects the \
+                     pool as much as the sleeps",
+                    m.most_asleep_at_once, m.tasks, env.threads
+                )
+            };
             return format!(
-                "every task finished in spawn order: the sleeps did not overlap. On a pool of {} \
-                 thread(s) a sleeping job holds its thread, so jobs ran one after another; async tasks \
-                 sleeping on one thread overlap instead. Add threads and the order breaks — the \
-                 fixed-index result is right either way.",
-                env.threads
+                "{held}: {seen}, where the sleeps alone, all at once, would have put {} pairs out of order. {slots}",
+                m.inversions_by_sleeps
             );
         }
-        format!(
-            "pushing to a shared Vec records completion order — when each task got through its sleep — not \
-             the spawn order ({} inversions). The sleeps come from the seed, so a rerun with the same --seed repeats them; \
-             {}. When order matters, give each task its own slot (or collect join handles in spawn order): \
-             the fixed-index result was identical.",
-            m.inversions,
-            if m.orders_differ {
-                "round 2, seeded with the next seed, finished in another order"
+        if m.inversions == 0 && m.inversions_second_round == 0 {
+            let why = if m.inversions_by_sleeps == 0 {
+                "the sleeps fell in spawn order".to_string()
             } else {
-                "round 2, seeded with the next seed, happened to finish in the same order"
-            }
+                format!("{} of {} slept at once, too few to reorder them", m.most_asleep_at_once, m.tasks)
+            };
+            return format!("every task finished in spawn order in both rounds: {why}. {slots}");
+        }
+        format!(
+            "{} tasks slept at the same moment, so they finished in the order of their sleeps, not the order they \
+             were spawned: pushing to a shared Vec recorded {} of {pairs} pairs out of spawn order (by the sleeps \
+             alone: {}). {rerun} {slots}",
+            if m.most_asleep_at_once == m.tasks {
+                format!("all {}", m.tasks)
+            } else {
+                format!("up to {}", m.most_asleep_at_once)
+            },
+            m.inversions,
+            m.inversions_by_sleeps
         )
     }
 }

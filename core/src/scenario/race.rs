@@ -19,6 +19,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::report::{counted, format_ms};
+use crate::scenario::{Column, listed};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
 /// Configuration of the race scenario.
@@ -220,6 +221,38 @@ impl Scenario for RaceScenario {
                 ),
             ),
         ]
+    }
+
+    const LESSON: &'static [&'static str] = &["lost_updates", "unsynchronized", "mutex", "atomic"];
+
+    fn conclude(_: &RaceConfig, columns: &[Column<'_, RaceMetrics>]) -> String {
+        let expected = columns[0].runs[0].expected;
+        let (lost, kept): (Vec<_>, Vec<_>) =
+            columns.iter().partition(|c| c.median(|m| m.lost_updates as f64) > 0.0);
+        let names =
+            |cs: &[&Column<'_, RaceMetrics>]| listed(&cs.iter().map(|c| c.runtime).collect::<Vec<_>>());
+        let mut said = Vec::new();
+        if !lost.is_empty() {
+            let most = lost.iter().map(|c| c.median(|m| m.lost_updates as f64)).fold(0.0, f64::max);
+            let least = lost.iter().map(|c| c.median(|m| m.lost_updates as f64)).fold(f64::MAX, f64::min);
+            let how_many =
+                if most == least { format!("{most:.0}") } else { format!("{least:.0}–{most:.0}") };
+            said.push(format!(
+                "{} lost {how_many} of {expected} unsynchronized updates: another task ran between a load and its \
+                 store",
+                names(&lost)
+            ));
+        }
+        if !kept.is_empty() {
+            said.push(format!("{} lost none: nothing ran between each load and its store", names(&kept)));
+        }
+        let exact = columns.iter().all(|c| c.always(|m| m.mutex == m.expected && m.atomic == m.expected));
+        let fixes = if exact {
+            format!("The mutex and the atomic kept all {expected} on every runtime.")
+        } else {
+            "The mutex or the atomic lost an update somewhere: a bug (see the checks).".to_string()
+        };
+        format!("{}. {fixes}", said.join("; "))
     }
 
     fn takeaway(_: &RaceConfig, m: &RaceMetrics, env: &Env) -> String {

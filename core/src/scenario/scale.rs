@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
 use crate::scenario::RunShape;
+use crate::scenario::{Column, each};
 use crate::usage::{self, Usage};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
@@ -267,6 +268,37 @@ impl Scenario for ScaleScenario {
             figures.insert(3, ("stack per thread".into(), format!("{} reserved", bytes(stack as f64))));
         }
         figures
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["rss_bytes_per_task", "spawn_ns_per_task", "wake_all_ms", "os_threads"];
+
+    fn conclude(cfg: &ScaleConfig, columns: &[Column<'_, ScaleMetrics>]) -> String {
+        let resident = each(columns, |c| bytes(c.median(|m| m.rss_bytes_per_task)));
+        let cheapest = columns
+            .iter()
+            .min_by(|a, b| a.median(|m| m.rss_bytes_per_task).total_cmp(&b.median(|m| m.rss_bytes_per_task)));
+        let dearest = columns
+            .iter()
+            .max_by(|a, b| a.median(|m| m.rss_bytes_per_task).total_cmp(&b.median(|m| m.rss_bytes_per_task)));
+        let spread = match (cheapest, dearest) {
+            (Some(low), Some(high))
+                if high.median(|m| m.rss_bytes_per_task) > 2.0 * low.median(|m| m.rss_bytes_per_task) =>
+            {
+                format!(
+                    ": {}'s cost ×{:.0} what {}'s did",
+                    high.runtime,
+                    high.median(|m| m.rss_bytes_per_task) / low.median(|m| m.rss_bytes_per_task).max(1.0),
+                    low.runtime
+                )
+            }
+            _ => String::new(),
+        };
+        let threads = each(columns, |c| format!("{:.0}", c.median(|m| m.os_threads as f64)));
+        format!(
+            "Each of {} waiting tasks held {resident} resident{spread}. OS threads at the peak: {threads}.",
+            cfg.tasks
+        )
     }
 
     fn takeaway(_: &ScaleConfig, m: &ScaleMetrics, _: &Env) -> String {

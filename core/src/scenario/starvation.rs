@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::bridge::PhaseBeat;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the starvation scenario.
@@ -341,6 +342,67 @@ impl Scenario for StarvationScenario {
             ),
         ));
         figures
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["forced_yields", "heartbeat_max_gap_ms", "loop_off_cpu_ms", "blocking_peak_concurrency"];
+
+    fn conclude(cfg: &StarvationConfig, columns: &[Column<'_, StarvationMetrics>]) -> String {
+        let yielded = names_where(columns, |c| c.median(|m| m.forced_yields as f64) > 0.0);
+        let stalled = names_where(columns, |c| c.median(|m| m.forced_yields as f64) == 0.0);
+        // Only where the loop yielded is a long gap a question: elsewhere it stalled regardless.
+        let disturbed =
+            names_where(columns, |c| c.runs.iter().any(|m| m.forced_yields > 0 && m.loop_beat().disturbed()));
+        let mut said = Vec::new();
+        if !yielded.is_empty() {
+            let yielding: Vec<&Column<'_, StarvationMetrics>> =
+                columns.iter().filter(|c| yielded.contains(&c.runtime)).collect();
+            let gaps: Vec<String> = yielding
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({:.0} forced yields, longest gap {} ms)",
+                        c.runtime,
+                        c.median(|m| m.forced_yields as f64),
+                        format_ms(c.median(|m| m.heartbeat_max_gap_ms))
+                    )
+                })
+                .collect();
+            said.push(format!(
+                "the busy task was made to yield on {}",
+                listed(&gaps.iter().map(String::as_str).collect::<Vec<_>>())
+            ));
+        }
+        if !stalled.is_empty() {
+            let gaps: Vec<String> = columns
+                .iter()
+                .filter(|c| stalled.contains(&c.runtime))
+                .map(|c| format!("{} {} ms", c.runtime, format_ms(c.median(|m| m.heartbeat_max_gap_ms))))
+                .collect();
+            said.push(format!(
+                "nothing made it yield on {}, and the heartbeat stalled for the whole loop ({})",
+                listed(&stalled),
+                gaps.join(", ")
+            ));
+        }
+        let mut text = said.join("; ");
+        if !text.is_empty() {
+            text.replace_range(..1, &text[..1].to_uppercase());
+        }
+        let disturbed = if disturbed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " On {} the loop's thread was off the CPU for half the longest gap or more: that gap is the \
+                 machine's, not the executor's.",
+                listed(&disturbed)
+            )
+        };
+        let peak = each(columns, |c| format!("{:.0}", c.median(|m| m.blocking_peak_concurrency as f64)));
+        format!(
+            "{text}.{disturbed} The most blocking jobs at once on pools limited to {}: {peak}.",
+            cfg.blocking_limit
+        )
     }
 
     fn takeaway(cfg: &StarvationConfig, m: &StarvationMetrics, _: &Env) -> String {

@@ -3,7 +3,8 @@
 //! on the runtime's blocking pool, and CPU jobs on its workers — each record
 //! the name and id of the thread that ran them. The table that comes out is
 //! the runtime's thread architecture: how many workers, how many blocking
-//! threads, and which is which.
+//! threads, and which is which. There is no live log: the table names the
+//! threads of each kind, and a job-by-job log would only repeat it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,10 +13,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::{counted, format_ms};
 use crate::scenario::pools::sum_of_squares;
 use crate::scenario::size;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::timeline::{Recorder, Span};
-use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the threads scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -116,27 +119,25 @@ pub fn cpu_job() -> u64 {
     sum_of_squares(0..50_000)
 }
 
-/// Run job `i` of `kind` on this thread, then log where it ran and record it.
+/// Run job `i` of `kind` on this thread and record where it ran.
 /// After Ctrl-C the job is skipped: it neither runs nor counts.
-pub fn run_recorded<R>(rec: &Recorder, log: &Log, kind: &str, i: usize, job: impl FnOnce() -> R) {
+pub fn run_recorded<R>(rec: &Recorder, kind: &str, i: usize, job: impl FnOnce() -> R) {
     if crate::interrupt::requested() {
         return;
     }
     let start = Instant::now();
     job();
-    let (thread, id) = crate::timeline::current_thread();
-    log.line(format!("{kind} job {i} ran on {thread} (thread {id})"));
     rec.record(format_args!("{kind} {i}"), kind, start);
 }
 
 /// Run `cfg.manual` manual threads and as many scoped threads, recording each.
 /// Plain std, the same on every runtime.
-pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>, log: &Log) {
+pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>) {
     let manual: Vec<_> = (0..cfg.manual)
         .map(|i| {
-            let (rec, log) = (rec.clone(), log.clone()); // a manual thread may outlive this call: it owns its share
+            let rec = rec.clone(); // a manual thread may outlive this call: it owns its share
             let job = move || {
-                run_recorded(&rec, &log, MANUAL, i, cpu_job);
+                run_recorded(&rec, MANUAL, i, cpu_job);
             };
             thread::Builder::new().name(format!("manual-{i}")).spawn(job).expect("the OS can start a thread")
         })
@@ -147,7 +148,7 @@ pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>, log: &Log) {
     thread::scope(|scope| {
         for i in 0..cfg.manual {
             let job = move || {
-                run_recorded(rec, log, SCOPED, i, cpu_job); // borrows: the scope outlives the thread
+                run_recorded(rec, SCOPED, i, cpu_job); // borrows: the scope outlives the thread
             };
             thread::Builder::new()
                 .name(format!("scoped-{i}"))
@@ -158,7 +159,7 @@ pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>, log: &Log) {
 }
 
 /// What the threads scenario measured.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ThreadsMetrics {
     /// Jobs run, of every kind.
     pub jobs: u64,
@@ -172,6 +173,11 @@ pub struct ThreadsMetrics {
     pub scoped_threads: u64,
     /// Distinct threads of the blocking pool that ran I/O jobs.
     pub io_pool_threads: u64,
+    /// From the first I/O job's start to the last one's end, in ms.
+    pub io_ms: f64,
+    /// Threads that ran an I/O job and also a job on the workers (none when the
+    /// blocking pool is a pool of its own).
+    pub io_threads_also_workers: u64,
     /// Distinct worker threads that ran CPU jobs.
     pub cpu_worker_threads: u64,
     /// Worker threads asked for.
@@ -196,10 +202,16 @@ impl ThreadsMetrics {
     /// `opened` says whether the one-job-per-worker gate opened.
     pub fn from_spans(cfg: &ThreadsConfig, env: &Env, spans: &[Span], opened: bool) -> Self {
         let kinds = by_kind(spans);
-        let count = |kind: &str| kinds.get(kind).map_or(0, |t| t.len() as u64);
+        let ids =
+            |kind: &str| kinds.get(kind).map(|t| t.keys().copied().collect::<Vec<u64>>()).unwrap_or_default();
+        let count = |kind: &str| ids(kind).len() as u64;
         let mut all: Vec<u64> = spans.iter().map(|s| s.thread_id).collect();
         all.sort_unstable();
         all.dedup();
+        let io: Vec<&Span> = spans.iter().filter(|s| s.label == IO).collect();
+        let io_start = io.iter().map(|s| s.start_us).fold(f64::INFINITY, f64::min);
+        let io_end = io.iter().map(|s| s.end_us).fold(f64::NEG_INFINITY, f64::max);
+        let workers: Vec<u64> = [ids(CPU), ids(TOGETHER)].concat();
         Self {
             jobs: spans.len() as u64,
             distinct_threads: all.len() as u64,
@@ -207,6 +219,8 @@ impl ThreadsMetrics {
             manual_threads: count(MANUAL),
             scoped_threads: count(SCOPED),
             io_pool_threads: count(IO),
+            io_ms: if io.is_empty() { 0.0 } else { (io_end - io_start) / 1e3 },
+            io_threads_also_workers: ids(IO).iter().filter(|id| workers.contains(id)).count() as u64,
             cpu_worker_threads: count(CPU),
             workers: env.threads as u64,
             together_threads: count(TOGETHER),
@@ -219,6 +233,42 @@ impl ThreadsMetrics {
 pub trait Threads {
     /// Run every kind of job and record the thread each ran on.
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics>;
+}
+
+/// Names of a set of threads, short: `tokio-rt-worker ×8`, `blocking-3 … blocking-10`.
+///
+/// ```
+/// use demos_core::scenario::threads::thread_names;
+/// assert_eq!(thread_names(["w", "w", "main"]), "main, w ×2");
+/// assert_eq!(thread_names(["b-3", "b-1", "b-2", "b-10"]), "b-1 … b-10");
+/// assert_eq!(thread_names(["io-0", "io-1"]), "io-0, io-1");
+/// ```
+pub fn thread_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    // Threads of one family, numbered: prefix -> their numbers.
+    let mut numbered: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut named: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in names {
+        let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        match name[name.len() - digits..].parse::<u64>() {
+            Ok(n) if digits > 0 && digits < name.len() => {
+                numbered.entry(&name[..name.len() - digits]).or_default().push(n)
+            }
+            _ => *named.entry(name).or_default() += 1,
+        }
+    }
+    let mut parts: Vec<String> =
+        named.into_iter().map(|(n, k)| if k > 1 { format!("{n} ×{k}") } else { n.to_string() }).collect();
+    for (prefix, mut numbers) in numbered {
+        numbers.sort_unstable();
+        let (first, last) = (numbers[0], numbers[numbers.len() - 1]);
+        let distinct = numbers.windows(2).all(|w| w[0] != w[1]);
+        if numbers.len() <= 3 && distinct {
+            parts.extend(numbers.iter().map(|n| format!("{prefix}{n}")));
+        } else {
+            parts.push(format!("{prefix}{first} … {prefix}{last}"));
+        }
+    }
+    parts.join(", ")
 }
 
 /// Marker type naming the threads scenario.
@@ -236,7 +286,7 @@ impl Scenario for ThreadsScenario {
     }
 
     fn checks(cfg: &ThreadsConfig, m: &ThreadsMetrics) -> Vec<Check> {
-        vec![
+        let mut checks = vec![
             Check::new(
                 "every job ran once",
                 m.jobs == m.jobs_expected,
@@ -247,90 +297,176 @@ impl Scenario for ThreadsScenario {
                 m.manual_threads == cfg.manual as u64 && m.scoped_threads == cfg.manual as u64,
                 format!("{} manual, {} scoped", m.manual_threads, m.scoped_threads),
             ),
-            Check::new(
-                "CPU jobs ran on at most --threads worker threads",
+        ];
+        if cfg.io_jobs > 0 {
+            checks.push(Check::new(
+                "no blocking job ran on a worker",
+                m.io_threads_also_workers == 0,
+                format!("{} of {} shared", m.io_threads_also_workers, counted(m.io_pool_threads, "thread")),
+            ));
+        }
+        if cfg.cpu_jobs > 0 {
+            checks.push(Check::new(
+                "CPU jobs ran on at most --threads workers",
                 m.cpu_worker_threads <= m.workers,
                 format!("{} of {}", m.cpu_worker_threads, m.workers),
-            ),
-            Check::new(
-                "--threads workers ran a job each at the same moment",
+            ));
+        }
+        if m.workers > 1 {
+            // One job alone meets nobody: the gate says something from two workers up.
+            checks.push(Check::new(
+                "--threads workers each ran a job at the same moment",
                 m.all_workers_at_once && m.together_threads == m.workers,
-                format!(
-                    "{} jobs on {} threads met: {}",
-                    m.workers, m.together_threads, m.all_workers_at_once
-                ),
-            ),
-        ]
+                format!("{} met on {}", counted(m.workers, "job"), counted(m.together_threads, "thread")),
+            ));
+        }
+        checks
     }
 
     fn headline(cfg: &ThreadsConfig) -> String {
         format!(
-            "{0} manual and {0} scoped threads, {1} blocking I/O jobs, {2} CPU jobs: which OS thread ran each",
-            cfg.manual, cfg.io_jobs, cfg.cpu_jobs
+            "{}, {}, {} (10 ms sleeps) on the blocking pool, {} on the workers, then one job per \
+             worker that waits for all the others: which OS thread ran each?",
+            counted(cfg.manual as u64, "manual thread"),
+            counted(cfg.manual as u64, "scoped thread"),
+            counted(cfg.io_jobs as u64, "blocking I/O job"),
+            counted(cfg.cpu_jobs as u64, "short CPU job"),
         )
     }
 
-    fn figures(_: &ThreadsConfig, m: &ThreadsMetrics) -> Vec<(String, String)> {
-        vec![
-            ("jobs".into(), format!("{} on {} distinct OS threads", m.jobs, m.distinct_threads)),
-            ("blocking pool".into(), format!("{} threads ran the I/O jobs", m.io_pool_threads)),
-            (
-                "workers".into(),
-                format!(
-                    "{} of {} ran the short CPU jobs (a worker that finds no job queued runs none)",
-                    m.cpu_worker_threads, m.workers
-                ),
-            ),
-            (
-                "all at once".into(),
-                format!(
-                    "{} jobs that wait for each other ran on {} threads, together: {}",
-                    m.workers, m.together_threads, m.all_workers_at_once
-                ),
-            ),
-        ]
+    fn figures(_: &ThreadsConfig, _: &ThreadsMetrics) -> Vec<(String, String)> {
+        Vec::new() // the table below says it all, with the threads' names
     }
 
-    fn details(_: &ThreadsConfig, _: &ThreadsMetrics, spans: &[Span]) -> Vec<String> {
-        let mut lines = vec!["which threads ran each kind of job:".to_string()];
-        for (kind, threads) in by_kind(spans) {
-            let jobs = spans.iter().filter(|s| s.label == kind).count();
-            let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-            for name in threads.values() {
-                *names.entry(name).or_default() += 1;
+    fn details(_: &ThreadsConfig, m: &ThreadsMetrics, spans: &[Span]) -> Vec<String> {
+        let kinds = by_kind(spans);
+        let names =
+            |kind: &str| kinds.get(kind).map(|t| thread_names(t.values().copied())).unwrap_or_default();
+        let jobs = |kind: &str| spans.iter().filter(|s| s.label == kind).count() as u64;
+        let threads = |kind: &str| kinds.get(kind).map_or(0, |t| t.len() as u64);
+        let mut lines = vec![format!(
+            "which OS thread ran each kind of job ({} on {}):",
+            counted(m.jobs, "job"),
+            counted(m.distinct_threads, "thread")
+        )];
+        let rows = [
+            (MANUAL, "manual threads"),
+            (SCOPED, "scoped threads"),
+            (IO, "blocking pool"),
+            (CPU, "CPU jobs"),
+            (TOGETHER, "one per worker"),
+        ];
+        let row = |label: &str, text: String| format!("  {label:<16} {text}");
+        for (kind, label) in rows {
+            if jobs(kind) == 0 {
+                continue;
             }
-            let names: Vec<String> = names
-                .into_iter()
-                .map(|(n, k)| if k > 1 { format!("{n} ×{k}") } else { n.to_string() })
-                .collect();
-            lines.push(format!(
-                "  {kind:<14} {jobs:>3} jobs on {:>2} thread(s): {}",
-                threads.len(),
-                names.join(", ")
-            ));
+            let ran = format!(
+                "{} on {}: {}",
+                counted(jobs(kind), "job"),
+                counted(threads(kind), "thread"),
+                names(kind)
+            );
+            lines.push(row(label, ran));
+            if kind == IO {
+                // tokio names its blocking threads as it names its workers: say which is which.
+                let worker_names: Vec<&str> = [CPU, TOGETHER]
+                    .iter()
+                    .flat_map(|k| kinds.get(k))
+                    .flat_map(|t| t.values().copied())
+                    .collect();
+                let alike = kinds.get(IO).is_some_and(|t| t.values().any(|n| worker_names.contains(n)));
+                if alike && m.io_threads_also_workers == 0 {
+                    lines.push(row(
+                        "",
+                        "(the pool's own, though named like the workers: none ran a worker's job)".into(),
+                    ));
+                }
+            }
         }
         lines
     }
 
-    fn takeaway(_: &ThreadsConfig, m: &ThreadsMetrics, _: &Env) -> String {
-        let workers = if m.workers == 1 && m.cpu_worker_threads == 1 {
-            "its one worker thread ran every CPU job".to_string()
+    const LESSON: &'static [&'static str] =
+        &["io_pool_threads", "io_ms", "cpu_worker_threads", "distinct_threads"];
+
+    fn conclude(cfg: &ThreadsConfig, columns: &[Column<'_, ThreadsMetrics>]) -> String {
+        let threads = each(columns, |c| format!("{:.0}", c.median(|m| m.io_pool_threads as f64)));
+        let waited = names_where(columns, |c| c.median(|m| m.io_pool_threads as f64) < cfg.io_jobs as f64);
+        let waited = if waited.is_empty() || cfg.io_jobs == 0 {
+            String::new()
         } else {
-            let together = if m.all_workers_at_once && m.together_threads == m.workers {
-                format!("all {} worker threads ran a job at the same moment", m.workers)
-            } else {
-                format!(
-                    "only {} of {} worker threads were seen running jobs at once",
-                    m.together_threads, m.workers
-                )
-            };
-            format!("{together} (the short CPU jobs went to {} of them)", m.cpu_worker_threads)
+            let took: Vec<String> = columns
+                .iter()
+                .filter(|c| waited.contains(&c.runtime))
+                .map(|c| format!("{} {} ms", c.runtime, format_ms(c.median(|m| m.io_ms))))
+                .collect();
+            format!(
+                "; with fewer threads than jobs, jobs waited for one ({} in all)",
+                listed(&took.iter().map(String::as_str).collect::<Vec<_>>())
+            )
         };
+        let all = each(columns, |c| format!("{:.0}", c.median(|m| m.distinct_threads as f64)));
         format!(
-            "every runtime is a set of OS threads: {workers}, and {} other thread(s) of a separate blocking pool \
-             ran the I/O jobs, because a blocked thread can run nothing else. Manual and scoped threads cost one OS \
-             thread each; pools reuse theirs.",
-            m.io_pool_threads
+            "Threads kept for blocking work that ran the {} blocking jobs: {threads}{waited}. OS threads in all: \
+             {all}.",
+            cfg.io_jobs
         )
+    }
+
+    fn takeaway(cfg: &ThreadsConfig, m: &ThreadsMetrics, _: &Env) -> String {
+        let met = m.all_workers_at_once && m.together_threads == m.workers;
+        let mut text = String::from("every runtime is a set of OS threads. ");
+        text.push_str(&match (m.workers, met) {
+            (1, _) => "Its one worker ran all the jobs on the workers".to_string(),
+            (n, true) => format!("Its {n} workers each ran a job at the same moment"),
+            (n, false) => {
+                format!("Only {} of its {n} workers were seen running jobs at once", m.together_threads)
+            }
+        });
+        if cfg.cpu_jobs > 1 && m.workers > 1 {
+            text.push_str(&format!(
+                "; the {} short CPU jobs went to {} of them",
+                cfg.cpu_jobs, m.cpu_worker_threads
+            ));
+        }
+        text.push('.');
+        if cfg.io_jobs > 0 {
+            let threads = counted(m.io_pool_threads, "thread");
+            let pool = match (m.io_threads_also_workers, m.io_pool_threads) {
+                (0, 1) => "of the blocking pool, not a worker",
+                (0, _) => "of the blocking pool, none of them a worker",
+                _ => "",
+            };
+            text.push_str(&format!(
+                " The {} ran on {threads} {pool}",
+                counted(cfg.io_jobs as u64, "blocking I/O job")
+            ));
+            // Each job sleeps 10 ms: done within twice that, they slept side by side.
+            let fewer = (m.io_pool_threads as usize) < cfg.io_jobs;
+            text.push_str(&match (cfg.io_jobs, fewer, m.io_ms < 20.0) {
+                (1, _, _) => ".".to_string(),
+                (_, false, true) => format!(
+                    ": one each, so they slept side by side, all done {} ms after the first began — a blocked \
+                     thread can run nothing else.",
+                    format_ms(m.io_ms)
+                ),
+                (_, true, _) => format!(
+                    ": fewer threads than jobs, so jobs waited for a thread and took {} ms in all, against 10 ms \
+                     for one — a blocked thread can run nothing else.",
+                    format_ms(m.io_ms)
+                ),
+                (_, false, false) => {
+                    format!(": one each, all done {} ms after the first began.", format_ms(m.io_ms))
+                }
+            });
+        }
+        if cfg.manual > 0 {
+            text.push_str(" Manual and scoped threads cost a new OS thread per job");
+            let reused =
+                (m.cpu_worker_threads as usize) < cfg.cpu_jobs || (m.io_pool_threads as usize) < cfg.io_jobs;
+            text.push_str(if reused { "; the pools reused theirs." } else { "." });
+        }
+        text
     }
 }

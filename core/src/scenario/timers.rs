@@ -21,14 +21,15 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the timers scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
 pub struct TimersConfig {
-    /// The sleep asked for, in microseconds
-    #[arg(long, default_value_t = 100, value_parser = count::<1, 1_000_000>, allow_negative_numbers = true)]
+    /// The sleep asked for, in microseconds (at most 50 ms, so Ctrl-C ends a run between sleeps at once)
+    #[arg(long, default_value_t = 100, value_parser = count::<1, 50_000>, allow_negative_numbers = true)]
     pub sleep_us: u64,
     /// Sleeps measured (and as many of 1 ms)
     #[arg(long, default_value_t = 50, value_parser = size::<1, 10_000>, allow_negative_numbers = true)]
@@ -209,6 +210,27 @@ impl Scenario for TimersScenario {
                 format!("waited median {} (a heartbeat's interval)", wait(m.heartbeat_median_us)),
             ),
         ]
+    }
+
+    const LESSON: &'static [&'static str] = &["median_us", "heartbeat_median_us", "min_us"];
+
+    fn conclude(cfg: &TimersConfig, columns: &[Column<'_, TimersMetrics>]) -> String {
+        let asked = cfg.sleep_us as f64;
+        let waited = each(columns, |c| wait(c.median(|m| m.median_us)));
+        let rounds = names_where(columns, |c| c.median(|m| m.min_us) >= asked.max(900.0) && asked < 900.0);
+        let kept = names_where(columns, |c| c.median(|m| m.median_us) < 1.5 * asked);
+        let mut said = format!("Asked to sleep {}, the median waits were {waited}", wait(asked));
+        if !rounds.is_empty() {
+            said.push_str(&format!(
+                "; {} never waited under a millisecond: its timer rounds up",
+                listed(&rounds)
+            ));
+        }
+        if !kept.is_empty() {
+            said.push_str(&format!("; {} waited within half again what was asked", listed(&kept)));
+        }
+        let beats = each(columns, |c| wait(c.median(|m| m.heartbeat_median_us)));
+        format!("{said}. A 1 ms sleep lasted {beats}.")
     }
 
     fn takeaway(_: &TimersConfig, m: &TimersMetrics, _: &Env) -> String {

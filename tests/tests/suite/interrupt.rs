@@ -20,7 +20,7 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         // Three timers of at most a second each: it may end before Ctrl-C.
         "mixing" => &["--delay-ms", "1000"],
         "cancel" => &["--frames", "1000", "--half-ms", "10"],
-        "timers" => &["--sleep-us", "100000", "--sleeps", "100"],
+        "timers" => &["--sleep-us", "50000", "--sleeps", "200"],
         "starvation" => &["--blocking-jobs", "64", "--blocking-limit", "1", "--job-ms", "1000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
-use crate::scenario::{RunShape, count, size};
+use crate::scenario::{Column, RunShape, count, each, listed, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 mod heartbeat;
@@ -264,6 +264,43 @@ impl Scenario for BridgeScenario {
         "blocking calls offloaded vs inline while a heartbeat ticks; sync calling async";
     type Config = BridgeConfig;
     type Metrics = BridgeMetrics;
+    const LESSON: &'static [&'static str] =
+        &["max_gap_offloaded_ms", "max_gap_inline_ms", "max_gap_one_blocked_ms", "heartbeats_inline"];
+
+    fn conclude(cfg: &BridgeConfig, columns: &[Column<'_, BridgeMetrics>]) -> String {
+        let stalled = |ms: f64| ms >= cfg.job_ms as f64;
+        let gap = |f: fn(&BridgeMetrics) -> f64| {
+            move |c: &Column<'_, BridgeMetrics>| format!("{} ms", format_ms(c.median(f)))
+        };
+        let frozen = names_where(columns, |c| stalled(c.median(|m| m.max_gap_inline_ms)));
+        let mut said = vec![format!(
+            "The heartbeat's longest gap with the {} ms calls offloaded: {}; inline on every executor thread: {}",
+            cfg.job_ms,
+            each(columns, gap(|m| m.max_gap_offloaded_ms)),
+            each(columns, gap(|m| m.max_gap_inline_ms))
+        )];
+        if !frozen.is_empty() {
+            said.push(format!("inline calls froze {} for a whole call or more", listed(&frozen)));
+        }
+        let one: Vec<&Column<'_, BridgeMetrics>> =
+            columns.iter().filter(|c| c.runs.iter().all(|m| m.max_gap_one_blocked_ms.is_some())).collect();
+        let stuck: Vec<&str> = one
+            .iter()
+            .filter(|c| stalled(c.median(|m| m.max_gap_one_blocked_ms.unwrap_or(0.0))))
+            .map(|c| c.runtime)
+            .collect();
+        let escaped: Vec<&str> = one.iter().map(|c| c.runtime).filter(|r| !stuck.contains(r)).collect();
+        if !stuck.is_empty() {
+            said.push(format!(
+                "with one worker of several blocked, the heartbeat still stalled on {}",
+                listed(&stuck)
+            ));
+        }
+        if !escaped.is_empty() {
+            said.push(format!("with one worker of several blocked, it kept ticking on {}", listed(&escaped)));
+        }
+        format!("{}.", said.join("; "))
+    }
 
     fn least_duration(cfg: &BridgeConfig, shape: &RunShape) -> Duration {
         // Each phase makes its calls one after another: offloaded and awaited, inline on

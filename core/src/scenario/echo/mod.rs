@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::format_ms;
 use crate::scenario::RunShape;
+use crate::scenario::{Column, each};
 use crate::usage::{self, Sampler};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
@@ -308,6 +309,28 @@ impl Scenario for EchoScenario {
                 format!("{} (the process's limit, raised for the run: every socket takes one)", m.fd_limit),
             ),
         ]
+    }
+
+    const LESSON: &'static [&'static str] = &["round_trips_per_s", "p99_us", "os_threads", "rss_bytes"];
+
+    fn conclude(cfg: &EchoConfig, columns: &[Column<'_, EchoMetrics>]) -> String {
+        let by = |f: fn(&EchoMetrics) -> f64| {
+            let best = columns.iter().max_by(|a, b| a.median(f).total_cmp(&b.median(f)));
+            best.map(|c| c.runtime).unwrap_or_default()
+        };
+        let fastest = by(|m| m.round_trips_per_s);
+        let lowest_p99 = columns
+            .iter()
+            .min_by(|a, b| a.median(|m| m.p99_us).total_cmp(&b.median(|m| m.p99_us)))
+            .map(|c| c.runtime)
+            .unwrap_or_default();
+        let rates = each(columns, |c| format!("{:.0}/s", c.median(|m| m.round_trips_per_s)));
+        let threads = each(columns, |c| format!("{:.0}", c.median(|m| m.os_threads as f64)));
+        format!(
+            "At {} connections, round trips: {rates} — {fastest} carried the most, {lowest_p99} had the lowest \
+             p99. OS threads at the peak: {threads}.",
+            cfg.connections
+        )
     }
 
     fn takeaway(_: &EchoConfig, m: &EchoMetrics, _: &Env) -> String {

@@ -20,6 +20,7 @@ pub use cpu::{
 };
 
 use crate::report::{counted, format_ms};
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
 use crate::{Check, Env, Log, Observed, Runtime, Scenario};
 
@@ -275,6 +276,46 @@ impl Scenario for PoolsScenario {
                 ),
             ),
         ]
+    }
+
+    const LESSON: &'static [&'static str] = &["speedup", "io_ms", "process_ms", "cpu_threads"];
+
+    fn conclude(_: &PoolsConfig, columns: &[Column<'_, PoolsMetrics>]) -> String {
+        let overlap = each(columns, |c| format!("×{:.1}", c.median(|m| m.io_serial_ms / m.io_ms.max(1e-9))));
+        let speedups = each(columns, |c| format!("×{:.2}", c.median(|m| m.speedup)));
+        let bound = columns.iter().map(|c| c.median(|m| m.speedup_bound)).fold(0.0, f64::max);
+        let cpu = if bound <= 1.0 {
+            format!(
+                "Side by side, the CPU jobs' speed against one after another: {speedups} — with one worker, none possible"
+            )
+        } else {
+            let used =
+                names_where(columns, |c| c.median(|m| m.speedup) >= 0.8 * c.median(|m| m.speedup_bound));
+            let not = names_where(columns, |c| c.median(|m| m.speedup) < 0.8 * c.median(|m| m.speedup_bound));
+            let mut text =
+                format!("Side by side, the CPU jobs ran faster by {speedups}, of at most ×{bound:.0}");
+            if !used.is_empty() {
+                text.push_str(&format!("; {} used the cores", listed(&used)));
+            }
+            if !not.is_empty() {
+                let whose = if not.len() == 1 { "its threads" } else { "their threads" };
+                text.push_str(&format!(
+                    "; {} fell short — {whose} did not have the cores to themselves in this run",
+                    listed(&not)
+                ));
+            }
+            text
+        };
+        let slower = names_where(columns, |c| c.median(|m| m.process_ms) > 1.1 * c.median(|m| m.parallel_ms));
+        let processes = if slower.len() == columns.len() {
+            "Child processes took longer than threads on every runtime: the same work plus their start-up"
+                .to_string()
+        } else if slower.is_empty() {
+            "Child processes were no slower than threads here".to_string()
+        } else {
+            format!("Child processes took longer than threads on {}", listed(&slower))
+        };
+        format!("The blocking I/O jobs overlapped by {overlap}. {cpu}. {processes}.")
     }
 
     fn takeaway(_: &PoolsConfig, m: &PoolsMetrics, _: &Env) -> String {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use pacing::Pacing;
 pub use tally::{ConsumerBook, DEPTH_SAMPLE_EVERY, ProducerBook, QueueTally};
 
-use crate::scenario::{RunShape, count, size};
+use crate::scenario::{Column, RunShape, count, each, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Most items one run may move in all (producers × items), so bookkeeping
@@ -127,6 +127,33 @@ impl Scenario for QueueScenario {
     const ABOUT: &'static str = "producers and consumers over a bounded channel: backpressure";
     type Config = QueueConfig;
     type Metrics = QueueMetrics;
+    const LESSON: &'static [&'static str] =
+        &["producer_waits", "producer_wait_ms", "max_depth", "throughput_per_s"];
+
+    fn conclude(cfg: &QueueConfig, columns: &[Column<'_, QueueMetrics>]) -> String {
+        let full = names_where(columns, |c| c.median(|m| m.producer_waits as f64) > 0.0);
+        let waits = each(columns, |c| format!("{:.0}", c.median(|m| m.producer_waits as f64)));
+        let depth = each(columns, |c| format!("{:.0}", c.median(|m| m.max_depth as f64)));
+        let pace = if full.is_empty() {
+            format!(
+                "The queue never filled (its deepest: {depth} of {}), so no producer waited: the consumers kept up.",
+                cfg.capacity
+            )
+        } else {
+            format!(
+                "Producers found the queue full and waited: {waits} times. Backpressure held the queue at its \
+                 capacity of {} (deepest seen: {depth}) instead of letting it grow.",
+                cfg.capacity
+            )
+        };
+        let exact = columns.iter().all(|c| c.always(|m| m.duplicates == 0 && m.missing == 0 && m.sums_match));
+        let items = if exact {
+            "Every item was consumed exactly once on every runtime."
+        } else {
+            "An item was lost or duplicated somewhere: a bug (see the checks)."
+        };
+        format!("{pace} {items}")
+    }
 
     fn validate(cfg: &QueueConfig) -> Result<(), String> {
         let total = cfg.producers as u64 * cfg.items as u64;

@@ -2,32 +2,40 @@
 //!
 //! Three CPU-bound tasks each do K steps of busy work, three ways:
 //!
-//! * **no yield** — async tasks that never reach an `.await`. An executor is
-//!   *cooperative*: it can only switch tasks when the running one returns
-//!   `Pending`. On one worker they run strictly one after another; nothing can
-//!   interrupt them (tokio's coop budget only acts at its own await points).
-//! * **cooperative** — the same tasks, yielding after every step
-//!   (`yield_now().await`): on one worker they take turns, step by step.
-//! * **preemptive** — OS threads from the runtime's blocking pool, no yield at
-//!   all, confined to one CPU: the kernel's scheduler must time-slice them.
-//!   Each step is measured in the thread's own CPU time, and the lanes show the
-//!   stretches each thread actually ran.
+//! * **no yield** — async tasks that never reach an `.await`, on an executor of
+//!   one worker, whatever `--threads` says. An executor is *cooperative*: it
+//!   can only switch tasks when the running one returns `Pending`, so they run
+//!   strictly one after another; nothing can interrupt them (tokio's coop
+//!   budget only acts at its own await points).
+//! * **cooperative** — the same tasks on the same one worker, yielding after
+//!   every step (`yield_now().await`): they take turns, step by step.
+//! * **preemptive** — OS threads from the runtime's blocking pool (scoped
+//!   threads on std-threads), no yield at all, confined to one CPU and started
+//!   together: the kernel's scheduler must time-slice them (see [`OneCpu`]).
 //!
-//! Each step is recorded as a span; the number of *switches* (consecutive steps,
-//! in start order, belonging to different tasks) sums up the interleaving, and
-//! the lanes below the summary draw it.
+//! With `--threads N` above one, the no-yield tasks then run once more on the
+//! runtime's executor of N workers: they spread out, one per worker, but each
+//! still holds its worker until it ends, and a task with no worker free waits.
+//!
+//! Each step is recorded as a span; the number of *switches* (consecutive
+//! steps, in start order, belonging to different tasks) sums up the
+//! interleaving, and the lanes below the summary draw it.
 
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+mod metrics;
 mod preemptive;
+mod text;
 
-pub use preemptive::{preemptive_cpu, preemptive_steps};
+pub use metrics::SchedulingMetrics;
+pub use preemptive::{DESCHEDULED, OneCpu, ThreadRun};
 
+use crate::scenario::{Column, each, listed, names_where};
 use crate::scenario::{RunShape, count, size};
-use crate::timeline::{Recorder, Span, lanes, switches};
-use crate::{Check, Env, Log, Observed, Runtime, Scenario};
+use crate::timeline::Recorder;
+use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// Configuration of the scheduling scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -49,12 +57,14 @@ impl Default for SchedulingConfig {
     }
 }
 
-/// The three ways, as span labels.
+/// The phases, as span labels: no yield on one worker.
 pub const NO_YIELD: &str = "no yield";
-/// See [`NO_YIELD`].
+/// A yield after every step, on one worker.
 pub const COOPERATIVE: &str = "cooperative";
-/// See [`NO_YIELD`].
+/// OS threads on one CPU.
 pub const PREEMPTIVE: &str = "preemptive";
+/// No yield again, on the executor of `--threads` workers (when more than one).
+pub const SPREAD: &str = "no yield, --threads workers";
 
 /// One step of `task` in `mode`: spin on the CPU for the step's duration,
 /// recorded as a span. Spinning (not sleeping) keeps the thread busy, as real
@@ -72,99 +82,27 @@ pub fn step(rec: &Recorder, cfg: &SchedulingConfig, mode: &'static str, task: us
     rec.record(format_args!("task {task}"), mode, start);
 }
 
-/// Log the start of one way of running the tasks.
-pub fn log_mode(log: &Log, mode: &str) {
-    log.line(match mode {
-        NO_YIELD => "no yield: each task spins through its steps without ever reaching an .await",
-        COOPERATIVE => "cooperative: each task yields to the executor after every step",
-        _ => "preemptive: each task runs on an OS thread of its own, and never yields",
-    });
-}
-
-fn mode_spans<'a>(spans: &'a [Span], mode: &str) -> Vec<&'a Span> {
-    spans.iter().filter(|s| s.label == mode).collect()
-}
-
-/// Whether the steps went in rounds: in start order, the i-th step belongs to
-/// round i / tasks, i.e. no task took its next step before every task had
-/// taken its current one. This is what "taking turns" means for any fair
-/// cooperative scheduler, whatever order it picks within a round (tokio's
-/// current_thread, for one, reverses it every round).
-fn lockstep(spans: &[Span], mode: &str, tasks: usize) -> bool {
-    let mut ordered = mode_spans(spans, mode);
-    ordered.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-    let mut done: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    ordered.iter().enumerate().all(|(i, span)| {
-        let steps = done.entry(span.task.as_str()).or_default();
-        *steps += 1;
-        *steps - 1 == i / tasks
-    })
-}
-
-fn mode_switches(spans: &[Span], mode: &str) -> u64 {
-    switches(mode_spans(spans, mode))
-}
-
-/// What the scheduling scenario measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct SchedulingMetrics {
-    /// Tasks per way.
-    pub tasks: u64,
-    /// Steps per task.
-    pub steps: u64,
-    /// Steps recorded with no yield and cooperatively.
-    pub steps_recorded: u64,
-    /// Task switches with no yield.
-    pub switches_no_yield: u64,
-    /// Task switches with a yield after every step.
-    pub switches_cooperative: u64,
-    /// Task switches on OS threads: the kernel taking the CPU from one thread for another.
-    pub switches_preemptive: u64,
-    /// Stretches the preemptive threads ran without being descheduled.
-    pub preemptive_runs: u64,
-    /// CPUs the preemptive threads were confined to (0: they could not be confined).
-    pub preemptive_cpus: u64,
-    /// Least CPU time one preemptive thread used, in ms.
-    pub preemptive_cpu_ms_min: f64,
-    /// Most CPU time one preemptive thread used, in ms.
-    pub preemptive_cpu_ms_max: f64,
-    /// Whether the cooperative steps went in rounds, every task one step per round.
-    pub cooperative_lockstep: bool,
-    /// Worker threads of the executor.
-    pub workers: u64,
-}
-
-impl SchedulingMetrics {
-    /// Metrics from the recorded spans, the CPU the preemptive threads were
-    /// confined to, and the CPU time each of them used.
-    pub fn from_spans(
-        cfg: &SchedulingConfig,
-        env: &Env,
-        spans: &[Span],
-        cpu: Option<usize>,
-        cpu_times: &[Duration],
-    ) -> Self {
-        let ms = |d: &Duration| d.as_secs_f64() * 1e3;
-        Self {
-            tasks: cfg.tasks as u64,
-            steps: cfg.steps as u64,
-            steps_recorded: (mode_spans(spans, NO_YIELD).len() + mode_spans(spans, COOPERATIVE).len()) as u64,
-            preemptive_runs: mode_spans(spans, PREEMPTIVE).len() as u64,
-            preemptive_cpus: u64::from(cpu.is_some()),
-            preemptive_cpu_ms_min: cpu_times.iter().map(ms).reduce(f64::min).unwrap_or(0.0),
-            preemptive_cpu_ms_max: cpu_times.iter().map(ms).reduce(f64::max).unwrap_or(0.0),
-            switches_no_yield: mode_switches(spans, NO_YIELD),
-            switches_cooperative: mode_switches(spans, COOPERATIVE),
-            switches_preemptive: mode_switches(spans, PREEMPTIVE),
-            cooperative_lockstep: lockstep(spans, COOPERATIVE, cfg.tasks),
-            workers: env.threads as u64,
+/// Log the start of one phase.
+pub fn log_mode(env: &Env, mode: &str) {
+    env.log.line(match mode {
+        NO_YIELD => {
+            "no yield, 1 worker: each task spins through its steps, never reaching an .await".to_string()
         }
-    }
+        COOPERATIVE => "cooperative, 1 worker: each task yields to the executor after every step".to_string(),
+        PREEMPTIVE if preemptive::can_confine() => {
+            "preemptive, 1 CPU: each task is an OS thread that never yields, all on the same CPU".to_string()
+        }
+        PREEMPTIVE => {
+            "preemptive: each task is an OS thread that never yields (not confined: no way here)".to_string()
+        }
+        _ => format!("no yield, {} workers: the first phase again, on all the workers", env.threads),
+    });
 }
 
 /// The scheduling scenario, implemented by every runtime.
 pub trait Scheduling {
-    /// Run the tasks without yielding, yielding every step, and on OS threads.
+    /// Run the tasks without yielding and yielding every step on one worker,
+    /// as OS threads on one CPU, then without yielding on `--threads` workers.
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics>;
 }
 
@@ -180,134 +118,64 @@ impl Scenario for SchedulingScenario {
     type Metrics = SchedulingMetrics;
 
     fn least_duration(cfg: &SchedulingConfig, shape: &RunShape) -> Duration {
-        // Every step spins for step_ms; tasks share the workers (two async ways), then one CPU.
-        let work = Duration::from_millis(cfg.step_ms) * (cfg.tasks * cfg.steps) as u32;
-        let on = |threads: usize| work / threads.clamp(1, cfg.tasks) as u32;
-        on(shape.threads) * 2 + work
+        // Every step spins for step_ms: two phases on one worker, one on one CPU,
+        // then the tasks spread over the workers, in waves of one per worker.
+        let each = Duration::from_millis(cfg.step_ms) * cfg.steps as u32;
+        let one_worker = each * cfg.tasks as u32;
+        let spread =
+            if shape.threads > 1 { each * cfg.tasks.div_ceil(shape.threads) as u32 } else { Duration::ZERO };
+        one_worker * 3 + spread
     }
 
     fn observe(rt: &dyn Runtime, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
         rt.scheduling(cfg, env)
     }
 
-    fn checks(cfg: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<Check> {
-        let total = 2 * m.tasks * m.steps;
-        let cpu_due = (cfg.steps as u64 * cfg.step_ms) as f64;
-        let mut checks = vec![
-            Check::new(
-                "every async step of every task ran",
-                m.steps_recorded == total,
-                format!("{}/{total}", m.steps_recorded),
-            ),
-            Check::new(
-                "every OS thread used its steps' CPU time",
-                m.preemptive_cpu_ms_min >= cpu_due,
-                format!("least {:.1} ms of {cpu_due} ms", m.preemptive_cpu_ms_min),
-            ),
-        ];
-        if m.workers == 1 {
-            // Properties of a single-threaded cooperative scheduler: exact, not statistical.
-            checks.push(Check::new(
-                "one worker, no yield: tasks ran strictly one after another",
-                m.switches_no_yield == m.tasks - 1,
-                format!("{} switches, {} expected", m.switches_no_yield, m.tasks - 1),
-            ));
-            checks.push(Check::new(
-                "one worker, cooperative: tasks took turns, one step each per round",
-                m.cooperative_lockstep,
-                format!("{} switches in {} steps", m.switches_cooperative, m.tasks * m.steps),
-            ));
-        }
-        checks
+    fn checks(_: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<Check> {
+        text::checks(m)
     }
 
     fn headline(cfg: &SchedulingConfig) -> String {
         format!(
-            "{} CPU-bound tasks × {} steps of {} ms: no yield, a yield every step, then OS threads",
+            "{} CPU-bound tasks × {} steps of {} ms, run as below: who makes a running task give up the \
+             CPU, the task itself or a scheduler?",
             cfg.tasks, cfg.steps, cfg.step_ms
         )
     }
 
     fn figures(_: &SchedulingConfig, m: &SchedulingMetrics) -> Vec<(String, String)> {
-        let most = m.tasks * m.steps - 1;
-        vec![
-            ("no yield".into(), format!("{} task switches (of at most {most})", m.switches_no_yield)),
-            (
-                "cooperative".into(),
-                format!(
-                    "{} task switches, in lockstep rounds: {}",
-                    m.switches_cooperative, m.cooperative_lockstep
-                ),
-            ),
-            (
-                "preemptive".into(),
-                format!(
-                    "{} task switches in {} stretches of running, on {}; {:.1}–{:.1} ms of CPU per thread",
-                    m.switches_preemptive,
-                    m.preemptive_runs,
-                    if m.preemptive_cpus == 1 { "one CPU" } else { "every CPU (could not confine)" },
-                    m.preemptive_cpu_ms_min,
-                    m.preemptive_cpu_ms_max
-                ),
-            ),
-        ]
+        text::figures(m)
     }
 
-    fn details(_: &SchedulingConfig, _: &SchedulingMetrics, spans: &[Span]) -> Vec<String> {
-        let mut lines = Vec::new();
-        for mode in [NO_YIELD, COOPERATIVE, PREEMPTIVE] {
-            let these: Vec<Span> = mode_spans(spans, mode).into_iter().cloned().collect();
-            lines.push(format!("{mode}:"));
-            lines.extend(lanes(&these, 56, false).into_iter().map(|l| format!("  {l}")));
-        }
-        // Each OS thread's running time, added up from the stretches it ran.
-        let mut ran: std::collections::BTreeMap<&str, (f64, usize)> = std::collections::BTreeMap::new();
-        for span in mode_spans(spans, PREEMPTIVE) {
-            let entry = ran.entry(span.task.as_str()).or_default();
-            *entry = (entry.0 + (span.end_us - span.start_us) / 1e3, entry.1 + 1);
-        }
-        let each: Vec<String> =
-            ran.iter().map(|(task, (ms, runs))| format!("{task} {ms:.1} ms in {runs} stretches")).collect();
-        if !each.is_empty() {
-            lines.push(format!("preemptive, time on the CPU: {}", each.join(", ")));
-        }
-        lines
+    fn details(_: &SchedulingConfig, m: &SchedulingMetrics, spans: &[crate::timeline::Span]) -> Vec<String> {
+        text::charts(m, spans)
+    }
+
+    const LESSON: &'static [&'static str] =
+        &["switches_no_yield", "switches_cooperative", "switches_preemptive"];
+
+    fn conclude(_: &SchedulingConfig, columns: &[Column<'_, SchedulingMetrics>]) -> String {
+        let runs =
+            |f: fn(&SchedulingMetrics) -> u64| each(columns, |c| format!("{:.0}", c.median(|m| f(m) as f64)));
+        let in_turn = names_where(columns, |c| c.always(|m| m.cooperative_lockstep));
+        let turns = if in_turn.len() == columns.len() {
+            "in fair rounds on every runtime".to_string()
+        } else if in_turn.is_empty() {
+            "not in fair rounds anywhere".to_string()
+        } else {
+            format!("in fair rounds on {} only", listed(&in_turn))
+        };
+        format!(
+            "Task switches on one worker among tasks that never yield: {} (one after another); among tasks that \
+             yield each step: {} ({turns}). Among OS threads that never yield, sharing one CPU, the kernel \
+             switched {}.",
+            runs(|m| m.switches_no_yield),
+            runs(|m| m.switches_cooperative),
+            runs(|m| m.switches_preemptive)
+        )
     }
 
     fn takeaway(_: &SchedulingConfig, m: &SchedulingMetrics, _: &Env) -> String {
-        let preemptive = match (m.preemptive_cpus, m.switches_preemptive) {
-            (1, 0) => "OS threads confined to one CPU happened to run one after another here (0 switches)"
-                .to_string(),
-            (1, n) => format!(
-                "OS threads need no yield: confined to one CPU, the kernel took it from one and gave it to another \
-                 {n} times while none of them yielded"
-            ),
-            (_, n) => {
-                format!("OS threads were preempted and spread over the cores by the kernel ({n} switches)")
-            }
-        };
-        if m.workers == 1 {
-            format!(
-                "on one worker an async task that never awaits runs to the end before any other starts ({} \
-                 switches); yielding lets them take turns ({}). {preemptive}. Long CPU work on an executor needs \
-                 yields or a blocking pool.",
-                m.switches_no_yield, m.switches_cooperative
-            )
-        } else {
-            let cooperative = if m.cooperative_lockstep {
-                format!("yielding made them take turns, in rounds ({} switches)", m.switches_cooperative)
-            } else {
-                format!(
-                    "yielding did not keep them in strict rounds here ({} switches; the lanes show how they ran)",
-                    m.switches_cooperative
-                )
-            };
-            format!(
-                "with {} workers even tasks that never yield run side by side, one per worker ({} switches), but a \
-                 task that never awaits still holds its worker until it ends; {cooperative}. {preemptive}. Try \
-                 --threads 1 to see the cooperative scheduler bare.",
-                m.workers, m.switches_no_yield
-            )
-        }
+        text::takeaway(m)
     }
 }

@@ -1,43 +1,79 @@
-//! The preemptive way, made visible: every thread is confined to one CPU, so
-//! the kernel must take turns among them; each step spins for its length of
-//! the thread's own CPU time (not wall time, which would count the time the
-//! thread spent waiting for the CPU); and what gets recorded is each stretch
-//! the thread actually ran, found where its wall clock jumps while its CPU
-//! clock does not. The lanes then show the kernel time-slicing threads that
-//! never yield.
+//! The preemptive way, made visible: every thread is confined to one CPU and
+//! the threads start together, so the kernel must take turns among them; each
+//! step spins for its length of the thread's own CPU time (not wall time, which
+//! would count the time the thread spent waiting for the CPU); and what gets
+//! recorded is each stretch the thread actually ran, found where its wall clock
+//! jumps while its CPU clock does not. The lanes then show the kernel
+//! time-slicing threads that never yield.
+//!
+//! A stretch is wall time between two looks at the clock, so the stretches of
+//! a thread add up to a little less than its CPU clock says it used: the look
+//! during which the kernel switched it out is in no stretch (up to tens of µs
+//! a switch, some 0.1–0.5 ms over a run). The CPU figure comes from the CPU
+//! clock alone; the stretches give the picture, their count and length.
 
 use std::time::{Duration, Instant};
 
 use super::{PREEMPTIVE, SchedulingConfig};
+use crate::scenario::threads::Gate;
 use crate::timeline::Recorder;
 
 /// A jump of the wall clock between two looks that means the thread was
 /// descheduled in between (a look costs well under a microsecond).
-const DESCHEDULED: Duration = Duration::from_micros(100);
+pub const DESCHEDULED: Duration = Duration::from_micros(100);
 
-/// The CPU the preemptive phase confines its threads to: the first one this
-/// process may run on, or `None` where threads cannot be confined.
-pub fn preemptive_cpu() -> Option<usize> {
-    affinity::current().and_then(|cpus| cpus.first().copied())
+/// The preemptive phase's meeting point: the CPU its threads confine
+/// themselves to, and the gate they start spinning at together, so that all of
+/// them want that CPU at once. Share one between the phase's threads.
+#[derive(Debug)]
+pub struct OneCpu {
+    cpu: Option<usize>,
+    start: Gate,
 }
 
-/// The steps of one preemptive task on the calling thread, confined to `cpu`
-/// for their duration (the thread's affinity is restored after); returns the
-/// CPU time the thread spent on them.
-pub fn preemptive_steps(rec: &Recorder, cfg: &SchedulingConfig, task: usize, cpu: Option<usize>) -> Duration {
-    let before = cpu.and_then(affinity::confine);
-    let started = thread_cpu_time();
-    for _ in 0..cfg.steps {
-        if crate::interrupt::requested() {
-            break;
+/// Whether threads can be confined to one CPU here.
+pub(super) fn can_confine() -> bool {
+    affinity::current().is_some_and(|cpus| !cpus.is_empty())
+}
+
+/// What one preemptive thread reports of its run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ThreadRun {
+    /// CPU time the thread used for its steps, by its own CPU clock.
+    pub cpu_time: Duration,
+    /// Whether it ran confined to the phase's one CPU.
+    pub confined: bool,
+    /// Whether every thread had arrived when it started (the gate opened).
+    pub started_together: bool,
+}
+
+impl OneCpu {
+    /// The meeting point of `threads` threads, on the first CPU this process
+    /// may run on (none where threads cannot be confined).
+    pub fn new(threads: usize) -> Self {
+        Self { cpu: affinity::current().and_then(|cpus| cpus.first().copied()), start: Gate::new(threads) }
+    }
+
+    /// The steps of preemptive task `task`, on the calling thread: confine it
+    /// to the CPU, wait for the others, spin (the thread's affinity is
+    /// restored after).
+    pub fn run(&self, rec: &Recorder, cfg: &SchedulingConfig, task: usize) -> ThreadRun {
+        let before = self.cpu.and_then(affinity::confine);
+        let started_together = self.start.arrive();
+        let started = thread_cpu_time();
+        for _ in 0..cfg.steps {
+            if crate::interrupt::requested() {
+                break;
+            }
+            spin_recording_runs(rec, task, Duration::from_millis(cfg.step_ms));
         }
-        spin_recording_runs(rec, task, Duration::from_millis(cfg.step_ms));
+        let cpu_time = thread_cpu_time().saturating_sub(started);
+        let confined = before.is_some();
+        if let Some(before) = before {
+            affinity::restore(&before);
+        }
+        ThreadRun { cpu_time, confined, started_together }
     }
-    let used = thread_cpu_time().saturating_sub(started);
-    if let Some(before) = before {
-        affinity::restore(&before);
-    }
-    used
 }
 
 /// Spin until this thread has used `work` of CPU time, recording each stretch

@@ -1,0 +1,172 @@
+//! How `compare` writes a figure, for the terminal tables, the sweeps and the
+//! report's charts alike: a metric's name in words, its unit from the name's
+//! ending, and its value in that unit.
+
+/// The unit a metric is counted in, read from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// `…_ms`: milliseconds.
+    Ms,
+    /// `…_us`: microseconds.
+    Us,
+    /// `…_ns…`: nanoseconds.
+    Ns,
+    /// `…bytes…`: bytes, shown in B, KiB, MiB or GiB.
+    Bytes,
+    /// `…_per_s`: a rate.
+    PerS,
+    /// A ratio (`speedup`, `imbalance`): ×1.93.
+    Times,
+    /// A count or a plain number.
+    Plain,
+}
+
+impl Unit {
+    /// The unit of the metric `key`.
+    pub(crate) fn of(key: &str) -> Self {
+        if key.ends_with("_ms") {
+            Self::Ms
+        } else if key.ends_with("_us") {
+            Self::Us
+        } else if key.ends_with("_ns") || key.contains("_ns_") {
+            Self::Ns
+        } else if key.split('_').any(|w| w == "bytes") {
+            Self::Bytes
+        } else if key.ends_with("_per_s") {
+            Self::PerS
+        } else if key.ends_with("speedup") || key.ends_with("imbalance") {
+            Self::Times
+        } else {
+            Self::Plain
+        }
+    }
+
+    /// The suffix an axis title carries ("ms", "bytes"), if any.
+    pub(crate) fn axis(self) -> Option<&'static str> {
+        match self {
+            Self::Ms => Some("ms"),
+            Self::Us => Some("µs"),
+            Self::Ns => Some("ns"),
+            Self::Bytes => Some("bytes"),
+            Self::PerS => Some("per second"),
+            Self::Times => Some("×"),
+            Self::Plain => None,
+        }
+    }
+
+    /// `x` in this unit, as a person reads it.
+    pub(crate) fn show(self, x: f64) -> String {
+        match self {
+            Self::Ms => format!("{} ms", number(x)),
+            Self::Us if x >= 10_000.0 => format!("{} ms", number(x / 1e3)),
+            Self::Us => format!("{} µs", number(x)),
+            Self::Ns => format!("{} ns", number(x)),
+            Self::Bytes => bytes(x),
+            Self::PerS => format!("{}/s", grouped(x)),
+            Self::Times => format!("×{}", number(x)),
+            Self::Plain => grouped(x),
+        }
+    }
+
+    /// `x` without the unit, for the second figure of a range ("11.0–14.2").
+    pub(crate) fn bare(self, x: f64) -> String {
+        match self {
+            Self::Us if x >= 10_000.0 => number(x / 1e3),
+            Self::Bytes => bytes(x),
+            Self::PerS | Self::Plain => grouped(x),
+            _ => number(x),
+        }
+    }
+}
+
+/// A metric's name in words, its unit left to the value: `lost_updates` →
+/// "lost updates", `rss_bytes_per_task` → "rss per task", `sequential_ms` →
+/// "sequential".
+pub(crate) fn label(key: &str) -> String {
+    let words: Vec<&str> = key.split('_').filter(|w| !matches!(*w, "ms" | "us" | "ns" | "bytes")).collect();
+    let words = match words.as_slice() {
+        [rest @ .., "per", "s"] if !rest.is_empty() => rest.to_vec(),
+        _ => words,
+    };
+    if words.is_empty() { key.replace('_', " ") } else { words.join(" ") }
+}
+
+/// A number as a person reads it: whole numbers whole, others to about three
+/// significant digits.
+pub(crate) fn number(x: f64) -> String {
+    if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A whole number with its thousands marked ("1,000,000"); others as [`number`].
+pub(crate) fn grouped(x: f64) -> String {
+    if x.abs() < 10_000.0 || x.abs() >= 1e15 {
+        return number(x);
+    }
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
+}
+
+/// Bytes in the largest binary unit that keeps the figure at least 1.
+pub(crate) fn bytes(x: f64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = x;
+    let mut unit = 0;
+    while value.abs() >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{} {}", number(value), UNITS[unit])
+}
+
+/// The visible width of a cell (styles excluded).
+pub(crate) fn width(text: &str) -> usize {
+    demos_core::wrap::display_width(text)
+}
+
+/// Items in the order first seen, each once.
+pub(crate) fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_reads_in_words_and_units() {
+        assert_eq!((label("lost_updates"), Unit::of("lost_updates")), ("lost updates".into(), Unit::Plain));
+        assert_eq!((label("sequential_ms"), Unit::of("sequential_ms")), ("sequential".into(), Unit::Ms));
+        assert_eq!(label("rss_bytes_per_task"), "rss per task");
+        assert_eq!(Unit::of("rss_bytes_per_task").show(465.0), "465 B");
+        assert_eq!(Unit::of("rss_bytes").show(6_840_320.0), "6.52 MiB");
+        assert_eq!(label("spawn_ns_per_task"), "spawn per task");
+        assert_eq!(Unit::of("spawn_ns_per_task"), Unit::Ns);
+        assert_eq!(
+            (label("round_trips_per_s"), Unit::of("round_trips_per_s").show(141_428.0)),
+            ("round trips".into(), "141,428/s".into())
+        );
+        assert_eq!(Unit::of("speedup").show(1.934), "×1.93");
+        assert_eq!(Unit::of("loop_items").show(1_000_000.0), "1,000,000");
+        assert_eq!(Unit::of("p99_us").show(962.0), "962 µs");
+        assert_eq!(Unit::of("max_us").show(14_527.0), "14.5 ms");
+    }
+}
