@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
-use demos_core::report::counted;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::{CancelScenario, about_half};
 use demos_core::scenario::futures::FuturesScenario;
@@ -18,6 +17,7 @@ use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::timers::TimersScenario;
 use demos_core::scenario::{self, Scenario};
+use demos_core::wrap::paragraph;
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
 
@@ -108,10 +108,14 @@ fn probes() -> Vec<Probe> {
                     (true, false) if m.blocking_panic_message_kept => "an error value",
                     (true, false) => "an error value (message lost)",
                 };
+                let alive =
+                    match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+                        (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
+                        _ => String::new(),
+                    };
                 format!(
-                    "job: {job}; no handle: {} → {} running tasks",
-                    m.workers_before_detached_panic,
-                    counted(m.workers_after_detached_panic, "thread")
+                    "job: {job}; no handle: threads running tasks {} → {}{alive}",
+                    m.workers_before_detached_panic, m.workers_after_detached_panic
                 )
             },
         },
@@ -409,7 +413,7 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
         let s = scenario::find(probe.scenario).expect("probes use registered scenarios");
         s.prepare(&probe.config).expect("probe configurations are valid");
         if !json_lines {
-            emit(probe.question);
+            emit(&paragraph("", "  ", probe.question));
         }
         let mut answers = Vec::new();
         for rt in until_stopped(runtimes) {
@@ -423,7 +427,8 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
                                    "threads": env.threads, "observed": observed, "passed": report.passed() });
                 emit(&line.to_string());
             } else {
-                emit(&format!("  {:<12} {observed}", rt.name()));
+                // Wrapped behind the runtime's name, so every line fits the width.
+                emit(&paragraph(&format!("  {:<12} ", rt.name()), &" ".repeat(15), &observed));
             }
             answers.push((rt.name(), observed));
         }
@@ -433,7 +438,7 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
         answered.push(Answered { question: probe.question, answers });
     }
     if !json_lines {
-        emit(NOT_PROBED);
+        emit(&paragraph("", "", NOT_PROBED));
     }
     (if passed { ExitCode::SUCCESS } else { ExitCode::from(1) }, answered)
 }

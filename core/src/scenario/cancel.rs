@@ -318,7 +318,11 @@ impl Scenario for CancelScenario {
         if !rest.is_empty() {
             group.push(format!("cancelled some of them on {}", listed(&rest)));
         }
-        format!("{select} {shutdown} Dropping a group {}.", group.join(" and "))
+        format!(
+            "{select} {shutdown} Dropping a group {}. {}",
+            group.join(" and "),
+            fairness_concluded(columns)
+        )
     }
 
     fn validate(cfg: &CancelConfig) -> Result<(), String> {
@@ -480,22 +484,57 @@ impl Scenario for CancelScenario {
     }
 }
 
+/// The conclusion's sentence on fairness: the first branch's wins on each
+/// runtime, said to be about half only where every run's were.
+fn fairness_concluded(columns: &[Column<'_, CancelMetrics>]) -> String {
+    let n = columns.first().and_then(|c| c.runs.first()).map_or(SELECT_ROUNDS, |m| m.select_rounds);
+    // The runtimes that have a select without a preference.
+    let owned: Vec<Column<'_, CancelMetrics>> = columns
+        .iter()
+        .filter(|c| c.always(|m| m.select_first_wins.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    let wins = |c: &Column<'_, CancelMetrics>, f: fn(&CancelMetrics) -> u64| {
+        format!("{:.0}", c.median(|m| f(m) as f64))
+    };
+    let mut said = format!("Rounds of {n}, both branches ready, in which the first won:");
+    if !owned.is_empty() {
+        said.push_str(&format!(
+            " in the select without a preference, {}",
+            each(&owned, |c| wins(c, |m| m.select_first_wins.unwrap_or(0)))
+        ));
+        let half =
+            names_where(&owned, |c| c.always(|m| m.select_first_wins.is_some_and(|w| about_half(w, n))));
+        if !half.is_empty() {
+            said.push_str(&format!(" (about half on {})", listed(&half)));
+        }
+        said.push(';');
+    }
+    let none = names_where(columns, |c| !c.always(|m| m.select_first_wins.is_some()));
+    said.push_str(&format!(
+        " in the one that prefers the first, {}",
+        each(columns, |c| wins(c, |m| m.select_preferring_first_wins))
+    ));
+    if !none.is_empty() {
+        said.push_str(&format!(" ({} has only this one)", listed(&none)));
+    }
+    format!("{said}.")
+}
+
 /// The take-away's sentence on fairness, worded from the counts.
 fn fairness(m: &CancelMetrics) -> String {
     let n = m.select_rounds;
     let unordered = match m.select_first_wins {
         Some(wins) if about_half(wins, n) => {
-            format!("the select without a preference was fair: it chose the first in {wins} of {n} rounds")
+            format!("the select without a preference chose the first in {wins} of {n} rounds, about half")
         }
-        Some(wins) => format!(
-            "the select without a preference was not fair: it chose the first in {wins} of {n} rounds"
-        ),
+        Some(wins) => {
+            format!("the select without a preference chose the first in {wins} of {n} rounds, far from half")
+        }
         None => "there is no select without a preference here".to_string(),
     };
     let preferring = if m.select_preferring_first_wins == n {
-        format!(
-            "the one preferring the first chose it in all {n}: while the first branch stays ready, the second never runs"
-        )
+        format!("the one preferring the first chose it in all {n}: the second, ready every time, never ran")
     } else {
         format!("the one preferring the first chose it in {} of {n}", m.select_preferring_first_wins)
     };

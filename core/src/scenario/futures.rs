@@ -163,7 +163,21 @@ struct Held {
     running: usize,
     finished: usize,
     most: usize,
-    threads: HashSet<std::thread::ThreadId>,
+    /// The OS threads (Linux thread ids) that held a task of the batch.
+    os_threads: HashSet<u64>,
+}
+
+/// This thread's OS id, from `/proc/thread-self` (`<pid>/task/<tid>`); `None`
+/// off Linux.
+fn os_thread_id() -> Option<u64> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// The ids of this process's live threads, from `/proc/self/task`; `None` off Linux.
+fn live_os_threads() -> Option<HashSet<u64>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(tasks.filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok()).collect())
 }
 
 impl Capacity {
@@ -179,7 +193,7 @@ impl Capacity {
         held.started += 1;
         held.running += 1;
         held.most = held.most.max(held.running);
-        held.threads.insert(std::thread::current().id());
+        held.os_threads.extend(os_thread_id());
         self.changed.notify_all();
         let until = Instant::now() + HOLD_AT_MOST;
         while held.started < self.batch && !crate::interrupt::requested() {
@@ -213,6 +227,15 @@ impl Capacity {
     /// The most tasks of the batch seen running at once, each holding a thread.
     pub fn most_at_once(&self) -> u64 {
         self.state.lock().expect("no holder panics").most as u64
+    }
+
+    /// The OS threads that ran the batch's tasks, and of those the ones still
+    /// alive now (listed in `/proc/self/task`); `None` off Linux.
+    pub fn os_threads_alive(&self) -> Option<(u64, u64)> {
+        let held = self.state.lock().expect("no holder panics");
+        let live = live_os_threads()?;
+        let ran = held.os_threads.len() as u64;
+        (ran > 0).then(|| (ran, held.os_threads.intersection(&live).count() as u64))
     }
 }
 
@@ -332,6 +355,13 @@ pub struct FuturesMetrics {
     /// The same, measured after that panic: fewer means the pool lost a
     /// thread; 0 means no task runs any more.
     pub workers_after_detached_panic: u64,
+    /// The OS threads that ran that first batch (Linux; absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_threads_before_detached_panic: Option<u64>,
+    /// Of those, the ones still alive after the panic, listed in
+    /// `/proc/self/task` (Linux; absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_threads_alive_after_detached_panic: Option<u64>,
 }
 
 impl FuturesMetrics {
@@ -376,9 +406,16 @@ impl FuturesMetrics {
     pub fn detached_panic(&mut self, log: &crate::Log, before: &Capacity, after: &Capacity) {
         self.workers_before_detached_panic = before.most_at_once();
         self.workers_after_detached_panic = after.most_at_once();
+        let alive = before.os_threads_alive();
+        self.os_threads_before_detached_panic = alive.map(|a| a.0);
+        self.os_threads_alive_after_detached_panic = alive.map(|a| a.1);
         log.line(format!(
-            "a task spawned with no handle panicked: threads running tasks at once {} before, {} after",
-            self.workers_before_detached_panic, self.workers_after_detached_panic
+            "a task spawned with no handle panicked: threads running tasks at once {} before, {} after{}",
+            self.workers_before_detached_panic,
+            self.workers_after_detached_panic,
+            alive.map_or(String::new(), |(ran, live)| format!(
+                "; of the {ran} OS threads that ran them, {live} alive"
+            ))
         ));
     }
 }
@@ -425,10 +462,31 @@ impl Scenario for FuturesScenario {
                 listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
             )
         };
-        format!(
+        let happy = format!(
             "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
              callbacks ran inside the awaiting task: {}.",
             each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
+        );
+        // Off the happy path: each probe's answer as the runs gave it.
+        let blocking = each_in_words(columns, |c| one_word(c, blocking_panic_briefly));
+        let answered = each_in_words(columns, |c| one_word(c, blocking_abort_briefly));
+        let stopped = names_where(columns, |c| !c.always(|m| m.blocking_abort_job_finished));
+        let ran_on = if stopped.is_empty() {
+            "the job ran to its end on every runtime".to_string()
+        } else {
+            format!("the job was stopped before its end on {}", listed(&stopped))
+        };
+        let threads = each(columns, |c| {
+            format!(
+                "{:.0} → {:.0}",
+                c.median(|m| m.workers_before_detached_panic as f64),
+                c.median(|m| m.workers_after_detached_panic as f64)
+            )
+        });
+        format!(
+            "{happy} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle {answered}; \
+             {ran_on}. Threads running tasks at once, before and after a task with no handle panicked: \
+             {threads}."
         )
     }
 
@@ -483,6 +541,14 @@ impl Scenario for FuturesScenario {
                 } else {
                     "lost"
                 },
+            ),
+            Check::new(
+                "an aborted blocking job's handle gave the job's value only once the job had ended",
+                !m.blocking_abort_value_returned || m.blocking_abort_waited_for_job,
+                format!(
+                    "value: {}, job ended first: {}",
+                    m.blocking_abort_value_returned, m.blocking_abort_waited_for_job
+                ),
             ),
         ]
     }
@@ -567,6 +633,35 @@ fn blocking_panic(m: &FuturesMetrics) -> String {
     }
 }
 
+/// The same word for every run of a column, or "varied between runs".
+fn one_word<M>(c: &Column<'_, M>, word: fn(&M) -> &'static str) -> String {
+    let first = c.runs.first().map_or("not run", word);
+    if c.runs.iter().all(|m| word(m) == first) {
+        first.to_string()
+    } else {
+        "varied between runs".to_string()
+    }
+}
+
+/// What came back of the blocking job's panic, briefly (for the conclusion).
+fn blocking_panic_briefly(m: &FuturesMetrics) -> &'static str {
+    match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await, m.blocking_panic_message_kept) {
+        (false, _, _) => "was lost",
+        (true, false, _) => "came back as an error value",
+        (true, true, true) => "was re-raised in the awaiter",
+        (true, true, false) => "reached the awaiter as a stand-in panic (its message lost)",
+    }
+}
+
+/// What the aborted blocking job's handle answered, briefly (for the conclusion).
+fn blocking_abort_briefly(m: &FuturesMetrics) -> &'static str {
+    match (m.blocking_abort_value_returned, m.blocking_abort_waited_for_job) {
+        (true, _) => "answered with the job's value once it ended",
+        (false, true) => "said cancelled once the job had ended",
+        (false, false) => "said cancelled at once, the job still running",
+    }
+}
+
 /// The aborted blocking job, in words.
 fn blocking_abort(m: &FuturesMetrics) -> String {
     format!(
@@ -582,12 +677,21 @@ fn blocking_abort(m: &FuturesMetrics) -> String {
 fn detached_panic(m: &FuturesMetrics) -> String {
     let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
     let seen = format!("{before} → {} running tasks at once", crate::report::counted(after, "thread"));
-    if after == 0 {
-        format!("{seen}: no task runs any more")
+    let verdict = if after == 0 {
+        "no task runs any more"
     } else if after < before {
-        format!("{seen}: a thread lost")
+        "fewer than before"
     } else {
-        format!("{seen}: none lost")
+        "none lost"
+    };
+    format!("{seen}: {verdict}{}", os_threads(m))
+}
+
+/// "; 1 of its 2 OS threads still alive", where `/proc` was read.
+fn os_threads(m: &FuturesMetrics) -> String {
+    match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+        (Some(ran), Some(alive)) => format!("; {alive} of the {ran} OS threads that ran tasks still alive"),
+        _ => String::new(),
     }
 }
 
@@ -619,20 +723,23 @@ fn off_the_happy_path(m: &FuturesMetrics) -> String {
     };
     let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
     let ran = crate::report::counted(before, "thread");
+    let os = os_threads(m);
     let detached = if after == 0 {
         format!(
-            "A task spawned with no handle that panicked took its thread with it: {ran} ran tasks before, none \
-             after — a task spawned since never ran, and nothing said why"
+            "A task spawned with no handle that panicked left the executor no thread to run tasks on: {ran} \
+             ran tasks at once before, none after{os}; a batch spawned since did not run within {} ms, and \
+             no handle reported the panic",
+            CAPACITY_WAIT.as_millis()
         )
     } else if after < before {
         format!(
-            "A task spawned with no handle that panicked took its thread with it: {ran} ran tasks at once \
-             before, {after} after, and nothing said so"
+            "A task spawned with no handle that panicked cost the executor a thread: {ran} ran tasks at once \
+             before, {after} after{os}, and no handle reported the panic"
         )
     } else {
         format!(
             "A task spawned with no handle that panicked left the executor whole: {ran} ran tasks at once \
-             before, {after} after"
+             before, {after} after{os}"
         )
     };
     format!("{panic}; {abort}. {detached}.")

@@ -299,7 +299,7 @@ impl Scenario for BridgeScenario {
         if !escaped.is_empty() {
             said.push(format!("with one worker of several blocked, it kept ticking on {}", listed(&escaped)));
         }
-        format!("{}.", said.join("; "))
+        format!("{}.{}", said.join("; "), stranding_concluded(columns))
     }
 
     fn least_duration(cfg: &BridgeConfig, shape: &RunShape) -> Duration {
@@ -426,6 +426,41 @@ impl Scenario for BridgeScenario {
     }
 }
 
+/// The conclusion's sentence on the stranding phase, for the runtimes that
+/// ran it (several workers); empty where none did.
+fn stranding_concluded(columns: &[Column<'_, BridgeMetrics>]) -> String {
+    let ran: Vec<Column<'_, BridgeMetrics>> = columns
+        .iter()
+        .filter(|c| c.always(|m| m.stranded_rounds.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    let Some(rounds) = ran.first().and_then(|c| c.runs.first()).and_then(|m| m.stranding_rounds) else {
+        return String::new();
+    };
+    let median = |f: fn(&BridgeMetrics) -> Option<u64>| {
+        move |c: &Column<'_, BridgeMetrics>| format!("{:.0}", c.median(|m| f(m).unwrap_or(0) as f64))
+    };
+    let mut said = format!(
+        " Rounds of {rounds} in which a task woken by a worker that then blocked {} ms waited for that worker, \
+         another being free: {}; woken from a plain thread: {}",
+        STRAND_BLOCK.as_millis(),
+        each(&ran, median(|m| m.stranded_rounds)),
+        each(&ran, median(|m| m.stranded_rounds_woken_from_thread))
+    );
+    let in_place: Vec<Column<'_, BridgeMetrics>> = ran
+        .iter()
+        .filter(|c| c.always(|m| m.stranded_rounds_block_in_place.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    if !in_place.is_empty() {
+        said.push_str(&format!(
+            "; with the worker blocked in block_in_place: {}",
+            each(&in_place, median(|m| m.stranded_rounds_block_in_place))
+        ));
+    }
+    format!("{said}.")
+}
+
 /// The stranding phase's figure.
 fn stranding(m: &BridgeMetrics) -> String {
     let (Some(rounds), Some(stranded), Some(from_thread)) =
@@ -463,7 +498,7 @@ fn stranding_takeaway(m: &BridgeMetrics, escaped: bool) -> Option<String> {
     } else if m.stranded_rounds_block_in_place.is_some_and(|n| n < stranded) && stranded * 2 > rounds {
         // tokio: the woken task went to the waking worker's LIFO slot.
         format!(
-            "{woken} waited for it in {stranded} of {rounds} rounds, though the other worker was free: it sat in \
+            "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free: it sat in \
              the blocked worker's LIFO slot, which other workers cannot steal ({contrast}).{so}"
         )
     } else {
