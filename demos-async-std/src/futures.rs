@@ -142,7 +142,7 @@ impl Futures for crate::AsyncStd {
             let answer = job.cancel().await; // cancels the task that awaits the job, not the job
             let (returned, waited) = (cancelled.elapsed(), done.try_recv().is_ok()); // had the job ended?
             let value = answer == Some(BLOCKING_VALUE);
-            m.blocking_abort(&env.log, returned, value, waited, waited || done.recv().await.is_ok());
+            m.blocking_abort(returned, value, waited, waited || done.recv().await.is_ok());
 
             // Probe: a task whose handle is dropped at once panics. How many
             // threads run tasks at once, before and after?
@@ -156,7 +156,7 @@ impl Futures for crate::AsyncStd {
             }));
             let _ = unwound.recv().await;
             let after = capacity(ex, env.threads).await;
-            m.detached_panic(&env.log, &before, &after);
+            m.detached_panic(&before, &after);
             m
         })
     }

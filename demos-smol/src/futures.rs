@@ -143,7 +143,7 @@ impl Futures for crate::Smol {
             let answer = job.cancel().await; // waits for the running job: a thread cannot be stopped
             let (returned, waited) = (cancelled.elapsed(), done.try_recv().is_ok()); // had the job ended?
             let value = answer == Some(BLOCKING_VALUE);
-            m.blocking_abort(&env.log, returned, value, waited, waited || done.recv().await.is_ok());
+            m.blocking_abort(returned, value, waited, waited || done.recv().await.is_ok());
 
             // Probe: a detached task (no handle) panics. How many threads run
             // tasks at once, before and after?
@@ -158,7 +158,7 @@ impl Futures for crate::Smol {
             .detach();
             let _ = unwound.recv().await;
             let after = capacity(&ex, env.threads).await;
-            m.detached_panic(&env.log, &before, &after);
+            m.detached_panic(&before, &after);
             m
         })
     }

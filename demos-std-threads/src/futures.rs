@@ -170,7 +170,7 @@ impl Futures for crate::StdThreads {
         let answer = block_on(job);
         let (returned, waited) = (aborted.elapsed(), matches!(done.try_recv(), Ok(Some(())))); // had the job ended?
         let value = answer == Ok(BLOCKING_VALUE);
-        m.blocking_abort(&env.log, returned, value, waited, waited || block_on(done).is_ok());
+        m.blocking_abort(returned, value, waited, waited || block_on(done).is_ok());
 
         // Probe: a task spawned with no handle (spawn_ok) panics. How many pool
         // threads run tasks at once, before and after? (Last: it may leave none.)
@@ -184,7 +184,7 @@ impl Futures for crate::StdThreads {
         });
         let _ = block_on(unwound);
         let after = capacity(&pool, env.threads);
-        m.detached_panic(&env.log, &before, &after);
+        m.detached_panic(&before, &after);
         Observed::new(
             format!("futures ThreadPool, {}, plus OS threads", counted(env.threads as u64, "thread")),
             started.elapsed(),

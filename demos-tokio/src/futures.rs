@@ -153,7 +153,7 @@ impl Futures for crate::Tokio {
             let answer = job.await;
             let (returned, waited) = (aborted.elapsed(), done.try_recv().is_ok()); // had the job ended?
             let value = answer.is_ok_and(|v| v == BLOCKING_VALUE);
-            m.blocking_abort(&env.log, returned, value, waited, waited || done.await.is_ok());
+            m.blocking_abort(returned, value, waited, waited || done.await.is_ok());
 
             // Probe: a task with no handle (dropped at once) panics. How many
             // threads run tasks at once, before and after?
@@ -167,7 +167,7 @@ impl Futures for crate::Tokio {
             })));
             let _ = unwound.await;
             let after = capacity(env.threads).await;
-            m.detached_panic(&env.log, &before, &after);
+            m.detached_panic(&before, &after);
             m
         })
     }

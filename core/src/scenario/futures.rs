@@ -371,52 +371,34 @@ impl FuturesMetrics {
     }
 
     /// The blocking job's panic came back with `message`: `resumed` when it
-    /// was re-raised in the awaiting task, otherwise as an error value.
+    /// was re-raised in the awaiting task, otherwise as an error value. Logs
+    /// what came instead when it was not the job's own message.
     pub fn blocking_panic(&mut self, log: &crate::Log, resumed: bool, message: &str) {
         self.blocking_panic_caught = true;
         self.blocking_panic_resumed_on_await = resumed;
         self.blocking_panic_message_kept = message == DEMO_PANIC;
-        let got = if self.blocking_panic_message_kept { String::new() } else { format!(" (\"{message}\")") };
-        log.line(format!("a blocking job panicked: {}{got}", blocking_panic(self)));
+        if !self.blocking_panic_message_kept {
+            log.line(format!("a blocking job panicked; what reached the awaiting task: \"{message}\""));
+        }
     }
 
     /// The abort probe on a blocking job: its handle answered `returned`
     /// after the abort, with the job's `value` or not, `waited` (the job had
     /// ended by then) or not; and the job `finished`.
-    pub fn blocking_abort(
-        &mut self,
-        log: &crate::Log,
-        returned: Duration,
-        value: bool,
-        waited: bool,
-        finished: bool,
-    ) {
+    pub fn blocking_abort(&mut self, returned: Duration, value: bool, waited: bool, finished: bool) {
         self.blocking_abort_returned_ms = returned.as_secs_f64() * 1e3;
         self.blocking_abort_value_returned = value;
         self.blocking_abort_waited_for_job = waited;
         self.blocking_abort_job_finished = finished;
-        log.line(format!(
-            "a {} ms blocking job aborted while it ran: {}",
-            BLOCKING_JOB.as_millis(),
-            blocking_abort(self)
-        ));
     }
 
     /// The capacity seen before and after a task with no handle panicked.
-    pub fn detached_panic(&mut self, log: &crate::Log, before: &Capacity, after: &Capacity) {
+    pub fn detached_panic(&mut self, before: &Capacity, after: &Capacity) {
         self.workers_before_detached_panic = before.most_at_once();
         self.workers_after_detached_panic = after.most_at_once();
         let alive = before.os_threads_alive();
         self.os_threads_before_detached_panic = alive.map(|a| a.0);
         self.os_threads_alive_after_detached_panic = alive.map(|a| a.1);
-        log.line(format!(
-            "a task spawned with no handle panicked: threads running tasks at once {} before, {} after{}",
-            self.workers_before_detached_panic,
-            self.workers_after_detached_panic,
-            alive.map_or(String::new(), |(ran, live)| format!(
-                "; of the {ran} OS threads that ran them, {live} alive"
-            ))
-        ));
     }
 }
 
@@ -543,12 +525,13 @@ impl Scenario for FuturesScenario {
                 },
             ),
             Check::new(
-                "an aborted blocking job's handle gave the job's value only once the job had ended",
+                "an aborted blocking job gave its value only once it had ended",
                 !m.blocking_abort_value_returned || m.blocking_abort_waited_for_job,
-                format!(
-                    "value: {}, job ended first: {}",
-                    m.blocking_abort_value_returned, m.blocking_abort_waited_for_job
-                ),
+                match (m.blocking_abort_value_returned, m.blocking_abort_waited_for_job) {
+                    (false, _) => "no value",
+                    (true, true) => "the value, once ended",
+                    (true, false) => "the value while it ran",
+                },
             ),
         ]
     }
@@ -664,10 +647,10 @@ fn blocking_abort_briefly(m: &FuturesMetrics) -> &'static str {
 
 /// The aborted blocking job, in words.
 fn blocking_abort(m: &FuturesMetrics) -> String {
+    let after = crate::report::format_ms(m.blocking_abort_returned_ms);
     format!(
-        "the handle answered {} after {} ms, {}; the job {}",
-        if m.blocking_abort_value_returned { "with the job's value" } else { "cancelled" },
-        crate::report::format_ms(m.blocking_abort_returned_ms),
+        "{} after {after} ms, {}; the job {}",
+        if m.blocking_abort_value_returned { "the job's value" } else { "cancelled" },
         if m.blocking_abort_waited_for_job { "once the job had ended" } else { "while the job ran" },
         if m.blocking_abort_job_finished { "ran to its end" } else { "did not finish" }
     )
@@ -676,71 +659,76 @@ fn blocking_abort(m: &FuturesMetrics) -> String {
 /// The capacity before and after a task with no handle panicked, in words.
 fn detached_panic(m: &FuturesMetrics) -> String {
     let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
-    let seen = format!("{before} → {} running tasks at once", crate::report::counted(after, "thread"));
     let verdict = if after == 0 {
         "no task runs any more"
     } else if after < before {
-        "fewer than before"
+        "a thread lost"
     } else {
         "none lost"
     };
-    format!("{seen}: {verdict}{}", os_threads(m))
+    let os = match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+        (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
+        _ => String::new(),
+    };
+    format!("{before} → {after} threads running tasks at once{os}: {verdict}")
 }
 
-/// "; 1 of its 2 OS threads still alive", where `/proc` was read.
+/// " (1 of the 2 OS threads that ran them is still alive)", where `/proc` was read.
 fn os_threads(m: &FuturesMetrics) -> String {
     match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
-        (Some(ran), Some(alive)) => format!("; {alive} of the {ran} OS threads that ran tasks still alive"),
+        (Some(1), Some(1)) => " (the OS thread that ran them is still alive)".into(),
+        (Some(1), Some(0)) => " (the OS thread that ran them has ended)".into(),
+        (Some(ran), Some(alive)) if alive == ran => {
+            format!(" (all {ran} OS threads that ran them are still alive)")
+        }
+        (Some(ran), Some(0)) => format!(" (all {ran} OS threads that ran them have ended)"),
+        (Some(ran), Some(alive)) => format!(
+            " ({alive} of the {ran} OS threads that ran them {} still alive)",
+            if alive == 1 { "is" } else { "are" }
+        ),
         _ => String::new(),
     }
 }
 
 /// The take-away's sentences on the probes off the happy path, worded from them.
 fn off_the_happy_path(m: &FuturesMetrics) -> String {
-    let panic = format!("A panic in a blocking job: {}", blocking_panic(m));
-    let abort = if m.blocking_abort_job_finished {
+    let panic = format!("A blocking job's panic {}.", blocking_panic_briefly(m));
+    let after = crate::report::format_ms(m.blocking_abort_returned_ms);
+    let abort = if !m.blocking_abort_job_finished {
+        "Aborted while it ran, a blocking job was stopped before its end.".to_string()
+    } else if m.blocking_abort_value_returned {
         format!(
-            "aborting a blocking job while it ran did not stop it: the job ran to its end, and its handle {}",
-            if m.blocking_abort_value_returned {
-                format!(
-                    "still answered with its value, {} ms later",
-                    crate::report::format_ms(m.blocking_abort_returned_ms)
-                )
-            } else if m.blocking_abort_waited_for_job {
-                format!(
-                    "said cancelled only {} ms later, when the job was done",
-                    crate::report::format_ms(m.blocking_abort_returned_ms)
-                )
-            } else {
-                format!(
-                    "said cancelled after {} ms while the job ran on",
-                    crate::report::format_ms(m.blocking_abort_returned_ms)
-                )
-            }
+            "Aborted while it ran, a blocking job ran on to its end, and its handle gave its value {after} ms later."
+        )
+    } else if m.blocking_abort_waited_for_job {
+        format!(
+            "Aborted while it ran, a blocking job ran on to its end; its handle said cancelled {after} ms later, \
+             once the job had ended."
         )
     } else {
-        "aborting a blocking job while it ran stopped it before its end".to_string()
+        format!(
+            "Aborted while it ran, a blocking job ran on to its end, though its handle said cancelled after \
+             {after} ms."
+        )
     };
     let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
-    let ran = crate::report::counted(before, "thread");
-    let os = os_threads(m);
+    let (ran, os) = (crate::report::counted(before, "thread"), os_threads(m));
     let detached = if after == 0 {
         format!(
-            "A task spawned with no handle that panicked left the executor no thread to run tasks on: {ran} \
-             ran tasks at once before, none after{os}; a batch spawned since did not run within {} ms, and \
-             no handle reported the panic",
+            "A task with no handle that panicked left no thread to run tasks on: {ran} ran them at once before, \
+             none after{os}; a batch spawned since did not run within {} ms.",
             CAPACITY_WAIT.as_millis()
         )
     } else if after < before {
         format!(
-            "A task spawned with no handle that panicked cost the executor a thread: {ran} ran tasks at once \
-             before, {after} after{os}, and no handle reported the panic"
+            "A task with no handle that panicked cost the executor a thread: {ran} ran tasks at once before, \
+             {after} after{os}."
         )
     } else {
         format!(
-            "A task spawned with no handle that panicked left the executor whole: {ran} ran tasks at once \
-             before, {after} after{os}"
+            "A task with no handle that panicked cost no thread: {ran} ran tasks at once before, {after} \
+             after{os}."
         )
     };
-    format!("{panic}; {abort}. {detached}.")
+    format!("{panic} {abort} {detached}")
 }

@@ -128,7 +128,7 @@ fn the_off_the_happy_path_checks_fail_on_a_fault() {
     assert!(lost.len() == 1 && lost[0].contains("blocking job's panic came back"), "{lost:?}");
     // A value before the job had ended cannot be the job's: a measuring fault.
     let early = faulty(|m| m.blocking_abort_waited_for_job = false);
-    assert!(early.len() == 1 && early[0].contains("only once the job had ended"), "{early:?}");
+    assert!(early.len() == 1 && early[0].contains("only once it had ended"), "{early:?}");
 }
 
 #[test]
