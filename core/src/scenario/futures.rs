@@ -183,6 +183,10 @@ pub struct FuturesMetrics {
     pub panic_resumed_on_await: bool,
     /// Whether a task spawned after the panic still ran: the runtime survived.
     pub survived_panic: bool,
+    /// Done-callbacks the event loop ran before the code awaiting the tasks
+    /// reached their task: reported by the Python side, absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks_before_await: Option<u64>,
 }
 
 impl FuturesMetrics {
@@ -234,11 +238,35 @@ impl Scenario for FuturesScenario {
                 listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
             )
         };
-        format!(
-            "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
-             callbacks ran inside the awaiting task: {}.",
-            each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
-        )
+        // Rust's combinators run inside the task that awaits them; asyncio's done-callbacks
+        // (the python column) run from the event loop when a task ends, awaited or not.
+        let callbacks = |loop_run: bool| -> Vec<Column<'_, FuturesMetrics>> {
+            columns
+                .iter()
+                .filter(|c| c.always(|m| m.callbacks_before_await.is_some()) == loop_run)
+                .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+                .collect()
+        };
+        let run = |c: &Column<'_, FuturesMetrics>| format!("{:.0}", c.median(|m| m.callbacks_run as f64));
+        let mut said =
+            format!("Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}.");
+        let (inside, from_loop) = (callbacks(false), callbacks(true));
+        if !inside.is_empty() {
+            said.push_str(&format!(
+                " The combinators' callbacks ran inside the awaiting task: {}.",
+                each(&inside, run)
+            ));
+        }
+        for c in &from_loop {
+            said.push_str(&format!(
+                " {}'s done-callbacks ran from its event loop as each task ended: {}, {:.0} of them before \
+                 the awaiting code reached their task.",
+                c.runtime,
+                run(c),
+                c.median(|m| m.callbacks_before_await.unwrap_or(0) as f64)
+            ));
+        }
+        said
     }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
