@@ -333,28 +333,37 @@ pub struct FuturesMetrics {
     pub survived_panic: bool,
     /// A blocking job panicked: whether its panic came back to the task that
     /// awaited it (as an error value or re-raised) rather than being lost.
+    #[serde(default)]
     pub blocking_panic_caught: bool,
     /// Observed: that panic was re-raised in the awaiting task (`true`)
     /// rather than handed back as an error value (`false`).
+    #[serde(default)]
     pub blocking_panic_resumed_on_await: bool,
     /// Whether what came back carried the job's own panic message (a stand-in
     /// panic, such as a closed channel's, does not).
+    #[serde(default)]
     pub blocking_panic_message_kept: bool,
     /// A blocking job aborted (or cancelled) while it ran: ms from the abort
     /// to its handle's answer.
+    #[serde(default)]
     pub blocking_abort_returned_ms: f64,
     /// Whether the aborted handle still answered with the job's value.
+    #[serde(default)]
     pub blocking_abort_value_returned: bool,
     /// Whether the handle answered only once the job had ended (it waited
     /// for the job) rather than while the job still ran.
+    #[serde(default)]
     pub blocking_abort_waited_for_job: bool,
     /// Whether the aborted job ran to its end anyway.
+    #[serde(default)]
     pub blocking_abort_job_finished: bool,
     /// Threads seen running tasks at once (a batch of tasks that each hold
     /// their thread) before a task spawned with no handle panicked.
+    #[serde(default)]
     pub workers_before_detached_panic: u64,
     /// The same, measured after that panic: fewer means the pool lost a
     /// thread; 0 means no task runs any more.
+    #[serde(default)]
     pub workers_after_detached_panic: u64,
     /// The OS threads that ran that first batch (Linux; absent elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,6 +372,10 @@ pub struct FuturesMetrics {
     /// `/proc/self/task` (Linux; absent elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_threads_alive_after_detached_panic: Option<u64>,
+    /// Done-callbacks the event loop ran before the code awaiting the tasks
+    /// reached their task: reported by the Python side, absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks_before_await: Option<u64>,
 }
 
 impl FuturesMetrics {
@@ -446,11 +459,50 @@ impl Scenario for FuturesScenario {
                 listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
             )
         };
-        let happy = format!(
-            "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
-             callbacks ran inside the awaiting task: {}.",
-            each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
-        );
+        // Rust's combinators run inside the task that awaits them; asyncio's done-callbacks
+        // (the python column) run from the event loop when a task ends, awaited or not.
+        let callbacks = |loop_run: bool| -> Vec<Column<'_, FuturesMetrics>> {
+            columns
+                .iter()
+                .filter(|c| c.always(|m| m.callbacks_before_await.is_some()) == loop_run)
+                .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+                .collect()
+        };
+        let run = |c: &Column<'_, FuturesMetrics>| format!("{:.0}", c.median(|m| m.callbacks_run as f64));
+        let mut said =
+            format!("Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}.");
+        let (inside, from_loop) = (callbacks(false), callbacks(true));
+        // With a python column, "on every runtime" would count it too: name the Rust ones.
+        let among = |text: String| {
+            if from_loop.is_empty() { text } else { text.replace("on every runtime", "on each of them") }
+        };
+        if !inside.is_empty() {
+            let on = if from_loop.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", listed(&inside.iter().map(|c| c.runtime).collect::<Vec<_>>()))
+            };
+            said.push_str(&format!(
+                " The combinators' callbacks ran inside the awaiting task{on}: {}.",
+                among(each(&inside, run))
+            ));
+        }
+        for c in &from_loop {
+            said.push_str(&format!(
+                " {}'s done-callbacks ran from its event loop as each task ended: {}, {:.0} of them before \
+                 the awaiting code reached their task.",
+                c.runtime,
+                run(c),
+                c.median(|m| m.callbacks_before_await.unwrap_or(0) as f64)
+            ));
+        }
+        // Off the happy path: each probe's answer as the runs gave it, on the runtimes that ran
+        // the probes (the python column's seed script has none of them).
+        let rust = callbacks(false);
+        if rust.is_empty() {
+            return said;
+        }
+        let columns = &rust[..];
         // Off the happy path: each probe's answer as the runs gave it.
         let blocking = each_in_words(columns, |c| one_word(c, blocking_panic_briefly));
         let answered = each_in_words(columns, |c| one_word(c, blocking_abort_briefly));
@@ -467,11 +519,19 @@ impl Scenario for FuturesScenario {
                 c.median(|m| m.workers_after_detached_panic as f64)
             )
         });
-        format!(
-            "{happy} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle {answered}; \
-             {ran_on}. Threads running tasks at once, before and after a task with no handle panicked: \
-             {threads}."
-        )
+        let probed = if from_loop.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Probed on {} only (the seed's Python script has no such probes):",
+                listed(&rust.iter().map(|c| c.runtime).collect::<Vec<_>>())
+            )
+        };
+        among(format!(
+            "{said}{probed} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle \
+             {answered}; {ran_on}. Threads running tasks at once, before and after a task with no handle \
+             panicked: {threads}."
+        ))
     }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
