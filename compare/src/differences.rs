@@ -2,13 +2,13 @@
 //! small probes — scenario runs sized to answer one question — on each
 //! runtime. Every answer is worded from what the probe observed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::BridgeScenario;
-use demos_core::scenario::cancel::CancelScenario;
+use demos_core::scenario::cancel::{CancelScenario, about_half};
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::mixing::MixingScenario;
@@ -97,6 +97,46 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            question: "a panic in a blocking job; then in a task with no handle: what came back, threads left",
+            scenario: "futures",
+            config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<FuturesScenario>(r);
+                let job = match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await) {
+                    (false, _) => "lost",
+                    (true, true) if m.blocking_panic_message_kept => "re-raised in the awaiter",
+                    (true, true) => "a stand-in panic in the awaiter (message lost)",
+                    (true, false) if m.blocking_panic_message_kept => "an error value",
+                    (true, false) => "an error value (message lost)",
+                };
+                let alive =
+                    match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+                        (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
+                        _ => String::new(),
+                    };
+                format!(
+                    "job: {job}; no handle: threads running tasks {} → {}{alive}",
+                    m.workers_before_detached_panic, m.workers_after_detached_panic
+                )
+            },
+        },
+        Probe {
+            question: "aborting / cancelling a blocking job (50 ms) while it runs",
+            scenario: "futures",
+            config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<FuturesScenario>(r);
+                format!(
+                    "the handle: {} after {:.0} ms; the job {}",
+                    if m.blocking_abort_value_returned { "its value" } else { "cancelled" },
+                    m.blocking_abort_returned_ms,
+                    if m.blocking_abort_job_finished { "ran to its end" } else { "was stopped" }
+                )
+            },
+        },
+        Probe {
             question: "16 blocking jobs at once: which threads ran them",
             scenario: "threads",
             config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
@@ -147,6 +187,25 @@ fn probes() -> Vec<Probe> {
                 } else {
                     format!("escaped to the other worker (longest gap {gap:.1} ms)")
                 }
+            },
+        },
+        Probe {
+            question: "a task woken by a worker that then blocks 10 ms, 2 workers: rounds it waited for that worker",
+            scenario: "bridge",
+            config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
+            threads: Some(2),
+            answer: |r| {
+                let m = metrics::<BridgeScenario>(r);
+                let (Some(stranded), Some(rounds), Some(from_thread)) =
+                    (m.stranded_rounds, m.stranding_rounds, m.stranded_rounds_woken_from_thread)
+                else {
+                    return "not run: fewer than 2 workers".into();
+                };
+                let mut seen = format!("{stranded} of {rounds}; woken from a plain thread: {from_thread}");
+                if let Some(in_place) = m.stranded_rounds_block_in_place {
+                    seen.push_str(&format!("; in block_in_place: {in_place}"));
+                }
+                seen
             },
         },
         Probe {
@@ -211,6 +270,37 @@ fn probes() -> Vec<Probe> {
                     ));
                 }
                 seen
+            },
+        },
+        Probe {
+            question: "a select of two branches both ready, 1,000 times: how often the first won",
+            scenario: "cancel",
+            config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
+            threads: None,
+            answer: |r| {
+                let m = metrics::<CancelScenario>(r);
+                let n = m.select_rounds;
+                let share = |wins: u64| {
+                    let how = if wins == n {
+                        "always"
+                    } else if about_half(wins, n) {
+                        "at random"
+                    } else {
+                        "skewed"
+                    };
+                    format!("{wins} ({how})")
+                };
+                // The idioms each runtime's cancel code uses: no preference, then preferring the first.
+                let (unordered, preferring) = match r.runtime.as_str() {
+                    "tokio" => ("select!", "with biased;"),
+                    "smol" => ("future::race", "future::or"),
+                    "async-std" => ("", "race"),
+                    _ => ("select!", "select_biased!"),
+                };
+                let first = m.select_first_wins.map_or("no select without a preference".to_string(), |w| {
+                    format!("{unordered} {}", share(w))
+                });
+                format!("{first}; {preferring} {}", share(m.select_preferring_first_wins))
             },
         },
         Probe {
@@ -323,13 +413,16 @@ pub(crate) const NOT_PROBED: &str =
 pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (ExitCode, Vec<Answered>) {
     let mut passed = true;
     let mut answered = Vec::new();
+    // Probes that ask different questions of the same run share it.
+    let mut runs: HashMap<(&str, String, usize, &str), Report> = HashMap::new();
     for probe in until_stopped(probes()) {
         let s = scenario::find(probe.scenario).expect("probes use registered scenarios");
         s.prepare(&probe.config).expect("probe configurations are valid");
         let mut answers = Vec::new();
         for rt in until_stopped(runtimes) {
             let env = Env::quiet(probe.threads.unwrap_or_else(default_threads), seed);
-            let report = s.run(*rt, &probe.config, &env).report;
+            let key = (probe.scenario, probe.config.to_string(), env.threads, rt.name());
+            let report = runs.entry(key).or_insert_with(|| s.run(*rt, &probe.config, &env).report).clone();
             passed &= report.passed();
             let observed = (probe.answer)(&report);
             if json_lines {
@@ -370,7 +463,7 @@ impl Answered {
     /// The question, then each answer under the runtimes that gave it,
     /// wrapped to the width.
     fn lines(&self) -> Vec<String> {
-        let mut lines = vec![self.question.to_string()];
+        let mut lines = vec![paragraph("", "  ", self.question)];
         let indent = " ".repeat(NAME_WIDTH + 3);
         for (names, observed) in self.grouped() {
             let who = listed(&names);

@@ -10,6 +10,7 @@
 mod differences;
 mod format;
 mod html;
+mod python;
 mod sweep;
 mod table;
 
@@ -130,6 +131,8 @@ pub(crate) struct Table {
     pub(crate) cells: Vec<Cell>,
     /// Runtimes not run here, and why (beyond their OS-thread or descriptor limit).
     pub(crate) skipped: Vec<(&'static str, String)>,
+    /// Runtimes that ran but gave no report (the python child), and why.
+    pub(crate) failed: Vec<(&'static str, String)>,
 }
 
 /// Parse `args` and run; returns the exit status.
@@ -137,8 +140,8 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
     let args: Vec<OsString> = args.into_iter().collect();
     let names: Vec<&'static str> = runtimes.iter().map(|r| r.name()).collect();
     let commands = format!("{}, all, differences", scenario::names());
-    let command =
-        Cli::command().mut_arg("runtime", |a| a.value_parser(PossibleValuesParser::new(names.clone())));
+    let columns: Vec<&'static str> = names.iter().copied().chain([python::NAME]).collect();
+    let command = Cli::command().mut_arg("runtime", |a| a.value_parser(PossibleValuesParser::new(columns)));
     let cli = match command.try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(err) => return clap_error("compare", err, &commands),
@@ -149,6 +152,9 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         .copied()
         .filter(|rt| cli.runtime.is_empty() || cli.runtime.iter().any(|n| n == rt.name()))
         .collect();
+    // The python column: asked for by name, or by naming no runtime at all.
+    let python_named = cli.runtime.iter().any(|n| n == python::NAME);
+    let python_wanted = cli.runtime.is_empty() || python_named;
     let threads = if cli.threads.is_empty() { vec![default_threads()] } else { cli.threads.clone() };
     let page = |tables, differences| html::Page {
         command: html::command_line(&args),
@@ -168,6 +174,12 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         Command::Scenario(command) => vec![command.named_config()],
         Command::All => scenario::ALL.iter().map(|s| (s.name(), s.default_config())).collect(),
         Command::Differences => {
+            if chosen.is_empty() {
+                return usage_error(
+                    "compare",
+                    "differences probes the Rust runtimes: name one with --runtime",
+                );
+            }
             let report = match open_report(&cli.report) {
                 Ok(report) => report,
                 Err(message) => return usage_error("compare", &message),
@@ -182,6 +194,23 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             }
             return interrupted_or(code);
         }
+    };
+    // With python alone, `all` is the eight it has.
+    let all = matches!(cli.command, Command::All);
+    let plan: Vec<(&str, serde_json::Value)> =
+        plan.into_iter().filter(|(name, _)| !all || !chosen.is_empty() || python::has(name)).collect();
+    let mut python_skipped = false;
+    let python = if python_wanted && plan.iter().any(|(name, _)| python::has(name)) {
+        let found = python::find();
+        python_skipped = found.is_none();
+        if python_skipped && chosen.is_empty() {
+            let why =
+                format!("--runtime python: no python3 ≥ 3.10 found (or set {})", python::INTERPRETER_VAR);
+            return usage_error("compare", &why);
+        }
+        found
+    } else {
+        None
     };
     // Each scenario with its points: one configuration, or one per swept value.
     let mut planned: Vec<(&str, Vec<Planned>)> = Vec::new();
@@ -213,7 +242,17 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                     return usage_error("compare", &format!("on {}: {message}", rt.name()));
                 }
             }
-            if skipped.len() == chosen.len() {
+            // Named, python sits out the other scenarios with a line saying so;
+            // left to the default, it is one of "all" where it has the scenario.
+            if python_named && !python::has(name) {
+                let seed = python::SCENARIOS.join(", ");
+                skipped.push((
+                    python::NAME,
+                    format!("the Python side has the seed's eight scenarios only: {seed}"),
+                ));
+            }
+            let rust_skipped = skipped.iter().filter(|(n, _)| *n != python::NAME).count();
+            if rust_skipped == chosen.len() && !(python.is_some() && python::has(name)) {
                 let (name, message) = &skipped[0];
                 return usage_error("compare", &format!("on {name}: {message}"));
             }
@@ -233,9 +272,18 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
         Ok(report) => report,
         Err(message) => return usage_error("compare", &message),
     };
+    if python_skipped {
+        // On stderr with --json, whose stdout holds reports only.
+        if cli.json { eprintln!("{}", python::SKIPPED) } else { emit(python::SKIPPED) }
+    }
     let mut processes = Vec::new();
-    let points: usize = planned.iter().map(|(_, points)| points.len()).sum();
-    let total = (points * threads.len() * chosen.len() * cli.repeat) as u64;
+    let points: usize = planned
+        .iter()
+        .map(|(name, points)| {
+            points.len() * (chosen.len() + usize::from(python.is_some() && python::has(name)))
+        })
+        .sum();
+    let total = (points * threads.len() * cli.repeat) as u64;
     let progress = ProgressBar::with_draw_target(
         Some(total),
         if cli.json || cli.quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
@@ -282,7 +330,45 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                         cells.push(cell);
                     }
                 }
-                if !cells.is_empty() {
+                let mut failed = Vec::new();
+                if let Some(python) = python.as_ref().filter(|_| python::has(name)) {
+                    let mut cell = Cell { runtime: python::NAME, reports: Vec::new(), takeaways: Vec::new() };
+                    for run in until_stopped(0..cli.repeat) {
+                        progress.set_message(format!("{name}{at} on python with --threads {t}"));
+                        match python.run(name, cfg, t, cli.seed, cli.allow_long) {
+                            Ok(python::Ran { report, exited_ok }) => {
+                                if trace.is_some() {
+                                    let mut process = format!("python — {name}{at}, --threads {t}");
+                                    if cli.repeat > 1 {
+                                        process.push_str(&format!(", run {}", run + 1));
+                                    }
+                                    processes.push((process, report.timeline.clone()));
+                                }
+                                // Exit status 1 is a failed check, whatever the report says.
+                                passed &= report.passed() && exited_ok;
+                                if cli.json {
+                                    emit(&report.to_json_line());
+                                }
+                                cell.reports.push(report);
+                                progress.inc(1);
+                            }
+                            // A child stopped by Ctrl-C before it could report is no failure.
+                            Err(_) if demos_core::interrupt::requested() => break,
+                            Err(why) => {
+                                passed = false;
+                                if cli.json {
+                                    eprintln!("compare: python: {why}");
+                                }
+                                failed.push((python::NAME, why));
+                                break;
+                            }
+                        }
+                    }
+                    if !cell.reports.is_empty() {
+                        cells.push(cell);
+                    }
+                }
+                if !cells.is_empty() || !failed.is_empty() {
                     let (name, headline) = (name.to_string(), headline.clone());
                     let skipped = skipped.clone();
                     let config = cfg.clone();
@@ -294,6 +380,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                         point: point.clone(),
                         cells,
                         skipped,
+                        failed,
                     });
                 }
             }

@@ -198,15 +198,15 @@ pub(crate) fn conclusion(table: &Table) -> String {
     s.conclude(&table.config, &columns)
 }
 
-/// A line per runtime a table ran without, and why.
+/// A line per runtime a table ran without, or that gave no report, and why.
 pub(crate) fn skipped(group: &[Table]) -> Vec<String> {
     group
         .iter()
         .flat_map(|t| {
             let at = t.point.as_ref().map(|p| format!(" at {p}")).unwrap_or_default();
-            t.skipped
-                .iter()
-                .map(move |(runtime, why)| paragraph("  ", "    ", &format!("{runtime} not run{at}: {why}")))
+            let not_run = t.skipped.iter().map(|(runtime, why)| format!("{runtime} not run{at}: {why}"));
+            let failed = t.failed.iter().map(|(runtime, why)| format!("{runtime} gave no report{at}: {why}"));
+            not_run.chain(failed).map(|line| paragraph("  ", "    ", &line)).collect::<Vec<_>>()
         })
         .collect()
 }

@@ -164,7 +164,28 @@ fn differences_report_what_the_runtimes_really_do() {
     assert!(observed("--threads 1", "smol").contains("LocalExecutor"));
     for runtime in RUNTIMES {
         assert!(observed("yield after every step", runtime).contains("in fair rounds"), "{runtime}");
+        // No runtime stops a running blocking job, whatever its handle answers.
+        assert!(
+            observed("aborting / cancelling a blocking job", runtime).ends_with("the job ran to its end")
+        );
+        // A select that prefers the first took it every round.
+        assert!(observed("a select of two branches", runtime).ends_with("1000 (always)"), "{runtime}");
     }
+    assert!(observed("aborting / cancelling a blocking job", "tokio").starts_with("the handle: its value"));
+    assert!(observed("aborting / cancelling a blocking job", "smol").starts_with("the handle: cancelled"));
+    assert!(observed("a select of two branches", "async-std").starts_with("no select without a preference"));
+    assert!(observed("a panic in a blocking job", "tokio").starts_with("job: an error value"));
+    assert!(observed("a panic in a blocking job", "smol").starts_with("job: re-raised in the awaiter"));
+    // The futures ThreadPool lost the thread a task with no handle panicked on.
+    let pool = observed("a panic in a blocking job", "std-threads");
+    let counts: Vec<u64> = pool
+        .split("threads running tasks ")
+        .nth(1)
+        .and_then(|t| t.split(',').next())
+        .map(|t| t.split(" → ").filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    assert!(matches!(counts[..], [before, after] if after < before), "{pool}");
+    assert!(observed("a task woken by a worker that then blocks", "tokio").starts_with("20 of 20"));
 }
 
 #[test]

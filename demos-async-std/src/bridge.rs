@@ -1,20 +1,29 @@
 // claim: C-async-std-blocking-pool
 //! bridge on async-std: `task::spawn_blocking` moves a blocking call to
 //! async-std's blocking pool; called inline it occupies an executor thread.
-//! Sync code reaches async code through `task::block_on`.
+//! Sync code reaches async code through `task::block_on`. Last, with several
+//! threads: a task woken by a task that then blocks its thread goes to the
+//! global executor's shared queue (async-executor, as on smol) — observed, as
+//! every round is, not assumed.
 //!
 //! Run it: `cargo run -p demos-async-std -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use ::futures::future::join_all;
+use async_std::channel::bounded;
 use async_std::task::{self, sleep, spawn_blocking};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
+    STRAND_ROUNDS, STRANDING, StrandRound, offloaded,
 };
+use demos_core::scenario::futures::signal_when_parked;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
+
+use crate::Exec;
 
 impl Bridge for crate::AsyncStd {
     fn bridge(&self, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
@@ -71,9 +80,61 @@ impl Bridge for crate::AsyncStd {
             }
             hb.stop();
             heartbeat.await;
-            (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
+            let mut m = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
+
+            // With several threads: a task woken by a task that then blocks its thread.
+            if env.threads > 1 {
+                env.log.line(STRANDING);
+                let by_worker = strand_rounds(ex, false).await;
+                let from_thread = strand_rounds(ex, true).await;
+                m.stranding(&env.log, &by_worker, &from_thread, None);
+            }
+            (m, hb.spans())
         })
     }
+}
+
+/// [`STRAND_ROUNDS`] stranding rounds; `from_thread`: a plain thread wakes B.
+async fn strand_rounds(ex: Exec, from_thread: bool) -> Vec<StrandRound> {
+    let mut rounds = Vec::new();
+    for _ in until_stopped(0..STRAND_ROUNDS) {
+        rounds.push(strand_round(ex, from_thread).await);
+    }
+    rounds
+}
+
+/// One stranding round: B parks on a channel; A sends to it (or has a plain
+/// thread send), then blocks its thread.
+async fn strand_round(ex: Exec, from_thread: bool) -> StrandRound {
+    let (tx, rx) = bounded::<()>(1);
+    let (parked_tx, parked) = bounded::<()>(1);
+    // B: parked until A's message comes; notes when it runs again.
+    let b = ex.spawn(signal_when_parked(
+        async move {
+            let _ = rx.recv().await;
+            Instant::now()
+        },
+        move || {
+            let _ = parked_tx.try_send(());
+        },
+    ));
+    let _ = parked.recv().await;
+    sleep(Duration::from_millis(1)).await; // B's poll has returned: it is parked, not running
+    // A: wakes B, then blocks its thread.
+    let a = ex.spawn(async move {
+        let woke = Instant::now();
+        if from_thread {
+            thread::spawn(move || {
+                let _ = tx.try_send(());
+            });
+        } else {
+            let _ = tx.try_send(()); // from this thread: B is pushed to the executor's queue
+        }
+        thread::sleep(STRAND_BLOCK);
+        (woke, Instant::now())
+    });
+    let (woke, freed) = a.await;
+    StrandRound { woke, freed, resumed: b.await }
 }
 
 /// The heartbeat task: tick every interval until stopped (bridge's and starvation's).

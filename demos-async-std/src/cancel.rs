@@ -8,17 +8,20 @@
 //! half-frame outside the loop. Then: async-std's executor is global and never
 //! shuts down — tasks parked when the work is done stay alive, their
 // claim: C-async-std-handle-drop
-//! destructors unrun; and a dropped `JoinHandle` detaches its task.
+//! destructors unrun; and a dropped `JoinHandle` detaches its task. Last,
+//! fairness: with both branches ready, `race` resolves "in the order that they
+//! have been passed" (its docs) — async-std has no select without a preference.
 //!
 //! Run it: `cargo run -p demos-async-std -- cancel`
 
 use std::time::Duration;
 
 use async_std::channel::{self, Receiver, Sender};
+use async_std::future::ready;
 use async_std::prelude::FutureExt;
 use async_std::task::{self, sleep};
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{CancelScenario, Drops, Tally};
+use demos_core::scenario::cancel::{CancelScenario, Drops, SELECT_ROUNDS, Tally};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 
 use crate::Exec;
@@ -55,6 +58,12 @@ impl Cancel for crate::AsyncStd {
             drop(tasks); // a dropped JoinHandle detaches: the task runs on
             drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
             m.group(cfg, &drops);
+            // Fairness: both branches ready every round; which one runs?
+            let mut first = 0;
+            for _ in 0..SELECT_ROUNDS {
+                first += ready(1).race(ready(0)).await; // polls the first, then the second
+            }
+            m.select_fairness(&env.log, None, ("FutureExt::race", first));
             m
         });
         // Tasks parked on the global executor when this run's work is done: nothing drops it.

@@ -8,16 +8,19 @@
 //! half-frame outside the loop. Then: dropping an `Executor` drops its parked
 //! tasks (their destructors run); dropping a `Task` cancels it (`detach()`
 //! would have let it run on).
+//! Last, fairness: with both branches ready, futures-lite's `race` picks one
+//! at random and `or` — the loops' own idiom — always the first.
 //!
 //! Run it: `cargo run -p demos-smol -- cancel`
 
+use std::future::ready;
 use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{CancelScenario, Drops, Tally};
+use demos_core::scenario::cancel::{CancelScenario, Drops, SELECT_ROUNDS, Tally};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use smol::channel::{self, Receiver, Sender};
-use smol::future::or;
+use smol::future::{or, race};
 use smol::{Executor, Timer};
 
 use crate::Exec;
@@ -54,6 +57,13 @@ impl Cancel for crate::Smol {
             drop(tasks); // a dropped Task is cancelled
             drops.settle(cfg.tasks, || Timer::after(cfg.tick())).await;
             m.group(cfg, &drops);
+            // Fairness: both branches ready every round; which one runs?
+            let (mut first_race, mut first_or) = (0, 0);
+            for _ in 0..SELECT_ROUNDS {
+                first_race += race(ready(1), ready(0)).await; // no preference: a random branch first
+                first_or += or(ready(1), ready(0)).await; // prefers the first
+            }
+            m.select_fairness(&env.log, Some(("future::race", first_race)), ("future::or", first_or));
             m
         });
         // An executor with parked tasks, dropped.

@@ -3,23 +3,34 @@
 //! combinators from the `futures` crate, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `Task` is *cancelled* (call `.detach()` to keep it
 //! running), `Task::cancel()` cancels and waits, and a panic is re-raised in
-//! whoever awaits the task — caught here with `catch_unwind`.
+//! whoever awaits the task — caught here with `catch_unwind`. Off the happy
+//! path: a panic in an `unblock` job is re-raised in the awaiting task too;
+//! `cancel()` on a running `unblock` job waits for the job to end, then answers
+//! `None` (a thread cannot be stopped); and a panicking task that was
+//! `detach()`ed is caught by async-executor, its thread lives on.
 //!
 //! Run it: `cargo run -p demos-smol -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
+use ::futures::future::join_all;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    Callbacks, DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, FuturesScenario, delays,
+    message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
-use smol::Timer;
 use smol::channel::bounded;
+use smol::future::or;
+use smol::{Timer, unblock};
+
+use crate::Exec;
 
 impl Futures for crate::Smol {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
@@ -118,7 +129,63 @@ impl Futures for crate::Smol {
             }
             // ANCHOR_END: panic
             m.survived_panic = ex.spawn(async { 7 }).await == 7;
+
+            // Probe: a panic in a blocking job.
+            let job = unblock(|| -> u64 { panic!("{}", DEMO_PANIC) });
+            if let Err(payload) = AssertUnwindSafe(job).catch_unwind().await {
+                m.blocking_panic(&env.log, true, &message_of(&*payload)); // re-raised here
+            }
+
+            // Probe: cancel a blocking job while it runs.
+            let (started_tx, started) = bounded::<()>(1);
+            let (done_tx, done) = bounded::<()>(1);
+            let job = unblock(move || {
+                let _ = started_tx.try_send(());
+                thread::sleep(BLOCKING_JOB);
+                let _ = done_tx.try_send(()); // reached only if the job ran to its end
+                BLOCKING_VALUE
+            });
+            let _ = started.recv().await;
+            let cancelled = Instant::now();
+            let answer = job.cancel().await; // waits for the running job: a thread cannot be stopped
+            let (returned, waited) = (cancelled.elapsed(), done.try_recv().is_ok()); // had the job ended?
+            let value = answer == Some(BLOCKING_VALUE);
+            m.blocking_abort(returned, value, waited, waited || done.recv().await.is_ok());
+
+            // Probe: a detached task (no handle) panics. How many threads run
+            // tasks at once, before and after?
+            let before = capacity(&ex, env.threads).await;
+            let (unwound_tx, unwound) = bounded::<()>(1);
+            ex.spawn(async move {
+                let _signal = on_drop(move || {
+                    let _ = unwound_tx.try_send(());
+                });
+                panic!("{}", DEMO_PANIC)
+            })
+            .detach();
+            let _ = unwound.recv().await;
+            let after = capacity(&ex, env.threads).await;
+            m.detached_panic(&before, &after);
             m
         })
     }
+}
+
+/// Spawn `batch` tasks that each hold their thread until all have started;
+/// wait for them at most [`CAPACITY_WAIT`].
+async fn capacity(ex: &Exec, batch: usize) -> Arc<Capacity> {
+    let capacity = Arc::new(Capacity::new(batch));
+    let tasks: Vec<_> = (0..batch)
+        .map(|_| {
+            let capacity = capacity.clone();
+            ex.spawn(async move { capacity.hold() })
+        })
+        .collect();
+    let all = async { Some(join_all(tasks).await) };
+    or(all, async {
+        Timer::after(CAPACITY_WAIT).await;
+        None
+    })
+    .await;
+    capacity
 }

@@ -5,6 +5,9 @@
 //! the thread does the blocking part (a sleep, a blocking call) and completes a
 //! future the task awaits. Called inline, the blocking call occupies a pool
 //! thread. Sync code reaches async code through `futures::executor::block_on`.
+//! Last, with several threads: a task woken by a task that then blocks its
+//! thread goes back on the pool's one shared queue, which every free thread
+//! takes from.
 //!
 //! Run it: `cargo run -p demos-std-threads -- bridge --threads 1`
 
@@ -15,12 +18,14 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt::until_stopped;
 use demos_core::report::counted;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
+    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK, STRAND_ROUNDS, STRANDING,
+    StrandRound, offloaded,
 };
+use demos_core::scenario::futures::signal_when_parked;
 use demos_core::workers::noted;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use futures::channel::oneshot;
-use futures::executor::block_on;
+use futures::executor::{ThreadPool, block_on};
 use futures::future::join_all;
 use futures::task::SpawnExt;
 
@@ -96,11 +101,19 @@ impl Bridge for crate::StdThreads {
         }
         hb.stop();
         block_on(heartbeat);
+        let mut metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
+
+        // With several threads: a task woken by a task that then blocks its pool thread.
+        if env.threads > 1 {
+            env.log.line(STRANDING);
+            let by_worker = strand_rounds(&pool, false);
+            let from_thread = strand_rounds(&pool, true);
+            metrics.stranding(&env.log, &by_worker, &from_thread, None);
+        }
         let flavor = format!(
             "futures ThreadPool, {} + a thread per blocking call",
             counted(env.threads as u64, "thread")
         );
-        let metrics = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
         Observed::new(flavor, started.elapsed(), metrics).with_spans(hb.spans())
     }
 }
@@ -113,4 +126,47 @@ pub(crate) async fn tick_until_stopped(hb: Arc<Heartbeat>) {
         offload(move || thread::sleep(tick)).await;
         hb.tick()
     } {}
+}
+
+/// [`STRAND_ROUNDS`] stranding rounds; `from_thread`: a plain thread wakes B.
+fn strand_rounds(pool: &ThreadPool, from_thread: bool) -> Vec<StrandRound> {
+    until_stopped(0..STRAND_ROUNDS).map(|_| strand_round(pool, from_thread)).collect()
+}
+
+/// One stranding round: B parks on a one-shot; A sends to it (or has a plain
+/// thread send), then blocks its pool thread.
+fn strand_round(pool: &ThreadPool, from_thread: bool) -> StrandRound {
+    let (tx, rx) = oneshot::channel::<()>();
+    let (parked_tx, parked) = oneshot::channel::<()>();
+    // B: parked until A's message comes; notes when it runs again.
+    let b = pool
+        .spawn_with_handle(noted(signal_when_parked(
+            async move {
+                let _ = rx.await;
+                Instant::now()
+            },
+            move || {
+                let _ = parked_tx.send(());
+            },
+        )))
+        .expect("the pool accepts tasks");
+    let _ = block_on(parked);
+    thread::sleep(Duration::from_millis(1)); // B's poll has returned: it is parked, not running
+    // A: wakes B, then blocks its pool thread.
+    let a = pool
+        .spawn_with_handle(noted(async move {
+            let woke = Instant::now();
+            if from_thread {
+                thread::spawn(move || {
+                    let _ = tx.send(());
+                });
+            } else {
+                let _ = tx.send(()); // B goes back on the pool's shared queue
+            }
+            thread::sleep(STRAND_BLOCK);
+            (woke, Instant::now())
+        }))
+        .expect("the pool accepts tasks");
+    let (woke, freed) = block_on(a);
+    StrandRound { woke, freed, resumed: block_on(b) }
 }

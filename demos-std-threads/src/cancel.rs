@@ -7,7 +7,9 @@
 //! `next()` itself (it takes nothing unless it completes) and keeps the
 // claim: C-std-remotehandle-drop, C-futures-threadpool-parked
 //! half-frame outside the loop. Then: a dropped `ThreadPool`, with tasks parked
-//! on it; a dropped `RemoteHandle` cancels its task.
+//! on it; a dropped `RemoteHandle` cancels its task. Last, fairness: with both
+//! branches ready, `select!` picks one at random and `select_biased!` polls
+//! them in order.
 //!
 //! Run it: `cargo run -p demos-std-threads -- cancel`
 
@@ -15,13 +17,14 @@ use std::time::Duration;
 
 use demos_core::interrupt::until_stopped;
 use demos_core::report::counted;
-use demos_core::scenario::cancel::{Drops, Tally};
+use demos_core::scenario::cancel::{Drops, SELECT_ROUNDS, Tally};
 use demos_core::workers::noted;
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use futures::channel::{mpsc, oneshot};
 use futures::executor::{ThreadPool, block_on};
+use futures::future::ready;
 use futures::task::SpawnExt;
-use futures::{FutureExt, StreamExt, pin_mut, select};
+use futures::{FutureExt, StreamExt, pin_mut, select, select_biased};
 
 use crate::bridge::offload;
 
@@ -51,6 +54,21 @@ impl Cancel for crate::StdThreads {
         block_on(offload(sleep(cfg.tick()))); // its threads have had time to go
         m.shutdown(cfg, &drops, true);
         drop(never);
+        // Fairness: both branches ready every round; which one runs?
+        let (mut first, mut first_biased) = (0, 0);
+        block_on(async {
+            for _ in 0..SELECT_ROUNDS {
+                select! {
+                    () = ready(()) => first += 1,
+                    () = ready(()) => {}
+                }
+                select_biased! {
+                    () = ready(()) => first_biased += 1, // polled first: wins whenever it is ready
+                    () = ready(()) => {}
+                }
+            }
+        });
+        m.select_fairness(&env.log, Some(("futures::select!", first)), ("select_biased!", first_biased));
         let flavor = format!("futures ThreadPool, {}", counted(env.threads as u64, "thread"));
         Observed::new(flavor, started.elapsed(), m)
     }

@@ -8,27 +8,40 @@
 // claim: C-std-panic-probe, C-std-no-abort
 //! be aborted — only a future can, via `futures::future::abortable` — and a
 //! task's panic, caught on its pool thread by the `RemoteHandle`'s wrapper, is
-//! re-raised where the handle is awaited. (A task spawned with no handle has no
-//! such wrapper: its panic ends the pool thread that ran it.)
+//! re-raised where the handle is awaited. Off the happy path: a blocking job
+//! offloaded to a thread of its own (`offload`, bridge's thread plus one-shot)
+//! that panics ends its thread and drops the one-shot's sender, so the awaiter
+//! panics on the closed channel — a stand-in, the job's message lost; a thread
+//! cannot be aborted, so `abortable(offload(job))` answers `Aborted` at once
+//! while the thread runs on; and a task spawned with no handle
+//! (`spawn_ok`) has no wrapper to catch its panic: it ends the pool thread
+//! that ran it, for good (futures-executor 0.3 `thread_pool.rs` has no
+//! `catch_unwind`), and the pool runs on with one thread fewer, silently.
 //!
 //! Run it: `cargo run -p demos-std-threads -- futures`
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt;
 use demos_core::report::counted;
-use demos_core::scenario::futures::{Callbacks, DEMO_PANIC, delays, signal_when_parked, value_of};
+use demos_core::scenario::futures::{
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, caught_panic, delays,
+    on_drop, signal_when_parked, value_of,
+};
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use futures::FutureExt;
 use futures::channel::oneshot;
-use futures::executor::block_on;
+use futures::executor::{ThreadPool, block_on};
 use futures::future::{Aborted, abortable, pending};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::SpawnExt;
+
+use crate::bridge::offload;
 
 impl Futures for crate::StdThreads {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
@@ -136,10 +149,62 @@ impl Futures for crate::StdThreads {
         }
         m.survived_panic =
             block_on(pool.spawn_with_handle(noted(async { 7 })).expect("the pool accepts jobs")) == 7;
+
+        // Probe: a panic in a blocking job, offloaded to a thread of its own. The
+        // thread dies, its one-shot sender with it: the awaiter panics on the closed channel.
+        if let Err(message) = caught_panic(|| block_on(offload(|| -> u64 { panic!("{}", DEMO_PANIC) }))) {
+            m.blocking_panic(&env.log, true, &message);
+        }
+
+        // Probe: abort a blocking job while it runs. Only the future awaiting the
+        // thread can be aborted; the thread runs on.
+        let (running_tx, running) = oneshot::channel::<()>();
+        let (done_tx, mut done) = oneshot::channel::<()>();
+        let (job, abort) = abortable(offload(move || {
+            let _ = running_tx.send(());
+            thread::sleep(BLOCKING_JOB);
+            let _ = done_tx.send(()); // reached only if the job ran to its end
+            BLOCKING_VALUE
+        }));
+        let job = pool.spawn_with_handle(noted(job)).expect("the pool accepts jobs");
+        let _ = block_on(running);
+        let aborted = Instant::now();
+        abort.abort();
+        let answer = block_on(job);
+        let (returned, waited) = (aborted.elapsed(), matches!(done.try_recv(), Ok(Some(())))); // had the job ended?
+        let value = answer == Ok(BLOCKING_VALUE);
+        m.blocking_abort(returned, value, waited, waited || block_on(done).is_ok());
+
+        // Probe: a task spawned with no handle (spawn_ok) panics. How many pool
+        // threads run tasks at once, before and after? (Last: it may leave none.)
+        let before = capacity(&pool, env.threads);
+        let (unwound_tx, unwound) = oneshot::channel::<()>();
+        pool.spawn_ok(async move {
+            let _signal = on_drop(move || {
+                let _ = unwound_tx.send(());
+            });
+            panic!("{}", DEMO_PANIC) // nothing catches it: it unwinds out of the pool thread's loop
+        });
+        let _ = block_on(unwound);
+        let after = capacity(&pool, env.threads);
+        m.detached_panic(&before, &after);
         Observed::new(
             format!("futures ThreadPool, {}, plus OS threads", counted(env.threads as u64, "thread")),
             started.elapsed(),
             m,
         )
     }
+}
+
+/// Spawn `batch` tasks that each hold their pool thread until all have
+/// started; wait for them at most [`CAPACITY_WAIT`] (this thread is not the
+/// pool's, so it may block).
+fn capacity(pool: &ThreadPool, batch: usize) -> Arc<Capacity> {
+    let capacity = Arc::new(Capacity::new(batch));
+    for _ in 0..batch {
+        let capacity = capacity.clone();
+        pool.spawn_ok(noted(async move { capacity.hold() }));
+    }
+    capacity.wait(CAPACITY_WAIT);
+    capacity
 }

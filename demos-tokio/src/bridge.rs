@@ -2,21 +2,29 @@
 //! bridge on tokio: `spawn_blocking` moves a blocking call to tokio's blocking
 //! pool; called inline it occupies a worker. Sync code reaches async code
 //! through `Handle::block_on` (from a blocking-pool thread, never from a
-//! worker, where it would panic).
+//! worker, where it would panic). Last, with several workers: a task woken
+//! by a worker that then blocks waits in that worker's LIFO slot, which the
+//! other workers cannot steal (`disable_lifo_slot` is `tokio_unstable`); woken
+//! from a plain thread it goes to the shared inject queue, and a worker that
+//! blocks inside `block_in_place` hands its queues to a new thread first.
 //!
 //! Run it: `cargo run -p demos-tokio -- bridge --threads 1`
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use ::futures::future::join_all;
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, offloaded,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
+    STRAND_ROUNDS, STRANDING, StrandRound, offloaded,
 };
+use demos_core::scenario::futures::signal_when_parked;
 use demos_core::{Bridge, BridgeConfig, BridgeMetrics, Env, Observed};
 use tokio::runtime::Handle;
-use tokio::task::spawn_blocking;
+use tokio::sync::oneshot;
+use tokio::task::{block_in_place, spawn_blocking};
 use tokio::time::sleep;
 
 impl Bridge for crate::Tokio {
@@ -83,9 +91,83 @@ impl Bridge for crate::Tokio {
             }
             hb.stop();
             heartbeat.await;
-            (BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged), hb.spans())
+            let mut m = BridgeMetrics::new(cfg, offloaded, inline, one_blocked, bridged);
+
+            // With several workers: a task woken by a worker that then blocks.
+            if env.threads > 1 {
+                env.log.line(STRANDING);
+                let by_worker = strand_rounds(Wake::Worker).await;
+                let from_thread = strand_rounds(Wake::Thread).await;
+                let in_place = strand_rounds(Wake::BlockInPlace).await;
+                m.stranding(&env.log, &by_worker, &from_thread, Some(&in_place));
+            }
+            (m, hb.spans())
         })
     }
+}
+
+/// Who wakes the parked task in a stranding round, and how its worker then blocks.
+#[derive(Debug, Clone, Copy)]
+enum Wake {
+    /// A task wakes it, then blocks its worker.
+    Worker,
+    /// A plain thread wakes it; the task blocks its worker all the same.
+    Thread,
+    /// A task wakes it, then blocks inside `block_in_place`.
+    BlockInPlace,
+}
+
+/// [`STRAND_ROUNDS`] stranding rounds, B woken as `wake` says.
+async fn strand_rounds(wake: Wake) -> Vec<StrandRound> {
+    let mut rounds = Vec::new();
+    for _ in until_stopped(0..STRAND_ROUNDS) {
+        rounds.push(strand_round(wake).await);
+    }
+    rounds
+}
+
+/// One stranding round: B parks on a one-shot; A sends to it, then blocks.
+/// (Neither is `noted`: `block_in_place` moves the worker's role to another
+/// OS thread, which `workers_observed` would count as a third worker.)
+async fn strand_round(wake: Wake) -> StrandRound {
+    let (tx, rx) = oneshot::channel::<()>();
+    let (parked_tx, parked) = oneshot::channel::<()>();
+    // B: parked until A's message comes; notes when it runs again.
+    let b = tokio::spawn(signal_when_parked(
+        async move {
+            let _ = rx.await;
+            Instant::now()
+        },
+        move || {
+            let _ = parked_tx.send(());
+        },
+    ));
+    let _ = parked.await;
+    sleep(Duration::from_millis(1)).await; // B's poll has returned: it is parked, not running
+    // A: wakes B, then blocks its worker.
+    let a = tokio::spawn(async move {
+        let woke = Instant::now();
+        match wake {
+            Wake::Worker => {
+                let _ = tx.send(()); // from this worker: B goes to its LIFO slot
+                thread::sleep(STRAND_BLOCK);
+            }
+            Wake::Thread => {
+                thread::spawn(move || {
+                    let _ = tx.send(()); // from outside the runtime: B goes to the shared inject queue
+                });
+                thread::sleep(STRAND_BLOCK);
+            }
+            Wake::BlockInPlace => {
+                let _ = tx.send(());
+                block_in_place(|| thread::sleep(STRAND_BLOCK)); // hands this worker's queues to a new thread
+            }
+        }
+        (woke, Instant::now())
+    });
+    let (woke, freed) = a.await.expect("A does not panic");
+    let resumed = b.await.expect("B does not panic");
+    StrandRound { woke, freed, resumed }
 }
 
 /// The heartbeat task: tick every interval until stopped (bridge's and starvation's).

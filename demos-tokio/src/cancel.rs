@@ -9,13 +9,18 @@
 //! keeps the half-frame outside the loop. Then: dropping a `Runtime` drops its
 //! parked tasks (their destructors run), waits for a running blocking job, and
 //! `shutdown_timeout` bounds that wait; a dropped `JoinSet` aborts its tasks.
+//! Last, fairness: with both branches ready, `select!` picks one at random
+//! (its docs: "randomly pick a branch"); with `biased;` it polls them in order.
 //!
 //! Run it: `cargo run -p demos-tokio -- cancel`
 
+use std::future::ready;
 use std::time::{Duration, Instant};
 
 use demos_core::interrupt::until_stopped;
-use demos_core::scenario::cancel::{BLOCKING_JOB, CancelScenario, Drops, SHUTDOWN_TIMEOUT, Tally};
+use demos_core::scenario::cancel::{
+    BLOCKING_JOB, CancelScenario, Drops, SELECT_ROUNDS, SHUTDOWN_TIMEOUT, Tally,
+};
 use demos_core::{Cancel, CancelConfig, CancelMetrics, Env, Observed};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -52,6 +57,24 @@ impl Cancel for crate::Tokio {
             drop(set); // aborts them
             drops.settle(cfg.tasks, || sleep(cfg.tick())).await;
             m.group(cfg, &drops);
+            // Fairness: both branches ready every round; which one runs?
+            let (mut first, mut first_biased) = (0, 0);
+            for _ in 0..SELECT_ROUNDS {
+                tokio::select! {
+                    () = ready(()) => first += 1,
+                    () = ready(()) => {}
+                }
+                tokio::select! {
+                    biased; // poll the branches in order: a ready first branch always wins
+                    () = ready(()) => first_biased += 1,
+                    () = ready(()) => {}
+                }
+            }
+            m.select_fairness(
+                &env.log,
+                Some(("tokio::select!", first)),
+                ("select! with biased;", first_biased),
+            );
             m
         });
         let m = &mut seen.metrics;

@@ -3,24 +3,34 @@
 //! the `futures` crate on the handles, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `JoinHandle` *detaches* (the task runs on),
 //! `abort()` cancels, and a panic comes back as a `JoinError` — the awaiting
-//! task does not panic, and the runtime keeps going.
+//! task does not panic, and the runtime keeps going. Off the happy path: a
+//! panic in `spawn_blocking` comes back as a `JoinError` too; `abort()` on a
+//! running `spawn_blocking` job "will not have any effect" (`JoinHandle::abort`'s
+//! docs) — the handle answers with the job's value once it is done; and a
+//! panicking task whose handle was dropped is caught by tokio, its worker
+//! lives on.
 //!
 //! Run it: `cargo run -p demos-tokio -- futures`
 
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use ::futures::FutureExt;
+use ::futures::future::join_all;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    Callbacks, DEMO_PANIC, FuturesScenario, delays, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, FuturesScenario, delays,
+    message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use tokio::sync::oneshot;
-use tokio::time::sleep;
+use tokio::task::spawn_blocking;
+use tokio::time::{sleep, timeout};
 
 impl Futures for crate::Tokio {
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics> {
@@ -128,7 +138,62 @@ impl Futures for crate::Tokio {
             }
             // ANCHOR_END: panic
             m.survived_panic = tokio::spawn(noted(async { 7 })).await.is_ok_and(|v| v == 7);
+
+            // Probe: a panic in a blocking job.
+            let job = spawn_blocking(|| -> u64 { panic!("{}", DEMO_PANIC) });
+            match AssertUnwindSafe(job).catch_unwind().await {
+                Ok(Err(e)) if e.is_panic() => {
+                    m.blocking_panic(&env.log, false, &message_of(&*e.into_panic()))
+                }
+                Err(payload) => m.blocking_panic(&env.log, true, &message_of(&*payload)),
+                Ok(_) => {}
+            }
+
+            // Probe: abort a blocking job while it runs.
+            let (started_tx, started) = oneshot::channel::<()>();
+            let (done_tx, mut done) = oneshot::channel::<()>();
+            let job = spawn_blocking(move || {
+                let _ = started_tx.send(());
+                thread::sleep(BLOCKING_JOB);
+                let _ = done_tx.send(()); // reached only if the job ran to its end
+                BLOCKING_VALUE
+            });
+            let _ = started.await;
+            let aborted = Instant::now();
+            job.abort(); // "will not have any effect": a running thread cannot be stopped
+            let answer = job.await;
+            let (returned, waited) = (aborted.elapsed(), done.try_recv().is_ok()); // had the job ended?
+            let value = answer.is_ok_and(|v| v == BLOCKING_VALUE);
+            m.blocking_abort(returned, value, waited, waited || done.await.is_ok());
+
+            // Probe: a task with no handle (dropped at once) panics. How many
+            // threads run tasks at once, before and after?
+            let before = capacity(env.threads).await;
+            let (unwound_tx, unwound) = oneshot::channel::<()>();
+            drop(tokio::spawn(noted(async move {
+                let _signal = on_drop(move || {
+                    let _ = unwound_tx.send(());
+                });
+                panic!("{}", DEMO_PANIC)
+            })));
+            let _ = unwound.await;
+            let after = capacity(env.threads).await;
+            m.detached_panic(&before, &after);
             m
         })
     }
+}
+
+/// Spawn `batch` tasks that each hold their thread until all have started;
+/// wait for them at most [`CAPACITY_WAIT`].
+async fn capacity(batch: usize) -> Arc<Capacity> {
+    let capacity = Arc::new(Capacity::new(batch));
+    let tasks: Vec<_> = (0..batch)
+        .map(|_| {
+            let capacity = capacity.clone();
+            tokio::spawn(noted(async move { capacity.hold() }))
+        })
+        .collect();
+    let _ = timeout(CAPACITY_WAIT, join_all(tasks)).await;
+    capacity
 }

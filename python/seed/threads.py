@@ -124,6 +124,8 @@ def observe(cfg, env) -> Observed:
     def threads_of(*kinds: str) -> set:
         return {s["thread_id"] for s in spans if s["label"] in kinds}
 
+    io = [s for s in spans if s["label"] == IO]
+    io_us = max(s["end_us"] for s in io) - min(s["start_us"] for s in io) if io else 0.0
     metrics = {
         "jobs": len(spans),
         "distinct_threads": len({s["thread_id"] for s in spans}),
@@ -132,6 +134,9 @@ def observe(cfg, env) -> Observed:
         "scoped_threads": 0,  # Python has no scoped threads: none ran a job
         "io_pool_threads": len(threads_of(IO)),
         "io_pool_size": default_executor_size(),
+        # From the first I/O job's start to the last one's end, as in Rust.
+        "io_ms": io_us / 1e3,
+        "io_threads_also_workers": len(threads_of(IO) & threads_of(CPU, TOGETHER)),
         "cpu_worker_threads": len(threads_of(CPU)),
         "workers": env.threads,
         "together_threads": len(threads_of(TOGETHER)),

@@ -48,7 +48,7 @@ SHARED = {
     "threads": {"jobs": "u64", "distinct_threads": "u64", "jobs_expected": "u64",
                 "manual_threads": "u64", "scoped_threads": "u64", "io_pool_threads": "u64",
                 "cpu_worker_threads": "u64", "workers": "u64", "together_threads": "u64",
-                "all_workers_at_once": "bool"},
+                "all_workers_at_once": "bool", "io_ms": "f64", "io_threads_also_workers": "u64"},
     "scheduling": {"tasks": "u64", "steps": "u64", "steps_recorded": "u64",
                    "switches_no_yield": "u64", "switches_cooperative": "u64",
                    "switches_preemptive": "u64", "preemptive_runs": "u64",

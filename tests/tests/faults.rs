@@ -225,6 +225,18 @@ const FAULTS: &[Fault] = &[
         run: || faulted::<FuturesScenario>(tokio(), futures(), |m| m.survived_panic = false),
     },
     Fault {
+        scenario: "futures",
+        check: "the blocking job's panic came back to the task awaiting it",
+        fault: "a blocking pool that swallowed its job's panic",
+        run: || faulted::<FuturesScenario>(tokio(), futures(), |m| m.blocking_panic_caught = false),
+    },
+    Fault {
+        scenario: "futures",
+        check: "an aborted blocking job gave its value only once it had ended",
+        fault: "an aborted handle that answered with a value its job had not finished",
+        run: || faulted::<FuturesScenario>(tokio(), futures(), |m| m.blocking_abort_waited_for_job = false),
+    },
+    Fault {
         scenario: "pools",
         check: "every I/O job completed and its callback ran",
         fault: "a pool that dropped a queued job",
@@ -401,6 +413,13 @@ const FAULTS: &[Fault] = &[
         check: "the cancel-safe loop lost nothing",
         fault: "a recv that dropped the item it had taken when the timer won",
         run: || faulted::<CancelScenario>(tokio(), cancel(), |m| m.lost_cancel_safe = 1),
+    },
+    Fault {
+        scenario: "cancel",
+        check: "with both branches ready, a select without a preference split its wins; the preferring one chose \
+                the first every round",
+        fault: "a biased select that once took the second branch",
+        run: || faulted::<CancelScenario>(tokio(), cancel(), |m| m.select_preferring_first_wins -= 1),
     },
     Fault {
         scenario: "mixing",

@@ -31,13 +31,14 @@ pub(crate) fn shape(runtime: &str) -> Shape {
     }
 }
 
-/// A runtime's colour: orange, blue, green, reddish purple; grey for any other.
+/// A runtime's colour: orange, blue, green, reddish purple, vermilion (python); grey for any other.
 pub(crate) fn colour(runtime: &str) -> RGBColor {
     match runtime {
         "tokio" => RGBColor(0xE6, 0x9F, 0x00),
         "smol" => RGBColor(0x00, 0x72, 0xB2),
         "async-std" => RGBColor(0x00, 0x9E, 0x73),
         "std-threads" => RGBColor(0xCC, 0x79, 0xA7),
+        "python" => RGBColor(0xD5, 0x5E, 0x00),
         _ => RGBColor(0x55, 0x55, 0x55),
     }
 }

@@ -424,6 +424,7 @@ mod tests {
             point: None,
             cells,
             skipped: Vec::new(),
+            failed: Vec::new(),
         }
     }
 

@@ -11,10 +11,21 @@ use demos_tests::watchdog;
 /// The runtimes compare knows, in its order.
 pub const RUNTIMES: [&str; 4] = ["tokio", "smol", "async-std", "std-threads"];
 
-/// Run compare with `args` (colours off) to its end, under the watchdog.
+/// Run compare with `args` (colours off) to its end, under the watchdog: the
+/// Rust runtimes only, the python column's interpreter pointed at nothing
+/// (tests/python.rs runs that column).
 pub fn compare(args: &[&str]) -> Output {
+    compare_with_python(args, NO_PYTHON)
+}
+
+/// An interpreter that is not there: compare leaves the python column out.
+pub const NO_PYTHON: &str = "/nonexistent/python3";
+
+/// Run compare with `args`, its python column run by `python` (a program
+/// name or path, as `RUNTIME_DEMOS_PYTHON` takes it).
+pub fn compare_with_python(args: &[&str], python: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_compare"));
-    command.args(args).env("NO_COLOR", "1");
+    command.args(args).env("NO_COLOR", "1").env("RUNTIME_DEMOS_PYTHON", python);
     watchdog::output(command, 3 * watchdog::RUN)
 }
 

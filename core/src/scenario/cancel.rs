@@ -17,6 +17,13 @@
 //! 3. A group's handles dropped: tokio's `JoinSet` aborts its tasks, smol's
 //!    `Task`s cancel, async-std's `JoinHandle`s detach, the futures crate's
 //!    `RemoteHandle`s cancel.
+//! 4. Fairness: a select of two branches that are both ready, [`SELECT_ROUNDS`]
+//!    times, counting the rounds the first won — in the runtime's select with
+//!    no stated preference (`tokio::select!`, futures-lite's `race` on smol,
+//!    `futures::select!`; async-std has none) and in the one that prefers the
+//!    first (`biased;`, futures-lite's `or`, async-std's `race`,
+//!    `futures::select_biased!`). A select that always picks a ready first
+//!    branch never runs the second while the first stays ready.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -94,6 +101,15 @@ pub struct CancelMetrics {
     pub group_tasks: u64,
     /// Of those, the tasks that were cancelled (their destructors ran, they never finished).
     pub group_cancelled: u64,
+    /// Rounds of a select between two branches that are both ready.
+    pub select_rounds: u64,
+    /// Rounds the first branch won in the runtime's select with no stated
+    /// preference (`tokio::select!`, smol's `future::race`, `futures::select!`);
+    /// null on async-std, which has none.
+    pub select_first_wins: Option<u64>,
+    /// Rounds the first branch won in the select that prefers it (`select!`
+    /// with `biased;`, smol's `future::or`, async-std's `race`, `select_biased!`).
+    pub select_preferring_first_wins: u64,
 }
 
 /// The scenario on a runtime.
@@ -111,6 +127,31 @@ pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_millis(10);
 /// cancellations to take effect (they happen when the executor next runs the
 /// tasks); where they never happen, the wait ends there.
 pub const SETTLE_TICKS: usize = 100;
+
+/// Rounds of the fairness phase: a select of two ready branches, this many times.
+pub const SELECT_ROUNDS: u64 = 1_000;
+
+/// Whether `wins` of `rounds` is what a fair coin gives: within five standard
+/// deviations of half (±79 of 1,000; a fair select falls outside about once in
+/// two million runs).
+pub fn about_half(wins: u64, rounds: u64) -> bool {
+    let (wins, rounds) = (wins as f64, rounds as f64);
+    (wins - rounds / 2.0).abs() <= 2.5 * rounds.sqrt()
+}
+
+/// How a select's first-branch wins read: "at random (497 of 1000, 50 %)".
+fn select_share(wins: u64, rounds: u64) -> String {
+    let pct = 100.0 * wins as f64 / rounds.max(1) as f64;
+    if wins == rounds {
+        format!("the first every time ({wins} of {rounds})")
+    } else if wins == 0 {
+        format!("the second every time (the first 0 of {rounds})")
+    } else if about_half(wins, rounds) {
+        format!("either, at random (the first {wins} of {rounds}, {pct:.0} %)")
+    } else {
+        format!("the first {wins} of {rounds} times ({pct:.0} %)")
+    }
+}
 
 /// Counts the destructors that ran: each task holds a [`Guard`].
 #[derive(Debug, Clone, Default)]
@@ -215,6 +256,27 @@ impl CancelMetrics {
         self.group_tasks = cfg.tasks as u64;
         self.group_cancelled = drops.count();
     }
+
+    /// The fairness phase: of [`SELECT_ROUNDS`] rounds with both branches
+    /// ready, the first branch's wins in the select with no stated preference
+    /// (`unordered`, named by the runtime's code; `None` where there is none)
+    /// and in the one that prefers the first (`preferring`). Logs both.
+    pub fn select_fairness(
+        &mut self,
+        log: &crate::Log,
+        unordered: Option<(&str, u64)>,
+        preferring: (&str, u64),
+    ) {
+        self.select_rounds = SELECT_ROUNDS;
+        self.select_first_wins = unordered.map(|(_, wins)| wins);
+        self.select_preferring_first_wins = preferring.1;
+        let chose = |(what, wins): (&str, u64)| format!("{what} chose {}", select_share(wins, SELECT_ROUNDS));
+        log.line(format!(
+            "fairness: both branches ready in each of {SELECT_ROUNDS} rounds: {}; {}",
+            unordered.map_or("no select without a preference here".to_string(), chose),
+            chose(preferring)
+        ));
+    }
 }
 
 /// Marker type naming the cancel scenario for the CLI and `compare`.
@@ -223,8 +285,7 @@ pub struct CancelScenario;
 
 impl Scenario for CancelScenario {
     const NAME: &'static str = "cancel";
-    const ABOUT: &'static str =
-        "select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown and dropped handles";
+    const ABOUT: &'static str = "select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown, dropped handles, fairness";
     type Config = CancelConfig;
     type Metrics = CancelMetrics;
     const LESSON: &'static [&'static str] =
@@ -259,7 +320,11 @@ impl Scenario for CancelScenario {
         if !rest.is_empty() {
             group.push(format!("cancelled some of them on {}", listed(&rest)));
         }
-        format!("{select} {shutdown} Dropping a group {}.", group.join(" and "))
+        format!(
+            "{select} {shutdown} Dropping a group {}. {}",
+            group.join(" and "),
+            fairness_concluded(columns)
+        )
     }
 
     fn validate(cfg: &CancelConfig) -> Result<(), String> {
@@ -290,13 +355,29 @@ impl Scenario for CancelScenario {
             ),
             // Not checks: fewer items lost than timer wins (a few dozen items against hundreds of
             // wins) and no more destructors than tasks (a guard drops once) held by construction.
+            Check::new(
+                "with both branches ready, a select without a preference split its wins; the preferring one chose \
+                 the first every round",
+                m.select_first_wins.is_none_or(|wins| about_half(wins, m.select_rounds))
+                    && m.select_preferring_first_wins == m.select_rounds,
+                format!(
+                    "the first won {}; preferring it, {} of {}",
+                    m.select_first_wins.map_or(
+                        "— no select without a preference here".to_string(),
+                        |w| format!("{w} of {} without a preference", m.select_rounds)
+                    ),
+                    m.select_preferring_first_wins,
+                    m.select_rounds
+                ),
+            ),
         ]
     }
 
     fn headline(cfg: &CancelConfig) -> String {
         format!(
             "{} frames of two items, {} ms apart, read in a select against a {} ms timer, naively and cancel-safely; \
-             then {} parked tasks at shutdown, and {} whose handles are dropped",
+             then {} parked tasks at shutdown, and {} whose handles are dropped; last, a select of two ready \
+             branches, {SELECT_ROUNDS} times",
             cfg.frames, cfg.half_ms, cfg.tick_ms, cfg.tasks, cfg.tasks
         )
     }
@@ -321,6 +402,14 @@ impl Scenario for CancelScenario {
                 ),
             ),
             ("group dropped".into(), format!("{} of {} tasks cancelled", m.group_cancelled, m.group_tasks)),
+            (
+                "select, both ready".into(),
+                format!(
+                    "without a preference: {}; preferring the first: {}",
+                    m.select_first_wins.map_or("none here".to_string(), |w| select_share(w, m.select_rounds)),
+                    select_share(m.select_preferring_first_wins, m.select_rounds)
+                ),
+            ),
         ];
         if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
             figures.push((
@@ -381,6 +470,64 @@ impl Scenario for CancelScenario {
             ),
             _ => String::new(),
         };
-        format!("{select}. {shutdown}; {group}.{blocking}")
+        let fairness = format!(" {}", fairness(m));
+        format!("{select}. {shutdown}; {group}.{blocking}{fairness}")
     }
+}
+
+/// The conclusion's sentence on fairness: the first branch's wins on each
+/// runtime, said to be about half only where every run's were.
+fn fairness_concluded(columns: &[Column<'_, CancelMetrics>]) -> String {
+    let n = columns.first().and_then(|c| c.runs.first()).map_or(SELECT_ROUNDS, |m| m.select_rounds);
+    // The runtimes that have a select without a preference.
+    let owned: Vec<Column<'_, CancelMetrics>> = columns
+        .iter()
+        .filter(|c| c.always(|m| m.select_first_wins.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    let wins = |c: &Column<'_, CancelMetrics>, f: fn(&CancelMetrics) -> u64| {
+        format!("{:.0}", c.median(|m| f(m) as f64))
+    };
+    let mut said = format!("Rounds of {n}, both branches ready, in which the first won:");
+    if !owned.is_empty() {
+        said.push_str(&format!(
+            " in the select without a preference, {}",
+            each(&owned, |c| wins(c, |m| m.select_first_wins.unwrap_or(0)))
+        ));
+        let half =
+            names_where(&owned, |c| c.always(|m| m.select_first_wins.is_some_and(|w| about_half(w, n))));
+        if !half.is_empty() {
+            said.push_str(&format!(" (about half on {})", listed(&half)));
+        }
+        said.push(';');
+    }
+    let none = names_where(columns, |c| !c.always(|m| m.select_first_wins.is_some()));
+    said.push_str(&format!(
+        " in the one that prefers the first, {}",
+        each(columns, |c| wins(c, |m| m.select_preferring_first_wins))
+    ));
+    if !none.is_empty() {
+        said.push_str(&format!(" ({} has only this one)", listed(&none)));
+    }
+    format!("{said}.")
+}
+
+/// The take-away's sentence on fairness, worded from the counts.
+fn fairness(m: &CancelMetrics) -> String {
+    let n = m.select_rounds;
+    let unordered = match m.select_first_wins {
+        Some(wins) if about_half(wins, n) => {
+            format!("the select without a preference chose the first in {wins} of {n} rounds, about half")
+        }
+        Some(wins) => {
+            format!("the select without a preference chose the first in {wins} of {n} rounds, far from half")
+        }
+        None => "there is no select without a preference here".to_string(),
+    };
+    let preferring = if m.select_preferring_first_wins == n {
+        format!("the one preferring the first chose it in all {n}: the second, ready every time, never ran")
+    } else {
+        format!("the one preferring the first chose it in {} of {n}", m.select_preferring_first_wins)
+    };
+    format!("With both branches ready, {unordered}; {preferring}.")
 }

@@ -3,12 +3,22 @@
 //! task; callbacks the Rust way (`map` / `inspect` / `then` combinators);
 // claim: C-tokio-as-completed
 //! results consumed as they complete (`FuturesUnordered` over the handles, on every runtime);
-//! then three probes whose answers differ by executor and are *observed*, not
+//! then probes whose answers differ by executor and are *observed*, not
 //! assumed: what dropping a handle does (detach or cancel), aborting a running
-//! task, and how a panic inside a task surfaces.
+//! task, and how a panic inside a task surfaces. Then the same questions off
+//! the happy path: a panic in a blocking job (tokio's `spawn_blocking`, smol's
+//! `unblock`, async-std's `spawn_blocking`, a thread per call on std-threads);
+//! aborting a blocking job while it runs — no runtime can stop a running
+//! thread, so the job runs to its end whatever its handle says; and a task
+//! spawned with no handle that panics: tokio and async-executor catch it, the
+//! futures crate's `ThreadPool` does not (futures-executor 0.3 `thread_pool.rs`
+//! has no `catch_unwind`) and loses that thread for good. The pool's capacity
+//! is measured before and after: how many of a batch of tasks, each holding its
+//! thread until all have started, run at once.
 
-use std::sync::Once;
-use std::time::Duration;
+use std::collections::HashSet;
+use std::sync::{Condvar, Mutex, Once};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +27,18 @@ use crate::{Check, Env, Observed, Runtime, Scenario};
 
 /// The message of the panic the scenario causes on purpose.
 pub const DEMO_PANIC: &str = "demo panic: this task panics on purpose";
+
+/// How long the blocking job of the abort probe runs.
+pub const BLOCKING_JOB: Duration = Duration::from_millis(50);
+/// What that job returns, if anyone is still waiting for it.
+pub const BLOCKING_VALUE: u64 = 7;
+
+/// How long a task of a capacity batch holds its thread waiting for the rest
+/// of the batch to start: on a pool that lost threads they never all do.
+pub const HOLD_AT_MOST: Duration = Duration::from_millis(100);
+/// How long a capacity measurement waits for its batch: on a pool with no
+/// thread left, no task of it ever runs, and the capacity seen is 0.
+pub const CAPACITY_WAIT: Duration = Duration::from_millis(500);
 
 /// Configuration of the futures scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, clap::Args)]
@@ -102,13 +124,138 @@ pub fn caught_panic<R>(call: impl FnOnce() -> R + std::panic::UnwindSafe) -> Res
     EXPECTING.with(|e| e.set(true));
     let outcome = std::panic::catch_unwind(call);
     EXPECTING.with(|e| e.set(false));
-    outcome.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic with no message".to_string())
-    })
+    outcome.map_err(|payload| message_of(payload.as_ref()))
+}
+
+/// The message a panic carried (its payload as text).
+pub fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with no message".to_string())
+}
+
+/// A capacity measurement: a batch of tasks, each of which calls
+/// [`Capacity::hold`] on its thread. Each holds its thread until the whole
+/// batch has started (or [`HOLD_AT_MOST`] passes), so the most seen running at
+/// once is the number of threads the executor runs tasks on — every task on a
+/// thread of its own.
+///
+/// ```
+/// use demos_core::scenario::futures::Capacity;
+/// use std::time::Duration;
+/// let capacity = std::sync::Arc::new(Capacity::new(2));
+/// let held: Vec<_> = (0..2).map(|_| { let c = capacity.clone(); std::thread::spawn(move || c.hold()) }).collect();
+/// held.into_iter().for_each(|t| t.join().unwrap());
+/// assert!(capacity.wait(Duration::from_secs(1)));
+/// assert_eq!(capacity.most_at_once(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Capacity {
+    batch: usize,
+    state: Mutex<Held>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Held {
+    started: usize,
+    running: usize,
+    finished: usize,
+    most: usize,
+    /// The OS threads (Linux thread ids) that held a task of the batch.
+    os_threads: HashSet<u64>,
+}
+
+/// This thread's OS id, from `/proc/thread-self` (`<pid>/task/<tid>`); `None`
+/// off Linux.
+fn os_thread_id() -> Option<u64> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// The ids of this process's live threads, from `/proc/self/task`; `None` off Linux.
+fn live_os_threads() -> Option<HashSet<u64>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(tasks.filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok()).collect())
+}
+
+impl Capacity {
+    /// A measurement with a batch of `batch` tasks.
+    pub fn new(batch: usize) -> Self {
+        Self { batch, state: Mutex::default(), changed: Condvar::new() }
+    }
+
+    /// Called by each task of the batch: hold this thread until every task of
+    /// the batch has started, or [`HOLD_AT_MOST`] has passed.
+    pub fn hold(&self) {
+        let mut held = self.state.lock().expect("no holder panics");
+        held.started += 1;
+        held.running += 1;
+        held.most = held.most.max(held.running);
+        held.os_threads.extend(os_thread_id());
+        self.changed.notify_all();
+        let until = Instant::now() + HOLD_AT_MOST;
+        while held.started < self.batch && !crate::interrupt::requested() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            held = self
+                .changed
+                .wait_timeout(held, left.min(Duration::from_millis(10)))
+                .expect("no holder panics")
+                .0;
+        }
+        held.running -= 1;
+        held.finished += 1;
+        self.changed.notify_all();
+    }
+
+    /// Block until the whole batch has finished or `timeout` has passed:
+    /// whether it finished. (For a caller off the executor; an async caller
+    /// awaits the tasks' handles under its runtime's timeout instead.)
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let held = self.state.lock().expect("no holder panics");
+        let (held, _) = self
+            .changed
+            .wait_timeout_while(held, timeout, |h| h.finished < self.batch)
+            .expect("no holder panics");
+        held.finished == self.batch
+    }
+
+    /// The most tasks of the batch seen running at once, each holding a thread.
+    pub fn most_at_once(&self) -> u64 {
+        self.state.lock().expect("no holder panics").most as u64
+    }
+
+    /// The OS threads that ran the batch's tasks, and of those the ones still
+    /// alive now (listed in `/proc/self/task`); `None` off Linux.
+    pub fn os_threads_alive(&self) -> Option<(u64, u64)> {
+        let held = self.state.lock().expect("no holder panics");
+        let live = live_os_threads()?;
+        let ran = held.os_threads.len() as u64;
+        (ran > 0).then(|| (ran, held.os_threads.intersection(&live).count() as u64))
+    }
+}
+
+/// Runs `signal` when dropped — at the end of a task, or as a panic unwinds
+/// it: how a probe learns that a task with no handle has panicked.
+#[derive(Debug)]
+pub struct OnDrop<F: FnOnce()>(Option<F>);
+
+/// See [`OnDrop`].
+pub fn on_drop<F: FnOnce()>(signal: F) -> OnDrop<F> {
+    OnDrop(Some(signal))
+}
+
+impl<F: FnOnce()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        if let Some(signal) = self.0.take() {
+            signal();
+        }
+    }
 }
 
 /// Install, once per process, a panic hook that stays silent for
@@ -161,7 +308,7 @@ impl<'a> Callbacks<'a> {
 }
 
 /// What the futures scenario measured and observed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct FuturesMetrics {
     /// Tasks spawned for each of handles and as-completed.
     pub tasks: u64,
@@ -184,6 +331,51 @@ pub struct FuturesMetrics {
     pub panic_resumed_on_await: bool,
     /// Whether a task spawned after the panic still ran: the runtime survived.
     pub survived_panic: bool,
+    /// A blocking job panicked: whether its panic came back to the task that
+    /// awaited it (as an error value or re-raised) rather than being lost.
+    #[serde(default)]
+    pub blocking_panic_caught: bool,
+    /// Observed: that panic was re-raised in the awaiting task (`true`)
+    /// rather than handed back as an error value (`false`).
+    #[serde(default)]
+    pub blocking_panic_resumed_on_await: bool,
+    /// Whether what came back carried the job's own panic message (a stand-in
+    /// panic, such as a closed channel's, does not).
+    #[serde(default)]
+    pub blocking_panic_message_kept: bool,
+    /// A blocking job aborted (or cancelled) while it ran: ms from the abort
+    /// to its handle's answer.
+    #[serde(default)]
+    pub blocking_abort_returned_ms: f64,
+    /// Whether the aborted handle still answered with the job's value.
+    #[serde(default)]
+    pub blocking_abort_value_returned: bool,
+    /// Whether the handle answered only once the job had ended (it waited
+    /// for the job) rather than while the job still ran.
+    #[serde(default)]
+    pub blocking_abort_waited_for_job: bool,
+    /// Whether the aborted job ran to its end anyway.
+    #[serde(default)]
+    pub blocking_abort_job_finished: bool,
+    /// Threads seen running tasks at once (a batch of tasks that each hold
+    /// their thread) before a task spawned with no handle panicked.
+    #[serde(default)]
+    pub workers_before_detached_panic: u64,
+    /// The same, measured after that panic: fewer means the pool lost a
+    /// thread; 0 means no task runs any more.
+    #[serde(default)]
+    pub workers_after_detached_panic: u64,
+    /// The OS threads that ran that first batch (Linux; absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_threads_before_detached_panic: Option<u64>,
+    /// Of those, the ones still alive after the panic, listed in
+    /// `/proc/self/task` (Linux; absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_threads_alive_after_detached_panic: Option<u64>,
+    /// Done-callbacks the event loop ran before the code awaiting the tasks
+    /// reached their task: reported by the Python side, absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks_before_await: Option<u64>,
 }
 
 impl FuturesMetrics {
@@ -191,11 +383,42 @@ impl FuturesMetrics {
     pub fn handle_returned(&mut self, i: usize, value: u64) {
         self.completed += u64::from(value == value_of(i));
     }
+
+    /// The blocking job's panic came back with `message`: `resumed` when it
+    /// was re-raised in the awaiting task, otherwise as an error value. Logs
+    /// what came instead when it was not the job's own message.
+    pub fn blocking_panic(&mut self, log: &crate::Log, resumed: bool, message: &str) {
+        self.blocking_panic_caught = true;
+        self.blocking_panic_resumed_on_await = resumed;
+        self.blocking_panic_message_kept = message == DEMO_PANIC;
+        if !self.blocking_panic_message_kept {
+            log.line(format!("a blocking job panicked; what reached the awaiting task: \"{message}\""));
+        }
+    }
+
+    /// The abort probe on a blocking job: its handle answered `returned`
+    /// after the abort, with the job's `value` or not, `waited` (the job had
+    /// ended by then) or not; and the job `finished`.
+    pub fn blocking_abort(&mut self, returned: Duration, value: bool, waited: bool, finished: bool) {
+        self.blocking_abort_returned_ms = returned.as_secs_f64() * 1e3;
+        self.blocking_abort_value_returned = value;
+        self.blocking_abort_waited_for_job = waited;
+        self.blocking_abort_job_finished = finished;
+    }
+
+    /// The capacity seen before and after a task with no handle panicked.
+    pub fn detached_panic(&mut self, before: &Capacity, after: &Capacity) {
+        self.workers_before_detached_panic = before.most_at_once();
+        self.workers_after_detached_panic = after.most_at_once();
+        let alive = before.os_threads_alive();
+        self.os_threads_before_detached_panic = alive.map(|a| a.0);
+        self.os_threads_alive_after_detached_panic = alive.map(|a| a.1);
+    }
 }
 
 /// The futures scenario, implemented by every runtime.
 pub trait Futures {
-    /// Run the handles, one-shot, callbacks, as-completed and the three probes.
+    /// Run the handles, one-shot, callbacks, as-completed and the probes.
     fn futures(&self, cfg: &FuturesConfig, env: &Env) -> Observed<FuturesMetrics>;
 }
 
@@ -236,11 +459,79 @@ impl Scenario for FuturesScenario {
                 listed(&names_where(columns, |c| !c.always(|m| m.survived_panic)))
             )
         };
-        format!(
-            "Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}. The combinators' \
-             callbacks ran inside the awaiting task: {}.",
-            each(columns, |c| format!("{:.0}", c.median(|m| m.callbacks_run as f64)))
-        )
+        // Rust's combinators run inside the task that awaits them; asyncio's done-callbacks
+        // (the python column) run from the event loop when a task ends, awaited or not.
+        let callbacks = |loop_run: bool| -> Vec<Column<'_, FuturesMetrics>> {
+            columns
+                .iter()
+                .filter(|c| c.always(|m| m.callbacks_before_await.is_some()) == loop_run)
+                .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+                .collect()
+        };
+        let run = |c: &Column<'_, FuturesMetrics>| format!("{:.0}", c.median(|m| m.callbacks_run as f64));
+        let mut said =
+            format!("Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}.");
+        let (inside, from_loop) = (callbacks(false), callbacks(true));
+        // With a python column, "on every runtime" would count it too: name the Rust ones.
+        let among = |text: String| {
+            if from_loop.is_empty() { text } else { text.replace("on every runtime", "on each of them") }
+        };
+        if !inside.is_empty() {
+            let on = if from_loop.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", listed(&inside.iter().map(|c| c.runtime).collect::<Vec<_>>()))
+            };
+            said.push_str(&format!(
+                " The combinators' callbacks ran inside the awaiting task{on}: {}.",
+                among(each(&inside, run))
+            ));
+        }
+        for c in &from_loop {
+            said.push_str(&format!(
+                " {}'s done-callbacks ran from its event loop as each task ended: {}, {:.0} of them before \
+                 the awaiting code reached their task.",
+                c.runtime,
+                run(c),
+                c.median(|m| m.callbacks_before_await.unwrap_or(0) as f64)
+            ));
+        }
+        // Off the happy path: each probe's answer as the runs gave it, on the runtimes that ran
+        // the probes (the python column's seed script has none of them).
+        let rust = callbacks(false);
+        if rust.is_empty() {
+            return said;
+        }
+        let columns = &rust[..];
+        // Off the happy path: each probe's answer as the runs gave it.
+        let blocking = each_in_words(columns, |c| one_word(c, blocking_panic_briefly));
+        let answered = each_in_words(columns, |c| one_word(c, blocking_abort_briefly));
+        let stopped = names_where(columns, |c| !c.always(|m| m.blocking_abort_job_finished));
+        let ran_on = if stopped.is_empty() {
+            "the job ran to its end on every runtime".to_string()
+        } else {
+            format!("the job was stopped before its end on {}", listed(&stopped))
+        };
+        let threads = each(columns, |c| {
+            format!(
+                "{:.0} → {:.0}",
+                c.median(|m| m.workers_before_detached_panic as f64),
+                c.median(|m| m.workers_after_detached_panic as f64)
+            )
+        });
+        let probed = if from_loop.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Probed on {} only (the seed's Python script has no such probes):",
+                listed(&rust.iter().map(|c| c.runtime).collect::<Vec<_>>())
+            )
+        };
+        among(format!(
+            "{said}{probed} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle \
+             {answered}; {ran_on}. Threads running tasks at once, before and after a task with no handle \
+             panicked: {threads}."
+        ))
     }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
@@ -286,12 +577,31 @@ impl Scenario for FuturesScenario {
                 m.panics_caught == 1 && m.survived_panic,
                 format!("{} caught, survived: {}", m.panics_caught, m.survived_panic),
             ),
+            Check::new(
+                "the blocking job's panic came back to the task awaiting it",
+                m.blocking_panic_caught,
+                if m.blocking_panic_caught {
+                    if m.blocking_panic_resumed_on_await { "re-raised" } else { "an error value" }
+                } else {
+                    "lost"
+                },
+            ),
+            Check::new(
+                "an aborted blocking job gave its value only once it had ended",
+                !m.blocking_abort_value_returned || m.blocking_abort_waited_for_job,
+                match (m.blocking_abort_value_returned, m.blocking_abort_waited_for_job) {
+                    (false, _) => "no value",
+                    (true, true) => "the value, once ended",
+                    (true, false) => "the value while it ran",
+                },
+            ),
         ]
     }
 
     fn headline(cfg: &FuturesConfig) -> String {
         format!(
-            "{} tasks: handles, a one-shot, callbacks, as-completed; then drop, abort and panic probes",
+            "{} tasks: handles, a one-shot, callbacks, as-completed; then drop, abort and panic probes, on tasks \
+             and on blocking jobs",
             cfg.tasks
         )
     }
@@ -333,6 +643,9 @@ impl Scenario for FuturesScenario {
                 }
                 .into(),
             ),
+            ("panic, blocking job".into(), blocking_panic(m)),
+            ("abort, blocking job".into(), blocking_abort(m)),
+            ("panic, no handle".into(), detached_panic(m)),
         ]
     }
 
@@ -341,14 +654,143 @@ impl Scenario for FuturesScenario {
             "A handle is a future of the task's result. Combinators (inspect, then) stand in for callbacks, but \
              no executor calls them when the task ends: they run inside the awaiting task, in the order it \
              awaits, and only if it awaits. The edges differ by executor: here dropping the handle of a \
-             running task {} it, and a panic {}. Check these before porting code between runtimes: run this \
+             running task {} it, and a panic {}. {} Check these before porting code between runtimes: run this \
              scenario on each and compare.",
             if m.dropped_handle_task_finished { "detached" } else { "cancelled" },
             if m.panic_resumed_on_await {
                 "was re-raised where the handle was awaited"
             } else {
                 "came back as an error value"
-            }
+            },
+            off_the_happy_path(m)
         )
     }
+}
+
+/// The blocking job's panic, in words.
+fn blocking_panic(m: &FuturesMetrics) -> String {
+    match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await, m.blocking_panic_message_kept) {
+        (false, _, _) => "lost: nothing came back to the awaiting task".into(),
+        (true, true, true) => "re-raised in the awaiting task, with its message".into(),
+        (true, true, false) => "the awaiting task panicked with a stand-in: the job's message is lost".into(),
+        (true, false, true) => "handed back as an error value, with its message".into(),
+        (true, false, false) => "handed back as an error value, the job's message lost".into(),
+    }
+}
+
+/// The same word for every run of a column, or "varied between runs".
+fn one_word<M>(c: &Column<'_, M>, word: fn(&M) -> &'static str) -> String {
+    let first = c.runs.first().map_or("not run", word);
+    if c.runs.iter().all(|m| word(m) == first) {
+        first.to_string()
+    } else {
+        "varied between runs".to_string()
+    }
+}
+
+/// What came back of the blocking job's panic, briefly (for the conclusion).
+fn blocking_panic_briefly(m: &FuturesMetrics) -> &'static str {
+    match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await, m.blocking_panic_message_kept) {
+        (false, _, _) => "was lost",
+        (true, false, _) => "came back as an error value",
+        (true, true, true) => "was re-raised in the awaiter",
+        (true, true, false) => "reached the awaiter as a stand-in panic (its message lost)",
+    }
+}
+
+/// What the aborted blocking job's handle answered, briefly (for the conclusion).
+fn blocking_abort_briefly(m: &FuturesMetrics) -> &'static str {
+    match (m.blocking_abort_value_returned, m.blocking_abort_waited_for_job) {
+        (true, _) => "answered with the job's value once it ended",
+        (false, true) => "said cancelled once the job had ended",
+        (false, false) => "said cancelled at once, the job still running",
+    }
+}
+
+/// The aborted blocking job, in words.
+fn blocking_abort(m: &FuturesMetrics) -> String {
+    let after = crate::report::format_ms(m.blocking_abort_returned_ms);
+    format!(
+        "{} after {after} ms, {}; the job {}",
+        if m.blocking_abort_value_returned { "the job's value" } else { "cancelled" },
+        if m.blocking_abort_waited_for_job { "once the job had ended" } else { "while the job ran" },
+        if m.blocking_abort_job_finished { "ran to its end" } else { "did not finish" }
+    )
+}
+
+/// The capacity before and after a task with no handle panicked, in words.
+fn detached_panic(m: &FuturesMetrics) -> String {
+    let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
+    let verdict = if after == 0 {
+        "no task runs any more"
+    } else if after < before {
+        "a thread lost"
+    } else {
+        "none lost"
+    };
+    let os = match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+        (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
+        _ => String::new(),
+    };
+    format!("{before} → {after} threads running tasks at once{os}: {verdict}")
+}
+
+/// " (1 of the 2 OS threads that ran them is still alive)", where `/proc` was read.
+fn os_threads(m: &FuturesMetrics) -> String {
+    match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
+        (Some(1), Some(1)) => " (the OS thread that ran them is still alive)".into(),
+        (Some(1), Some(0)) => " (the OS thread that ran them has ended)".into(),
+        (Some(ran), Some(alive)) if alive == ran => {
+            format!(" (all {ran} OS threads that ran them are still alive)")
+        }
+        (Some(ran), Some(0)) => format!(" (all {ran} OS threads that ran them have ended)"),
+        (Some(ran), Some(alive)) => format!(
+            " ({alive} of the {ran} OS threads that ran them {} still alive)",
+            if alive == 1 { "is" } else { "are" }
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The take-away's sentences on the probes off the happy path, worded from them.
+fn off_the_happy_path(m: &FuturesMetrics) -> String {
+    let panic = format!("A blocking job's panic {}.", blocking_panic_briefly(m));
+    let after = crate::report::format_ms(m.blocking_abort_returned_ms);
+    let abort = if !m.blocking_abort_job_finished {
+        "Aborted while it ran, a blocking job was stopped before its end.".to_string()
+    } else if m.blocking_abort_value_returned {
+        format!(
+            "Aborted while it ran, a blocking job ran on to its end, and its handle gave its value {after} ms later."
+        )
+    } else if m.blocking_abort_waited_for_job {
+        format!(
+            "Aborted while it ran, a blocking job ran on to its end; its handle said cancelled {after} ms later, \
+             once the job had ended."
+        )
+    } else {
+        format!(
+            "Aborted while it ran, a blocking job ran on to its end, though its handle said cancelled after \
+             {after} ms."
+        )
+    };
+    let (before, after) = (m.workers_before_detached_panic, m.workers_after_detached_panic);
+    let (ran, os) = (crate::report::counted(before, "thread"), os_threads(m));
+    let detached = if after == 0 {
+        format!(
+            "A task with no handle that panicked left no thread to run tasks on: {ran} ran them at once before, \
+             none after{os}; a batch spawned since did not run within {} ms.",
+            CAPACITY_WAIT.as_millis()
+        )
+    } else if after < before {
+        format!(
+            "A task with no handle that panicked cost the executor a thread: {ran} ran tasks at once before, \
+             {after} after{os}."
+        )
+    } else {
+        format!(
+            "A task with no handle that panicked cost no thread: {ran} ran tasks at once before, {after} \
+             after{os}."
+        )
+    };
+    format!("{panic} {abort} {detached}")
 }

@@ -166,6 +166,8 @@ pub struct OrderingMetrics {
     /// Inversions of the first round's completion order against spawn order.
     pub inversions: u64,
     /// Inversions of the order the first round's sleeps alone give (every task asleep at once).
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub inversions_by_sleeps: u64,
     /// Inversions in the second round (another seed).
     pub inversions_second_round: u64,
@@ -174,8 +176,12 @@ pub struct OrderingMetrics {
     /// Whether the two rounds finished in different orders.
     pub orders_differ: bool,
     /// The most tasks of the first round asleep at the same moment.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub most_asleep_at_once: u64,
     /// Whether a sleeping task holds its thread (a pool job) rather than freeing its worker.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub sleeps_hold_threads: bool,
     /// Slots holding the right result, in the round with fewer.
     pub fixed_index_matches: u64,

@@ -56,6 +56,10 @@ pub struct RaceMetrics {
     pub mutex_ms: f64,
     /// Wall time of the atomic phase.
     pub atomic_ms: f64,
+    /// Updates lost by the same read, yield, write on a pool of OS threads:
+    /// reported by the Python side (`python/demos.py`, its GIL on or off), absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_lost_updates: Option<u64>,
 }
 
 impl RaceMetrics {
@@ -70,6 +74,7 @@ impl RaceMetrics {
             unsynchronized_ms: unsynchronized.ms,
             mutex_ms: mutex.ms,
             atomic_ms: atomic.ms,
+            thread_lost_updates: None,
         }
     }
 }
@@ -243,11 +248,30 @@ impl Scenario for RaceScenario {
             said.push(format!("{} lost none: nothing ran between each load and its store", names(&kept)));
         }
         let exact = columns.iter().all(|c| c.always(|m| m.mutex == m.expected && m.atomic == m.expected));
-        let fixes = if exact {
+        // On python the "atomic" is an update with no await inside: nothing can run within it.
+        let python = columns.iter().any(|c| c.runtime == "python");
+        let fixes = if exact && python {
+            format!(
+                "The mutex and the atomic kept all {expected} on every runtime (python's: an asyncio.Lock, and \
+                 an update with no await inside)."
+            )
+        } else if exact {
             format!("The mutex and the atomic kept all {expected} on every runtime.")
         } else {
             "The mutex or the atomic lost an update somewhere: a bug (see the checks).".to_string()
         };
+        // The Python side also races OS threads, under its GIL.
+        for c in columns.iter().filter(|c| c.always(|m| m.thread_lost_updates.is_some())) {
+            let lost = c.median(|m| m.thread_lost_updates.unwrap_or(0) as f64);
+            said.push(if lost > 0.0 {
+                format!(
+                    "{}'s threads lost {lost:.0} too: its GIL does not make a read-then-write atomic",
+                    c.runtime
+                )
+            } else {
+                format!("{}'s threads lost none this time", c.runtime)
+            });
+        }
         format!("{}. {fixes}", said.join("; "))
     }
 

@@ -2,12 +2,44 @@
 //! sync to async. With one worker, an inline blocking call must freeze the
 //! heartbeat for at least the whole blocked time — a bound set by the sleep
 //! itself, not a timing guess: no task can run while the only thread sleeps.
+//! With two workers, a task woken by a tokio worker that then blocks waits for
+//! it every round (the LIFO slot, which no other worker steals); woken from a
+//! plain thread, or with the worker blocked in `block_in_place`, it need not.
 
-use demos_core::scenario::{self, bridge::BridgeScenario};
-use demos_core::{BridgeConfig, Env};
+use demos_core::scenario::bridge::STRAND_ROUNDS;
+use demos_core::scenario::{self, Column, bridge::BridgeScenario};
+use demos_core::{BridgeConfig, BridgeMetrics, Env, Scenario};
 use demos_tests::THREADS;
 
 demos_tests::per_runtime! {
+    #[test]
+    fn a_task_woken_by_a_worker_that_then_blocks_waits_for_it_on_tokio_alone() {
+        let rt = rt();
+        let cfg = BridgeConfig { jobs: 1, job_ms: 20, tick_ms: 2 };
+        let two = cfg.clone();
+        let m = demos_tests::watchdog::within("bridge", demos_tests::watchdog::RUN, move || {
+            rt.bridge(&two, &Env::quiet(2, 0)).metrics
+        });
+        let rounds = STRAND_ROUNDS as u64;
+        assert_eq!(m.stranding_rounds, Some(rounds), "{m:?}");
+        let (stranded, from_thread) = (m.stranded_rounds.unwrap(), m.stranded_rounds_woken_from_thread.unwrap());
+        assert!(stranded <= rounds && from_thread <= rounds, "{m:?}");
+        if rt.name() == "tokio" {
+            // In the waking worker's LIFO slot every round; elsewhere the task can be run
+            // by the free worker (all 20 rounds missing it has no cause but a stalled machine).
+            assert_eq!(stranded, rounds, "{m:?}");
+            assert!(from_thread < rounds, "{m:?}");
+            assert!(m.stranded_rounds_block_in_place.is_some_and(|n| n < rounds), "{m:?}");
+        } else {
+            // A shared or stealable queue: the other thread takes the woken task.
+            assert!(stranded < rounds && from_thread < rounds, "{m:?}");
+            assert_eq!(m.stranded_rounds_block_in_place, None, "{m:?}");
+        }
+        // One worker: the phase does not apply.
+        let one = rt.bridge(&cfg, &Env::quiet(1, 0)).metrics;
+        assert_eq!((one.stranding_rounds, one.stranded_rounds), (None, None), "{one:?}");
+    }
+
     #[test]
     fn at_its_defaults_inline_calls_freeze_the_heartbeat_on_every_runtime() {
         // One inline handler per worker blocks every executor thread: the longest
@@ -61,4 +93,27 @@ demos_tests::per_runtime! {
             assert!(m.heartbeats_offloaded > 0 && m.max_gap_offloaded_ms < m.max_gap_inline_ms, "seed {seed}: {m:?}");
         }
     }
+}
+
+#[test]
+fn the_conclusion_gives_the_stranded_rounds_of_each_runtime_that_ran_them() {
+    let seen = |stranded: u64, in_place: Option<u64>| BridgeMetrics {
+        stranding_rounds: Some(20),
+        stranded_rounds: Some(stranded),
+        stranded_rounds_woken_from_thread: Some(0),
+        stranded_rounds_block_in_place: in_place,
+        ..BridgeMetrics::default()
+    };
+    let columns = [
+        Column { runtime: "tokio", flavor: "", runs: vec![seen(20, Some(0))] },
+        Column { runtime: "smol", flavor: "", runs: vec![seen(1, None)] },
+        Column { runtime: "async-std", flavor: "", runs: vec![seen(0, None)] },
+    ];
+    let said = BridgeScenario::conclude(&BridgeConfig::default(), &columns);
+    assert!(said.contains("another being free: tokio 20, smol 1 and async-std 0"), "{said}");
+    assert!(said.contains("woken from a plain thread: 0 on every runtime"), "{said}");
+    assert!(said.contains("blocked in block_in_place: 0 on tokio."), "{said}");
+    // With one worker nothing ran the phase, and nothing is said of it.
+    let one = [Column { runtime: "tokio", flavor: "", runs: vec![BridgeMetrics::default()] }];
+    assert!(!BridgeScenario::conclude(&BridgeConfig::default(), &one).contains("woken"));
 }

@@ -5,11 +5,14 @@
 //! parked tasks (destructors run), async-std's global executor never goes;
 //! tokio's JoinSet, smol's Tasks and the futures RemoteHandles cancel when
 //! dropped, async-std's JoinHandles detach. Dropping a tokio runtime waits for a
-//! running blocking job; shutdown_timeout does not.
+//! running blocking job; shutdown_timeout does not. With both branches of a
+//! select always ready, tokio's `select!`, smol's `race` and `futures::select!`
+//! let either win; `biased;`, smol's `or`, async-std's `race` and
+//! `select_biased!` always take the first.
 
-use demos_core::scenario::cancel::{BLOCKING_JOB, SHUTDOWN_TIMEOUT};
-use demos_core::scenario::{self, cancel::CancelScenario};
-use demos_core::{CancelConfig, Env};
+use demos_core::scenario::cancel::{BLOCKING_JOB, SELECT_ROUNDS, SHUTDOWN_TIMEOUT};
+use demos_core::scenario::{self, Column, cancel::CancelScenario};
+use demos_core::{CancelConfig, CancelMetrics, Env, Scenario};
 use demos_tests::watchdog::Watched;
 
 demos_tests::per_runtime! {
@@ -31,6 +34,14 @@ demos_tests::per_runtime! {
             };
             assert_eq!((m.shutdown_destructors_run, m.group_cancelled), (shutdown, group), "{at}");
             assert_eq!(m.executor_dropped, rt().name() != "async-std", "only a global executor is left running: {at}");
+            // Fairness: the preferring select never let the second win; the other let
+            // both win (all 1,000 to one side has odds of 2^-999 for a fair coin).
+            assert_eq!(m.select_rounds, SELECT_ROUNDS, "{at}");
+            assert_eq!(m.select_preferring_first_wins, SELECT_ROUNDS, "{at}");
+            match m.select_first_wins {
+                Some(wins) => assert!(wins > 0 && wins < SELECT_ROUNDS, "{at}"),
+                None => assert_eq!(rt().name(), "async-std", "only async-std has no select without a preference"),
+            }
             if rt().name() == "tokio" {
                 let (dropped, timeout) = (m.drop_with_blocking_job_ms.unwrap(), m.shutdown_timeout_ms.unwrap());
                 assert!(dropped >= 0.9 * BLOCKING_JOB.as_secs_f64() * 1e3, "drop waits for the job: {at}");
@@ -48,4 +59,48 @@ fn a_timer_no_faster_than_the_halves_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--tick-ms 3 must be below --half-ms 3"), "{stderr}");
+}
+
+fn fairness_failed(first: Option<u64>, preferring: u64) -> bool {
+    let m = CancelMetrics {
+        select_rounds: SELECT_ROUNDS,
+        select_first_wins: first,
+        select_preferring_first_wins: preferring,
+        ..CancelMetrics::default()
+    };
+    let cfg = CancelConfig { frames: 2, half_ms: 4, tick_ms: 1, tasks: 1 };
+    CancelScenario::checks(&cfg, &m).iter().any(|c| !c.passed && c.name.contains("both branches ready"))
+}
+
+#[test]
+fn the_fairness_check_fails_on_a_biased_select_or_a_preferring_one_that_wavers() {
+    assert!(!fairness_failed(Some(503), SELECT_ROUNDS) && !fairness_failed(None, SELECT_ROUNDS));
+    assert!(
+        fairness_failed(Some(SELECT_ROUNDS), SELECT_ROUNDS),
+        "a select without a preference that always takes the first"
+    );
+    assert!(fairness_failed(Some(700), SELECT_ROUNDS), "one skewed far past chance");
+    assert!(fairness_failed(Some(500), SELECT_ROUNDS - 1), "a preferring select that once took the second");
+}
+
+#[test]
+fn the_conclusion_gives_each_runtimes_wins_and_names_the_one_without_a_random_select() {
+    let seen = |first: Option<u64>| CancelMetrics {
+        items_sent: 4,
+        select_rounds: SELECT_ROUNDS,
+        select_first_wins: first,
+        select_preferring_first_wins: SELECT_ROUNDS,
+        ..CancelMetrics::default()
+    };
+    let columns = [
+        Column { runtime: "tokio", flavor: "", runs: vec![seen(Some(498))] },
+        Column { runtime: "smol", flavor: "", runs: vec![seen(Some(1000))] },
+        Column { runtime: "async-std", flavor: "", runs: vec![seen(None)] },
+    ];
+    let said = CancelScenario::conclude(&CancelConfig::default(), &columns);
+    assert!(said.contains("without a preference, tokio 498 and smol 1000 (about half on tokio)"), "{said}");
+    assert!(
+        said.contains("prefers the first, 1000 on every runtime (async-std has only this one)"),
+        "{said}"
+    );
 }

@@ -3,10 +3,14 @@
 //! tokio and async-std detach a dropped handle, smol's `Task` and the futures
 //! pool's `RemoteHandle` cancel it; smol, async-std and the futures pool's
 //! `RemoteHandle` re-raise a task's panic in the awaiter, tokio hands it back
-//! as a value.
+//! as a value. Off the happy path: a blocking job's panic reaches its awaiter
+//! on every runtime (tokio as a `JoinError`); aborting a running blocking job
+//! never stops it (tokio's handle even answers with its value); and a task
+//! with no handle that panics costs the futures `ThreadPool` a thread for good,
+//! while the other executors keep theirs.
 
-use demos_core::scenario::{self, futures::FuturesScenario};
-use demos_core::{Env, FuturesConfig};
+use demos_core::scenario::{self, Column, futures::FuturesScenario};
+use demos_core::{Env, FuturesConfig, FuturesMetrics, Scenario};
 use demos_tests::THREADS;
 use demos_tests::watchdog::Watched;
 
@@ -49,4 +53,117 @@ demos_tests::per_runtime! {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
     }
+
+    #[test]
+    fn off_the_happy_path_blocking_panics_aborts_and_tasks_with_no_handle() {
+        for threads in [1, 2] {
+            let (rt, cfg) = (rt(), FuturesConfig { tasks: 2, max_sleep_ms: 1 });
+            let (report, seen) = demos_tests::watchdog::within("futures", demos_tests::watchdog::RUN, move || {
+                scenario::run::<FuturesScenario>(rt, &cfg, &Env::quiet(threads, 0))
+            });
+            let m = &seen.metrics;
+            let at = format!("threads {threads}: {m:?}");
+            assert!(report.passed(), "{at}");
+            // (re-raised in the awaiter, with the job's own message)
+            let panic = match rt.name() {
+                "tokio" => (false, true),        // a JoinError, is_panic(), the payload kept
+                "smol" | "async-std" => (true, true),
+                _ => (true, false),              // the offload thread's one-shot closed: a stand-in panic
+            };
+            assert!(m.blocking_panic_caught, "{at}");
+            assert_eq!((m.blocking_panic_resumed_on_await, m.blocking_panic_message_kept), panic, "{at}");
+            // No runtime stops a running thread: the job always ran to its end.
+            assert!(m.blocking_abort_job_finished, "{at}");
+            match rt.name() {
+                // abort() "will not have any effect": the value, once the job is done.
+                "tokio" => assert!(m.blocking_abort_value_returned && m.blocking_abort_waited_for_job, "{at}"),
+                // cancel() waits for the running job, then answers None.
+                "smol" => assert!(!m.blocking_abort_value_returned && m.blocking_abort_waited_for_job, "{at}"),
+                // the handle says cancelled (when is the runtime's own), the job runs on
+                _ => assert!(!m.blocking_abort_value_returned, "{at}"),
+            }
+            let (ran, alive) = (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic);
+            assert!(m.workers_before_detached_panic >= 1, "{at}");
+            if rt.name() == "std-threads" {
+                // spawn_ok has no catch_unwind: the pool thread ends and is not replaced.
+                assert!(m.workers_after_detached_panic < m.workers_before_detached_panic, "{at}");
+                if m.workers_before_detached_panic == threads as u64 {
+                    // Every pool thread ran the first batch, the dying one among them.
+                    assert_eq!(alive.zip(ran).map(|(a, r)| a + 1 == r), ran.map(|_| true), "{at}");
+                }
+            } else {
+                // The executor caught the panic: every thread that ran tasks still does.
+                assert!(m.workers_after_detached_panic >= 1, "{at}");
+                assert_eq!(alive, ran, "{at}");
+            }
+        }
+    }
+}
+
+fn faulty(fault: impl Fn(&mut FuturesMetrics)) -> Vec<String> {
+    let mut m = FuturesMetrics {
+        tasks: 2,
+        completed: 2,
+        callbacks_run: 4,
+        as_completed: 2,
+        oneshot_delivered: true,
+        cancelled: 1,
+        panics_caught: 1,
+        survived_panic: true,
+        blocking_panic_caught: true,
+        blocking_abort_value_returned: true,
+        blocking_abort_waited_for_job: true,
+        blocking_abort_job_finished: true,
+        ..FuturesMetrics::default()
+    };
+    fault(&mut m);
+    let cfg = FuturesConfig { tasks: 2, max_sleep_ms: 1 };
+    FuturesScenario::checks(&cfg, &m).into_iter().filter(|c| !c.passed).map(|c| c.name).collect()
+}
+
+#[test]
+fn the_off_the_happy_path_checks_fail_on_a_fault() {
+    assert_eq!(faulty(|_| {}), Vec::<String>::new(), "the sound figures pass");
+    let lost = faulty(|m| m.blocking_panic_caught = false);
+    assert!(lost.len() == 1 && lost[0].contains("blocking job's panic came back"), "{lost:?}");
+    // A value before the job had ended cannot be the job's: a measuring fault.
+    let early = faulty(|m| m.blocking_abort_waited_for_job = false);
+    assert!(early.len() == 1 && early[0].contains("only once it had ended"), "{early:?}");
+}
+
+#[test]
+fn the_conclusion_words_the_probes_from_each_runtimes_figures() {
+    let seen = |resumed: bool, kept: bool, value: bool, waited: bool, after: u64| FuturesMetrics {
+        blocking_panic_caught: true,
+        blocking_panic_resumed_on_await: resumed,
+        blocking_panic_message_kept: kept,
+        blocking_abort_value_returned: value,
+        blocking_abort_waited_for_job: waited,
+        blocking_abort_job_finished: true,
+        workers_before_detached_panic: 2,
+        workers_after_detached_panic: after,
+        survived_panic: true,
+        ..FuturesMetrics::default()
+    };
+    let columns = [
+        Column { runtime: "tokio", flavor: "", runs: vec![seen(false, true, true, true, 2)] },
+        Column { runtime: "smol", flavor: "", runs: vec![seen(true, true, false, true, 2)] },
+        Column { runtime: "std-threads", flavor: "", runs: vec![seen(true, false, false, false, 1)] },
+    ];
+    let said = FuturesScenario::conclude(&FuturesConfig::default(), &columns);
+    assert!(said.contains("came back as an error value on tokio"), "{said}");
+    assert!(said.contains("answered with the job's value once it ended on tokio"), "{said}");
+    assert!(said.contains("said cancelled once the job had ended on smol"), "{said}");
+    assert!(said.contains("said cancelled at once, the job still running on std-threads"), "{said}");
+    assert!(said.contains("the job ran to its end on every runtime"), "{said}");
+    assert!(said.contains("2 → 2 on tokio and smol, 2 → 1 on std-threads"), "{said}");
+    // A runtime whose runs disagree is said to vary, not given one run's answer.
+    let varied = [Column {
+        runtime: "tokio",
+        flavor: "",
+        runs: vec![seen(false, true, true, true, 2), seen(false, true, false, false, 2)],
+    }];
+    assert!(
+        FuturesScenario::conclude(&FuturesConfig::default(), &varied).contains("handle varied between runs")
+    );
 }

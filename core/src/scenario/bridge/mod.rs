@@ -9,8 +9,19 @@
 //! With one worker, an inline blocking call stops every task on the executor
 //! for its whole duration. With several, whether the heartbeat escapes to
 //! another worker depends on the executor — this scenario observes it.
+//!
+//! It depends on who woke the task, too. With several workers a last phase
+//! probes it: task A wakes a parked task B, then blocks its own worker for
+//! [`STRAND_BLOCK`], [`STRAND_ROUNDS`] times. A round is *stranded* when B ran
+//! only once A's blocking call had ended, though another worker was free. On
+//! tokio B waits in the waking worker's LIFO slot, which other workers cannot
+//! steal (`schedule_local` in `runtime/scheduler/multi_thread/worker.rs`; tokio
+//! #4941; `disable_lifo_slot` exists only under `tokio_unstable`). Contrasts:
+//! the same rounds with B woken from a plain thread, and on tokio with A
+//! blocking inside `block_in_place`, which hands the worker's queues to a new
+//! thread.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +92,43 @@ pub const INLINE: &str =
 pub const ONE_BLOCKED: &str =
     "phase 3: a single handler makes them inline: one worker is blocked, the others are free";
 
+/// The stranding phase's log line (see [`offloaded`]); run only with several workers.
+pub const STRANDING: &str =
+    "phase 4: a task wakes a parked task, then blocks its worker: does the woken task run on another worker?";
+
+/// Rounds of the stranding phase, for each way of waking.
+pub const STRAND_ROUNDS: usize = 20;
+/// How long the waking task blocks its worker in each round.
+pub const STRAND_BLOCK: Duration = Duration::from_millis(10);
+
+/// One round of the stranding phase, as its two tasks timed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrandRound {
+    /// When A woke B.
+    pub woke: Instant,
+    /// When A's blocking call ended, freeing its worker.
+    pub freed: Instant,
+    /// When B ran again.
+    pub resumed: Instant,
+}
+
+impl StrandRound {
+    /// Whether B ran only once A's worker was free again.
+    pub fn stranded(&self) -> bool {
+        self.resumed >= self.freed
+    }
+
+    /// How long B waited from its wake to running.
+    pub fn wait(&self) -> Duration {
+        self.resumed.saturating_duration_since(self.woke)
+    }
+}
+
+/// The stranded rounds among `rounds`.
+fn stranded(rounds: &[StrandRound]) -> u64 {
+    rounds.iter().filter(|r| r.stranded()).count() as u64
+}
+
 /// What the bridge scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct BridgeMetrics {
@@ -113,6 +161,25 @@ pub struct BridgeMetrics {
     pub max_gap_one_blocked_ms: Option<f64>,
     /// Whether sync code got the async result through `block_on`.
     pub block_on_value_ok: bool,
+    /// With several workers: rounds of the stranding phase (A wakes a parked
+    /// B, then blocks its worker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranding_rounds: Option<u64>,
+    /// With several workers: rounds in which B ran only once A's blocking
+    /// call had ended — stranded behind a blocked worker while another was free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranded_rounds: Option<u64>,
+    /// With several workers: B's median wait from its wake to running, in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranded_wait_median_ms: Option<f64>,
+    /// With several workers: stranded rounds when a plain thread woke B
+    /// (A blocked its worker all the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranded_rounds_woken_from_thread: Option<u64>,
+    /// tokio, with several workers: stranded rounds when A blocked inside
+    /// `block_in_place`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranded_rounds_block_in_place: Option<u64>,
 }
 
 impl BridgeMetrics {
@@ -140,7 +207,44 @@ impl BridgeMetrics {
             heartbeats_one_blocked: one_blocked.map(|o| o.1.ticks),
             max_gap_one_blocked_ms: one_blocked.map(|o| o.1.max_gap_ms),
             block_on_value_ok: block_on == BRIDGED_VALUE,
+            ..Self::default()
         }
+    }
+
+    /// The stranding phase's rounds: B woken by A's worker, from a plain
+    /// thread, and (tokio) with A in `block_in_place`. Logs what they showed.
+    pub fn stranding(
+        &mut self,
+        log: &crate::Log,
+        by_worker: &[StrandRound],
+        from_thread: &[StrandRound],
+        block_in_place: Option<&[StrandRound]>,
+    ) {
+        let mut waits: Vec<f64> = by_worker.iter().map(|r| r.wait().as_secs_f64() * 1e3).collect();
+        waits.sort_by(f64::total_cmp);
+        self.stranding_rounds = Some(by_worker.len() as u64);
+        self.stranded_rounds = Some(stranded(by_worker));
+        self.stranded_wait_median_ms = waits.get(waits.len() / 2).copied();
+        self.stranded_rounds_woken_from_thread = Some(stranded(from_thread));
+        self.stranded_rounds_block_in_place = block_in_place.map(stranded);
+        log.line(format!(
+            "woken by the worker that then blocked {} ms: B ran only after it was free in {} of {} rounds \
+             (median wait {} ms)",
+            STRAND_BLOCK.as_millis(),
+            stranded(by_worker),
+            by_worker.len(),
+            format_ms(self.stranded_wait_median_ms.unwrap_or(0.0))
+        ));
+        let mut contrasts =
+            format!("woken from a plain thread: {} of {}", stranded(from_thread), from_thread.len());
+        if let Some(rounds) = block_in_place {
+            contrasts.push_str(&format!(
+                "; blocked in block_in_place: {} of {}",
+                stranded(rounds),
+                rounds.len()
+            ));
+        }
+        log.line(contrasts);
     }
 }
 
@@ -196,14 +300,17 @@ impl Scenario for BridgeScenario {
         if !escaped.is_empty() {
             said.push(format!("with one worker of several blocked, it kept ticking on {}", listed(&escaped)));
         }
-        format!("{}.", said.join("; "))
+        format!("{}.{}", said.join("; "), stranding_concluded(columns))
     }
 
     fn least_duration(cfg: &BridgeConfig, shape: &RunShape) -> Duration {
         // Each phase makes its calls one after another: offloaded and awaited, inline on
         // every worker at once, then (with several workers) inline on one.
         let phases = if shape.threads > 1 { 3 } else { 2 };
-        cfg.job() * cfg.jobs as u32 * phases
+        // With several, the stranding rounds: each blocks a worker, twice over at least.
+        let stranding =
+            if shape.threads > 1 { STRAND_BLOCK * (2 * STRAND_ROUNDS) as u32 } else { Duration::ZERO };
+        cfg.job() * cfg.jobs as u32 * phases + stranding
     }
 
     fn observe(rt: &dyn Runtime, cfg: &BridgeConfig, env: &Env) -> Observed<BridgeMetrics> {
@@ -247,7 +354,8 @@ impl Scenario for BridgeScenario {
     // claim: C-tokio-timer-ms
     fn headline(cfg: &BridgeConfig) -> String {
         format!(
-            "a heartbeat asks to tick every {} ms while handlers make {} blocking calls of {} ms: offloaded, then inline",
+            "a heartbeat asks to tick every {} ms while handlers make {} blocking calls of {} ms: offloaded, then \
+             inline; last, with several workers, does a task woken by a worker that then blocks wait for it?",
             cfg.tick_ms, cfg.jobs, cfg.job_ms
         )
     }
@@ -270,6 +378,7 @@ impl Scenario for BridgeScenario {
         if let (Some(ms), Some(ticks)) = (m.max_gap_one_blocked_ms, m.heartbeats_one_blocked) {
             figures.push((format!("inline, 1 of {} blocked", m.inline_handlers), gap(ms, ticks)));
         }
+        figures.push(("woken, then blocked".into(), stranding(m)));
         figures.push((
             "sync → async".into(),
             format!("block_on returned the async value: {}", m.block_on_value_ok),
@@ -313,6 +422,93 @@ impl Scenario for BridgeScenario {
             ),
             None => String::new(),
         };
-        format!("{offloaded}; {all}{one}. Offload blocking calls (spawn_blocking / unblock / a thread).")
+        let escaped = m.max_gap_one_blocked_ms.is_some_and(|ms| !stalled(ms));
+        let strand = stranding_takeaway(m, escaped).map_or(String::new(), |s| format!(" {s}"));
+        format!(
+            "{offloaded}; {all}{one}.{strand} Offload blocking calls (spawn_blocking / unblock / a thread)."
+        )
     }
+}
+
+/// The conclusion's sentence on the stranding phase, for the runtimes that
+/// ran it (several workers); empty where none did.
+fn stranding_concluded(columns: &[Column<'_, BridgeMetrics>]) -> String {
+    let ran: Vec<Column<'_, BridgeMetrics>> = columns
+        .iter()
+        .filter(|c| c.always(|m| m.stranded_rounds.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    let Some(rounds) = ran.first().and_then(|c| c.runs.first()).and_then(|m| m.stranding_rounds) else {
+        return String::new();
+    };
+    let median = |f: fn(&BridgeMetrics) -> Option<u64>| {
+        move |c: &Column<'_, BridgeMetrics>| format!("{:.0}", c.median(|m| f(m).unwrap_or(0) as f64))
+    };
+    let mut said = format!(
+        " Rounds of {rounds} in which a task woken by a worker that then blocked {} ms waited for that worker, \
+         another being free: {}; woken from a plain thread: {}",
+        STRAND_BLOCK.as_millis(),
+        each(&ran, median(|m| m.stranded_rounds)),
+        each(&ran, median(|m| m.stranded_rounds_woken_from_thread))
+    );
+    let in_place: Vec<Column<'_, BridgeMetrics>> = ran
+        .iter()
+        .filter(|c| c.always(|m| m.stranded_rounds_block_in_place.is_some()))
+        .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+        .collect();
+    if !in_place.is_empty() {
+        said.push_str(&format!(
+            "; with the worker blocked in block_in_place: {}",
+            each(&in_place, median(|m| m.stranded_rounds_block_in_place))
+        ));
+    }
+    format!("{said}.")
+}
+
+/// The stranding phase's figure.
+fn stranding(m: &BridgeMetrics) -> String {
+    let (Some(rounds), Some(stranded), Some(from_thread)) =
+        (m.stranding_rounds, m.stranded_rounds, m.stranded_rounds_woken_from_thread)
+    else {
+        return "does not apply: with 1 worker every task waits for a blocked one".into();
+    };
+    let mut seen = format!(
+        "stranded {stranded} of {rounds} rounds (median wait {} ms); woken from a thread {from_thread}",
+        format_ms(m.stranded_wait_median_ms.unwrap_or(0.0))
+    );
+    if let Some(in_place) = m.stranded_rounds_block_in_place {
+        seen.push_str(&format!(", in block_in_place {in_place}"));
+    }
+    seen
+}
+
+/// The take-away's sentence on the stranding phase, worded from its counts;
+/// `None` with one worker, where it does not apply. `escaped`: the heartbeat
+/// kept ticking with one worker blocked.
+fn stranding_takeaway(m: &BridgeMetrics, escaped: bool) -> Option<String> {
+    let (rounds, stranded, from_thread) =
+        (m.stranding_rounds?, m.stranded_rounds?, m.stranded_rounds_woken_from_thread?);
+    let block = STRAND_BLOCK.as_millis();
+    let woken = format!("A task woken by a worker that then blocked {block} ms");
+    let contrast = format!(
+        "woken from a plain thread instead, {from_thread} of {rounds}{}",
+        m.stranded_rounds_block_in_place.map_or(String::new(), |n| format!(
+            "; with the worker blocked in block_in_place, {n} of {rounds}"
+        ))
+    );
+    let so = if escaped { " So the heartbeat's escape above is observed, not guaranteed." } else { "" };
+    Some(if stranded == 0 {
+        format!("{woken} never waited for it: another worker ran it in all {rounds} rounds ({contrast}).")
+    } else if m.stranded_rounds_block_in_place.is_some_and(|n| n < stranded) && stranded * 2 > rounds {
+        // tokio: the woken task went to the waking worker's LIFO slot.
+        format!(
+            "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free: it sat in \
+             the blocked worker's LIFO slot, which other workers cannot steal ({contrast}).{so}"
+        )
+    } else {
+        format!(
+            "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free \
+             ({contrast}).{so}"
+        )
+    })
 }

@@ -127,6 +127,13 @@ pub struct PoolsMetrics {
     pub process_pool: u64,
     /// Whether every child process's sum equals the sequential one.
     pub process_results_match: bool,
+    /// Whether a global interpreter lock ran one thread's code at a time:
+    /// reported by the Python side (`python/demos.py`), absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gil_enabled: Option<bool>,
+    /// sequential_ms / process_ms: reported by the Python side, absent on Rust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_speedup: Option<f64>,
 }
 
 impl PoolsMetrics {
@@ -290,11 +297,25 @@ impl Scenario for PoolsScenario {
                 "Side by side, the CPU jobs' speed against one after another: {speedups} — with one worker, none possible"
             )
         } else {
-            let used =
-                names_where(columns, |c| c.median(|m| m.speedup) >= 0.8 * c.median(|m| m.speedup_bound));
-            let not = names_where(columns, |c| c.median(|m| m.speedup) < 0.8 * c.median(|m| m.speedup_bound));
+            // Threads that gained nothing under a global interpreter lock: CPython's, GIL on.
+            let locked = |c: &Column<'_, PoolsMetrics>| {
+                c.always(|m| m.gil_enabled == Some(true)) && c.median(|m| m.speedup) < 1.2
+            };
+            let used = names_where(columns, |c| {
+                !locked(c) && c.median(|m| m.speedup) >= 0.8 * c.median(|m| m.speedup_bound)
+            });
+            let not = names_where(columns, |c| {
+                !locked(c) && c.median(|m| m.speedup) < 0.8 * c.median(|m| m.speedup_bound)
+            });
             let mut text =
                 format!("Side by side, the CPU jobs ran faster by {speedups}, of at most ×{bound:.0}");
+            for c in columns.iter().filter(|c| locked(c)) {
+                let gained = if c.median(|m| m.speedup) < 1.05 { "nothing" } else { "little" };
+                text.push_str(&format!(
+                    "; {} gained {gained} on threads: with its GIL on, one thread at a time runs Python code",
+                    c.runtime
+                ));
+            }
             if !used.is_empty() {
                 text.push_str(&format!("; {} used the cores", listed(&used)));
             }
@@ -316,6 +337,19 @@ impl Scenario for PoolsScenario {
         } else {
             format!("Child processes took longer than threads on {}", listed(&slower))
         };
+        // The Python side's processes, a GIL each: their speedup, and whether they beat its
+        // threads by the measure the sentence above uses (process_ms against parallel_ms).
+        let mut processes = processes;
+        for c in columns.iter().filter(|c| c.always(|m| m.process_speedup.is_some())) {
+            let by_processes = c.median(|m| m.process_speedup.unwrap_or(0.0));
+            let beat = c.median(|m| m.process_ms) * 1.1 < c.median(|m| m.parallel_ms);
+            processes.push_str(&format!(
+                "; {}'s process pool, an interpreter and a GIL per process, ran the CPU jobs \
+                 ×{by_processes:.2} against one after another, start-up included{}",
+                c.runtime,
+                if beat { ": faster than its threads" } else { "" }
+            ));
+        }
         format!("The blocking I/O jobs overlapped by {overlap}. {cpu}. {processes}.")
     }
 

@@ -159,7 +159,8 @@ impl Scenario for QueueScenario {
         } else {
             "An item was lost or duplicated somewhere: a bug (see the checks)."
         };
-        format!("{pace} {items}")
+        let throughput = each(columns, |c| format!("{:.0}", c.median(|m| m.throughput_per_s)));
+        format!("{pace} {items} Items consumed per second: {throughput}.")
     }
 
     fn validate(cfg: &QueueConfig) -> Result<(), String> {

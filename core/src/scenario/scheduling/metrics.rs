@@ -28,10 +28,14 @@ pub struct SchedulingMetrics {
     /// Stretches the preemptive threads ran without being descheduled.
     pub preemptive_runs: u64,
     /// The longest of those stretches, in ms: about the kernel's time slice.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub preemptive_run_ms_max: f64,
     /// 1 when every preemptive thread ran confined to one CPU, 0 when they could not be confined.
     pub preemptive_cpus: u64,
     /// Whether the preemptive threads started spinning together.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub preemptive_started_together: bool,
     /// Time, in ms, during which stretches of two threads overlapped (none on one CPU,
     /// but for a stretch's ends, which are known to within [`super::DESCHEDULED`]).
@@ -41,8 +45,12 @@ pub struct SchedulingMetrics {
     /// Most CPU time one preemptive thread used, in ms, by its CPU clock.
     pub preemptive_cpu_ms_max: f64,
     /// Shortest wall time from a preemptive thread's first stretch to its last end, in ms.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub preemptive_wall_ms_min: f64,
     /// Longest wall time from a preemptive thread's first stretch to its last end, in ms.
+    /// (Absent from the Python side's report, which reads as 0 / false here.)
+    #[serde(default)]
     pub preemptive_wall_ms_max: f64,
     /// Worker threads of the executor the last phase ran on (`--threads`).
     pub workers: u64,

@@ -167,14 +167,38 @@ impl Scenario for SchedulingScenario {
         } else {
             format!("in fair rounds on {} only", listed(&in_turn))
         };
-        format!(
+        let mut said = format!(
             "Task switches on one worker among tasks that never yield: {} (one after another); among tasks that \
-             yield each step: {} ({turns}). Among OS threads that never yield, sharing one CPU, the kernel \
-             switched {}.",
+             yield each step: {} ({turns}).",
             runs(|m| m.switches_no_yield),
             runs(|m| m.switches_cooperative),
-            runs(|m| m.switches_preemptive)
-        )
+        );
+        // CPython's threads (the python column) take turns at the GIL, which its
+        // interpreter hands on: they are not confined to one CPU, and no kernel decides.
+        let under_gil = |c: &Column<'_, SchedulingMetrics>| c.flavor.contains("GIL on");
+        let of = |gil: bool| -> Vec<Column<'_, SchedulingMetrics>> {
+            columns
+                .iter()
+                .filter(|c| under_gil(c) == gil)
+                .map(|c| Column { runtime: c.runtime, flavor: c.flavor, runs: c.runs.clone() })
+                .collect()
+        };
+        let preemptive =
+            |c: &Column<'_, SchedulingMetrics>| format!("{:.0}", c.median(|m| m.switches_preemptive as f64));
+        let (kernel, interpreter) = (of(false), of(true));
+        if !kernel.is_empty() {
+            said.push_str(&format!(
+                " Among OS threads that never yield, sharing one CPU, the kernel switched {}.",
+                each(&kernel, preemptive)
+            ));
+        }
+        if !interpreter.is_empty() {
+            said.push_str(&format!(
+                " Threads that never yield, taking turns at a GIL its interpreter hands on: switched {}.",
+                each(&interpreter, preemptive)
+            ));
+        }
+        said
     }
 
     fn takeaway(_: &SchedulingConfig, m: &SchedulingMetrics, _: &Env) -> String {

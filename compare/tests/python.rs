@@ -1,0 +1,111 @@
+//! The python column: the seed's scenarios on CPython (python/demos.py) beside
+//! the Rust runtimes, with real figures, named by the conclusion; and the one
+//! line said in its place when no python3 ≥ 3.10 is found.
+//!
+//! These need a python3 ≥ 3.10 on the PATH (the CI image has one).
+
+mod common;
+
+use std::process::Output;
+
+use common::{NO_PYTHON, compare_with_python, reports, text};
+
+/// Run compare with the python3 on the PATH.
+fn compare(args: &[&str]) -> Output {
+    let out = compare_with_python(args, "python3");
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("python: skipped"), "these tests need a python3 ≥ 3.10 on the PATH:\n{stdout}");
+    out
+}
+
+/// The conclusion under the table: from its arrow to the blank line, in one line.
+fn conclusion(stdout: &str) -> String {
+    let lines: Vec<&str> =
+        stdout.lines().skip_while(|l| !l.starts_with("  → ")).take_while(|l| !l.is_empty()).collect();
+    assert!(!lines.is_empty(), "no conclusion:\n{stdout}");
+    lines.iter().map(|l| l.trim_start_matches("  → ").trim()).collect::<Vec<_>>().join(" ")
+}
+
+/// The table's header row: the columns' names.
+fn header(stdout: &str) -> Vec<&str> {
+    let names = ["tokio", "smol", "async-std", "std-threads", "python"];
+    let is_header = |l: &&str| l.split_whitespace().all(|w| names.contains(&w)) && !l.trim().is_empty();
+    stdout.lines().find(is_header).unwrap_or_default().split_whitespace().collect()
+}
+
+/// The cells of the row labelled `label`, one per column.
+fn row<'a>(stdout: &'a str, label: &str) -> Vec<&'a str> {
+    let line = stdout.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_default();
+    line.trim_start().strip_prefix(label).unwrap_or_default().split_whitespace().collect()
+}
+
+#[test]
+fn race_shows_python_losing_updates_and_the_conclusion_names_it() {
+    let out = compare(&["race", "--runtime", "tokio,python", "--tasks", "200", "--threads", "2"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(header(&stdout), ["tokio", "python"], "{stdout}");
+    // The flavour (wrapped over two lines) names the interpreter's version and its GIL.
+    let flavor: String = stdout.lines().skip_while(|l| !l.starts_with("  python ")).take(2).collect();
+    assert!(flavor.contains("CPython 3.") && flavor.contains("GIL o"), "{flavor}");
+    // asyncio: every coroutine reads before any writes, so all but one update is lost.
+    let lost = row(&stdout, "lost updates");
+    assert_eq!(lost.last(), Some(&"199"), "{stdout}");
+    let said = conclusion(&stdout);
+    let losers = said.split(" lost ").next().unwrap_or_default();
+    assert!(losers.contains("python"), "the conclusion names python among those that lost updates: {said}");
+}
+
+#[test]
+fn pools_shows_python_and_says_what_its_threads_and_processes_did() {
+    let out =
+        compare(&["pools", "--runtime", "tokio,python", "--io-jobs", "4", "--io-ms", "10", "--threads", "2"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(header(&stdout), ["tokio", "python"], "{stdout}");
+    let said = conclusion(&stdout);
+    assert!(said.contains("python's process pool"), "{said}");
+    assert!(said.contains("on tokio and python") || said.contains("python ×"), "{said}");
+}
+
+#[test]
+fn queue_shows_python_and_the_conclusion_names_it() {
+    let out =
+        compare(&["queue", "--runtime", "tokio,python", "--items", "4", "--delay-ms", "5", "--threads", "2"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(header(&stdout), ["tokio", "python"], "{stdout}");
+    assert!(conclusion(&stdout).contains("python"), "{stdout}");
+}
+
+#[test]
+fn every_seed_scenario_on_python_reads_as_the_rust_reports_do() {
+    let out = compare(&["all", "--runtime", "python", "--json", "--threads", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let reports = reports(&out);
+    let names: Vec<&str> = reports.iter().map(|r| r.scenario.as_str()).collect();
+    assert_eq!(names, ["race", "ordering", "futures", "pools", "bridge", "threads", "scheduling", "queue"]);
+    for report in &reports {
+        assert_eq!(report.runtime, "python");
+        let s = demos_core::scenario::find(&report.scenario).expect("a scenario");
+        // conclude reads each column as the scenario's typed metrics: empty when they do not parse.
+        let said = s.conclude(&report.config, &[("python", &report.flavor, std::slice::from_ref(report))]);
+        assert!(!said.is_empty(), "{}: the Python report does not read as its metrics", report.scenario);
+    }
+}
+
+#[test]
+fn with_no_python_the_column_is_one_line_and_the_rest_runs() {
+    let out = compare_with_python(&["race", "--tasks", "20", "--threads", "1"], NO_PYTHON);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(stdout.lines().filter(|l| *l == "python: skipped (no python3 ≥ 3.10 found)").count(), 1);
+    assert_eq!(header(&stdout), common::RUNTIMES, "{stdout}");
+}
+
+#[test]
+fn python_alone_on_a_scenario_it_lacks_is_bad_input() {
+    let out = compare(&["scale", "--runtime", "python"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("seed's eight"), "{}", text(&out.stderr));
+}
