@@ -17,12 +17,14 @@ demos_tests::per_runtime! {
             let at = format!("threads {threads}: {m:?}");
             assert!(report.passed(), "{at}");
             assert_eq!((m.sleeps, m.early, m.heartbeat_early), (20, 0, 0), "{at}");
-            // The shortest wait is the timer's resolution, least disturbed by the machine.
-            let least = Duration::from_secs_f64(m.min_us / 1e6);
+            // The median wait: tokio rounds a deadline up to its next millisecond tick, so a sleep
+            // asked at a point late in the millisecond can end sooner than 1 ms (359 µs was seen)
+            // — the least wait is not the resolution, the typical one is.
+            let typical = Duration::from_secs_f64(m.median_us / 1e6);
             if rt().name() == "tokio" {
-                assert!(least >= Duration::from_micros(900), "tokio rounds 100 µs up to its millisecond: {at}");
+                assert!(typical >= Duration::from_micros(900), "tokio rounds 100 µs up to its millisecond: {at}");
             } else {
-                assert!(least < Duration::from_micros(900), "this timer waits about what was asked: {at}");
+                assert!(typical < Duration::from_micros(900), "this timer waits about what was asked: {at}");
             }
         }
     }
