@@ -16,7 +16,7 @@ use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::timers::TimersScenario;
-use demos_core::scenario::{self, Scenario, listed};
+use demos_core::scenario::{self, Scenario, group_by, listed};
 use demos_core::wrap::paragraph;
 use demos_core::{Env, Report, Runtime};
 use serde_json::{Value, json};
@@ -450,14 +450,10 @@ const NAME_WIDTH: usize = 12;
 impl Answered {
     /// The runtimes that gave the same answer, named together, in first-seen order.
     pub(crate) fn grouped(&self) -> Vec<(Vec<&'static str>, &str)> {
-        let mut groups: Vec<(Vec<&'static str>, &str)> = Vec::new();
-        for (rt, observed) in &self.answers {
-            match groups.iter_mut().find(|(_, o)| *o == observed.as_str()) {
-                Some((names, _)) => names.push(rt),
-                None => groups.push((vec![rt], observed)),
-            }
-        }
-        groups
+        group_by(self.answers.iter().map(|(rt, observed)| (observed.as_str(), *rt)))
+            .into_iter()
+            .map(|(observed, names)| (names, observed))
+            .collect()
     }
 
     /// The question, then each answer under the runtimes that gave it,

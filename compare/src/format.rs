@@ -146,13 +146,10 @@ pub(crate) fn width(text: &str) -> usize {
 
 /// Items in the order first seen, each once.
 pub(crate) fn first_seen<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut seen = Vec::new();
-    for item in items {
-        if !seen.contains(&item) {
-            seen.push(item);
-        }
-    }
-    seen
+    demos_core::scenario::group_by(items.into_iter().map(|item| (item, ())))
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect()
 }
 
 #[cfg(test)]

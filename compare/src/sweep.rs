@@ -6,7 +6,7 @@ use demos_core::scenario::AnyScenario;
 use serde_json::Value;
 
 use crate::Table;
-use crate::format::{label, number};
+use crate::format::{label_among, number};
 use demos_core::scenario;
 
 /// An option and the values it is swept over.
@@ -110,8 +110,16 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
                 .collect()
         })
         .unwrap_or_default();
+    // Named as the tables name them, told apart from every metric of the report.
+    let all: Vec<&str> = first
+        .cells
+        .first()
+        .and_then(|c| c.reports.first())
+        .and_then(|r| r.metrics.as_object())
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     let mut rows = Vec::new();
-    for metric in metrics {
+    for metric in &metrics {
         let per_task = metric.ends_with("_per_task");
         let cells: Vec<String> = first
             .cells
@@ -119,8 +127,8 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
             .filter_map(|c| {
                 // From the first value to the last this runtime ran (it may sit the largest out).
                 let (last, to_value) =
-                    group.iter().rev().find_map(|t| Some((*t, median(t, c.runtime, &metric)?)))?;
-                let ratio = to_value / median(first, c.runtime, &metric)?;
+                    group.iter().rev().find_map(|t| Some((*t, median(t, c.runtime, metric)?)))?;
+                let ratio = to_value / median(first, c.runtime, metric)?;
                 let reached = last.point.as_ref()?;
                 let factor = reached.value as f64 / from.value as f64;
                 if factor <= 1.0 {
@@ -148,7 +156,7 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
             })
             .collect();
         if !cells.is_empty() {
-            rows.push((label(&metric), cells.join("; ")));
+            rows.push((label_among(metric, &all), cells.join("; ")));
         }
     }
     (!rows.is_empty()).then(|| Growth {

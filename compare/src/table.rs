@@ -11,7 +11,7 @@ use demos_core::Report;
 use demos_core::scenario::{self, median};
 use demos_core::wrap::paragraph;
 
-use crate::format::{Unit, first_seen, label, label_among, width};
+use crate::format::{Unit, first_seen, label_among, width};
 use crate::{Cell, Table};
 
 const HEAD: Style = Style::new().bold();
@@ -322,10 +322,12 @@ pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_co
     let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
     let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson)).collect();
     let runtimes = first_seen(group.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
-    let metrics = first_seen(each.iter().flat_map(|f| f.rows.iter().map(|(_, key, _)| key.clone())));
+    // Each metric under the name its tables give it.
+    let metrics =
+        first_seen(each.iter().flat_map(|f| f.rows.iter().map(|(name, key, _)| (name.clone(), key.clone()))));
     let header: Vec<String> = values.iter().map(|v| format!("{option}={v}")).collect();
-    for key in &metrics {
-        lines.push(format!("  {}", label(key)));
+    for (name, key) in &metrics {
+        lines.push(format!("  {name}"));
         let rows: Vec<(String, Vec<String>)> = runtimes
             .iter()
             .map(|rt| {

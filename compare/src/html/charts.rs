@@ -10,7 +10,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format::{Unit, bytes, label, number};
+use crate::format::{Unit, bytes, number};
 
 /// A runtime's marker shape: circle, triangle, square, diamond, so that
 /// lines stay apart without colour.
@@ -94,14 +94,14 @@ impl Axis {
         }
     }
 
-    /// The chart's title: the metric in words, its unit (bytes say theirs on
-    /// each tick), and the scale when it is logarithmic.
-    fn describe(&self, metric: &str) -> String {
+    /// The chart's title: the metric in the table's words (`name`), its unit
+    /// (bytes say theirs on each tick), and the scale when it is logarithmic.
+    fn describe(&self, name: &str) -> String {
         let unit = match self.unit {
             Unit::Bytes => String::new(),
             unit => unit.axis().map(|u| format!(" ({u})")).unwrap_or_default(),
         };
-        format!("{}{unit}{}", label(metric), if self.log { ", log scale" } else { "" })
+        format!("{name}{unit}{}", if self.log { ", log scale" } else { "" })
     }
 
     /// Pixels the tick labels need: the widest label at either end or
@@ -140,7 +140,7 @@ pub(super) fn svg(
     Ok(out)
 }
 
-/// A chart of `metric` on the value axis `y`, its grid and labels drawn; the
+/// A chart titled `name` on the value axis `y`, its grid and labels drawn; the
 /// x axis (`x`, labelled by the caller below `x_area` pixels) has no ticks of its own.
 fn value_chart<'a, 'b, Y>(
     root: &'a Root<'b>,
@@ -148,7 +148,7 @@ fn value_chart<'a, 'b, Y>(
     x_area: u32,
     y: Y,
     axis: &Axis,
-    metric: &str,
+    name: &str,
 ) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, Y::CoordDescType>>, String>
 where
     Y: AsRangedCoord<Value = f64>,
@@ -158,7 +158,7 @@ where
     // rotated title ran into the tick labels whatever room they were given.
     let mut chart = ChartBuilder::on(root)
         .margin(10)
-        .caption(axis.describe(metric), (FONT, 13).into_font().color(&INK))
+        .caption(axis.describe(name), (FONT, 13).into_font().color(&INK))
         .x_label_area_size(x_area)
         .y_label_area_size(axis.label_area())
         .build_cartesian_2d(x, y)
@@ -179,16 +179,17 @@ where
 }
 
 /// One metric over repeated runs: a column of points per runtime (spread
-/// sideways so equal values stay visible) and a bar at each median.
-pub(crate) fn strip(metric: &str, series: &[(&str, Vec<f64>)]) -> Result<String, String> {
+/// sideways so equal values stay visible) and a bar at each median. `name` is
+/// the metric as the table words it.
+pub(crate) fn strip(metric: &str, name: &str, series: &[(&str, Vec<f64>)]) -> Result<String, String> {
     let axis = Axis::of(metric, series.iter().flat_map(|(_, v)| v.iter().copied()));
-    svg((320, 240), |root| on_axis!(axis, strip_on(root, &axis, metric, series)))
+    svg((320, 240), |root| on_axis!(axis, strip_on(root, &axis, name, series)))
 }
 
 fn strip_on<Y>(
     root: &Root<'_>,
     axis: &Axis,
-    metric: &str,
+    name: &str,
     series: &[(&str, Vec<f64>)],
     y: Y,
 ) -> Result<(), String>
@@ -197,7 +198,7 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     let n = series.len() as f64;
-    let mut chart = value_chart(root, -0.5..n - 0.5, 22, y, axis, metric)?;
+    let mut chart = value_chart(root, -0.5..n - 0.5, 22, y, axis, name)?;
     for (i, (runtime, values)) in series.iter().enumerate() {
         let c = colour(runtime);
         let spread = |k: usize| ((k as f64 * 0.618_034).fract() - 0.5) * 0.5;
@@ -234,16 +235,22 @@ pub(crate) struct Point {
 }
 
 /// One metric against a swept value (`--threads`): a line per runtime through
-/// the medians, with a bar from min to max where runs differed.
-pub(crate) fn lines(metric: &str, swept: &str, series: &[(&str, Vec<Point>)]) -> Result<String, String> {
+/// the medians, with a bar from min to max where runs differed. `name` is the
+/// metric as the table words it.
+pub(crate) fn lines(
+    metric: &str,
+    name: &str,
+    swept: &str,
+    series: &[(&str, Vec<Point>)],
+) -> Result<String, String> {
     let axis = Axis::of(metric, series.iter().flat_map(|(_, p)| p.iter().flat_map(|p| [p.min, p.max])));
-    svg((320, 250), |root| on_axis!(axis, lines_on(root, &axis, metric, swept, series)))
+    svg((320, 250), |root| on_axis!(axis, lines_on(root, &axis, name, swept, series)))
 }
 
 fn lines_on<Y>(
     root: &Root<'_>,
     axis: &Axis,
-    metric: &str,
+    name: &str,
     swept: &str,
     series: &[(&str, Vec<Point>)],
     y: Y,
@@ -259,7 +266,7 @@ where
     let at = |x: f64| if log { x.log10() } else { x };
     let (lo_at, hi_at) = (at(lo), at(hi));
     let pad = ((hi_at - lo_at) * 0.08).max(if log { 0.1 } else { 0.3 });
-    let mut chart = value_chart(root, lo_at - pad..hi_at + pad, 36, y, axis, metric)?;
+    let mut chart = value_chart(root, lo_at - pad..hi_at + pad, 36, y, axis, name)?;
     let bottom = chart.y_range().start;
     let mut ticks: Vec<f64> = xs.clone();
     ticks.sort_by(f64::total_cmp);

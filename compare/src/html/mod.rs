@@ -17,7 +17,7 @@ use std::path::Path;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::differences::{Answered, NOT_PROBED};
-use demos_core::scenario::listed;
+use demos_core::scenario::{group_by, listed};
 
 use crate::format::first_seen;
 use crate::{Cell, Table, table};
@@ -220,16 +220,15 @@ fn figure(class: &str, metric: &str, chart: Result<String, String>, caption: Mar
 /// numbers, the scenario's lesson first (the order of the table's rows). A
 /// figure equal on every runtime is in the one-line table instead, and one
 /// that only one of several runtimes has compares nothing.
-fn charted(t: &Table, figures: &table::Figures) -> Vec<String> {
+fn charted<'f>(t: &Table, figures: &'f table::Figures) -> Vec<(&'f str, &'f String)> {
     let numeric = numeric_metrics(&t.cells);
     let compared =
         |key: &String| t.cells.len() == 1 || t.cells.iter().filter(|c| !c.values(key).is_empty()).count() > 1;
     figures
         .rows
         .iter()
-        .map(|(_, key, _)| key)
-        .filter(|key| numeric.contains(key) && compared(key))
-        .cloned()
+        .map(|(name, key, _)| (name.as_str(), key))
+        .filter(|(_, key)| numeric.contains(key) && compared(key))
         .collect()
 }
 
@@ -261,9 +260,9 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                 h3 { "Each figure that differs, " (runs) " per runtime" }
                 p.note { "A dot per run, a bar at the median; the lesson's figures first." }
                 div.charts {
-                    @for metric in &metrics {
+                    @for (name, metric) in &metrics {
                         @let series: Vec<(&str, Vec<f64>)> = t.cells.iter().map(|c| (c.runtime, c.values(metric))).filter(|(_, v)| !v.is_empty()).collect();
-                        (figure("strip", metric, charts::strip(metric, &series), html! {}))
+                        (figure("strip", metric, charts::strip(metric, name, &series), html! {}))
                     }
                 }
             }
@@ -317,31 +316,23 @@ struct Drawn<'a> {
 
 /// The take-aways of a table, said once for the runtimes that drew the same ones.
 fn takeaways(t: &Table) -> Vec<Drawn<'_>> {
-    let mut groups: Vec<(Vec<&str>, Drawn<'_>)> = Vec::new();
-    for cell in &t.cells {
+    let drawn = t.cells.iter().map(|cell| {
         let drawn = Drawn {
             runtimes: String::new(),
             takeaways: distinct(&cell.takeaways),
             runs: cell.takeaways.len(),
         };
-        match groups.iter_mut().find(|(_, d)| *d == drawn) {
-            Some((names, _)) => names.push(cell.runtime),
-            None => groups.push((vec![cell.runtime], drawn)),
-        }
-    }
-    groups.into_iter().map(|(names, drawn)| Drawn { runtimes: listed(&names), ..drawn }).collect()
+        (drawn, cell.runtime)
+    });
+    group_by(drawn).into_iter().map(|(drawn, names)| Drawn { runtimes: listed(&names), ..drawn }).collect()
 }
 
 /// Each distinct text with how often it occurs, in first-seen order.
 fn distinct(texts: &[String]) -> Vec<(&str, usize)> {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    for text in texts {
-        match seen.iter_mut().find(|(t, _)| t == text) {
-            Some((_, n)) => *n += 1,
-            None => seen.push((text, 1)),
-        }
-    }
-    seen
+    group_by(texts.iter().map(|t| (t.as_str(), ())))
+        .into_iter()
+        .map(|(text, seen)| (text, seen.len()))
+        .collect()
 }
 
 fn differences(answered: &[Answered]) -> Markup {

@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use super::{charts, figure, legend, numeric_metrics};
 use demos_core::scenario;
 
-use crate::format::first_seen;
+use crate::format::{first_seen, label_among};
 use crate::{Table, sweep};
 
 /// Tables of one scenario that differ in one value — the worker count, or
@@ -84,6 +84,7 @@ pub(super) fn section(series: &Series<'_>) -> Markup {
         });
         runtimes.len() == 1 || (had > 1 && differ)
     };
+    let keys: Vec<&str> = all.iter().map(String::as_str).collect();
     let metrics: Vec<&String> = all
         .iter()
         .filter(|m| lesson.contains(&m.as_str()))
@@ -108,7 +109,7 @@ pub(super) fn section(series: &Series<'_>) -> Markup {
             div.charts {
                 @for metric in metrics {
                     @let lines: Vec<(&str, Vec<charts::Point>)> = runtimes.iter().map(|rt| (*rt, tables.iter().filter_map(|t| point(t, rt, metric)).collect::<Vec<_>>())).filter(|(_, p)| !p.is_empty()).collect();
-                    (figure("series", metric, charts::lines(metric, &series.swept, &lines), html! {}))
+                    (figure("series", metric, charts::lines(metric, &label_among(metric, &keys), &series.swept, &lines), html! {}))
                 }
             }
         }

@@ -162,12 +162,28 @@ fn grouped<'a, M>(
     columns: &[Column<'a, M>],
     figure: impl Fn(&Column<'a, M>) -> String,
 ) -> Vec<(String, Vec<&'a str>)> {
-    let mut groups: Vec<(String, Vec<&'a str>)> = Vec::new();
-    for c in columns {
-        let f = figure(c);
-        match groups.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, names)) => names.push(c.runtime),
-            None => groups.push((f, vec![c.runtime])),
+    group_by(columns.iter().map(|c| (figure(c), c.runtime)))
+}
+
+/// Values gathered under equal keys, keys in the order first seen: how
+/// runtimes that gave the same answer are named together, wherever the
+/// project does it (take-aways, conclusions, `compare differences`, the
+/// report).
+///
+/// ```
+/// use demos_core::scenario::group_by;
+/// let answers = [("tokio", "yes"), ("smol", "no"), ("async-std", "yes")];
+/// assert_eq!(
+///     group_by(answers.iter().map(|&(rt, a)| (a, rt))),
+///     vec![("yes", vec!["tokio", "async-std"]), ("no", vec!["smol"])]
+/// );
+/// ```
+pub fn group_by<K: PartialEq, V>(items: impl IntoIterator<Item = (K, V)>) -> Vec<(K, Vec<V>)> {
+    let mut groups: Vec<(K, Vec<V>)> = Vec::new();
+    for (key, value) in items {
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, values)) => values.push(value),
+            None => groups.push((key, vec![value])),
         }
     }
     groups
