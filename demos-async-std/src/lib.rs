@@ -10,8 +10,9 @@
 //! (default: available parallelism) when first used. So each call picks:
 //!
 // claim: C-async-std-threads-1
-//! * `--threads 1`: `block_on` with `spawn_local` — every task on the calling
-//!   thread (the global executor's threads start anyway, idle);
+//! * `--threads 1`: `block_on` with `spawn_local` — the scenario's tasks on the
+//!   calling thread (the global executor's threads start anyway, and the task
+//!   awaiting each `spawn_blocking` job runs on them);
 //! * `--threads` equal to the global executor's size: `task::spawn` in process;
 //! * any other count: the scenario runs in a child process started with
 //!   `ASYNC_STD_THREAD_COUNT` set, so the report never names a size that did not

@@ -3,9 +3,8 @@
 //!
 //! * every claim id is listed once;
 //! * each id has a marker — `// claim: C-…` in Rust, `# claim: C-…` in TOML,
-//!   `<!-- claim: C-… -->` in Markdown — in every file its where-cell names
-//!   (README.md's wait for its rewrite: [`MARKERS_PENDING_IN`]), and every
-//!   marker in the tree names an id of the table;
+//!   `<!-- claim: C-… -->` in Markdown — in every file its where-cell names,
+//!   and every marker in the tree names an id of the table;
 //! * every `crate-x.y.z` the table cites is the version Cargo.lock holds;
 //! * the minimum versions the table states are `[workspace.dependencies]`'s;
 //! * only the ids on [`NOT_YET_CORRECT`] have a verdict other than correct
@@ -19,30 +18,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Claims whose text is fixed in the code but still worded the old way in
-/// README.md, which is being rewritten on its own branch. Remove an id once
-/// the README says it right and its row reads `correct`; the test fails on an
-/// id listed here whose row is already correct, so the list only shrinks.
-const NOT_YET_CORRECT: &[&str] = &[
-    "C-tokio-blocking-pool-separate",
-    "C-tokio-coop-budget-128",
-    "C-tokio-as-completed",
-    "C-tokio-yield-reverse",
-    "C-tokio-timer-ms",
-    "C-tokio-bridge-escape",
-    "C-blocking-env-read-once",
-    "C-async-io-thread-takeaway",
-    "C-async-std-threads-1",
-    "C-std-panic-probe",
-];
-
-/// Files whose markers are not placed yet: README.md is being rewritten, and
-/// its markers come with the rewrite. Markers already in them are still
-/// checked against the table.
-const MARKERS_PENDING_IN: &[&str] = &["README.md"];
+/// Claims allowed a verdict other than correct or retired (wrong, imprecise,
+/// version-dependent) while their fix is under way, the correction noted in
+/// the row. Empty: every claim holds. The test fails on an id listed here whose
+/// row is already settled, so an id leaves the list with its fix.
+const NOT_YET_CORRECT: &[&str] = &[];
 
 /// Verdicts a row may carry (docs/claims.md explains each).
-const VERDICTS: &[&str] = &["correct", "wrong", "imprecise", "version-dependent", "pending", "retired"];
+const VERDICTS: &[&str] = &["correct", "wrong", "imprecise", "version-dependent", "retired"];
 
 /// One `| C-… |` row of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +104,8 @@ fn markers<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> BTreeMap<S
     found
 }
 
-/// Each row's id must be marked in every file it names (but those whose markers
-/// are pending), and each file must exist.
+/// Each row's id must be marked in every file it names, and each file must
+/// exist.
 fn missing_markers(
     rows: &[Row],
     found: &BTreeMap<String, BTreeSet<String>>,
@@ -133,9 +116,7 @@ fn missing_markers(
         for file in &row.files {
             if !exists(file) {
                 problems.push(format!("{} names {file}, which does not exist", row.id));
-            } else if !MARKERS_PENDING_IN.contains(&file.as_str())
-                && !found.get(file).is_some_and(|ids| ids.contains(&row.id))
-            {
+            } else if !found.get(file).is_some_and(|ids| ids.contains(&row.id)) {
                 problems.push(format!("{} names {file}, which has no `claim: {}` marker", row.id, row.id));
             }
         }
@@ -237,7 +218,7 @@ fn minimum_mismatches(rows: &[Row], required: &BTreeMap<String, String>) -> Vec<
 }
 
 /// Only allowlisted ids may be other than correct or retired; an allowlisted
-/// id must exist and be not yet correct; a pending row must name README.md.
+/// id must exist and be not yet correct.
 fn verdict_problems(rows: &[Row], allowed: &[&str]) -> Vec<String> {
     let mut problems = Vec::new();
     for row in rows {
@@ -246,9 +227,6 @@ fn verdict_problems(rows: &[Row], allowed: &[&str]) -> Vec<String> {
             problems.push(format!("{}: unknown verdict {:?}", row.id, row.verdict));
         } else if !settled && !allowed.contains(&row.id.as_str()) {
             problems.push(format!("{} is {} and not on the allowlist", row.id, row.verdict));
-        }
-        if row.verdict == "pending" && !row.files.iter().any(|f| f == "README.md") {
-            problems.push(format!("{} is pending but names no README.md", row.id));
         }
     }
     for id in allowed {
@@ -345,9 +323,9 @@ fn only_allowlisted_claims_are_not_yet_correct() {
 const DOCTORED: &str = "\
 | id | claim | where | evidence | verdict |
 |---|---|---|---|---|
-| C-a | a tokio claim | x.rs (`//!` header); README.md (pending) | tokio-1.2.3/src/lib.rs | correct |
+| C-a | a tokio claim | x.rs (`//!` header); README.md (§ Run it) | tokio-1.2.3/src/lib.rs | correct |
 | C-min-b | `tokio = \"1.50\"`: names | Cargo.toml (comment) | CHANGELOG | wrong |
-| C-a | the same id again | y.rs (`f`) | tokio-9.9.9/src/lib.rs; nosuch-0.1.0 | pending |
+| C-a | the same id again | y.rs (`f`) | tokio-9.9.9/src/lib.rs; nosuch-0.1.0 | imprecise |
 ";
 
 fn doctored() -> Vec<Row> {
@@ -382,14 +360,19 @@ fn markers_are_read_in_each_syntax_and_nowhere_else() {
 fn a_missing_marker_or_file_fails() {
     let rows = doctored();
     let exists = |f: &str| f != "y.rs";
-    // x.rs marks C-a; README.md's markers are pending; Cargo.toml lacks C-min-b's; y.rs is gone.
-    let found = markers([("x.rs".to_string(), "// claim: C-a\nfn f() {}")]);
+    // x.rs marks C-a and README.md does not; Cargo.toml lacks C-min-b's; y.rs is gone.
+    let found = markers([
+        ("x.rs".to_string(), "// claim: C-a\nfn f() {}"),
+        ("README.md".to_string(), "prose that says it, unmarked"),
+    ]);
     let problems = missing_markers(&rows, &found, exists);
-    assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("C-min-b names Cargo.toml"));
-    assert!(problems[1].contains("y.rs, which does not exist"));
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].contains("C-a names README.md, which has no `claim: C-a` marker"));
+    assert!(problems[1].contains("C-min-b names Cargo.toml"));
+    assert!(problems[2].contains("y.rs, which does not exist"));
     let all = markers([
         ("x.rs".to_string(), "// claim: C-a"),
+        ("README.md".to_string(), "prose that says it. <!-- claim: C-a -->"),
         ("Cargo.toml".to_string(), "# claim: C-min-b"),
         ("y.rs".to_string(), "// claim: C-a"),
     ]);
@@ -435,12 +418,16 @@ fn a_minimum_other_than_the_manifests_fails() {
 #[test]
 fn a_claim_not_yet_correct_off_the_allowlist_fails() {
     let rows = doctored();
-    // C-min-b is wrong and C-a (the second) pending, neither allowed; the pending one names no README.md.
+    // C-min-b is wrong and C-a (the second) imprecise, neither allowed.
     let problems = verdict_problems(&rows, &[]);
-    assert_eq!(problems.len(), 3, "{problems:?}");
-    assert!(problems[2].contains("names no README.md"));
-    // Both allowed: the README check remains, and C-a's first row, correct, is flagged on the list.
-    assert_eq!(verdict_problems(&rows, &["C-a", "C-min-b"]).len(), 2);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("C-min-b is wrong and not on the allowlist"));
+    assert!(problems[1].contains("C-a is imprecise and not on the allowlist"));
+    // Both allowed: C-a's first row, correct, is flagged on the list.
+    assert_eq!(
+        verdict_problems(&rows, &["C-a", "C-min-b"]),
+        ["allowlisted C-a is correct now: take it off the list"]
+    );
     let mut settled = rows.clone();
     settled.truncate(2);
     settled[1].verdict = "correct".into();
