@@ -267,7 +267,19 @@ fn ctrl_c_stops_compare_with_the_tables_and_the_report_of_what_ran() {
         .arg(&report)
         .env("NO_COLOR", "1");
     let mut running = demos_tests::watchdog::Running::start(&mut command);
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Ctrl-C once tokio's run is under way (its workers exist), not after a
+    // fixed wait: on a busy machine half a second can pass before it starts.
+    let workers = |pid: u32| {
+        std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten().any(|task| {
+            std::fs::read_to_string(task.path().join("comm")).is_ok_and(|name| name.starts_with("tokio-rt"))
+        })
+    };
+    let waited = std::time::Instant::now();
+    while !workers(running.id()) {
+        assert!(waited.elapsed() < std::time::Duration::from_secs(30), "tokio's run never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
     running.interrupt();
     let status = running.end_within(std::time::Duration::from_secs(5), "after Ctrl-C");
     let (stdout, stderr) = running.outputs();

@@ -3,10 +3,10 @@
 //! one thread does, and one worker does not. Every figure is a wall-clock
 //! ratio on a shared machine: a neighbour can spoil one run, a wrong pool
 //! spoils every run. So a floor holds for the best of three runs, a ceiling
-//! for the lowest of three. And a speedup needs two cores free: around each
-//! run two bare threads do the same work, and when even they never got a
-//! speedup (the machine is busy: up to six runs are tried) none is asked of the
-//! runtime either — the test says so and passes.
+//! for the lowest of three (of up to six on one worker). And a speedup needs
+//! two cores free: around each run two bare threads do the same work, and when
+//! even they never got a speedup (the machine is busy: up to six runs are
+//! tried) none is asked of the runtime either — the test says so and passes.
 
 use std::time::Duration;
 
@@ -46,6 +46,23 @@ fn runs(rt: &dyn Runtime, threads: usize, cfg: &PoolsConfig) -> Vec<PoolsMetrics
     (0..RUNS).map(|seed| rt.pools(cfg, &Env::quiet(threads, seed)).metrics).collect()
 }
 
+/// Runs of `cfg` on one worker until one shows no speedup (at most ×1.2),
+/// `RUNS` at least and twice that at most. On a busy machine the scheduler
+/// favours a thread that just woke (the pool's) over one that has been
+/// running (the sequential round's): a run can show ×1.5 on one worker, and
+/// three such runs in a row were seen while another build ran. A pool that
+/// really ran the jobs elsewhere shows it in every run.
+fn one_worker_runs(rt: &dyn Runtime, cfg: &PoolsConfig) -> Vec<PoolsMetrics> {
+    let mut runs = runs(rt, 1, cfg);
+    for seed in RUNS..2 * RUNS {
+        if runs.iter().any(|m| m.speedup <= 1.2) {
+            break;
+        }
+        runs.push(rt.pools(cfg, &Env::quiet(1, seed)).metrics);
+    }
+    runs
+}
+
 /// The lowest and the highest of `figure` over `runs`.
 fn lowest_and_highest(runs: &[PoolsMetrics], figure: impl Fn(&PoolsMetrics) -> f64) -> (f64, f64) {
     runs.iter().map(figure).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)))
@@ -66,7 +83,7 @@ demos_tests::per_runtime! {
     fn lesson_at_its_defaults_blocking_jobs_overlap_and_only_two_workers_speed_cpu_jobs_up() {
         let _alone = demos_tests::alone();
         let cfg = PoolsConfig::default();
-        let one = runs(rt(), 1, &cfg);
+        let one = one_worker_runs(rt(), &cfg);
         // Each two-worker run between two measures of what bare threads get now;
         // past three runs, more only while none has shown the speedup (a busy machine).
         let (mut bare, mut two) = (Vec::new(), Vec::<PoolsMetrics>::new());
@@ -133,10 +150,10 @@ demos_tests::per_runtime! {
         // pool, say), two cores would finish them in about half the time. A figure is a
         // wall-clock ratio and the machine is shared, so a neighbour that slows one
         // sequential round can inflate one run; a wrong pool inflates every run. The
-        // lowest of three attempts is held to the bound.
+        // lowest of three to six attempts is held to the bound.
         let lowest = |threads: usize, cpu_jobs: Option<usize>| {
             let cfg = PoolsConfig { io_jobs: 1, io_ms: 0, cpu_jobs, ..PoolsConfig::default() };
-            let runs = runs(rt(), threads, &cfg);
+            let runs = if threads == 1 { one_worker_runs(rt(), &cfg) } else { runs(rt(), threads, &cfg) };
             runs.into_iter().min_by(|a, b| a.speedup.total_cmp(&b.speedup)).expect("three runs")
         };
         let one = lowest(1, Some(2));
