@@ -8,9 +8,9 @@
 //! even they never got a speedup (the machine is busy: up to six runs are
 //! tried) none is asked of the runtime either — the test says so and passes.
 
-use std::time::Duration;
+use demos_core::scenario::pools::NOISE_MARGIN;
 
-use demos_core::scenario::pools::{CpuWork, NOISE_MARGIN, calibrate, sum_of_squares};
+use crate::{FREE, bare_threads_speedup};
 use demos_core::{Env, PoolsConfig, PoolsMetrics, Runtime};
 
 /// Runs of each configuration; each bound is held by the best or the lowest.
@@ -18,28 +18,6 @@ const RUNS: u64 = 3;
 
 /// The speedup two workers must show at least once.
 const SPEEDUP: f64 = 1.3;
-
-/// What two bare threads get, before and after a run, when the machine has
-/// two cores free: if they never got this much, neither could the runtime.
-const FREE: f64 = 1.5;
-
-/// The speedup the machine gives right now: two CPU jobs of about 40 ms (the
-/// scenario's size) on two bare threads at once, against one after another;
-/// the best of three rounds.
-fn bare_threads_speedup() -> f64 {
-    let work = CpuWork { jobs: 2, size: calibrate(Duration::from_millis(40)) };
-    let round = || {
-        let (_, one_by_one) = work.sequential();
-        let start = std::time::Instant::now();
-        std::thread::scope(|s| {
-            for job in 0..work.jobs {
-                s.spawn(move || std::hint::black_box(sum_of_squares(work.range(job))));
-            }
-        });
-        one_by_one.as_secs_f64() / start.elapsed().as_secs_f64()
-    };
-    (0..3).map(|_| round()).fold(0.0, f64::max)
-}
 
 /// `RUNS` runs of `cfg` on `threads` workers, seeds 0, 1, 2.
 fn runs(rt: &dyn Runtime, threads: usize, cfg: &PoolsConfig) -> Vec<PoolsMetrics> {

@@ -33,16 +33,30 @@ demos_tests::per_runtime! {
     }
 
     #[test]
-    fn tasks_share_a_few_threads_where_threads_take_two_per_connection() {
-        let cfg = EchoConfig { connections: 60, round_trips: 30, bytes: 64 };
-        let m = scenario::run::<EchoScenario>(rt(), &cfg, &Env::quiet(2, 0)).1.metrics;
+    fn at_its_defaults_tasks_share_a_few_threads_where_threads_take_one_per_connection_end() {
+        // `echo` with no options: 100 connections of 100 round trips of 64 bytes, two workers.
+        let cfg = EchoConfig::default();
+        let (report, seen) = scenario::run::<EchoScenario>(rt(), &cfg, &Env::quiet(2, 0));
+        let m = &seen.metrics;
+        let (connections, round_trips) = (cfg.connections as f64, cfg.round_trips as f64);
+        assert!(report.passed() && m.mismatched == 0 && m.closed_cleanly == 100, "{m:?}");
+        // The figures agree with one another as a timed run's must: every connection made its
+        // round trips one after another, so the run lasted at least half of them at the median
+        // latency (a throughput at most 2 × connections / p50), and, all connections running at
+        // once, no longer than every round trip at the worst latency (at least connections /
+        // max, halved for the connections' staggered starts).
+        let (p50_s, max_s) = (m.p50_us / 1e6, m.max_us / 1e6);
+        assert!(0.0 < m.p50_us && m.p50_us <= m.p99_us && m.p99_us <= m.max_us, "{m:?}");
+        assert!(m.round_trips_per_s <= 2.0 * connections / p50_s, "throughput above what the latencies allow: {m:?}");
+        assert!(m.round_trips_per_s >= connections / (2.0 * max_s), "throughput below what the latencies allow: {m:?}");
+        assert!(m.round_trips as f64 == connections * round_trips, "{m:?}");
         if COOPERATIVE {
-            // The workers, the reactor, the process's own few: nowhere near one per connection.
+            // The workers, the reactor, a blocking thread or two: nowhere near one per connection.
             assert!(m.os_threads < 16, "{m:?}");
         } else {
             // Every client thread waits at the start gate at once, beside the acceptor and
             // whichever server threads have started: more threads than connections.
-            assert!(m.os_threads > 60, "{m:?}");
+            assert!(m.os_threads > 100, "{m:?}");
         }
     }
 }

@@ -1,0 +1,95 @@
+//! guide at its defaults, on every runtime and two workers: the advice each
+//! row gives is the one its lesson teaches when the run shows it — offload
+//! blocking calls (inline on both workers they froze every task, offloaded
+//! they did not), tasks for many connections on an async runtime (they hold a
+//! few threads where a thread per connection end holds one each), a pool for
+//! CPU jobs when two cores were free, the atomic over the lock when the
+//! threads really contended. A busy machine can deny the last two (the guide
+//! then says "none drawn"); the test says so and asks only what the run could
+//! show, and tries up to three runs before it holds a row to its lesson.
+
+use demos_core::Env;
+use demos_core::guide::blocking::BlockingVerdict;
+use demos_core::guide::contention::ContentionVerdict;
+use demos_core::guide::cpu::CpuVerdict;
+use demos_core::guide::io::IoVerdict;
+use demos_core::guide::{self, GuideConfig};
+
+use crate::{FREE, bare_threads_speedup};
+
+/// Runs of the guide at most; the first that shows a row's lesson is enough for that row.
+const RUNS: u64 = 3;
+
+demos_tests::per_runtime! {
+    #[test]
+    fn lesson_at_its_defaults_each_row_advises_what_its_figures_show() {
+        let _alone = demos_tests::alone();
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let (mut seen, mut bare) = ((Vec::new(), Vec::new(), Vec::new(), Vec::new()), Vec::new());
+        for seed in 0..RUNS {
+            let before = bare_threads_speedup();
+            let run = guide::measure(rt(), &Env::quiet(2, seed), &GuideConfig::default());
+            bare.push(before.min(bare_threads_speedup()));
+            let f = &run.figures;
+            let at = format!("{} seed {seed}", rt().name());
+            // Every check of every row held, whatever the machine was doing.
+            for row in &run.rows {
+                for check in &row.checks {
+                    assert!(check.passed, "{at}: {}: {} failed: {}", row.situation, check.name, check.detail);
+                }
+            }
+            seen.0.push(f.blocking.advice().verdict);
+            seen.1.push(f.io.advice().verdict);
+            seen.2.push((f.cpu.advice().verdict, f.cpu.speedup));
+            seen.3.push((f.contention.advice().verdict, f.contention.lock.ms, f.contention.atomic.ms));
+            let done = seen.0.contains(&BlockingVerdict::Offload)
+                && (cores < 2 || seen.2.iter().any(|(v, _)| *v == CpuVerdict::Scaled))
+                && seen.3.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster);
+            if done {
+                break;
+            }
+        }
+        eprintln!("{}: blocking {:?}; I/O {:?}; CPU {:?}; contention (verdict, lock ms, atomic ms) {:?}",
+            rt().name(), seen.0, seen.1, seen.2, seen.3);
+
+        // Blocking calls inline on both workers freeze every task for the calls' length; offloaded,
+        // the heartbeat ticks on. Nothing a busy machine can fake in both directions three times.
+        assert!(seen.0.contains(&BlockingVerdict::Offload), "blocking row: {:?}", seen.0);
+
+        // Many connections: an async runtime's tasks hold a few threads where the baseline holds
+        // one per connection end, so threads never lead on everything; on std-threads both sides
+        // are threads.
+        for verdict in &seen.1 {
+            if COOPERATIVE {
+                assert!(matches!(verdict, IoVerdict::Tasks | IoVerdict::Split), "I/O row: {:?}", seen.1);
+            } else {
+                assert_eq!(*verdict, IoVerdict::ThreadsEitherWay, "I/O row");
+            }
+        }
+
+        // CPU jobs: on two cores, one job per worker gains close to ×2 (Scaled) in some run —
+        // unless two bare threads doing the same work around every run found the cores busy too.
+        if cores >= 2 && !seen.2.iter().any(|(v, _)| *v == CpuVerdict::Scaled) {
+            let shown: Vec<String> = bare.iter().map(|x| format!("×{x:.2}")).collect();
+            assert!(
+                bare.iter().all(|&x| x < FREE),
+                "CPU row never advised a pool: {:?}, though bare threads around each run got {}",
+                seen.2,
+                shown.join(", ")
+            );
+            eprintln!("{}: skipped the CPU row's lesson: the cores were busy (bare threads got {})", rt().name(), shown.join(", "));
+        }
+
+        // Contention: when the loops overlapped, the atomic beat the lock. A run whose loops
+        // did not overlap gives no advice, and says so.
+        let contended: Vec<_> = seen.3.iter().filter(|(v, _, _)| *v != ContentionVerdict::DidNotContend).collect();
+        if contended.is_empty() {
+            eprintln!("{}: the threads never contended (a busy machine): no contention lesson asked", rt().name());
+        } else {
+            assert!(
+                contended.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster),
+                "contention row, in the runs that contended: {contended:?}"
+            );
+        }
+    }
+}
