@@ -184,7 +184,12 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 Ok(report) => report,
                 Err(message) => return usage_error("compare", &message),
             };
-            let (code, answered) = differences::run(&chosen, cli.seed, cli.json);
+            // CPython answers the probes whose scenario it has, when it is found.
+            let python = python_wanted.then(python::find).flatten();
+            if python_wanted && python.is_none() {
+                if cli.json { eprintln!("{}", python::SKIPPED) } else { emit(python::SKIPPED) }
+            }
+            let (code, answered) = differences::run(&chosen, python.as_ref(), cli.seed, cli.json);
             if let Some((path, file)) = report {
                 if let Err(message) =
                     html::write(file, path, &page(Vec::new(), Some(answered)), !(cli.json || cli.quiet))
