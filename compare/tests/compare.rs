@@ -24,9 +24,18 @@ fn json_has_a_contract_line_per_runtime_thread_count_and_repetition() {
     }
     for line in text(&out.stdout).lines() {
         let object: Value = serde_json::from_str(line).expect("JSON");
-        for key in
-            ["scenario", "runtime", "flavor", "threads", "seed", "config", "metrics", "checks", "elapsed_ms"]
-        {
+        for key in [
+            "scenario",
+            "runtime",
+            "flavor",
+            "threads",
+            "seed",
+            "config",
+            "metrics",
+            "checks",
+            "elapsed_ms",
+            "takeaway",
+        ] {
             assert!(object.get(key).is_some(), "{key} missing: {line}");
         }
         assert_eq!(object["config"]["tasks"], 20, "options pass through: {line}");

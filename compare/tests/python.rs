@@ -135,3 +135,29 @@ fn differences_asks_python_the_seeds_questions_and_no_others() {
     let questions: Vec<&str> = lines.iter().filter_map(|l| l["probe"].as_str()).collect();
     assert!(questions.iter().any(|q| q.starts_with("dropping the handle")), "the other probes ran");
 }
+
+#[test]
+fn the_report_shows_python_s_take_away_beside_the_runtimes() {
+    let page =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("py-{}.html", std::process::id()));
+    let path = page.to_string_lossy().into_owned();
+    let out = compare(&[
+        "race",
+        "--runtime",
+        "tokio,python",
+        "--tasks",
+        "100",
+        "--threads",
+        "1",
+        "--report",
+        &path,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&page).expect("the report is written");
+    std::fs::remove_file(&page).ok();
+    let start = html.find("<dl class=\"takeaways\"").expect("a take-aways list");
+    let said = &html[start..start + html[start..].find("</dl>").expect("closed")];
+    // Each column's lesson, python's worded by the Python side from its own figures.
+    assert!(said.contains(">tokio<") && said.contains(">python<"), "{said}");
+    assert!(said.contains("increments were lost on one thread"), "{said}");
+}

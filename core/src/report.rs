@@ -108,6 +108,10 @@ pub struct Report {
     /// and a check that could not hold on a partial run is marked `partial`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// The lesson, worded from this run's figures, as the text summary ends
+    /// with it (a stopped run draws none and says so).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub takeaway: String,
 }
 
 impl Report {

@@ -225,8 +225,6 @@ pub struct Outcome {
     pub figures: Vec<(String, String)>,
     /// Extra lines (lanes, tables).
     pub details: Vec<String>,
-    /// The lesson.
-    pub takeaway: String,
 }
 
 /// A scenario with its types erased, so the CLI and `compare` can hold every
@@ -304,12 +302,6 @@ impl<S: Scenario> AnyScenario for Registered<S> {
         Outcome {
             figures: S::figures(&cfg, &observed.metrics),
             details: S::details(&cfg, &observed.metrics, &observed.spans),
-            // A stopped run shows only part of the experiment: no lesson is drawn from it.
-            takeaway: if report.interrupted {
-                INTERRUPTED_TAKEAWAY.to_string()
-            } else {
-                S::takeaway(&cfg, &observed.metrics, env)
-            },
             report,
         }
     }
@@ -415,6 +407,12 @@ pub fn envelope<S: Scenario>(
         elapsed_ms: observed.elapsed.as_secs_f64() * 1e3,
         timeline: observed.spans.clone(),
         interrupted,
+        // A stopped run shows only part of the experiment: no lesson is drawn from it.
+        takeaway: if interrupted {
+            INTERRUPTED_TAKEAWAY.to_string()
+        } else {
+            S::takeaway(cfg, &observed.metrics, env)
+        },
     }
 }
 
