@@ -158,6 +158,7 @@ pub fn render_summary(
     figures: &[(String, String)],
     details: &[String],
     takeaway: &str,
+    try_next: Option<&str>,
 ) -> String {
     let mut out = String::new();
     let mut push = |first: &str, rest: &str, text: &str| {
@@ -201,6 +202,9 @@ pub fn render_summary(
         );
     }
     push(&format!("  {HEAD}take-away:{HEAD:#} "), "  ", takeaway);
+    if let Some(next) = try_next.filter(|_| !report.interrupted) {
+        push(&format!("  {DIM}try next:{DIM:#} "), "    ", next);
+    }
     out
 }
 

@@ -328,7 +328,13 @@ fn run_one(
     if out.json {
         emit(&outcome.report.to_json_line());
     } else {
-        emit(&render_summary(&outcome.report, &outcome.figures, &outcome.details, &outcome.report.takeaway));
+        emit(&render_summary(
+            &outcome.report,
+            &outcome.figures,
+            &outcome.details,
+            &outcome.report.takeaway,
+            outcome.try_next,
+        ));
         if out.timeline {
             render_timeline(&outcome.report.timeline, out.by_thread).iter().for_each(|l| emit(l));
         }

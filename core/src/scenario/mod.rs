@@ -72,6 +72,9 @@ pub trait Scenario {
     fn details(_cfg: &Self::Config, _metrics: &Self::Metrics, _spans: &[Span]) -> Vec<String> {
         Vec::new()
     }
+    /// A command to run next, said after the take-away of a demo binary's run
+    /// (not by `compare`, whose sweep may be that very command).
+    const TRY_NEXT: Option<&'static str> = None;
     /// The metrics that carry the lesson, in the order a reader should see
     /// them: `compare` puts these rows first, and the report charts them first.
     const LESSON: &'static [&'static str] = &[];
@@ -225,6 +228,8 @@ pub struct Outcome {
     pub figures: Vec<(String, String)>,
     /// Extra lines (lanes, tables).
     pub details: Vec<String>,
+    /// A command to run next ([`Scenario::TRY_NEXT`]).
+    pub try_next: Option<&'static str>,
 }
 
 /// A scenario with its types erased, so the CLI and `compare` can hold every
@@ -302,6 +307,7 @@ impl<S: Scenario> AnyScenario for Registered<S> {
         Outcome {
             figures: S::figures(&cfg, &observed.metrics),
             details: S::details(&cfg, &observed.metrics, &observed.spans),
+            try_next: S::TRY_NEXT,
             report,
         }
     }
