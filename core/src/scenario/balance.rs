@@ -256,6 +256,8 @@ pub struct BalanceMetrics {
     pub busy_ms_min: f64,
     /// Every task's measured time, added up.
     pub work_ms: f64,
+    /// Every task's planned length, added up: what the work takes with a CPU to itself.
+    pub planned_work_ms: f64,
     /// The longest task's measured time: no share can finish sooner.
     pub longest_task_ms: f64,
     /// Distinct threads that ran tasks.
@@ -302,6 +304,7 @@ impl BalanceMetrics {
             busy_ms_max: max(&one.busy),
             busy_ms_min: min(&one.busy),
             work_ms: one.work_ms,
+            planned_work_ms: cfg.lengths_us(env.seed).iter().sum::<u64>() as f64 / 1e3,
             longest_task_ms: one.longest_ms,
             threads_used: one.threads,
             tasks_ran: one.ran,
@@ -445,9 +448,10 @@ impl Scenario for BalanceScenario {
             (
                 "work".into(),
                 format!(
-                    "{} of {} ms in all, the longest {} ms; ideal on {}: {} ms",
+                    "{}, {} ms of CPU work measured in all ({} ms planned), the longest {} ms; ideal on {}: {} ms",
                     counted(m.tasks, "task"),
                     format_ms(m.work_ms),
+                    format_ms(m.planned_work_ms),
                     format_ms(m.longest_task_ms),
                     counted(m.workers, "worker"),
                     format_ms(m.ideal_ms)
@@ -563,7 +567,7 @@ impl Scenario for BalanceScenario {
             )
         } else {
             format!(
-                "Spawned from one task, {} of {} ran on other threads, yet the makespan was {} {ideal}: the \
+                "Spawned from one task, {} of {} ran on other threads than the spawner's, yet the makespan was {} {ideal}: the \
                  workers were busy {}–{} ms, so the share stayed uneven",
                 m.tasks_moved,
                 m.tasks,
@@ -612,6 +616,16 @@ impl Scenario for BalanceScenario {
                 times(m.placed_imbalance)
             )
         };
-        format!("{first}{longest}. {placed}.")
+        let slowed = m.work_ms / m.planned_work_ms.max(1e-9);
+        let shared = if slowed >= 1.3 {
+            format!(
+                " The tasks took {} their planned time in all: their threads did not have the cores to \
+                 themselves, which every figure above includes.",
+                times(slowed)
+            )
+        } else {
+            String::new()
+        };
+        format!("{first}{longest}. {placed}.{shared}")
     }
 }
