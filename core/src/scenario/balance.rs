@@ -272,6 +272,10 @@ pub struct BalanceMetrics {
     pub placed_ideal_ms: f64,
     /// placed_makespan_ms ÷ placed_ideal_ms.
     pub placed_imbalance: f64,
+    /// The same ratio by plan: the largest round-robin share of the planned
+    /// lengths ÷ their total ÷ the workers — what placing by count gives on a
+    /// quiet machine.
+    pub placed_planned_imbalance: f64,
     /// The busiest placed worker's time in tasks.
     pub placed_busy_ms_max: f64,
     /// The idlest placed worker's time in tasks.
@@ -312,6 +316,7 @@ impl BalanceMetrics {
             placed_makespan_ms: two.makespan_ms,
             placed_ideal_ms: two.ideal_ms(workers),
             placed_imbalance: two.imbalance(workers),
+            placed_planned_imbalance: round_robin(&cfg.lengths_us(env.seed), env.threads),
             placed_busy_ms_max: max(&two.busy),
             placed_busy_ms_min: min(&two.busy),
             placed_threads_used: two.threads,
@@ -325,6 +330,25 @@ impl BalanceMetrics {
             .collect();
         (metrics, spans)
     }
+}
+
+/// The largest share of `lengths` dealt round-robin to `workers`, against an
+/// even share: 1.0 when the shares are equal.
+///
+/// ```
+/// use demos_core::scenario::balance::round_robin;
+/// assert_eq!(round_robin(&[3, 1, 1, 1], 2), 4.0 / 3.0);
+/// assert_eq!(round_robin(&[5, 5], 1), 1.0);
+/// ```
+pub fn round_robin(lengths: &[u64], workers: usize) -> f64 {
+    let workers = workers.max(1);
+    let mut shares = vec![0u64; workers];
+    for (i, length) in lengths.iter().enumerate() {
+        shares[i % workers] += length;
+    }
+    let total: u64 = shares.iter().sum();
+    let largest = shares.iter().copied().max().unwrap_or(0);
+    if total == 0 { 0.0 } else { largest as f64 * workers as f64 / total as f64 }
 }
 
 fn span(label: &str, run: &Ran, origin: Instant) -> Span {
@@ -473,10 +497,11 @@ impl Scenario for BalanceScenario {
             (
                 "placed round-robin".into(),
                 format!(
-                    "makespan {} ms, {} the ideal ({} ms) · busy per worker {}–{} ms",
+                    "makespan {} ms, {} the ideal ({} ms; {} by plan) · busy per worker {}–{} ms",
                     format_ms(m.placed_makespan_ms),
                     times(m.placed_imbalance),
                     format_ms(m.placed_ideal_ms),
+                    times(m.placed_planned_imbalance),
                     format_ms(m.placed_busy_ms_min),
                     format_ms(m.placed_busy_ms_max)
                 ),
@@ -523,7 +548,10 @@ impl Scenario for BalanceScenario {
                 said.push_str(&format!("; {} kept every task on the spawning thread", listed(&kept)));
             }
         }
-        said.push_str(&format!(". Placed round-robin, one executor per worker: {placed}."));
+        let plan = each(columns, |c| times(c.median(|m| m.placed_planned_imbalance)));
+        said.push_str(&format!(
+            ". Placed round-robin, one executor per worker: {placed}; by plan the round-robin shares came to {plan}."
+        ));
         let worse =
             names_where(columns, |c| c.median(|m| m.placed_imbalance) > c.median(|m| m.imbalance) * 1.05);
         if workers > 1.0 && !worse.is_empty() {
@@ -585,35 +613,38 @@ impl Scenario for BalanceScenario {
         } else {
             String::new()
         };
+        let plan = m.placed_planned_imbalance;
         let placed = if m.placed_imbalance > m.imbalance * 1.05 {
-            let corrected = if m.tasks_moved > 0 {
+            let why = if plan >= 1.05 {
                 format!(
-                    "; spawned from one task, with tasks free to move, the workers were busy {}–{} ms",
-                    format_ms(m.busy_ms_min),
-                    format_ms(m.busy_ms_max)
+                    "by plan alone the round-robin shares came to {} the ideal: uneven tasks do not share out \
+                     evenly by count",
+                    times(plan)
                 )
             } else {
-                String::new()
+                format!(
+                    "though by plan the shares were even ({}): the difference came in the running",
+                    times(plan)
+                )
             };
             format!(
-                "Placed round-robin, each worker ran its fixed share by count, and nothing moved it: the busiest \
-                 worker had {} ms against the idlest's {} ms and the makespan was {} its ideal — uneven tasks do \
-                 not share out evenly by count{corrected}",
-                format_ms(m.placed_busy_ms_max),
+                "Placed round-robin, each worker ran its fixed share and nothing moved it: busy {}–{} ms per \
+                 worker, the makespan {} its ideal — {why}",
                 format_ms(m.placed_busy_ms_min),
-                times(m.placed_imbalance)
-            )
-        } else if m.placed_imbalance * 1.05 < m.imbalance {
-            format!(
-                "Placed round-robin, each worker running its fixed share, the makespan was {} its ideal: better \
-                 than spawning from one task this time",
+                format_ms(m.placed_busy_ms_max),
                 times(m.placed_imbalance)
             )
         } else {
+            let compared = if m.placed_imbalance * 1.05 < m.imbalance {
+                "better than spawning from one task this time"
+            } else {
+                "about the same this time"
+            };
             format!(
-                "Placed round-robin, each worker running its fixed share, the makespan was {} its ideal: about the \
-                 same this time — these shares happened to come out even",
-                times(m.placed_imbalance)
+                "Placed round-robin, each worker running its fixed share, the makespan was {} its ideal: \
+                 {compared} (by plan the round-robin shares came to {})",
+                times(m.placed_imbalance),
+                times(plan)
             )
         };
         let slowed = m.work_ms / m.planned_work_ms.max(1e-9);
