@@ -540,7 +540,7 @@ impl Scenario for BalanceScenario {
         let placed = each(columns, |c| times(c.median(|m| m.placed_imbalance)));
         let mut said = format!(
             "Of {tasks:.0} tasks spawned from one task, {moved} ran on another thread than the spawner's; the \
-             makespan came to {spread} the ideal (total work ÷ workers)"
+             makespan against the ideal (total work ÷ workers) came to {spread}"
         );
         if workers > 1.0 {
             let kept = names_where(columns, |c| c.median(|m| m.tasks_moved as f64) == 0.0);
@@ -554,9 +554,11 @@ impl Scenario for BalanceScenario {
         ));
         let worse =
             names_where(columns, |c| c.median(|m| m.placed_imbalance) > c.median(|m| m.imbalance) * 1.05);
-        if workers > 1.0 && !worse.is_empty() {
+        let uneven = columns.iter().all(|c| c.median(|m| m.placed_planned_imbalance) >= 1.05);
+        if workers > 1.0 && uneven && !worse.is_empty() {
             said.push_str(&format!(
-                " Placing by count did worse than stealing on {}: uneven tasks do not share out evenly by count.",
+                " Placing by count did worse than spawning from one task on {}: uneven tasks do not share out \
+                 evenly by count.",
                 listed(&worse)
             ));
         }
