@@ -107,6 +107,8 @@ pub enum ScenarioCommand {
     Mixing(crate::MixingConfig),
     /// What a runtime's sleep really waits: tokio rounds up to whole milliseconds, async-io does not
     Timers(crate::TimersConfig),
+    /// Uneven CPU tasks spawned from one task: work stealing spreads them; placed round-robin they stay put
+    Balance(crate::BalanceConfig),
 }
 
 impl ScenarioCommand {
@@ -131,6 +133,7 @@ impl ScenarioCommand {
             Self::Cancel(cfg) => ("cancel", json(cfg)),
             Self::Mixing(cfg) => ("mixing", json(cfg)),
             Self::Timers(cfg) => ("timers", json(cfg)),
+            Self::Balance(cfg) => ("balance", json(cfg)),
         }
     }
 }

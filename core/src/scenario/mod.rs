@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
+pub mod balance;
 pub mod bridge;
 pub mod cancel;
 pub mod echo;
@@ -370,6 +371,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<cancel::CancelScenario>::new(),
     &Registered::<mixing::MixingScenario>::new(),
     &Registered::<timers::TimersScenario>::new(),
+    &Registered::<balance::BalanceScenario>::new(),
 ];
 
 /// The scenario called `name`.
