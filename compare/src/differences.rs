@@ -491,6 +491,16 @@ pub(crate) fn run(
             let key = (probe.scenario, probe.config.to_string(), env.threads, rt.name());
             let report = runs.entry(key).or_insert_with(|| s.run(*rt, &probe.config, &env).report).clone();
             passed &= report.passed();
+            // A failed check is an invariant broken: said by name, not only by the exit status.
+            for check in report.checks.iter().filter(|c| !c.passed) {
+                eprintln!(
+                    "compare: {} on {}: check failed: {} ({})",
+                    probe.scenario,
+                    rt.name(),
+                    check.name,
+                    check.detail
+                );
+            }
             let observed = (probe.answer)(&report);
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
