@@ -89,9 +89,14 @@ impl Compio {
         self.driver
     }
 
-    /// `--driver uring|poll`, taken out of the command line before the shared CLI parses it.
+    /// `--driver uring|poll`, taken out of the command line before the shared CLI
+    /// parses it. A child worker is started with the runtime's name instead
+    /// (`__child … --runtime compio-poll`), which picks the poll driver too.
     pub fn from_args(args: &mut Vec<std::ffi::OsString>) -> Result<Self, String> {
-        let Some(at) = args.iter().position(|a| a == "--driver") else { return Ok(Self::URING) };
+        let child_of_poll = args.windows(2).any(|w| w[0] == "--runtime" && w[1] == "compio-poll");
+        let Some(at) = args.iter().position(|a| a == "--driver") else {
+            return Ok(if child_of_poll { Self::POLL } else { Self::URING });
+        };
         let value = args.get(at + 1).map(|v| v.to_string_lossy().into_owned());
         let rt = match value.as_deref() {
             Some("uring" | "io_uring") => Self::URING,
@@ -112,7 +117,10 @@ impl Default for Compio {
 
 impl Runtime for Compio {
     fn name(&self) -> &'static str {
-        "compio"
+        match self.driver {
+            Driver::IoUring => "compio",
+            Driver::Poll => "compio-poll", // its child workers are told by this name
+        }
     }
 
     fn flavor(&self, threads: usize) -> String {
@@ -235,14 +243,14 @@ impl Placement {
             return "not pinned (the CPU mask could not be read)".to_string();
         }
         let list = self.cpus.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
-        if threads <= self.allowed {
-            format!("pinned one per core (cpu {list})")
-        } else {
-            format!(
-                "pinned round-robin over {} cores, up to {} threads a core (cpu {list})",
-                self.allowed,
-                threads.div_ceil(self.allowed)
-            )
+        match (threads, self.allowed) {
+            (1, _) => format!("pinned to cpu {list}"),
+            (n, allowed) if n <= allowed => format!("pinned one per core (cpu {list})"),
+            (n, 1) => format!("all {n} pinned to the one core allowed (cpu {list})"),
+            (n, allowed) => format!(
+                "more threads than the {allowed} cores allowed: pinned round-robin, up to {} a core (cpu {list})",
+                n.div_ceil(allowed)
+            ),
         }
     }
 }
@@ -420,6 +428,9 @@ impl Compio {
         let ex = Exec { cores: senders.into(), next: Arc::new(AtomicUsize::new(0)) };
         let driver = self.driver;
         let mut main = Some(main);
+        // Every core has pinned itself and built its runtime before main starts placing work.
+        let all_built = std::sync::Barrier::new(threads);
+        let all_built = &all_built;
         std::thread::scope(|scope| {
             let cores: Vec<_> = inboxes
                 .into_iter()
@@ -437,6 +448,7 @@ impl Compio {
                             // threads, which inherit the mask) belong to this core.
                             let pinned = cpu.map(pin_to);
                             let (rt, built) = build(driver).expect("compio's poll driver can be built");
+                            all_built.wait();
                             let out = rt.block_on(async move {
                                 match main {
                                     None => {

@@ -1,9 +1,11 @@
 // claim: C-tokio-foreign-panics
 //! mixing on compio: a tokio timer and a tokio TCP connect awaited on a compio
 //! runtime panic — tokio's resources need a tokio runtime's context; the run
-//! catches the panics and shows tokio's message. compio's own timer and
-//! `compio::net::TcpStream` work on its own runtime only (the other way round,
-//! off compio, they panic with "not in a compio runtime"). Wrapped in
+//! catches the panics and shows tokio's message. async-io's timer and socket
+//! work on compio as on any executor: async-io brings its own reactor, on a
+//! thread of its own. (compio's own timer and sockets are the other way round:
+//! they need a compio runtime, and off one they panic with "not in a compio
+//! runtime".) Wrapped in
 //! `async_compat::Compat`, the same tokio future completes on compio: the
 //! adapter enters a tokio runtime it starts on a thread of its own (the run
 //! shows which appeared). compio's own adapter for the other direction
@@ -14,7 +16,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use std::net::TcpStream;
+
 use async_compat::Compat;
+use async_io::{Async, Timer};
 use demos_core::scenario::futures::caught_panic;
 use demos_core::scenario::mixing::{MixingScenario, target, thread_names};
 use demos_core::workers::thread_number;
@@ -34,20 +39,20 @@ impl Mixing for crate::Compio {
         let connect =
             caught_panic(|| on_compio(Box::pin(async { drop(tokio::net::TcpStream::connect(addr).await) })));
         // ANCHOR_END: foreign
-        self.observe::<MixingScenario, _>(cfg, env, " + async-compat", |ex| async move {
+        self.observe::<MixingScenario, _>(cfg, env, " + async-io + async-compat", |ex| async move {
             let mut m = MixingMetrics::foreign(env, "compio", &timer, &connect);
             let delay = cfg.delay();
-            // compio's own timer and socket, on its own runtime.
+            // async-io's timer and socket, in a compio task.
             let before = thread_names();
             let (worked, thread) = ex
                 .spawn(async move {
-                    compio::time::sleep(delay).await;
-                    let connected = compio::net::TcpStream::connect(addr).await.is_ok();
+                    Timer::after(delay).await;
+                    let connected = Async::<TcpStream>::connect(addr).await.is_ok();
                     (connected, thread_number())
                 })
                 .await
                 .expect("the task does not panic");
-            m.portable(env, "compio's own timer and connect on compio", &before, (worked, thread));
+            m.portable(env, "async-io's timer and connect in a compio task", &before, (worked, thread));
             // The same tokio future as above, inside Compat.
             let before = thread_names();
             let (worked, thread) = ex

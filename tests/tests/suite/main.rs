@@ -7,6 +7,7 @@ mod cancel;
 mod child;
 mod cli;
 mod compile_fail;
+mod compio;
 mod echo;
 mod futures;
 mod guide;
