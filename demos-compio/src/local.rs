@@ -20,9 +20,11 @@
 //! assert_eq!(*shared.borrow(), 1);
 //! ```
 //!
-//! … and do not compile when placed on another core: the future travels over
-//! a channel to another thread's runtime, so it must be `Send`, and
-//! `Rc<RefCell<u64>>` is not.
+//! … and do not compile when sent to another core: what travels over a
+//! channel to another thread's runtime must be `Send`, and `Rc<RefCell<u64>>`
+//! is not. (Nor are compio's own futures — a `compio::time::sleep` holds its
+//! runtime's timer through an `Rc` — which is why this crate places a task by
+//! sending a `Send` closure that builds the future on the core, not the future.)
 //!
 //! ```compile_fail
 //! use std::{cell::RefCell, future::Future, pin::Pin, rc::Rc};
@@ -31,7 +33,7 @@
 //! let shared = Rc::new(RefCell::new(0u64));
 //! to_core_1.send(Box::pin(async move {
 //!     *shared.borrow_mut() += 1;
-//!     compio::time::sleep(std::time::Duration::ZERO).await;
+//!     std::future::ready(()).await;
 //! })).unwrap();
 //! ```
 //!
@@ -46,7 +48,7 @@
 //! let shared = Arc::new(Mutex::new(0u64)); // Send
 //! to_core_1.send(Box::pin(async move {
 //!     *shared.lock().unwrap() += 1; // Send
-//!     compio::time::sleep(std::time::Duration::ZERO).await;
+//!     std::future::ready(()).await;
 //! })).unwrap();
 //! ```
 //!
