@@ -375,6 +375,17 @@ impl<T> Future for Placed<T> {
     }
 }
 
+/// Held by core 0: when it ends, normally or by a panic, the other cores stop.
+struct StopOthers(Exec);
+
+impl Drop for StopOthers {
+    fn drop(&mut self) {
+        for core in self.0.cores.iter().skip(1) {
+            let _ = core.send(Msg::Stop);
+        }
+    }
+}
+
 /// The loop of every core: spawn what is placed here, until told to stop.
 async fn serve(inbox: flume::Receiver<Msg>) {
     while let Ok(Msg::Run(job)) = inbox.recv_async().await {
@@ -447,8 +458,11 @@ impl Compio {
                             // Pin first, then build: the runtime (and its blocking pool's
                             // threads, which inherit the mask) belong to this core.
                             let pinned = cpu.map(pin_to);
-                            let (rt, built) = build(driver).expect("compio's poll driver can be built");
-                            all_built.wait();
+                            // Core 0 stops the others however it ends: a panic in main included.
+                            let _stop = main.is_some().then(|| StopOthers(ex.clone()));
+                            let built = build(driver);
+                            all_built.wait(); // before any panic below: no core waits here forever
+                            let (rt, built) = built.expect("compio's poll driver can be built");
                             let out = rt.block_on(async move {
                                 match main {
                                     None => {
@@ -457,11 +471,7 @@ impl Compio {
                                     }
                                     Some(main) => {
                                         compio::runtime::spawn(serve(inbox)).detach();
-                                        let out = main(ex.clone()).await;
-                                        for core in ex.cores.iter().skip(1) {
-                                            let _ = core.send(Msg::Stop);
-                                        }
-                                        Some(out)
+                                        Some(main(ex).await)
                                     }
                                 }
                             });
