@@ -136,7 +136,10 @@ impl Runtime for Compio {
 
     fn flavor_for(&self, scenario: &str, threads: usize) -> String {
         match scenario {
+            // One core, whatever --threads says.
             "local" | "starvation" => self.flavor(1),
+            // Two phases on one core; the last on --threads cores.
+            "scheduling" if threads > 1 => format!("{}, then {}", self.flavor(1), self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }
