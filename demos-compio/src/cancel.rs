@@ -13,7 +13,9 @@
 //! given (owned: moved in, handed back with the result). Dropping the read's
 //! future cannot take the buffer back: compio's driver submits a cancel
 //! (`AsyncCancel`) and keeps the operation and its buffer until the kernel
-//! reports it done. The run drops a read in flight, then sends bytes, and
+//! reports it done (compio-runtime 0.12.6 `future/future.rs`: `Submit`'s drop
+//! calls `Proactor::cancel`, compio-driver 0.12.5 `lib.rs`, which hands the
+//! buffer back only if the result is already in). The run drops a read in flight, then sends bytes, and
 //! checks that the next read gets them — that the dropped read was cancelled
 //! rather than completed into a buffer nobody will see. (compio's
 //! `CancelToken`, which hands the buffer back, does nothing at opt-level 1 and
