@@ -1,8 +1,9 @@
 //! timers on compio: `compio::time::sleep`. Each runtime keeps its timers in a
 //! `BTreeMap` keyed by deadline (compio-runtime 0.12, `time/runtime.rs`) and
-//! hands the nearest one to its driver as the wait's timeout (io_uring's
-//! `io_uring_enter` with a timeout, or the poll driver's `epoll_wait`): the
-//! run shows what that costs a short sleep.
+//! hands the nearest one to its driver as the wait's timeout (compio-runtime
+//! `Runtime::poll`; on io_uring a submit-and-wait with that timeout,
+//! compio-driver 0.12.5 `iour/mod.rs`; on the poll driver, the polling crate's
+//! wait): the run shows what that costs a short sleep.
 //!
 //! Run it: `cargo run -p demos-compio -- timers`
 
