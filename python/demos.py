@@ -45,8 +45,11 @@ def execute(module, config: dict, env: report.Env,
     checks = module.checks(cfg, observed.metrics)
     for check in checks:
         check.partial = interrupted and not check.passed  # the run ended before it could hold
+    # A stopped run shows only part of the experiment: no lesson is drawn from it.
+    takeaway = (report.INTERRUPTED_TAKEAWAY if interrupted
+                else module.takeaway(cfg, observed.metrics, env))
     rep = report.envelope(module.NAME, flavour, env.threads, env.seed, config, observed, checks,
-                          elapsed_ms, interrupted)
+                          elapsed_ms, interrupted, takeaway)
     return rep, observed
 
 
@@ -63,12 +66,9 @@ def run_one(module, config: dict, parsed) -> dict:
     if parsed.json:
         report.emit(report.json_line(rep))
         return rep
-    # A stopped run shows only part of the experiment: no lesson is drawn from it.
-    takeaway = (report.INTERRUPTED_TAKEAWAY if rep.get("interrupted")
-                else module.takeaway(cfg, observed.metrics, env))
     details = module.details(cfg, observed) if hasattr(module, "details") else []
     for line in report.summary_lines(rep, observed, module.figures(cfg, observed.metrics),
-                                     details, takeaway):
+                                     details, rep["takeaway"]):
         report.emit(line)
     return rep
 

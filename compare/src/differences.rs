@@ -12,6 +12,8 @@ use demos_core::scenario::cancel::{CancelScenario, about_half};
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::mixing::MixingScenario;
+use demos_core::scenario::pools::PoolsScenario;
+use demos_core::scenario::race::RaceScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
 use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
@@ -19,6 +21,8 @@ use demos_core::scenario::timers::TimersScenario;
 use demos_core::scenario::{self, Scenario, group_by, listed};
 use demos_core::wrap::paragraph;
 use demos_core::{Env, Report, Runtime};
+
+use crate::python::{self, Python};
 use serde_json::{Value, json};
 
 /// One question, the scenario run that answers it, and how to read the answer.
@@ -28,6 +32,10 @@ struct Probe {
     config: Value,
     /// Worker threads for the run; `None` for the default.
     threads: Option<usize>,
+    /// Whether CPython (the `python` column) is asked too: only where its
+    /// scenario exists on the Python side and its report carries every
+    /// figure `answer` reads.
+    python: bool,
     answer: fn(&Report) -> String,
 }
 
@@ -55,11 +63,46 @@ fn thread_names(report: &Report, kind: &str) -> String {
 fn probes() -> Vec<Probe> {
     vec![
         Probe {
+            question: "1,000 tasks each read a counter, yield, write it back, on one worker: updates lost",
+            scenario: "race",
+            config: json!({ "tasks": 1000 }),
+            threads: Some(1),
+            python: true,
+            answer: |r| {
+                let m = metrics::<RaceScenario>(r);
+                format!("{} of {} ({})", m.lost_updates, m.expected, r.flavor)
+            },
+        },
+        Probe {
+            question: "2 CPU jobs (Σi²) on a pool of 2 threads: how much faster than one after another",
+            scenario: "pools",
+            config: json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": 2 }),
+            threads: Some(2),
+            python: true,
+            answer: |r| {
+                let m = metrics::<PoolsScenario>(r);
+                // CPython's report says whether its GIL was on, and what its process pool got.
+                let gil = match r.metrics.get("gil_enabled").and_then(serde_json::Value::as_bool) {
+                    Some(true) => ", with the GIL on",
+                    Some(false) => ", with the GIL off",
+                    None => "",
+                };
+                let processes = r
+                    .metrics
+                    .get("process_speedup")
+                    .and_then(serde_json::Value::as_f64)
+                    .map(|x| format!("; 2 processes ×{x:.2}"))
+                    .unwrap_or_default();
+                format!("×{:.2}{gil}{processes}", m.speedup)
+            },
+        },
+        Probe {
             // claim: C-diff-handle-drop
             question: "dropping the handle of a running task",
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
+            python: false,
             answer: |r| {
                 if metrics::<FuturesScenario>(r).dropped_handle_task_finished {
                     "the task kept running to the end (detached)"
@@ -75,6 +118,7 @@ fn probes() -> Vec<Probe> {
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<FuturesScenario>(r);
                 let how = if m.panic_resumed_on_await {
@@ -92,6 +136,7 @@ fn probes() -> Vec<Probe> {
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
+            python: false,
             answer: |r| {
                 format!("{} of 1 observed cancelled ({})", metrics::<FuturesScenario>(r).cancelled, r.flavor)
             },
@@ -101,6 +146,7 @@ fn probes() -> Vec<Probe> {
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<FuturesScenario>(r);
                 let job = match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await) {
@@ -126,6 +172,7 @@ fn probes() -> Vec<Probe> {
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<FuturesScenario>(r);
                 format!(
@@ -141,6 +188,7 @@ fn probes() -> Vec<Probe> {
             scenario: "threads",
             config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
             threads: None,
+            python: false,
             answer: |r| {
                 format!(
                     "{} threads, named {}",
@@ -154,6 +202,7 @@ fn probes() -> Vec<Probe> {
             scenario: "threads",
             config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 0 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<ThreadsScenario>(r);
                 format!(
@@ -170,6 +219,7 @@ fn probes() -> Vec<Probe> {
             scenario: "race",
             config: json!({ "tasks": 10 }),
             threads: Some(1),
+            python: false,
             answer: |r| r.flavor.clone(),
         },
         Probe {
@@ -178,6 +228,7 @@ fn probes() -> Vec<Probe> {
             scenario: "bridge",
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
+            python: false,
             answer: |r| {
                 let gap = metrics::<BridgeScenario>(r).max_gap_one_blocked_ms.unwrap_or(f64::NAN);
                 let call = r.config_of::<BridgeScenario>().expect("a bridge probe").job_ms as f64;
@@ -194,6 +245,7 @@ fn probes() -> Vec<Probe> {
             scenario: "bridge",
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
+            python: false,
             answer: |r| {
                 let m = metrics::<BridgeScenario>(r);
                 let (Some(stranded), Some(rounds), Some(from_thread)) =
@@ -213,6 +265,7 @@ fn probes() -> Vec<Probe> {
             scenario: "mixing",
             config: json!({ "delay_ms": 2 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<MixingScenario>(r);
                 let said = |b: bool| if b { "panicked" } else { "completed" };
@@ -241,6 +294,7 @@ fn probes() -> Vec<Probe> {
             scenario: "cancel",
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<CancelScenario>(r);
                 format!(
@@ -254,6 +308,7 @@ fn probes() -> Vec<Probe> {
             scenario: "cancel",
             config: json!({ "frames": 1, "half_ms": 2, "tick_ms": 1, "tasks": 3 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<CancelScenario>(r);
                 let mut seen = format!(
@@ -277,6 +332,7 @@ fn probes() -> Vec<Probe> {
             scenario: "cancel",
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<CancelScenario>(r);
                 let n = m.select_rounds;
@@ -308,6 +364,7 @@ fn probes() -> Vec<Probe> {
             scenario: "starvation",
             config: json!({ "items": 1_000_000, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<StarvationScenario>(r);
                 let mut seen = format!(
@@ -331,6 +388,7 @@ fn probes() -> Vec<Probe> {
             scenario: "starvation",
             config: json!({ "items": 1, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<StarvationScenario>(r);
                 format!(
@@ -350,6 +408,7 @@ fn probes() -> Vec<Probe> {
             scenario: "local",
             config: json!({ "tasks": 4, "steps": 5 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<LocalScenario>(r);
                 let cfg = r.config_of::<LocalScenario>().expect("a local probe");
@@ -372,6 +431,7 @@ fn probes() -> Vec<Probe> {
             scenario: "timers",
             config: json!({ "sleep_us": 100, "sleeps": 30 }),
             threads: None,
+            python: false,
             answer: |r| {
                 let m = metrics::<TimersScenario>(r);
                 let wait = |us: f64| {
@@ -385,6 +445,7 @@ fn probes() -> Vec<Probe> {
             scenario: "scheduling",
             config: json!({ "tasks": 3, "steps": 4, "step_ms": 1 }),
             threads: Some(1),
+            python: false,
             answer: |r| {
                 let m = metrics::<SchedulingScenario>(r);
                 let rounds = if m.cooperative_lockstep { "in fair rounds" } else { "not in rounds" };
@@ -408,9 +469,15 @@ pub(crate) struct Answered {
 pub(crate) const NOT_PROBED: &str =
     "Not probed: whether spawned futures must be Send is decided at compile time, not at run time.";
 
-/// Run every probe on every runtime and print the answers; returns the exit
-/// status and the answers (for `--report`).
-pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (ExitCode, Vec<Answered>) {
+/// Run every probe on every runtime, and on CPython where a probe asks it
+/// and `python` is found, and print the answers; returns the exit status and
+/// the answers (for `--report`).
+pub(crate) fn run(
+    runtimes: &[&dyn Runtime],
+    python: Option<&Python>,
+    seed: u64,
+    json_lines: bool,
+) -> (ExitCode, Vec<Answered>) {
     let mut passed = true;
     let mut answered = Vec::new();
     // Probes that ask different questions of the same run share it.
@@ -424,6 +491,16 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
             let key = (probe.scenario, probe.config.to_string(), env.threads, rt.name());
             let report = runs.entry(key).or_insert_with(|| s.run(*rt, &probe.config, &env).report).clone();
             passed &= report.passed();
+            // A failed check is an invariant broken: said by name, not only by the exit status.
+            for check in report.checks.iter().filter(|c| !c.passed) {
+                eprintln!(
+                    "compare: {} on {}: check failed: {} ({})",
+                    probe.scenario,
+                    rt.name(),
+                    check.name,
+                    check.detail
+                );
+            }
             let observed = (probe.answer)(&report);
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
@@ -431,6 +508,21 @@ pub(crate) fn run(runtimes: &[&dyn Runtime], seed: u64, json_lines: bool) -> (Ex
                 emit(&line.to_string());
             }
             answers.push((rt.name(), observed));
+        }
+        if let Some(python) = python.filter(|_| probe.python && !demos_core::interrupt::requested()) {
+            let threads = probe.threads.unwrap_or_else(default_threads);
+            let (observed, held) = match python.run(probe.scenario, &probe.config, threads, seed, false) {
+                Ok(ran) => ((probe.answer)(&ran.report), ran.report.passed() && ran.exited_ok),
+                Err(_) if demos_core::interrupt::requested() => continue,
+                Err(why) => (format!("no answer: {why}"), false),
+            };
+            passed &= held;
+            if json_lines {
+                let line = json!({ "probe": probe.question, "runtime": python::NAME, "scenario": probe.scenario,
+                                   "threads": threads, "observed": observed, "passed": held });
+                emit(&line.to_string());
+            }
+            answers.push((python::NAME, observed));
         }
         let answered_now = Answered { question: probe.question, answers };
         if !json_lines {

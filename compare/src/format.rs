@@ -5,7 +5,7 @@
 /// The unit a metric is counted in, read from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unit {
-    /// `…_ms`: milliseconds.
+    /// `…_ms`, `…_ms_…`: milliseconds.
     Ms,
     /// `…_us`: microseconds.
     Us,
@@ -24,7 +24,7 @@ pub(crate) enum Unit {
 impl Unit {
     /// The unit of the metric `key`.
     pub(crate) fn of(key: &str) -> Self {
-        if key.ends_with("_ms") {
+        if key.ends_with("_ms") || key.contains("_ms_") {
             Self::Ms
         } else if key.ends_with("_us") {
             Self::Us
@@ -162,6 +162,7 @@ mod tests {
         assert_eq!((label("sequential_ms"), Unit::of("sequential_ms")), ("sequential".into(), Unit::Ms));
         assert_eq!(label("rss_bytes_per_task"), "rss per task");
         // A time that would read as a count beside it says it is a time; alone it need not.
+        assert_eq!((label("busy_ms_max"), Unit::of("busy_ms_max")), ("busy max".into(), Unit::Ms));
         assert_eq!(label_among("mutex_ms", &["mutex", "mutex_ms"]), "mutex time");
         assert_eq!(label_among("mutex", &["mutex", "mutex_ms"]), "mutex");
         assert_eq!(label_among("loop_ms", &["loop_items", "loop_ms"]), "loop");

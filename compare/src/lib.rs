@@ -91,9 +91,8 @@ enum Command {
 #[derive(Debug)]
 pub(crate) struct Cell {
     pub(crate) runtime: &'static str,
+    /// Each run's report, in run order; each carries its take-away.
     pub(crate) reports: Vec<Report>,
-    /// Each run's take-away, in run order.
-    pub(crate) takeaways: Vec<String>,
 }
 
 impl Cell {
@@ -184,7 +183,12 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 Ok(report) => report,
                 Err(message) => return usage_error("compare", &message),
             };
-            let (code, answered) = differences::run(&chosen, cli.seed, cli.json);
+            // CPython answers the probes whose scenario it has, when it is found.
+            let python = python_wanted.then(python::find).flatten();
+            if python_wanted && python.is_none() {
+                if cli.json { eprintln!("{}", python::SKIPPED) } else { emit(python::SKIPPED) }
+            }
+            let (code, answered) = differences::run(&chosen, python.as_ref(), cli.seed, cli.json);
             if let Some((path, file)) = report {
                 if let Err(message) =
                     html::write(file, path, &page(Vec::new(), Some(answered)), !(cli.json || cli.quiet))
@@ -303,7 +307,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 for rt in
                     until_stopped(&chosen).filter(|rt| !skipped.iter().any(|(name, _)| *name == rt.name()))
                 {
-                    let mut cell = Cell { runtime: rt.name(), reports: Vec::new(), takeaways: Vec::new() };
+                    let mut cell = Cell { runtime: rt.name(), reports: Vec::new() };
                     for run in until_stopped(0..cli.repeat) {
                         progress.set_message(format!("{name}{at} on {} with --threads {t}", rt.name()));
                         let env = Env::new(t, cli.seed, Log::off(), record);
@@ -323,7 +327,6 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                             emit(&report.to_json_line());
                         }
                         cell.reports.push(report);
-                        cell.takeaways.push(outcome.takeaway);
                         progress.inc(1);
                     }
                     if !cell.reports.is_empty() {
@@ -332,7 +335,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
                 }
                 let mut failed = Vec::new();
                 if let Some(python) = python.as_ref().filter(|_| python::has(name)) {
-                    let mut cell = Cell { runtime: python::NAME, reports: Vec::new(), takeaways: Vec::new() };
+                    let mut cell = Cell { runtime: python::NAME, reports: Vec::new() };
                     for run in until_stopped(0..cli.repeat) {
                         progress.set_message(format!("{name}{at} on python with --threads {t}"));
                         match python.run(name, cfg, t, cli.seed, cli.allow_long) {

@@ -24,9 +24,18 @@ fn json_has_a_contract_line_per_runtime_thread_count_and_repetition() {
     }
     for line in text(&out.stdout).lines() {
         let object: Value = serde_json::from_str(line).expect("JSON");
-        for key in
-            ["scenario", "runtime", "flavor", "threads", "seed", "config", "metrics", "checks", "elapsed_ms"]
-        {
+        for key in [
+            "scenario",
+            "runtime",
+            "flavor",
+            "threads",
+            "seed",
+            "config",
+            "metrics",
+            "checks",
+            "elapsed_ms",
+            "takeaway",
+        ] {
             assert!(object.get(key).is_some(), "{key} missing: {line}");
         }
         assert_eq!(object["config"]["tasks"], 20, "options pass through: {line}");
@@ -160,6 +169,11 @@ fn differences_report_what_the_runtimes_really_do() {
     assert!(observed("dropping the handle", "async-std").contains("kept running"));
     assert!(observed("a panic inside a task", "tokio").starts_with("handed back as an error value"));
     assert!(observed("a panic inside a task", "smol").starts_with("re-raised"));
+    // One worker: every async runtime lost updates at the yield, a one-thread pool none.
+    for runtime in ["tokio", "smol", "async-std"] {
+        assert!(!observed("1,000 tasks each read", runtime).starts_with("0 of"), "{runtime}");
+    }
+    assert!(observed("1,000 tasks each read", "std-threads").starts_with("0 of 1000"));
     assert!(observed("--threads 1", "tokio").contains("current_thread"));
     assert!(observed("--threads 1", "smol").contains("LocalExecutor"));
     for runtime in RUNTIMES {

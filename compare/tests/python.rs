@@ -109,3 +109,55 @@ fn python_alone_on_a_scenario_it_lacks_is_bad_input() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("seed's eight"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn differences_asks_python_the_seeds_questions_and_no_others() {
+    let out = compare(&["differences", "--runtime", "tokio,std-threads,python", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    let python: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["runtime"] == "python")
+        .map(|l| (l["probe"].as_str().unwrap_or_default(), l["observed"].as_str().unwrap_or_default()))
+        .collect();
+    // Asked only where its scenario exists and its report carries the figures read.
+    assert_eq!(python.len(), 2, "{python:?}");
+    let (race, pools) = (python[0], python[1]);
+    // asyncio's one loop loses updates as a one-worker executor does.
+    assert!(race.0.contains("updates lost"), "{race:?}");
+    let lost: u64 = race.1.split(" of ").next().and_then(|n| n.parse().ok()).expect("a count");
+    assert!(lost > 0, "{race:?}");
+    // Its thread pool's figure is said with the GIL's state, and its process pool's beside it.
+    assert!(pools.0.contains("CPU jobs"), "{pools:?}");
+    assert!(pools.1.contains("the GIL") && pools.1.contains("2 processes ×"), "{pools:?}");
+    // No python answer under a question it was not asked.
+    let questions: Vec<&str> = lines.iter().filter_map(|l| l["probe"].as_str()).collect();
+    assert!(questions.iter().any(|q| q.starts_with("dropping the handle")), "the other probes ran");
+}
+
+#[test]
+fn the_report_shows_python_s_take_away_beside_the_runtimes() {
+    let page =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("py-{}.html", std::process::id()));
+    let path = page.to_string_lossy().into_owned();
+    let out = compare(&[
+        "race",
+        "--runtime",
+        "tokio,python",
+        "--tasks",
+        "100",
+        "--threads",
+        "1",
+        "--report",
+        &path,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&page).expect("the report is written");
+    std::fs::remove_file(&page).ok();
+    let start = html.find("<dl class=\"takeaways\"").expect("a take-aways list");
+    let said = &html[start..start + html[start..].find("</dl>").expect("closed")];
+    // Each column's lesson, python's worded by the Python side from its own figures.
+    assert!(said.contains(">tokio<") && said.contains(">python<"), "{said}");
+    assert!(said.contains("increments were lost on one thread"), "{said}");
+}

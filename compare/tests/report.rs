@@ -21,7 +21,7 @@ fn report(name: &str, args: &[&str]) -> (String, std::process::Output) {
     let at = file.to_str().expect("a UTF-8 path");
     args.extend(["--report", at]);
     let out = compare(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", text(&out.stdout), text(&out.stderr));
     let page = std::fs::read_to_string(&file).expect("the report was written");
     std::fs::remove_file(&file).ok();
     (page, out)

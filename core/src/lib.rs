@@ -31,6 +31,7 @@ pub mod wrap;
 pub use env::{Env, Log};
 pub use report::{Check, Observed, Report};
 pub use scenario::Scenario;
+pub use scenario::balance::{Balance, BalanceConfig, BalanceMetrics};
 pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
 pub use scenario::cancel::{Cancel, CancelConfig, CancelMetrics};
 pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
@@ -77,6 +78,7 @@ pub trait Runtime:
     + Cancel
     + Mixing
     + Timers
+    + Balance
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".

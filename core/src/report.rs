@@ -108,6 +108,10 @@ pub struct Report {
     /// and a check that could not hold on a partial run is marked `partial`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// The lesson, worded from this run's figures, as the text summary ends
+    /// with it (a stopped run draws none and says so).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub takeaway: String,
 }
 
 impl Report {
@@ -154,6 +158,7 @@ pub fn render_summary(
     figures: &[(String, String)],
     details: &[String],
     takeaway: &str,
+    try_next: Option<&str>,
 ) -> String {
     let mut out = String::new();
     let mut push = |first: &str, rest: &str, text: &str| {
@@ -197,6 +202,9 @@ pub fn render_summary(
         );
     }
     push(&format!("  {HEAD}take-away:{HEAD:#} "), "  ", takeaway);
+    if let Some(next) = try_next.filter(|_| !report.interrupted) {
+        push(&format!("  {DIM}try next:{DIM:#} "), "    ", next);
+    }
     out
 }
 

@@ -28,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+mod balance;
 mod bridge;
 mod cancel;
 mod echo;
@@ -79,6 +80,12 @@ impl Runtime for AsyncStd {
             "local" => local_flavor(""),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
             "scheduling" if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
+            // The placed phase runs a thread per worker, each with its local tasks.
+            "balance" => format!(
+                "{}; placed: {} in block_on + spawn_local",
+                self.flavor(threads),
+                balance::placed(threads)
+            ),
             _ => self.flavor(threads),
         }
     }

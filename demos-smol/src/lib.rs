@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+mod balance;
 mod bridge;
 mod cancel;
 mod echo;
@@ -62,6 +63,10 @@ impl Runtime for Smol {
             "local" => "LocalExecutor, 1 thread".to_string(),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
             "scheduling" if threads > 1 => format!("LocalExecutor, then {}", self.flavor(threads)),
+            // The placed phase runs one Executor per worker.
+            "balance" => {
+                format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
+            }
             _ => self.flavor(threads),
         }
     }

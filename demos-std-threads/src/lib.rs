@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod balance;
 mod bridge;
 mod cancel;
 mod echo;
@@ -76,6 +77,7 @@ impl Runtime for StdThreads {
             // Two phases on one thread whatever --threads says; the last on --threads threads.
             "scheduling" if threads > 1 => format!("futures LocalPool, then ThreadPool, {threads} threads"),
             "scheduling" => "futures LocalPool, 1 thread".to_string(),
+            "balance" => format!("{}; placed: a broadcast job per thread", self.flavor(threads)),
             _ => self.flavor(threads),
         }
     }

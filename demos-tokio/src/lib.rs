@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+mod balance;
 mod bridge;
 mod cancel;
 mod echo;
@@ -57,6 +58,10 @@ impl Runtime for Tokio {
             "local" => "LocalSet on current_thread, 1 thread".to_string(),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
             "scheduling" if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
+            // The placed phase runs one current_thread runtime per worker.
+            "balance" => {
+                format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
+            }
             _ => self.flavor(threads),
         }
     }

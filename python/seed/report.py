@@ -140,7 +140,8 @@ def headline_lines(scenario: str, flavour: str, headline: str) -> list[str]:
     return lines
 
 
-def envelope(scenario, flavour, threads, seed, config, observed, checks, elapsed_ms, interrupted):
+def envelope(scenario, flavour, threads, seed, config, observed, checks, elapsed_ms, interrupted,
+             takeaway):
     """The report as the Rust binaries write it: the same keys in the same order, config and
     metrics keys sorted as serde_json sorts them."""
     report = {
@@ -159,6 +160,8 @@ def envelope(scenario, flavour, threads, seed, config, observed, checks, elapsed
         report["timeline"] = observed.spans
     if interrupted:
         report["interrupted"] = True
+    if takeaway:
+        report["takeaway"] = takeaway
     return report
 
 

@@ -9,7 +9,7 @@ absent (a Rust Option), "f64?" a number, null or absent, "f64|null" a number or 
 
 ENVELOPE = ["scenario", "runtime", "flavor", "threads", "workers_observed", "seed", "config",
             "metrics", "checks", "elapsed_ms"]
-OPTIONAL_ENVELOPE = ["timeline", "interrupted"]
+OPTIONAL_ENVELOPE = ["timeline", "interrupted", "takeaway"]
 
 CONFIG = {
     "race": ["tasks"],

@@ -43,6 +43,9 @@ class JsonReports(unittest.TestCase):
                 self.assertIsInstance(r["elapsed_ms"], float)
                 self.assertGreater(r["elapsed_ms"], 0)
                 self.assertNotIn("interrupted", r)
+                # The lesson the text ends with travels in the JSON too, for compare's report.
+                self.assertIsInstance(r.get("takeaway"), str)
+                self.assertGreater(len(r["takeaway"]), 20)
                 for c in r["checks"]:
                     self.assertEqual(list(c), ["name", "passed", "detail"])
                     self.assertIsInstance(c["name"], str)

@@ -53,6 +53,7 @@ only_race! {
     Cancel::cancel(CancelConfig) -> CancelMetrics;
     Mixing::mixing(MixingConfig) -> MixingMetrics;
     Timers::timers(TimersConfig) -> TimersMetrics;
+    Balance::balance(BalanceConfig) -> BalanceMetrics;
 }
 
 impl Runtime for BrokenMutex {

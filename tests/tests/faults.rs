@@ -28,6 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use demos_core::scenario::balance::BalanceScenario;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::CancelScenario;
 use demos_core::scenario::echo::EchoScenario;
@@ -146,6 +147,9 @@ fn mixing() -> Value {
 }
 fn timers() -> Value {
     json!({ "sleep_us": 200, "sleeps": 10 })
+}
+fn balance() -> Value {
+    json!({ "tasks": 6, "max_task_ms": 2 })
 }
 
 /// The guide's thread-per-connection baseline, with `fault`.
@@ -444,6 +448,18 @@ const FAULTS: &[Fault] = &[
         check: "no sleep returned before its time",
         fault: "a timer that fired a tick early",
         run: || faulted::<TimersScenario>(tokio(), timers(), |m| m.early = 1),
+    },
+    Fault {
+        scenario: "balance",
+        check: "every task ran exactly once, in each phase",
+        fault: "an executor that lost a placed task: it never ran",
+        run: || faulted::<BalanceScenario>(tokio(), balance(), |m| m.placed_ran -= 1),
+    },
+    Fault {
+        scenario: "balance",
+        check: "no more threads ran tasks than there are workers",
+        fault: "an executor that ran a task on a spare thread beyond its workers",
+        run: || faulted::<BalanceScenario>(tokio(), balance(), |m| m.threads_used = m.workers + 1),
     },
     Fault {
         scenario: "guide",

@@ -319,8 +319,8 @@ fn takeaways(t: &Table) -> Vec<Drawn<'_>> {
     let drawn = t.cells.iter().map(|cell| {
         let drawn = Drawn {
             runtimes: String::new(),
-            takeaways: distinct(&cell.takeaways),
-            runs: cell.takeaways.len(),
+            takeaways: distinct(cell.reports.iter().map(|r| r.takeaway.as_str()).filter(|t| !t.is_empty())),
+            runs: cell.reports.iter().filter(|r| !r.takeaway.is_empty()).count(),
         };
         (drawn, cell.runtime)
     });
@@ -328,11 +328,8 @@ fn takeaways(t: &Table) -> Vec<Drawn<'_>> {
 }
 
 /// Each distinct text with how often it occurs, in first-seen order.
-fn distinct(texts: &[String]) -> Vec<(&str, usize)> {
-    group_by(texts.iter().map(|t| (t.as_str(), ())))
-        .into_iter()
-        .map(|(text, seen)| (text, seen.len()))
-        .collect()
+fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+    group_by(texts.map(|t| (t, ()))).into_iter().map(|(text, seen)| (text, seen.len())).collect()
 }
 
 fn differences(answered: &[Answered]) -> Markup {
@@ -403,8 +400,15 @@ mod tests {
             .iter()
             .map(|(runtime, said)| Cell {
                 runtime,
-                reports: Vec::new(),
-                takeaways: said.iter().map(|s| s.to_string()).collect(),
+                reports: said
+                    .iter()
+                    .map(|takeaway| {
+                        let report = serde_json::json!({ "scenario": "race", "runtime": runtime, "flavor": "",
+                            "threads": 1, "seed": 42, "config": {}, "metrics": {}, "checks": [],
+                            "elapsed_ms": 1.0, "takeaway": takeaway });
+                        serde_json::from_value(report).expect("a report")
+                    })
+                    .collect(),
             })
             .collect();
         Table {

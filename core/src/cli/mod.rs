@@ -107,6 +107,8 @@ pub enum ScenarioCommand {
     Mixing(crate::MixingConfig),
     /// What a runtime's sleep really waits: tokio rounds up to whole milliseconds, async-io does not
     Timers(crate::TimersConfig),
+    /// Uneven CPU tasks spawned from one task: work stealing spreads them; placed round-robin they stay put
+    Balance(crate::BalanceConfig),
 }
 
 impl ScenarioCommand {
@@ -131,6 +133,7 @@ impl ScenarioCommand {
             Self::Cancel(cfg) => ("cancel", json(cfg)),
             Self::Mixing(cfg) => ("mixing", json(cfg)),
             Self::Timers(cfg) => ("timers", json(cfg)),
+            Self::Balance(cfg) => ("balance", json(cfg)),
         }
     }
 }
@@ -328,7 +331,13 @@ fn run_one(
     if out.json {
         emit(&outcome.report.to_json_line());
     } else {
-        emit(&render_summary(&outcome.report, &outcome.figures, &outcome.details, &outcome.takeaway));
+        emit(&render_summary(
+            &outcome.report,
+            &outcome.figures,
+            &outcome.details,
+            &outcome.report.takeaway,
+            outcome.try_next,
+        ));
         if out.timeline {
             render_timeline(&outcome.report.timeline, out.by_thread).iter().for_each(|l| emit(l));
         }

@@ -207,6 +207,8 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         timeline: Vec::new(),
         interrupted,
+        // The rows' advice is the guide's lesson; it has no take-away line of its own.
+        takeaway: String::new(),
     };
     Guide { reports: vec![io, cpu, bridge, guide], rows, figures }
 }

@@ -740,6 +740,8 @@ fn os_threads(m: &FuturesMetrics) -> String {
     match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
         (Some(1), Some(1)) => " (the OS thread that ran them is still alive)".into(),
         (Some(1), Some(0)) => " (the OS thread that ran them has ended)".into(),
+        (Some(2), Some(2)) => " (both OS threads that ran them are still alive)".into(),
+        (Some(2), Some(0)) => " (both OS threads that ran them have ended)".into(),
         (Some(ran), Some(alive)) if alive == ran => {
             format!(" (all {ran} OS threads that ran them are still alive)")
         }

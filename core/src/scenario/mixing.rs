@@ -87,7 +87,15 @@ impl MixingMetrics {
     /// that polled it): log the threads new since `before`, and whether
     /// async-io's own thread is running now.
     pub fn portable(&mut self, env: &Env, what: &str, before: &Threads, (worked, thread): (bool, u64)) {
-        let after = thread_names();
+        // A Rust thread names itself once it first runs: until then it shows its parent's
+        // name, so a busy machine read the new "async-io" thread as "smol-worker-0". Its
+        // name is read again, for half a second at most, until it has taken it.
+        let named = std::time::Instant::now() + std::time::Duration::from_millis(500);
+        let mut after = thread_names();
+        while !after.contains("async-io") && std::time::Instant::now() < named {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            after = thread_names();
+        }
         log_new_threads(env, what, before, &after);
         (self.portable_worked, self.portable_thread) = (worked, thread);
         self.async_io_thread_seen = after.contains("async-io");

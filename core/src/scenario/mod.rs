@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::timeline::Span;
 use crate::{Check, Env, Observed, Report, Runtime};
 
+pub mod balance;
 pub mod bridge;
 pub mod cancel;
 pub mod echo;
@@ -72,6 +73,9 @@ pub trait Scenario {
     fn details(_cfg: &Self::Config, _metrics: &Self::Metrics, _spans: &[Span]) -> Vec<String> {
         Vec::new()
     }
+    /// A command to run next, said after the take-away of a demo binary's run
+    /// (not by `compare`, whose sweep may be that very command).
+    const TRY_NEXT: Option<&'static str> = None;
     /// The metrics that carry the lesson, in the order a reader should see
     /// them: `compare` puts these rows first, and the report charts them first.
     const LESSON: &'static [&'static str] = &[];
@@ -225,8 +229,8 @@ pub struct Outcome {
     pub figures: Vec<(String, String)>,
     /// Extra lines (lanes, tables).
     pub details: Vec<String>,
-    /// The lesson.
-    pub takeaway: String,
+    /// A command to run next ([`Scenario::TRY_NEXT`]).
+    pub try_next: Option<&'static str>,
 }
 
 /// A scenario with its types erased, so the CLI and `compare` can hold every
@@ -304,12 +308,7 @@ impl<S: Scenario> AnyScenario for Registered<S> {
         Outcome {
             figures: S::figures(&cfg, &observed.metrics),
             details: S::details(&cfg, &observed.metrics, &observed.spans),
-            // A stopped run shows only part of the experiment: no lesson is drawn from it.
-            takeaway: if report.interrupted {
-                INTERRUPTED_TAKEAWAY.to_string()
-            } else {
-                S::takeaway(&cfg, &observed.metrics, env)
-            },
+            try_next: S::TRY_NEXT,
             report,
         }
     }
@@ -372,6 +371,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<cancel::CancelScenario>::new(),
     &Registered::<mixing::MixingScenario>::new(),
     &Registered::<timers::TimersScenario>::new(),
+    &Registered::<balance::BalanceScenario>::new(),
 ];
 
 /// The scenario called `name`.
@@ -415,6 +415,12 @@ pub fn envelope<S: Scenario>(
         elapsed_ms: observed.elapsed.as_secs_f64() * 1e3,
         timeline: observed.spans.clone(),
         interrupted,
+        // A stopped run shows only part of the experiment: no lesson is drawn from it.
+        takeaway: if interrupted {
+            INTERRUPTED_TAKEAWAY.to_string()
+        } else {
+            S::takeaway(cfg, &observed.metrics, env)
+        },
     }
 }
 

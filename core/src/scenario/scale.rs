@@ -316,14 +316,10 @@ impl Scenario for ScaleScenario {
         )
     }
 
-    fn details(_: &ScaleConfig, _: &ScaleMetrics, _: &[crate::timeline::Span]) -> Vec<String> {
-        // Here, not in the take-away: compare prints take-aways, a sweep's among them.
-        vec![
-            "try next: `compare scale --sweep tasks=1000,10000,100000` sets OS threads and tasks side by side \
-             and says how each figure grows"
-                .to_string(),
-        ]
-    }
+    const TRY_NEXT: Option<&'static str> = Some(
+        "`compare scale --sweep tasks=1000,10000,100000` sets OS threads and tasks side by side \
+             and says how each figure grows",
+    );
 
     fn takeaway(_: &ScaleConfig, m: &ScaleMetrics, _: &Env) -> String {
         let vm =

@@ -2,8 +2,8 @@
 //! row gives is the one its lesson teaches when the run shows it — offload
 //! blocking calls (inline on both workers they froze every task, offloaded
 //! they did not), tasks for many connections on an async runtime (they hold a
-//! few threads where a thread per connection end holds one each), a pool for
-//! CPU jobs when two cores were free, the atomic over the lock when the
+//! few threads where a thread per connection end holds one each), a gain for
+//! CPU jobs on a pool when two cores were free, the atomic over the lock when the
 //! threads really contended. A busy machine can deny the last two (the guide
 //! then says "none drawn"); the test says so and asks only what the run could
 //! show, and tries up to three runs before it holds a row to its lesson.
@@ -45,7 +45,7 @@ demos_tests::per_runtime! {
             seen.2.push((f.cpu.advice().verdict, f.cpu.speedup));
             seen.3.push((f.contention.advice().verdict, f.contention.lock.ms, f.contention.atomic.ms));
             let done = seen.0.contains(&BlockingVerdict::Offload)
-                && (cores < 2 || seen.2.iter().any(|(v, _)| *v == CpuVerdict::Scaled))
+                && (cores < 2 || seen.2.iter().any(|(v, _)| matches!(v, CpuVerdict::Scaled | CpuVerdict::PartlyScaled)))
                 && seen.3.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster);
             if done {
                 break;
@@ -69,17 +69,24 @@ demos_tests::per_runtime! {
             }
         }
 
-        // CPU jobs: on two cores, one job per worker gains close to ×2 (Scaled) in some run —
-        // unless two bare threads doing the same work around every run found the cores busy too.
-        if cores >= 2 && !seen.2.iter().any(|(v, _)| *v == CpuVerdict::Scaled) {
+        // CPU jobs: on two cores, one job per worker ran faster than one after another in some
+        // run (a gain the row names: Scaled or PartlyScaled) — unless two bare threads doing the
+        // same work around every run found the cores busy too. Closeness to ×2 is pools' lesson
+        // (lessons/pools.rs); here the row must not miss a gain its figures show.
+        let gained = |v: &CpuVerdict| matches!(v, CpuVerdict::Scaled | CpuVerdict::PartlyScaled);
+        if cores >= 2 && !seen.2.iter().any(|(v, _)| gained(v)) {
             let shown: Vec<String> = bare.iter().map(|x| format!("×{x:.2}")).collect();
             assert!(
                 bare.iter().all(|&x| x < FREE),
-                "CPU row never advised a pool: {:?}, though bare threads around each run got {}",
+                "CPU row saw no gain in any run: {:?}, though bare threads around each run got {}",
                 seen.2,
                 shown.join(", ")
             );
-            eprintln!("{}: skipped the CPU row's lesson: the cores were busy (bare threads got {})", rt().name(), shown.join(", "));
+            eprintln!(
+                "{}: skipped the CPU row's lesson: the cores were busy (bare threads got {})",
+                rt().name(),
+                shown.join(", ")
+            );
         }
 
         // Contention: when the loops overlapped, the atomic beat the lock. A run whose loops

@@ -9,6 +9,7 @@
 //! still takes the best of several runs, since other programs share the
 //! machine too.
 
+mod balance;
 mod guide;
 mod pools;
 

@@ -34,6 +34,18 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
         "local" => &["expected", "counter", "switches", "threads_seen"],
         "mixing" => &["portable_worked", "portable_thread", "async_io_thread_seen"],
         "timers" => &["requested_us", "median_us", "p99_us", "early", "heartbeat_median_us"],
+        "balance" => &[
+            "tasks",
+            "workers",
+            "makespan_ms",
+            "ideal_ms",
+            "imbalance",
+            "tasks_moved",
+            "busy_ms_max",
+            "busy_ms_min",
+            "placed_makespan_ms",
+            "placed_imbalance",
+        ],
         "cancel" => {
             &["lost_not_cancel_safe", "lost_cancel_safe", "shutdown_destructors_run", "group_cancelled"]
         }
@@ -79,6 +91,7 @@ const BAD_INPUT: &[(&[&str], &str)] = &[
     (&["bridge", "--job-ms", "0"], "'0' for '--job-ms"),
     (&["threads", "--manual", "-1"], "'-1' for '--manual"),
     (&["scheduling", "--tasks", "17"], "from 1 to 16"),
+    (&["balance", "--max-task-ms", "0"], "'0' for '--max-task-ms"),
     (&["frobnicate"], "'frobnicate'"),
     (&["queue", "--bogus"], "'--bogus'"),
     (&[], "no command given; expected one of race, ordering"),

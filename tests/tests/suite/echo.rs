@@ -90,3 +90,16 @@ fn std_threads_refuses_more_connections_than_two_threads_each_allow() {
     assert!(stderr.contains("OS threads") || stderr.contains("file descriptors"), "{stderr}");
     assert!(out.stdout.is_empty(), "nothing ran");
 }
+
+#[test]
+fn the_command_to_try_next_comes_after_the_take_away() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokio"))
+        .args(["echo", "--connections", "2", "--round-trips", "2"])
+        .env("NO_COLOR", "1")
+        .watched();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (takeaway, next) = (stdout.find("take-away:"), stdout.find("try next: `compare echo --sweep"));
+    assert!(matches!((takeaway, next), (Some(t), Some(n)) if t < n), "{stdout}");
+    // The checks stay together above the take-away.
+    assert!(stdout.rfind("  ok   ").is_some_and(|ok| ok < takeaway.unwrap_or(0)), "{stdout}");
+}

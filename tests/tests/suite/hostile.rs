@@ -100,6 +100,7 @@ demos_tests::per_runtime! {
             &["futures", "--tasks", "3", "--max-sleep-ms", "3"],
             &["pools", "--io-jobs", "3", "--io-ms", "2", "--cpu-size", "1000"],
             &["queue", "--items", "5", "--delay-ms", "1"],
+            &["balance", "--tasks", "3", "--max-task-ms", "1"],
         ] {
             let mut command = Command::new(BIN);
             command.args(args).args(["--seed", "18446744073709551615", "--quiet"]);
@@ -138,6 +139,7 @@ demos_tests::per_runtime! {
             vec!["scheduling", "--tasks", "16", "--steps", "1000", "--step-ms", "1000"],
             vec!["queue", "--items", "1000000", "--delay-ms", "1000"],
             vec!["pools", "--cpu-size", "1000000000", "--cpu-jobs", "1024"],
+            vec!["balance", "--tasks", "10000", "--max-task-ms", "10000"],
         ];
         if !COOPERATIVE {
             // Pool jobs hold their thread while they sleep: on one thread the sleeps add up.

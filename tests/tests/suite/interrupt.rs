@@ -26,6 +26,8 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         "mixing" => &["--delay-ms", "1000"],
         "cancel" => &["--frames", "1000", "--half-ms", "10"],
         "timers" => &["--sleep-us", "50000", "--sleeps", "200"],
+        // A thousand tasks of up to 100 ms: about half a minute of CPU work per phase on two cores.
+        "balance" => &["--tasks", "1000", "--max-task-ms", "100"],
         "starvation" => &["--blocking-jobs", "64", "--blocking-limit", "1", "--job-ms", "1000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],

@@ -2,6 +2,7 @@
 //! Tests assert properties and sets of allowed outcomes over many seeds and
 //! worker counts — never one lucky interleaving, and never a timing.
 
+mod balance;
 mod bridge;
 mod cancel;
 mod child;

@@ -333,14 +333,10 @@ impl Scenario for EchoScenario {
         )
     }
 
-    fn details(_: &EchoConfig, _: &EchoMetrics, _: &[crate::timeline::Span]) -> Vec<String> {
-        // Here, not in the take-away: compare prints take-aways, a sweep's among them.
-        vec![
-            "try next: `compare echo --sweep connections=10,100,1000` shows how threads and tasks hold up as \
-             connections grow"
-                .to_string(),
-        ]
-    }
+    const TRY_NEXT: Option<&'static str> = Some(
+        "`compare echo --sweep connections=10,100,1000` shows how threads and tasks hold up as \
+             connections grow",
+    );
 
     fn takeaway(_: &EchoConfig, m: &EchoMetrics, _: &Env) -> String {
         let threads = if m.os_threads > m.connections {
