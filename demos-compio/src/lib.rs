@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+mod balance;
 mod bridge;
 mod cancel;
 mod echo;
@@ -139,6 +140,7 @@ impl Runtime for Compio {
             // One core, whatever --threads says.
             "local" | "starvation" => self.flavor(1),
             // Two phases on one core; the last on --threads cores.
+            "balance" => format!("{}; placed: {}", self.flavor(threads), balance::placed_on(threads)),
             "scheduling" if threads > 1 => format!("{}, then {}", self.flavor(1), self.flavor(threads)),
             _ => self.flavor(threads),
         }
