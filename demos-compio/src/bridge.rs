@@ -81,7 +81,9 @@ impl Bridge for crate::Compio {
             if env.threads > 1 {
                 hb.start_phase(ONE_BLOCKED);
                 let phase = hb.clone();
+                // ANCHOR: one_blocked
                 let done = ex.place_on(0, move || async move { phase.inline_calls(jobs, job) }).await;
+                // ANCHOR_END: one_blocked
                 one_blocked = Some((done, hb.end_phase()));
             }
             hb.stop();

@@ -63,6 +63,7 @@ async fn busy_loop(cfg: StarvationConfig, hb: Arc<Heartbeat>) -> (u64, Pendings,
 
 /// `spawn_blocking` jobs on a runtime whose pool is limited to `cfg.blocking_limit` threads.
 fn saturate(driver: crate::Driver, cfg: &StarvationConfig, m: &mut StarvationMetrics) {
+    // ANCHOR: limited_pool
     let (rt, _) = crate::build_with_pool(driver, Some(cfg.blocking_threads().get()))
         .expect("compio's poll driver can be built");
     let pool = Concurrency::default();
@@ -74,6 +75,7 @@ fn saturate(driver: crate::Driver, cfg: &StarvationConfig, m: &mut StarvationMet
         }))
         .await
     });
+    // ANCHOR_END: limited_pool
     let completed = done.into_iter().filter(|d| matches!(d, Ok(true))).count() as u64;
     m.pool(cfg, &pool, completed, start.elapsed());
 }

@@ -23,6 +23,7 @@ impl Threads for crate::Compio {
         self.observe_recorded::<ThreadsScenario, _>(cfg, env, " + core 0's blocking pool", |ex| async move {
             let rec = Arc::new(Recorder::new());
             manual_and_scoped(cfg, &rec);
+            // ANCHOR: jobs
             let io = join_all((0..cfg.io_jobs).map(|i| {
                 let rec = rec.clone();
                 spawn_blocking(move || {
@@ -36,6 +37,7 @@ impl Threads for crate::Compio {
                 })
             }));
             let (io, _) = ::futures::join!(io, cpu);
+            // ANCHOR_END: jobs
             io.into_iter().for_each(|job| job.expect("an I/O job does not panic"));
             // One job per core, each blocking its thread until all have arrived:
             // they meet only if --threads runtimes really run at once.
