@@ -2,7 +2,8 @@
 //! spawn + join of tiny tasks, yield, bounded channels 1→1 and 4→4, a mutex
 //! uncontended and contended, a blocking-pool round trip, and for plain
 //! threads thread spawn + join and rayon fork-join. Each runs in the
-//! single-threaded flavour and with the machine's parallelism.
+//! single-threaded flavour and with the machine's parallelism; compio, whose
+//! tasks never leave their core, on one core's runtime.
 //!
 //! `cargo bench -p demos-benches --bench executors` (add `-- --quick` for a first look).
 
@@ -396,10 +397,131 @@ fn threads(c: &mut Criterion) {
     }
 }
 
+/// compio, thread-per-core: one runtime on one thread, the flavour each of its
+/// cores runs (tasks never leave it, so there is no "2 threads" flavour of a
+/// spawn; work reaches another core only over a channel). Its channel is
+/// flume's, its async mutex the futures crate's, as demos-compio uses them.
+fn compio_one_core(c: &mut Criterion) {
+    let rt = compio::runtime::Runtime::new().expect("a compio runtime");
+    let one = "1 thread (one core's runtime)";
+    let mut g = c.benchmark_group(format!("spawn + join {TASKS} tasks"));
+    g.bench_function(BenchmarkId::new("compio", one), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for h in (0..TASKS).map(|i| compio::runtime::spawn(async move { i })).collect::<Vec<_>>() {
+                    black_box(h.await.unwrap());
+                }
+            })
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group(format!("{YIELDS} yields in one task"));
+    g.bench_function(BenchmarkId::new("compio", one), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                // Spawned inside the runtime: compio's spawn panics outside one.
+                compio::runtime::spawn(async {
+                    for _ in 0..YIELDS {
+                        YieldNow(false).await
+                    }
+                })
+                .await
+                .unwrap()
+            })
+        })
+    });
+    g.finish();
+    for (producers, consumers) in [(1usize, 1usize), (4, 4)] {
+        let per = ITEMS / producers;
+        let mut g = c.benchmark_group(format!("bounded channel {producers}→{consumers}, {ITEMS} items"));
+        g.bench_function(BenchmarkId::new("flume (compio)", one), |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let (tx, rx) = flume::bounded::<usize>(CAPACITY);
+                    let mut handles = Vec::new();
+                    for _ in 0..producers {
+                        let tx = tx.clone();
+                        handles.push(compio::runtime::spawn(async move {
+                            for i in 0..per {
+                                tx.send_async(i).await.unwrap();
+                            }
+                        }));
+                    }
+                    drop(tx);
+                    for _ in 0..consumers {
+                        let rx = rx.clone();
+                        handles.push(compio::runtime::spawn(async move {
+                            while let Ok(i) = rx.recv_async().await {
+                                black_box(i);
+                            }
+                        }));
+                    }
+                    for h in handles {
+                        h.await.unwrap();
+                    }
+                })
+            })
+        });
+        g.finish();
+    }
+    let mut g = c.benchmark_group(format!("mutex, {LOCKS} lock/unlock"));
+    for tasks in [1usize, 4] {
+        let how = if tasks == 1 { "uncontended" } else { "4 tasks contend" };
+        g.bench_function(BenchmarkId::new(format!("futures::lock::Mutex on compio, {how}"), one), |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let m = Arc::new(futures::lock::Mutex::new(0u64));
+                    let handles: Vec<_> = (0..tasks)
+                        .map(|_| {
+                            let m = m.clone();
+                            compio::runtime::spawn(async move {
+                                for _ in 0..LOCKS / tasks {
+                                    *m.lock().await += 1;
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in handles {
+                        h.await.unwrap();
+                    }
+                })
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group(format!("blocking pool, {ROUND_TRIPS} round trips"));
+    g.bench_function(BenchmarkId::new("compio spawn_blocking", one), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for i in 0..ROUND_TRIPS {
+                    black_box(compio::runtime::spawn_blocking(move || i).await.unwrap());
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+/// compio has no `yield_now`: wake yourself and return `Pending` once (as demos-compio does).
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
 criterion_group! {
     name = executors;
     // Small samples keep the whole run within minutes on 2 cores; compare ratios, not absolutes.
     config = Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
-    targets = spawn_join, yields, channels, mutexes, blocking, threads
+    targets = spawn_join, yields, channels, mutexes, blocking, threads, compio_one_core
 }
 criterion_main!(executors);

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
+use demos_core::scenario::balance::BalanceScenario;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::{CancelScenario, about_half};
 use demos_core::scenario::futures::FuturesScenario;
@@ -215,6 +216,22 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            question: "16 uneven CPU tasks spawned from one task, 2 workers: where they ran; then placed round-robin",
+            scenario: "balance",
+            config: json!({ "tasks": 16, "max_task_ms": 5 }),
+            threads: Some(2),
+            python: false,
+            answer: |r| {
+                let m = metrics::<BalanceScenario>(r);
+                let spread = if m.tasks_moved > 0 {
+                    format!("shared out over {} threads", m.threads_used)
+                } else {
+                    "all ran on the spawning thread".to_string()
+                };
+                format!("{spread}; placed: over {} threads", m.placed_threads_used)
+            },
+        },
+        Probe {
             question: "--threads 1: the single-threaded flavour",
             scenario: "race",
             config: json!({ "tasks": 10 }),
@@ -351,7 +368,7 @@ fn probes() -> Vec<Probe> {
                     "tokio" => ("select!", "with biased;"),
                     "smol" => ("future::race", "future::or"),
                     "async-std" => ("", "race"),
-                    _ => ("select!", "select_biased!"),
+                    _ => ("select!", "select_biased!"), // std-threads and compio: the futures crate's
                 };
                 let first = m.select_first_wins.map_or("no select without a preference".to_string(), |w| {
                     format!("{unordered} {}", share(w))
@@ -398,6 +415,7 @@ fn probes() -> Vec<Probe> {
                     match r.runtime.as_str() {
                         "tokio" => "max_blocking_threads",
                         "smol" | "async-std" => "set_max_blocking_threads",
+                        "compio" => "thread_pool_limit",
                         _ => "the rayon pool's size",
                     }
                 )

@@ -68,10 +68,11 @@ impl Unit {
         }
     }
 
-    /// `x` without the unit, for the second figure of a range ("11.0–14.2").
-    pub(crate) fn bare(self, x: f64) -> String {
+    /// `x` without the unit, for a bound of a range ("11.0–14.2"), in the
+    /// scale `median` is shown in: "12.5 ms (9.84–15.5)", not "(9839–15.5)".
+    pub(crate) fn bare(self, x: f64, median: f64) -> String {
         match self {
-            Self::Us if x >= 10_000.0 => number(x / 1e3),
+            Self::Us if median >= 10_000.0 => number(x / 1e3),
             Self::Bytes => bytes(x),
             Self::PerS | Self::Plain => grouped(x),
             _ => number(x),
@@ -177,6 +178,9 @@ mod tests {
         assert_eq!(Unit::of("speedup").show(1.934), "×1.93");
         assert_eq!(Unit::of("loop_items").show(1_000_000.0), "1,000,000");
         assert_eq!(Unit::of("p99_us").show(962.0), "962 µs");
+        // A range's bounds take the median's scale, though one of them would be shown in another.
+        assert_eq!(Unit::Us.bare(9_839.0, 12_500.0), "9.84");
+        assert_eq!(Unit::Us.bare(12_513.0, 1_616.0), "12513");
         assert_eq!(Unit::of("max_us").show(14_527.0), "14.5 ms");
     }
 }

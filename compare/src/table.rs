@@ -40,7 +40,7 @@ fn metric(reports: &[Report], key: &str) -> String {
     if unit.show(min) == unit.show(max) {
         unit.show(mid)
     } else {
-        format!("{} ({}–{})", unit.show(mid), unit.bare(min), unit.bare(max))
+        format!("{} ({}–{})", unit.show(mid), unit.bare(min, mid), unit.bare(max, mid))
     }
 }
 

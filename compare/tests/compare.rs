@@ -15,7 +15,7 @@ fn json_has_a_contract_line_per_runtime_thread_count_and_repetition() {
     let out = compare(&["race", "--tasks", "20", "--threads", "1,2", "--repeat", "2", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let lines = reports(&out);
-    assert_eq!(lines.len(), 4 * 2 * 2);
+    assert_eq!(lines.len(), RUNTIMES.len() * 2 * 2);
     for runtime in RUNTIMES {
         for threads in [1, 2] {
             let cell = lines.iter().filter(|r| r.runtime == runtime && r.threads == threads).count();
@@ -255,13 +255,13 @@ fn trace_puts_every_runtime_in_one_file_as_its_own_process() {
         .filter(|e| e["name"] == "process_name")
         .filter_map(|e| e["args"]["name"].as_str())
         .collect();
-    assert_eq!(processes.len(), 4, "{processes:?}");
+    assert_eq!(processes.len(), RUNTIMES.len(), "{processes:?}");
     for runtime in RUNTIMES {
         assert!(processes.iter().any(|p| p.starts_with(runtime)), "{runtime} missing: {processes:?}");
     }
     let pids: BTreeSet<u64> =
         events.iter().filter(|e| e["ph"] == "X").filter_map(|e| e["pid"].as_u64()).collect();
-    assert_eq!(pids.len(), 4, "every runtime's slices under its own process");
+    assert_eq!(pids.len(), RUNTIMES.len(), "every runtime's slices under its own process");
     // A common origin: each runtime's first slice starts near its own zero.
     for pid in pids {
         let first =

@@ -28,7 +28,7 @@ fn conclusion(stdout: &str) -> String {
 
 /// The table's header row: the columns' names.
 fn header(stdout: &str) -> Vec<&str> {
-    let names = ["tokio", "smol", "async-std", "std-threads", "python"];
+    let names = ["tokio", "smol", "async-std", "std-threads", "compio", "python"];
     let is_header = |l: &&str| l.split_whitespace().all(|w| names.contains(&w)) && !l.trim().is_empty();
     stdout.lines().find(is_header).unwrap_or_default().split_whitespace().collect()
 }

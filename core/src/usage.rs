@@ -153,3 +153,20 @@ pub fn os_thread_limit() -> (u64, String) {
 pub fn default_stack_bytes() -> u64 {
     std::env::var("RUST_MIN_STACK").ok().and_then(|v| v.parse().ok()).unwrap_or(2 * 1024 * 1024)
 }
+
+/// The CPUs this process may run on: its main thread's affinity mask (the
+/// process id names the main thread). `available_parallelism()` reads the
+/// *calling* thread's mask, which a runtime that pins its threads (thread-per-
+/// core) has narrowed to one CPU; a figure about the machine must not change
+/// with the thread that asks. Falls back to `available_parallelism()`.
+///
+/// ```
+/// assert!(demos_core::usage::process_cores() >= 1);
+/// ```
+pub fn process_cores() -> usize {
+    use nix::sched::{CpuSet, sched_getaffinity};
+    match sched_getaffinity(nix::unistd::Pid::this()) {
+        Ok(set) => (0..CpuSet::count()).filter(|&c| set.is_set(c).unwrap_or(false)).count().max(1),
+        Err(_) => std::thread::available_parallelism().map_or(1, usize::from),
+    }
+}

@@ -107,5 +107,7 @@ macro_rules! per_runtime {
         // the binary rt() registers for it.
         $crate::per_runtime!(@module async_std, true, "async-std", { &demos_async_std::AsyncStd }, $($body)*);
         $crate::per_runtime!(@module std_threads, false, "std-threads", { &demos_std_threads::StdThreads }, $($body)*);
+        // Thread-per-core on io_uring (the fallback driver has its own tests: suite/compio.rs).
+        $crate::per_runtime!(@module compio, true, "compio", { &demos_compio::Compio::URING }, $($body)*);
     };
 }

@@ -165,6 +165,7 @@ fn program(command: &str) -> (PathBuf, Vec<String>) {
         "demos-smol" => PathBuf::from(env!("CARGO_BIN_EXE_smol")),
         "demos-async-std" => PathBuf::from(env!("CARGO_BIN_EXE_async-std")),
         "demos-std-threads" => PathBuf::from(env!("CARGO_BIN_EXE_std-threads")),
+        "demos-compio" => PathBuf::from(env!("CARGO_BIN_EXE_compio")),
         "compare" => compare_binary(),
         other => panic!("a sample runs `{other}`: only the demos binaries and compare can be checked"),
     };
@@ -215,7 +216,15 @@ fn newest_source() -> Option<std::time::SystemTime> {
             .max()
     }
     let root = root();
-    let crates = ["compare", "core", "demos-tokio", "demos-smol", "demos-async-std", "demos-std-threads"];
+    let crates = [
+        "compare",
+        "core",
+        "demos-tokio",
+        "demos-smol",
+        "demos-async-std",
+        "demos-std-threads",
+        "demos-compio",
+    ];
     let files =
         ["Cargo.toml", "Cargo.lock"].map(|f| std::fs::metadata(root.join(f)).and_then(|m| m.modified()).ok());
     crates

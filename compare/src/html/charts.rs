@@ -12,14 +12,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::format::{Unit, bytes, number};
 
-/// A runtime's marker shape: circle, triangle, square, diamond, so that
-/// lines stay apart without colour.
+/// A runtime's marker shape: circle, triangle, square, diamond, an
+/// inverted triangle (compio), so that lines stay apart without colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
     Circle,
     Triangle,
     Square,
     Diamond,
+    InvertedTriangle,
 }
 
 pub(crate) fn shape(runtime: &str) -> Shape {
@@ -27,17 +28,20 @@ pub(crate) fn shape(runtime: &str) -> Shape {
         "tokio" => Shape::Circle,
         "smol" => Shape::Triangle,
         "async-std" => Shape::Square,
+        "compio" => Shape::InvertedTriangle,
         _ => Shape::Diamond,
     }
 }
 
-/// A runtime's colour: orange, blue, green, reddish purple, vermilion (python); grey for any other.
+/// A runtime's colour: orange, blue, green, reddish purple, sky blue (compio), vermilion
+/// (python) — the Okabe–Ito palette, told apart by most colour-blind readers; grey for any other.
 pub(crate) fn colour(runtime: &str) -> RGBColor {
     match runtime {
         "tokio" => RGBColor(0xE6, 0x9F, 0x00),
         "smol" => RGBColor(0x00, 0x72, 0xB2),
         "async-std" => RGBColor(0x00, 0x9E, 0x73),
         "std-threads" => RGBColor(0xCC, 0x79, 0xA7),
+        "compio" => RGBColor(0x56, 0xB4, 0xE9),
         "python" => RGBColor(0xD5, 0x5E, 0x00),
         _ => RGBColor(0x55, 0x55, 0x55),
     }
@@ -311,6 +315,9 @@ pub(crate) fn marker<DB: DrawingBackend>(
         Shape::Square => Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], style).into_dyn(),
         Shape::Diamond => {
             Polygon::new(vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)], style).into_dyn()
+        }
+        Shape::InvertedTriangle => {
+            Polygon::new(vec![(x, y + 6), (x - 6, y - 5), (x + 6, y - 5)], style).into_dyn()
         }
     }
 }

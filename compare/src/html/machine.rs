@@ -22,6 +22,8 @@ const CRATES: &[&str] = &[
     "futures",
     "rayon",
     "crossbeam-channel",
+    "compio",
+    "flume",
     "plotters",
 ];
 

@@ -177,7 +177,13 @@ fn grid(rows: &[Vec<String>]) -> Markup {
                         th { (row[0]) }
                         @for cell in &row[1..] {
                             @let text = plain(cell);
-                            td class=[verdict(&text)] { (text) }
+                            // A median and its range: the range on a line of its own, so
+                            // five runtimes and python fit the page's width.
+                            @if let Some((median, range)) = text.split_once(" (") {
+                                td class=[verdict(&text)] { (median) br; span.range { "(" (range) } }
+                            } @else {
+                                td class=[verdict(&text)] { (text) }
+                            }
                         }
                     }
                 }

@@ -9,7 +9,7 @@ use demos_core::Report;
 use demos_tests::watchdog;
 
 /// The runtimes compare knows, in its order.
-pub const RUNTIMES: [&str; 4] = ["tokio", "smol", "async-std", "std-threads"];
+pub const RUNTIMES: [&str; 5] = ["tokio", "smol", "async-std", "std-threads", "compio"];
 
 /// Run compare with `args` (colours off) to its end, under the watchdog: the
 /// Rust runtimes only, the python column's interpreter pointed at nothing

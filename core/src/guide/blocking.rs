@@ -9,7 +9,8 @@ use crate::report::{counted, format_ms};
 
 /// How each runtime offloads a blocking call, as the seed's table names them.
 // claim: C-guide-offload
-pub const OFFLOAD: &str = "spawn_blocking on tokio and async-std, unblock on smol, or a thread and a channel";
+pub const OFFLOAD: &str =
+    "spawn_blocking on tokio, async-std and compio, unblock on smol, or a thread and a channel";
 
 /// The blocking-call row's figures.
 /// The blocking-call row's figures. Its advice follows the heartbeat's gaps:

@@ -4,11 +4,12 @@
 use serde_json::{Map, Value, json};
 
 use super::GuideConfig;
+use super::balance::BalanceFigures;
 use super::blocking::BlockingFigures;
 use super::contention::{ContentionFigures, Hammered};
 use super::cpu::CpuFigures;
 use super::io::IoFigures;
-use crate::{BridgeMetrics, EchoMetrics, PoolsMetrics, Report, Runtime};
+use crate::{BalanceMetrics, BridgeMetrics, EchoMetrics, PoolsMetrics, Report, Runtime};
 
 /// The figures of every row.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,12 +22,14 @@ pub struct Figures {
     pub blocking: BlockingFigures,
     /// A lock against an atomic under contention.
     pub contention: ContentionFigures,
+    /// Uneven CPU tasks spawned from one task, then placed.
+    pub balance: BalanceFigures,
 }
 
 impl Figures {
     /// The rows' figures from the runs: the echo report with its metrics and
-    /// the thread-per-connection echo's, the pools and bridge metrics, and the
-    /// contention row.
+    /// the thread-per-connection echo's, the pools and bridge metrics, the
+    /// contention row, and the balance metrics.
     pub fn new(
         rt: &dyn Runtime,
         cfg: &GuideConfig,
@@ -34,6 +37,7 @@ impl Figures {
         pools: &PoolsMetrics,
         bridge: &BridgeMetrics,
         contention: ContentionFigures,
+        balance: &BalanceMetrics,
     ) -> Self {
         Self {
             io: IoFigures {
@@ -63,12 +67,20 @@ impl Figures {
                 gap_one_blocked_ms: bridge.max_gap_one_blocked_ms,
             },
             contention,
+            balance: BalanceFigures {
+                workers: balance.workers,
+                tasks: balance.tasks,
+                moved: balance.tasks_moved,
+                imbalance: balance.imbalance,
+                placed_imbalance: balance.placed_imbalance,
+            },
         }
     }
 
     /// Every figure as one flat JSON object of numbers and booleans.
     pub fn metrics(&self) -> Value {
-        let (io, cpu, blocking, contention) = (&self.io, &self.cpu, &self.blocking, &self.contention);
+        let (io, cpu, blocking, contention, balance) =
+            (&self.io, &self.cpu, &self.blocking, &self.contention, &self.balance);
         let mut m = Map::new();
         let mut put = |key: &str, value: Value| {
             if !value.is_null() {
@@ -108,6 +120,11 @@ impl Figures {
             put(&format!("{name}_tries"), json!(tries));
             put(&format!("{name}_contended"), json!(contention.contended(h)));
         }
+        put("balance_workers", json!(balance.workers));
+        put("balance_tasks", json!(balance.tasks));
+        put("balance_tasks_moved", json!(balance.moved));
+        put("balance_imbalance", json!(balance.imbalance));
+        put("balance_placed_imbalance", json!(balance.placed_imbalance));
         Value::Object(m)
     }
 }

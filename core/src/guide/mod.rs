@@ -13,7 +13,10 @@
 //! * [`blocking`] — blocking or legacy sync calls in async code: `bridge`'s
 //!   heartbeat while the calls are offloaded, then made inline;
 //! * [`contention`] — shared state under contention: OS threads hammering one
-//!   `std::sync::Mutex`, then one `AtomicU64`, with their overlap reported.
+//!   `std::sync::Mutex`, then one `AtomicU64`, with their overlap reported;
+//! * [`balance`] — uneven CPU work arising in one place: `balance`'s tasks
+//!   spawned from one task, then placed round-robin (where thread-per-core
+//!   and work stealing part ways).
 //!
 //! Every row carries checks of what its run could get wrong (every byte echoed
 //! on both sides, every sum equal, every blocking call completed, every
@@ -26,13 +29,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::report::Report;
+use crate::scenario::balance::BalanceScenario;
 use crate::scenario::bridge::BridgeScenario;
 use crate::scenario::echo::{self, EchoScenario};
 use crate::scenario::pools::PoolsScenario;
 use crate::scenario::{self, Outcome};
 use crate::wrap::paragraph;
-use crate::{BridgeConfig, Check, EchoConfig, Env, Runtime};
+use crate::{BalanceConfig, BridgeConfig, Check, EchoConfig, Env, Runtime};
 
+pub mod balance;
 pub mod blocking;
 pub mod contention;
 pub mod cpu;
@@ -84,6 +89,8 @@ pub struct GuideConfig {
     pub bridge: BridgeConfig,
     /// Increments each thread makes in the contention row.
     pub increments: u64,
+    /// The uneven-work row's balance run.
+    pub balance: BalanceConfig,
 }
 
 impl Default for GuideConfig {
@@ -95,6 +102,7 @@ impl Default for GuideConfig {
             cpu_size: None,
             bridge: BridgeConfig { jobs: 2, job_ms: 50, tick_ms: 5 },
             increments: 500_000,
+            balance: BalanceConfig::default(),
         }
     }
 }
@@ -109,6 +117,7 @@ impl GuideConfig {
             // thread off the CPU for all of a 50 ms window.
             bridge: BridgeConfig { jobs: 2, job_ms: 50, tick_ms: 5 },
             increments: 20_000,
+            balance: BalanceConfig { tasks: 8, max_task_ms: 4 },
         }
     }
 }
@@ -117,7 +126,7 @@ impl GuideConfig {
 /// the figures every row's text was worded from.
 #[derive(Debug, Clone)]
 pub struct Guide {
-    /// echo, pools and bridge as they ran, then the `guide` report.
+    /// echo, pools, bridge and balance as they ran, then the `guide` report.
     pub reports: Vec<Report>,
     /// The table.
     pub rows: Vec<Row>,
@@ -146,6 +155,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
     let bridge = experiment("bridge", serde_json::to_value(&cfg.bridge).expect("plain data")).report;
     let threads = echo::threads::run(&cfg.echo).metrics;
     let contention = contention::measure(env.threads, cfg.increments);
+    let uneven = experiment("balance", serde_json::to_value(&cfg.balance).expect("plain data")).report;
     // Typed figures: a renamed metric is a compile error here, not a NaN in the table.
     let figures = Figures::new(
         rt,
@@ -154,6 +164,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         &cpu.metrics_of::<PoolsScenario>().expect("a pools report"),
         &bridge.metrics_of::<BridgeScenario>().expect("a bridge report"),
         contention,
+        &uneven.metrics_of::<BalanceScenario>().expect("a balance report"),
     );
 
     let interrupted = crate::interrupt::requested();
@@ -192,6 +203,13 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
             measured: figures.contention.measured(),
             checks: figures.contention.checks(),
         },
+        Row {
+            situation: "uneven CPU work arising in one place",
+            advice: figures.balance.advice().text,
+            scenario: "balance",
+            measured: figures.balance.measured(),
+            checks: uneven.checks.clone(),
+        },
     ];
     let rows: Vec<Row> = rows.into_iter().map(|row| if interrupted { stopped(row) } else { row }).collect();
     let guide = Report {
@@ -199,7 +217,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         runtime: rt.name().into(),
         flavor: rt.flavor(env.threads),
         threads: env.threads,
-        workers_observed: [&io, &cpu, &bridge].iter().map(|r| r.workers_observed).max().unwrap_or(0),
+        workers_observed: [&io, &cpu, &bridge, &uneven].iter().map(|r| r.workers_observed).max().unwrap_or(0),
         seed: env.seed,
         config: serde_json::to_value(cfg).expect("plain data"),
         metrics: figures.metrics(),
@@ -210,7 +228,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         // The rows' advice is the guide's lesson; it has no take-away line of its own.
         takeaway: String::new(),
     };
-    Guide { reports: vec![io, cpu, bridge, guide], rows, figures }
+    Guide { reports: vec![io, cpu, bridge, uneven, guide], rows, figures }
 }
 
 /// A row of a run Ctrl-C stopped: no advice from partial figures, and a check

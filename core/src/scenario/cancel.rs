@@ -110,6 +110,11 @@ pub struct CancelMetrics {
     /// Rounds the first branch won in the select that prefers it (`select!`
     /// with `biased;`, smol's `future::or`, async-std's `race`, `select_biased!`).
     pub select_preferring_first_wins: u64,
+    /// compio: a socket read in flight (on io_uring, the kernel's: it owns the
+    /// buffer) was dropped, then bytes were sent: whether the next read got
+    /// them — the dropped read was cancelled, not completed into its buffer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped_read_next_got_data: Option<bool>,
 }
 
 /// The scenario on a runtime.
@@ -411,6 +416,15 @@ impl Scenario for CancelScenario {
                 ),
             ),
         ];
+        if let Some(got) = m.dropped_read_next_got_data {
+            figures.push((
+                "a read in flight, dropped".into(),
+                format!(
+                    "the bytes sent next {}",
+                    if got { "reached the next read: nothing lost" } else { "did not reach the next read" }
+                ),
+            ));
+        }
         if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
             figures.push((
                 "a blocking job at shutdown".into(),

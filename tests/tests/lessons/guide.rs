@@ -4,11 +4,14 @@
 //! they did not), tasks for many connections on an async runtime (they hold a
 //! few threads where a thread per connection end holds one each), a gain for
 //! CPU jobs on a pool when two cores were free, the atomic over the lock when the
-//! threads really contended. A busy machine can deny the last two (the guide
+//! threads really contended; for uneven CPU tasks from one task, stealing
+//! runtimes' workers take some, and thread-per-core is told to place them
+//! (none left the spawner's core). A busy machine can deny the CPU and contention rows (the guide
 //! then says "none drawn"); the test says so and asks only what the run could
 //! show, and tries up to three runs before it holds a row to its lesson.
 
 use demos_core::Env;
+use demos_core::guide::balance::BalanceVerdict;
 use demos_core::guide::blocking::BlockingVerdict;
 use demos_core::guide::contention::ContentionVerdict;
 use demos_core::guide::cpu::CpuVerdict;
@@ -25,11 +28,14 @@ demos_tests::per_runtime! {
     fn lesson_at_its_defaults_each_row_advises_what_its_figures_show() {
         let _alone = demos_tests::alone();
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let (mut seen, mut bare) = ((Vec::new(), Vec::new(), Vec::new(), Vec::new()), Vec::new());
+        let (mut seen, mut bare) = ((Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()), Vec::new());
+        let tpc = rt().name().starts_with("compio"); // thread-per-core
         for seed in 0..RUNS {
-            let before = bare_threads_speedup();
+            // Thread-per-core pins its threads: the bare threads it is held against are pinned too.
+            let pinned = tpc;
+            let before = bare_threads_speedup(pinned);
             let run = guide::measure(rt(), &Env::quiet(2, seed), &GuideConfig::default());
-            bare.push(before.min(bare_threads_speedup()));
+            bare.push(before.min(bare_threads_speedup(pinned)));
             let f = &run.figures;
             let at = format!("{} seed {seed}", rt().name());
             // Every check of every row held, whatever the machine was doing.
@@ -42,15 +48,17 @@ demos_tests::per_runtime! {
             seen.1.push(f.io.advice().verdict);
             seen.2.push((f.cpu.advice().verdict, f.cpu.speedup));
             seen.3.push((f.contention.advice().verdict, f.contention.lock.ms, f.contention.atomic.ms));
+            seen.4.push((f.balance.advice().verdict, f.balance.moved, f.balance.imbalance));
             let done = seen.0.contains(&BlockingVerdict::Offload)
                 && (cores < 2 || seen.2.iter().any(|(v, _)| matches!(v, CpuVerdict::Scaled | CpuVerdict::PartlyScaled)))
-                && seen.3.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster);
+                && seen.3.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster)
+                && seen.4.iter().any(|(v, moved, _)| if tpc { *v == BalanceVerdict::Place } else { *moved > 0 });
             if done {
                 break;
             }
         }
-        eprintln!("{}: blocking {:?}; I/O {:?}; CPU {:?}; contention (verdict, lock ms, atomic ms) {:?}",
-            rt().name(), seen.0, seen.1, seen.2, seen.3);
+        eprintln!("{}: blocking {:?}; I/O {:?}; CPU {:?}; contention (verdict, lock ms, atomic ms) {:?}; \
+            uneven work (verdict, moved, imbalance) {:?}", rt().name(), seen.0, seen.1, seen.2, seen.3, seen.4);
 
         // Blocking calls inline on both workers freeze every task for the calls' length; offloaded,
         // the heartbeat ticks on. Nothing a busy machine can fake in both directions three times.
@@ -97,6 +105,15 @@ demos_tests::per_runtime! {
                 contended.iter().any(|(v, _, _)| *v == ContentionVerdict::AtomicFaster),
                 "contention row, in the runs that contended: {contended:?}"
             );
+        }
+
+        // Uneven CPU tasks spawned from one task: thread-per-core never moves one, so every run
+        // tells the code to place them (the placed run shared them out); on a stealing runtime
+        // the other worker took some in a run.
+        if tpc {
+            assert!(seen.4.iter().all(|(v, moved, _)| *v == BalanceVerdict::Place && *moved == 0), "{:?}", seen.4);
+        } else {
+            assert!(seen.4.iter().any(|(_, moved, _)| *moved > 0), "uneven work row: {:?}", seen.4);
         }
     }
 }

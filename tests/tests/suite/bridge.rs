@@ -13,7 +13,7 @@ use demos_tests::THREADS;
 
 demos_tests::per_runtime! {
     #[test]
-    fn a_task_woken_by_a_worker_that_then_blocks_waits_for_it_on_tokio_alone() {
+    fn a_task_woken_by_a_worker_that_then_blocks_waits_for_it_on_tokio_and_thread_per_core_alone() {
         let rt = rt();
         let cfg = BridgeConfig { jobs: 1, job_ms: 20, tick_ms: 2 };
         let two = cfg.clone();
@@ -30,6 +30,11 @@ demos_tests::per_runtime! {
             assert_eq!(stranded, rounds, "{m:?}");
             assert!(from_thread < rounds, "{m:?}");
             assert!(m.stranded_rounds_block_in_place.is_some_and(|n| n < rounds), "{m:?}");
+        } else if rt.name() == "compio" {
+            // Thread-per-core: B stays on the core that spawned it, A's, whoever wakes it;
+            // the other core is free and never runs it. Every round, both ways.
+            assert_eq!((stranded, from_thread), (rounds, rounds), "{m:?}");
+            assert_eq!(m.stranded_rounds_block_in_place, None, "{m:?}");
         } else {
             // A shared or stealable queue: the other thread takes the woken task.
             assert!(stranded < rounds && from_thread < rounds, "{m:?}");

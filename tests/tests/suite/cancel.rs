@@ -29,6 +29,7 @@ demos_tests::per_runtime! {
             assert!(m.lost_not_cancel_safe > 0 && m.lost_not_cancel_safe <= m.ticks_not_cancel_safe, "{at}");
             let (shutdown, group) = match rt().name() {
                 "tokio" | "smol" => (3, 3),
+                "compio" => (3, 3), // a dropped Runtime drops its tasks; a dropped JoinHandle cancels
                 "async-std" => (0, 0), // the global executor lives on; JoinHandles detach
                 _ => (0, 3),           // a dropped ThreadPool leaves parked tasks to their wakers; RemoteHandles cancel
             };

@@ -21,6 +21,7 @@ fn documented_semantics(runtime: &str) -> (bool, bool) {
         "smol" => (false, true),
         "async-std" => (true, true),
         "std-threads" => (false, true), // the futures pool's RemoteHandle cancels on drop, re-raises a panic
+        "compio" => (false, false),     // "Drop `JoinHandle` will cancel the task"; a panic is a JoinError
         other => panic!("no documented semantics for {other}"),
     }
 }
@@ -68,6 +69,7 @@ demos_tests::per_runtime! {
             let panic = match rt.name() {
                 "tokio" => (false, true),        // a JoinError, is_panic(), the payload kept
                 "smol" | "async-std" => (true, true),
+                "compio" => (false, true),       // JoinError::Panicked, the payload kept (caught by the driver)
                 _ => (true, false),              // the offload thread's one-shot closed: a stand-in panic
             };
             assert!(m.blocking_panic_caught, "{at}");
@@ -79,6 +81,8 @@ demos_tests::per_runtime! {
                 "tokio" => assert!(m.blocking_abort_value_returned && m.blocking_abort_waited_for_job, "{at}"),
                 // cancel() waits for the running job, then answers None.
                 "smol" => assert!(!m.blocking_abort_value_returned && m.blocking_abort_waited_for_job, "{at}"),
+                // cancel() answers None at once: the task awaiting the pool is cancelled, the job runs on.
+                "compio" => assert!(!m.blocking_abort_value_returned && !m.blocking_abort_waited_for_job, "{at}"),
                 // the handle says cancelled (when is the runtime's own), the job runs on
                 _ => assert!(!m.blocking_abort_value_returned, "{at}"),
             }

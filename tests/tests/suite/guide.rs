@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use demos_core::guide::balance::{BalanceFigures, BalanceVerdict};
 use demos_core::guide::blocking::{BlockingFigures, BlockingVerdict};
 use demos_core::guide::contention::{ContentionFigures, ContentionVerdict, Hammered};
 use demos_core::guide::cpu::{CpuFigures, CpuVerdict};
@@ -259,6 +260,37 @@ fn each_guide_check_fails_when_its_run_goes_wrong() {
     assert!(text.contains("FAIL every increment counted behind the lock (199999 of 200000)"), "{text}");
 }
 
+fn balance(workers: u64, moved: u64, imbalance: f64, placed_imbalance: f64) -> BalanceFigures {
+    BalanceFigures { workers, tasks: 16, moved, imbalance, placed_imbalance }
+}
+
+#[test]
+fn balance_advice_tells_the_code_to_place_tasks_only_where_none_left_the_spawner() {
+    use BalanceVerdict::*;
+    let cases: [(_, _, &[&str]); 6] = [
+        (balance(2, 7, 1.04, 1.15), Stolen, &["spawn from wherever", "took 7 of 16", "×1.04 the ideal"]),
+        (balance(2, 3, 1.6, 1.1), StolenUnevenly, &["took 3 of 16", "×1.60", "measure where you deploy"]),
+        // Thread-per-core: nothing moved, and placing shared the work.
+        (
+            balance(2, 0, 2.0, 1.05),
+            Place,
+            &["place CPU tasks on the cores yourself", "all 16", "×2.00", "×1.05"],
+        ),
+        (balance(2, 0, 1.9, 1.8), NoGain, &["none drawn", "did no better (×1.80)"]),
+        (balance(1, 0, 1.0, 1.0), NothingToShare, &["one worker", "--threads 2"]),
+        (BalanceFigures { tasks: 1, ..balance(2, 0, 2.0, 2.0) }, NothingToShare, &["one task"]),
+    ];
+    for (figures, verdict, words) in cases {
+        let advice = figures.advice();
+        assert_eq!(advice.verdict, verdict, "{figures:?}: {}", advice.text);
+        // Placing by hand is advised only where no task left the spawner's thread.
+        assert_eq!(advice.text.starts_with("place CPU tasks"), verdict == Place, "{}", advice.text);
+        for w in words {
+            assert!(advice.text.contains(w), "{w:?} missing: {}", advice.text);
+        }
+    }
+}
+
 /// Every figure a report carries is a number, a boolean or null.
 fn plain(report: &Report) -> bool {
     report
@@ -274,7 +306,7 @@ demos_tests::per_runtime! {
             let at = format!("threads {threads}");
             let run = guide::measure(rt(), &Env::quiet(threads, 42), &GuideConfig::small());
             let scenarios: Vec<_> = run.reports.iter().map(|r| r.scenario.as_str()).collect();
-            assert_eq!(scenarios, ["echo", "pools", "bridge", "guide"], "{at}");
+            assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "guide"], "{at}");
             for report in &run.reports {
                 let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
                 assert!(failed.is_empty(), "{at}, {}: {failed:?}", report.scenario);
@@ -287,18 +319,26 @@ demos_tests::per_runtime! {
                     "I/O-bound, many connections",
                     "CPU-bound",
                     "blocking or legacy sync calls in async code",
-                    "high-contention shared state"
+                    "high-contention shared state",
+                    "uneven CPU work arising in one place"
                 ],
                 "{at}"
             );
             // Every row is checked, and the guide's report carries every check the table shows.
             assert!(run.rows.iter().all(|r| !r.checks.is_empty()), "{at}: {:?}", run.rows);
             let shown: Vec<_> = run.rows.iter().flat_map(|r| r.checks.clone()).collect();
-            assert_eq!(run.reports[3].checks, shown, "{at}");
+            assert_eq!(run.reports[4].checks, shown, "{at}");
             // The advice printed is the advice of the figures printed beside it.
             let f = &run.figures;
-            let worded = [f.io.advice().text, f.cpu.advice().text, f.blocking.advice().text, f.contention.advice().text];
-            let measured = [f.io.measured(), f.cpu.measured(), f.blocking.measured(), f.contention.measured()];
+            let worded = [
+                f.io.advice().text,
+                f.cpu.advice().text,
+                f.blocking.advice().text,
+                f.contention.advice().text,
+                f.balance.advice().text,
+            ];
+            let measured =
+                [f.io.measured(), f.cpu.measured(), f.blocking.measured(), f.contention.measured(), f.balance.measured()];
             for (i, row) in run.rows.iter().enumerate() {
                 assert_eq!(row.advice, worded[i], "{at}");
                 assert_eq!(row.measured, measured[i], "{at}");
@@ -309,6 +349,7 @@ demos_tests::per_runtime! {
                 // One worker: nothing side by side (or a noisy round, which says it is no result).
                 let verdict = f.cpu.advice().verdict;
                 assert!(matches!(verdict, CpuVerdict::NothingSideBySide | CpuVerdict::NotAResult), "{verdict:?}");
+                assert_eq!(f.balance.advice().verdict, BalanceVerdict::NothingToShare, "{at}");
             }
             for line in guide::render(rt().name(), &run.rows).iter().flat_map(|l| l.lines()) {
                 assert!(line.chars().count() <= 100, "{at}: {line}");
@@ -321,8 +362,8 @@ demos_tests::per_runtime! {
         let out = Command::new(BIN).args(["guide", "--threads", "2"]).env("NO_COLOR", "1").watched();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(stdout.matches("    measured   ").count(), 4, "{stdout}");
-        assert_eq!(stdout.matches("    checks     ok   ").count(), 4, "{stdout}");
+        assert_eq!(stdout.matches("    measured   ").count(), 5, "{stdout}");
+        assert_eq!(stdout.matches("    checks     ok   ").count(), 5, "{stdout}");
         assert!(!stdout.contains("FAIL") && !stdout.contains("(s)"), "{stdout}");
         assert!(stdout.lines().all(|l| l.chars().count() <= 100), "{stdout}");
         let json = Command::new(BIN).args(["guide", "--threads", "1", "--json"]).watched();
@@ -332,9 +373,9 @@ demos_tests::per_runtime! {
             .map(|l| serde_json::from_str(l).expect("a report"))
             .collect();
         let scenarios: Vec<_> = reports.iter().map(|r| r.scenario.as_str()).collect();
-        assert_eq!(scenarios, ["echo", "pools", "bridge", "guide"]);
-        let guide = &reports[3];
-        assert!(guide.checks.len() >= 4 && guide.passed(), "{:?}", guide.checks);
+        assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "guide"]);
+        let guide = &reports[4];
+        assert!(guide.checks.len() >= 5 && guide.passed(), "{:?}", guide.checks);
         assert_eq!(guide.metrics["contention_threads"], 1);
         assert_eq!(guide.metrics["lock_count"], guide.metrics["expected_count"]);
     }

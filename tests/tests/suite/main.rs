@@ -8,6 +8,7 @@ mod cancel;
 mod child;
 mod cli;
 mod compile_fail;
+mod compio;
 mod echo;
 mod futures;
 mod guide;

@@ -56,6 +56,11 @@ demos_tests::per_runtime! {
                         "{worker_names:?} {at}"
                     );
                 }
+                "compio" => {
+                    // compio's blocking pool leaves its threads unnamed; the cores are ours.
+                    assert_eq!(io, BTreeSet::from(["<unnamed>".into()]), "{at}");
+                    assert!(worker_names.iter().all(|n| numbered(n, "compio-core-")), "{worker_names:?} {at}");
+                }
                 "async-std" => {
                     assert!(io.iter().all(|n| numbered(n, "blocking-")), "{at}");
                     assert_eq!(worker_names, BTreeSet::from(["async-std/runtime".into()]), "{at}");

@@ -160,7 +160,7 @@ impl PoolsMetrics {
         self.parallel_ms = parallel_ms;
         self.speedup = speedup;
         self.cpu_threads = rounds.threads();
-        self.cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
+        self.cores = crate::usage::process_cores() as u64; // the process's, not a pinned thread's
         self.speedup_bound = self.cpu_jobs.min(self.cpu_threads).min(self.cores).max(1) as f64;
         self.speedup_is_noise = self.speedup > self.speedup_bound * NOISE_MARGIN;
         self.results_match = rounds.all_match();
