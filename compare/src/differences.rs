@@ -21,7 +21,7 @@ use demos_core::scenario::threads::{IO, TOGETHER, ThreadsScenario};
 use demos_core::scenario::timers::TimersScenario;
 use demos_core::scenario::{self, Scenario, group_by, listed};
 use demos_core::wrap::paragraph;
-use demos_core::{Env, Report, Runtime};
+use demos_core::{Env, Idioms, Report, Runtime};
 
 use crate::python::{self, Python};
 use serde_json::{Value, json};
@@ -37,7 +37,8 @@ struct Probe {
     /// scenario exists on the Python side and its report carries every
     /// figure `answer` reads.
     python: bool,
-    answer: fn(&Report) -> String,
+    /// The answer, from the probe's report and, on a Rust runtime, the calls its code makes.
+    answer: fn(&Report, Option<Idioms>) -> String,
 }
 
 /// The typed metrics of a probe's report: its scenario is the probe's own,
@@ -69,7 +70,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 1000 }),
             threads: Some(1),
             python: true,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<RaceScenario>(r);
                 format!("{} of {} ({})", m.lost_updates, m.expected, r.flavor)
             },
@@ -80,7 +81,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": 2 }),
             threads: Some(2),
             python: true,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<PoolsScenario>(r);
                 // CPython's report says whether its GIL was on, and what its process pool got.
                 let gil = match r.metrics.get("gil_enabled").and_then(serde_json::Value::as_bool) {
@@ -104,7 +105,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 if metrics::<FuturesScenario>(r).dropped_handle_task_finished {
                     "the task kept running to the end (detached)"
                 } else {
@@ -120,7 +121,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
                 let how = if m.panic_resumed_on_await {
                     "re-raised in the task awaiting the handle"
@@ -138,7 +139,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 format!("{} of 1 observed cancelled ({})", metrics::<FuturesScenario>(r).cancelled, r.flavor)
             },
         },
@@ -148,7 +149,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
                 let job = match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await) {
                     (false, _) => "lost",
@@ -174,7 +175,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
                 format!(
                     "the handle: {} after {:.0} ms; the job {}",
@@ -190,7 +191,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 format!(
                     "{} threads, named {}",
                     metrics::<ThreadsScenario>(r).io_pool_threads,
@@ -204,7 +205,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 0 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<ThreadsScenario>(r);
                 format!(
                     "{} of {}, together: {}, named {}",
@@ -221,7 +222,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 16, "max_task_ms": 5 }),
             threads: Some(2),
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<BalanceScenario>(r);
                 let spread = if m.tasks_moved > 0 {
                     format!("shared out over {} threads", m.threads_used)
@@ -237,7 +238,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 10 }),
             threads: Some(1),
             python: false,
-            answer: |r| r.flavor.clone(),
+            answer: |r, _| r.flavor.clone(),
         },
         Probe {
             // claim: C-tokio-bridge-escape
@@ -246,7 +247,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let gap = metrics::<BridgeScenario>(r).max_gap_one_blocked_ms.unwrap_or(f64::NAN);
                 let call = r.config_of::<BridgeScenario>().expect("a bridge probe").job_ms as f64;
                 // Stalled: no tick for as long as the call itself lasted.
@@ -263,7 +264,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<BridgeScenario>(r);
                 let (Some(stranded), Some(rounds), Some(from_thread)) =
                     (m.stranded_rounds, m.stranding_rounds, m.stranded_rounds_woken_from_thread)
@@ -283,7 +284,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "delay_ms": 2 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<MixingScenario>(r);
                 let said = |b: bool| if b { "panicked" } else { "completed" };
                 let mut seen = match (m.foreign_panicked, m.foreign_connect_panicked) {
@@ -312,7 +313,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<CancelScenario>(r);
                 format!(
                     "naive: {} of {} items lost; cancel-safe: {} lost",
@@ -326,7 +327,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 1, "half_ms": 2, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<CancelScenario>(r);
                 let mut seen = format!(
                     "{}: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
@@ -350,7 +351,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, idioms| {
                 let m = metrics::<CancelScenario>(r);
                 let n = m.select_rounds;
                 let share = |wins: u64| {
@@ -364,16 +365,12 @@ fn probes() -> Vec<Probe> {
                     format!("{wins} ({how})")
                 };
                 // The idioms each runtime's cancel code uses: no preference, then preferring the first.
-                let (unordered, preferring) = match r.runtime.as_str() {
-                    "tokio" => ("select!", "with biased;"),
-                    "smol" => ("future::race", "future::or"),
-                    "async-std" => ("", "race"),
-                    _ => ("select!", "select_biased!"), // std-threads and compio: the futures crate's
+                let idioms = idioms.expect("a Rust runtime's probe");
+                let first = match (idioms.select, m.select_first_wins) {
+                    (Some(unordered), Some(w)) => format!("{unordered} {}", share(w)),
+                    _ => "no select without a preference".to_string(),
                 };
-                let first = m.select_first_wins.map_or("no select without a preference".to_string(), |w| {
-                    format!("{unordered} {}", share(w))
-                });
-                format!("{first}; {preferring} {}", share(m.select_preferring_first_wins))
+                format!("{first}; {} {}", idioms.select_biased, share(m.select_preferring_first_wins))
             },
         },
         Probe {
@@ -382,7 +379,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "items": 1_000_000, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<StarvationScenario>(r);
                 let mut seen = format!(
                     "{} forced yields, heartbeat's longest gap {:.1} ms ({} ms loop)",
@@ -406,18 +403,13 @@ fn probes() -> Vec<Probe> {
             config: json!({ "items": 1, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, idioms| {
                 let m = metrics::<StarvationScenario>(r);
                 format!(
                     "at most {} at once, {:.0} ms in all (limit set by {})",
                     m.blocking_peak_concurrency,
                     m.blocking_ms,
-                    match r.runtime.as_str() {
-                        "tokio" => "max_blocking_threads",
-                        "smol" | "async-std" => "set_max_blocking_threads",
-                        "compio" => "thread_pool_limit",
-                        _ => "the rayon pool's size",
-                    }
+                    idioms.expect("a Rust runtime's probe").blocking_limit
                 )
             },
         },
@@ -427,7 +419,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 4, "steps": 5 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<LocalScenario>(r);
                 let cfg = r.config_of::<LocalScenario>().expect("a local probe");
                 // Every increment but the first can follow another task's.
@@ -450,7 +442,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "sleep_us": 100, "sleeps": 30 }),
             threads: None,
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<TimersScenario>(r);
                 let wait = |us: f64| {
                     if us < 1_000.0 { format!("{us:.0} µs") } else { format!("{:.2} ms", us / 1e3) }
@@ -464,7 +456,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 3, "steps": 4, "step_ms": 1 }),
             threads: Some(1),
             python: false,
-            answer: |r| {
+            answer: |r, _| {
                 let m = metrics::<SchedulingScenario>(r);
                 let rounds = if m.cooperative_lockstep { "in fair rounds" } else { "not in rounds" };
                 // Every step but the first can follow another task's: the most switches possible.
@@ -519,7 +511,7 @@ pub(crate) fn run(
                     check.detail
                 );
             }
-            let observed = (probe.answer)(&report);
+            let observed = (probe.answer)(&report, Some(rt.idioms()));
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
                                    "threads": env.threads, "observed": observed, "passed": report.passed() });
@@ -530,7 +522,7 @@ pub(crate) fn run(
         if let Some(python) = python.filter(|_| probe.python && !demos_core::interrupt::requested()) {
             let threads = probe.threads.unwrap_or_else(default_threads);
             let (observed, held) = match python.run(probe.scenario, &probe.config, threads, seed, false) {
-                Ok(ran) => ((probe.answer)(&ran.report), ran.report.passed() && ran.exited_ok),
+                Ok(ran) => ((probe.answer)(&ran.report, None), ran.report.passed() && ran.exited_ok),
                 Err(_) if demos_core::interrupt::requested() => continue,
                 Err(why) => (format!("no answer: {why}"), false),
             };

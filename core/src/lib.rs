@@ -48,6 +48,19 @@ pub use scenario::starvation::{Starvation, StarvationConfig, StarvationMetrics};
 pub use scenario::threads::{Threads, ThreadsConfig, ThreadsMetrics};
 pub use scenario::timers::{Timers, TimersConfig, TimersMetrics};
 
+/// The calls a runtime's code makes where `compare differences` names them
+/// (see [`Runtime::idioms`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idioms {
+    /// cancel: the select with no preference between ready branches, if the
+    /// runtime has one ("select!", "future::race").
+    pub select: Option<&'static str>,
+    /// cancel: the select that prefers its first ready branch.
+    pub select_biased: &'static str,
+    /// starvation: what limits the blocking pool's threads.
+    pub blocking_limit: &'static str,
+}
+
 /// An executor that can run every scenario. A runtime crate exposes one struct
 /// implementing all the scenario traits; a missing one is a compile error.
 ///
@@ -89,10 +102,14 @@ pub trait Runtime:
     /// the start of every report's flavour.
     fn flavor(&self, threads: usize) -> String;
 
+    /// The calls this runtime's code makes where `compare differences` names
+    /// them. No default: a new runtime says which it uses.
+    fn idioms(&self) -> Idioms;
+
     /// What runs `scenario` with `threads` workers, for the headline printed
     /// before it starts: [`Runtime::flavor`], unless the runtime runs that
     /// scenario some other way.
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+    fn flavor_for(&self, scenario: scenario::Kind, threads: usize) -> String {
         let _ = scenario;
         self.flavor(threads)
     }
@@ -100,8 +117,13 @@ pub trait Runtime:
     /// Whether `--threads` sizes what runs `scenario` on this runtime. Where it
     /// does not (a local executor is one thread; a thread per producer is the
     /// point), the headline says so rather than ignore the flag.
-    fn threads_apply(&self, scenario: &str) -> bool {
-        !matches!(scenario, "local" | "starvation")
+    fn threads_apply(&self, scenario: scenario::Kind) -> bool {
+        use scenario::Kind::*;
+        match scenario {
+            Local | Starvation => false,
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
+            | Cancel | Mixing | Timers | Balance => true,
+        }
     }
 
     /// Whether a task is a pool job that holds its OS thread while it sleeps

@@ -17,7 +17,7 @@ use async_std::channel::bounded;
 use async_std::task::{self, sleep, spawn_blocking};
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, INLINE_CALL, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
     STRAND_ROUNDS, STRANDING, StrandRound, offloaded,
 };
 use demos_core::scenario::futures::signal_when_parked;
@@ -65,7 +65,7 @@ impl Bridge for crate::AsyncStd {
             hb.start_phase(INLINE);
             let handlers = (0..env.threads).map(|_| {
                 let phase = hb.clone();
-                ex.spawn(async move { phase.inline_calls(jobs, job) })
+                ex.spawn(inline_calls(phase, jobs, job))
             });
             let inline = join_all(handlers).await.into_iter().sum();
             let inline = (env.threads, (inline, hb.end_phase()));
@@ -75,7 +75,7 @@ impl Bridge for crate::AsyncStd {
             if env.threads > 1 {
                 hb.start_phase(ONE_BLOCKED);
                 let phase = hb.clone();
-                let done = ex.spawn(async move { phase.inline_calls(jobs, job) }).await;
+                let done = ex.spawn(inline_calls(phase, jobs, job)).await;
                 one_blocked = Some((done, hb.end_phase()));
             }
             hb.stop();
@@ -143,4 +143,14 @@ pub(crate) async fn tick_until_stopped(hb: Arc<Heartbeat>) {
         sleep(hb.interval()).await;
         hb.tick()
     } {}
+}
+
+/// The anti-pattern: the handler makes its blocking calls inline, in the task,
+/// so the executor thread that polls it runs nothing else until they end.
+async fn inline_calls(phase: Arc<Heartbeat>, jobs: usize, job: Duration) -> u64 {
+    let mut done = 0;
+    for _ in until_stopped(0..jobs) {
+        done += u64::from(phase.blocking_call(INLINE_CALL, job)); // blocks this thread, and every task on it
+    }
+    done
 }

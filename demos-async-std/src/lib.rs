@@ -48,10 +48,10 @@ mod timers;
 use std::future::Future;
 
 use async_std::task::{self, JoinHandle};
-use demos_core::scenario::Scenario;
+use demos_core::scenario::{Kind, Scenario};
 use demos_core::timeline::Span;
 use demos_core::workers::noted;
-use demos_core::{Env, Observed, Runtime};
+use demos_core::{Env, Idioms, Observed, Runtime};
 
 /// The async-std runtime, implementing every scenario.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,20 +73,26 @@ impl Runtime for AsyncStd {
         }
     }
 
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+    fn idioms(&self) -> Idioms {
+        Idioms { select: None, select_biased: "race", blocking_limit: "set_max_blocking_threads" }
+    }
+
+    fn flavor_for(&self, scenario: Kind, threads: usize) -> String {
+        use Kind::*;
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => local_flavor(" (busy loop)"),
-            "local" => local_flavor(""),
+            Starvation => local_flavor(" (busy loop)"),
+            Local => local_flavor(""),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
-            "scheduling" if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
+            Scheduling if threads > 1 => format!("spawn_local, then {}", self.flavor(threads)),
             // The placed phase runs a thread per worker, each with its local tasks.
-            "balance" => format!(
+            Balance => format!(
                 "{}; placed: {} in block_on + spawn_local",
                 self.flavor(threads),
                 balance::placed(threads)
             ),
-            _ => self.flavor(threads),
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
+            | Cancel | Mixing | Timers => self.flavor(threads),
         }
     }
 }

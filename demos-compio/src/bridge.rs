@@ -20,7 +20,7 @@ use compio::runtime::spawn_blocking;
 use compio::time::sleep;
 use demos_core::interrupt::until_stopped;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
+    BRIDGED_VALUE, BridgeScenario, Heartbeat, INLINE, INLINE_CALL, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK,
     STRAND_ROUNDS, STRANDING, StrandRound, offloaded,
 };
 use demos_core::scenario::futures::signal_when_parked;
@@ -71,7 +71,7 @@ impl Bridge for crate::Compio {
             hb.start_phase(INLINE);
             let handlers = (0..env.threads).map(|core| {
                 let phase = hb.clone();
-                ex.place_on(core, move || async move { phase.inline_calls(jobs, job) })
+                ex.place_on(core, move || inline_calls(phase, jobs, job))
             });
             let inline = join_all(handlers).await.into_iter().sum();
             let inline = (env.threads, (inline, hb.end_phase()));
@@ -82,7 +82,7 @@ impl Bridge for crate::Compio {
                 hb.start_phase(ONE_BLOCKED);
                 let phase = hb.clone();
                 // ANCHOR: one_blocked
-                let done = ex.place_on(0, move || async move { phase.inline_calls(jobs, job) }).await;
+                let done = ex.place_on(0, move || inline_calls(phase, jobs, job)).await;
                 // ANCHOR_END: one_blocked
                 one_blocked = Some((done, hb.end_phase()));
             }
@@ -151,4 +151,14 @@ pub(crate) async fn tick_until_stopped(hb: Arc<Heartbeat>) {
         sleep(hb.interval()).await;
         hb.tick()
     } {}
+}
+
+/// The anti-pattern: the handler makes its blocking calls inline, in the task,
+/// so the executor thread that polls it runs nothing else until they end.
+async fn inline_calls(phase: Arc<Heartbeat>, jobs: usize, job: Duration) -> u64 {
+    let mut done = 0;
+    for _ in until_stopped(0..jobs) {
+        done += u64::from(phase.blocking_call(INLINE_CALL, job)); // blocks this thread, and every task on it
+    }
+    done
 }

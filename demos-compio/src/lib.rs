@@ -56,10 +56,10 @@ use ::futures::channel::oneshot;
 use ::futures::future::{Either, select};
 use compio::driver::{DriverType, ProactorBuilder};
 use compio::runtime::{JoinHandle, RuntimeBuilder};
-use demos_core::scenario::Scenario;
+use demos_core::scenario::{Kind, Scenario};
 use demos_core::timeline::Span;
 use demos_core::workers::{adopt, noted};
-use demos_core::{Env, Observed, Runtime};
+use demos_core::{Env, Idioms, Observed, Runtime};
 use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
 use nix::unistd::Pid;
 
@@ -135,14 +135,25 @@ impl Runtime for Compio {
         format!("{}, {}", per_core(threads, &driver), Placement::plan(threads).describe())
     }
 
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+    fn idioms(&self) -> Idioms {
+        Idioms {
+            select: Some("select!"),
+            select_biased: "select_biased!",
+            blocking_limit: "thread_pool_limit",
+        }
+    }
+
+    fn flavor_for(&self, scenario: Kind, threads: usize) -> String {
+        use Kind::*;
         match scenario {
             // One core, whatever --threads says.
-            "local" | "starvation" => self.flavor(1),
+            Local | Starvation => self.flavor(1),
+            // The placed phase sends the tasks round-robin to the cores' runtimes.
+            Balance => format!("{}; placed: {}", self.flavor(threads), balance::placed_on(threads)),
             // Two phases on one core; the last on --threads cores.
-            "balance" => format!("{}; placed: {}", self.flavor(threads), balance::placed_on(threads)),
-            "scheduling" if threads > 1 => format!("{}, then {}", self.flavor(1), self.flavor(threads)),
-            _ => self.flavor(threads),
+            Scheduling if threads > 1 => format!("{}, then {}", self.flavor(1), self.flavor(threads)),
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
+            | Cancel | Mixing | Timers => self.flavor(threads),
         }
     }
 }

@@ -34,10 +34,10 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use demos_core::scenario::Scenario;
+use demos_core::scenario::{Kind, Scenario};
 use demos_core::timeline::Span;
 use demos_core::workers::noted;
-use demos_core::{Env, Observed, Runtime};
+use demos_core::{Env, Idioms, Observed, Runtime};
 use smol::{Executor, LocalExecutor, Task};
 
 /// The smol runtime, implementing every scenario.
@@ -56,18 +56,28 @@ impl Runtime for Smol {
         }
     }
 
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+    fn idioms(&self) -> Idioms {
+        Idioms {
+            select: Some("future::race"),
+            select_biased: "future::or",
+            blocking_limit: "set_max_blocking_threads",
+        }
+    }
+
+    fn flavor_for(&self, scenario: Kind, threads: usize) -> String {
+        use Kind::*;
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => "LocalExecutor, 1 thread (busy loop)".to_string(),
-            "local" => "LocalExecutor, 1 thread".to_string(),
+            Starvation => "LocalExecutor, 1 thread (busy loop)".to_string(),
+            Local => "LocalExecutor, 1 thread".to_string(),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
-            "scheduling" if threads > 1 => format!("LocalExecutor, then {}", self.flavor(threads)),
+            Scheduling if threads > 1 => format!("LocalExecutor, then {}", self.flavor(threads)),
             // The placed phase runs one Executor per worker.
-            "balance" => {
+            Balance => {
                 format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
             }
-            _ => self.flavor(threads),
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
+            | Cancel | Mixing | Timers => self.flavor(threads),
         }
     }
 }

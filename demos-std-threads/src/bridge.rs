@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt::until_stopped;
 use demos_core::report::counted;
 use demos_core::scenario::bridge::{
-    BRIDGED_VALUE, Heartbeat, INLINE, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK, STRAND_ROUNDS, STRANDING,
-    StrandRound, offloaded,
+    BRIDGED_VALUE, Heartbeat, INLINE, INLINE_CALL, OFFLOADED_CALL, ONE_BLOCKED, STRAND_BLOCK, STRAND_ROUNDS,
+    STRANDING, StrandRound, offloaded,
 };
 use demos_core::scenario::futures::signal_when_parked;
 use demos_core::workers::noted;
@@ -82,8 +82,7 @@ impl Bridge for crate::StdThreads {
         let handlers: Vec<_> = (0..env.threads)
             .map(|_| {
                 let phase = hb.clone();
-                pool.spawn_with_handle(noted(async move { phase.inline_calls(jobs, job) }))
-                    .expect("the pool accepts tasks")
+                pool.spawn_with_handle(noted(inline_calls(phase, jobs, job))).expect("the pool accepts tasks")
             })
             .collect();
         let inline = block_on(join_all(handlers)).into_iter().sum();
@@ -95,7 +94,7 @@ impl Bridge for crate::StdThreads {
             hb.start_phase(ONE_BLOCKED);
             let phase = hb.clone();
             let handler = pool
-                .spawn_with_handle(noted(async move { phase.inline_calls(jobs, job) }))
+                .spawn_with_handle(noted(inline_calls(phase, jobs, job)))
                 .expect("the pool accepts tasks");
             one_blocked = Some((block_on(handler), hb.end_phase()));
         }
@@ -169,4 +168,14 @@ fn strand_round(pool: &ThreadPool, from_thread: bool) -> StrandRound {
         .expect("the pool accepts tasks");
     let (woke, freed) = block_on(a);
     StrandRound { woke, freed, resumed: block_on(b) }
+}
+
+/// The anti-pattern: the handler makes its blocking calls inline, in the task,
+/// so the executor thread that polls it runs nothing else until they end.
+async fn inline_calls(phase: Arc<Heartbeat>, jobs: usize, job: Duration) -> u64 {
+    let mut done = 0;
+    for _ in until_stopped(0..jobs) {
+        done += u64::from(phase.blocking_call(INLINE_CALL, job)); // blocks this thread, and every task on it
+    }
+    done
 }

@@ -33,7 +33,8 @@ mod timers;
 
 pub use race::{atomic_step, mutex_step, unsynchronized_step};
 
-use demos_core::{Env, Runtime};
+use demos_core::scenario::Kind;
+use demos_core::{Env, Idioms, Runtime};
 
 /// The primitives the race's jobs synchronise with: std's, or loom's when the
 /// crate is built with `--cfg loom` for model checking (`tests/loom.rs`).
@@ -64,26 +65,42 @@ impl Runtime for StdThreads {
         }
     }
 
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
-        match scenario {
-            // A blocking send parks a whole thread: each producer and consumer gets one.
-            "queue" => "a thread per producer and consumer".to_string(),
-            // Tasks as OS threads is the point: --threads sizes nothing here.
-            "scale" => "std::thread, one OS thread per task".to_string(),
-            "echo" => "std::net, an OS thread per client and per server connection".to_string(),
-            // A local executor runs on one thread, whatever --threads says.
-            "local" => "futures LocalPool, 1 thread".to_string(),
-            "starvation" => "futures ThreadPool, 1 thread (busy loop)".to_string(),
-            // Two phases on one thread whatever --threads says; the last on --threads threads.
-            "scheduling" if threads > 1 => format!("futures LocalPool, then ThreadPool, {threads} threads"),
-            "scheduling" => "futures LocalPool, 1 thread".to_string(),
-            "balance" => format!("{}; placed: a broadcast job per thread", self.flavor(threads)),
-            _ => self.flavor(threads),
+    fn idioms(&self) -> Idioms {
+        Idioms {
+            select: Some("select!"),
+            select_biased: "select_biased!",
+            blocking_limit: "the rayon pool's size",
         }
     }
 
-    fn threads_apply(&self, scenario: &str) -> bool {
-        !matches!(scenario, "local" | "starvation" | "queue" | "scale" | "echo")
+    fn flavor_for(&self, scenario: Kind, threads: usize) -> String {
+        use Kind::*;
+        match scenario {
+            // A blocking send parks a whole thread: each producer and consumer gets one.
+            Queue => "a thread per producer and consumer".to_string(),
+            // Tasks as OS threads is the point: --threads sizes nothing here.
+            Scale => "std::thread, one OS thread per task".to_string(),
+            Echo => "std::net, an OS thread per client and per server connection".to_string(),
+            // A local executor runs on one thread, whatever --threads says.
+            Local => "futures LocalPool, 1 thread".to_string(),
+            Starvation => "futures ThreadPool, 1 thread (busy loop)".to_string(),
+            // Two phases on one thread whatever --threads says; the last on --threads threads.
+            Scheduling if threads > 1 => format!("futures LocalPool, then ThreadPool, {threads} threads"),
+            Scheduling => "futures LocalPool, 1 thread".to_string(),
+            Balance => format!("{}; placed: a broadcast job per thread", self.flavor(threads)),
+            Race | Ordering | Futures | Pools | Bridge | Threads | Cancel | Mixing | Timers => {
+                self.flavor(threads)
+            }
+        }
+    }
+
+    fn threads_apply(&self, scenario: Kind) -> bool {
+        use Kind::*;
+        match scenario {
+            Local | Starvation | Queue | Scale | Echo => false,
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Cancel | Mixing | Timers
+            | Balance => true,
+        }
     }
 
     fn tasks_hold_threads(&self) -> bool {

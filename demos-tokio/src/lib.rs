@@ -30,10 +30,10 @@ mod timers;
 use std::future::Future;
 
 use ::futures::FutureExt;
-use demos_core::scenario::Scenario;
+use demos_core::scenario::{Kind, Scenario};
 use demos_core::timeline::Span;
 use demos_core::workers::noted;
-use demos_core::{Env, Observed, Runtime};
+use demos_core::{Env, Idioms, Observed, Runtime};
 
 /// The tokio runtime, implementing every scenario.
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,18 +51,28 @@ impl Runtime for Tokio {
         }
     }
 
-    fn flavor_for(&self, scenario: &str, threads: usize) -> String {
+    fn idioms(&self) -> Idioms {
+        Idioms {
+            select: Some("select!"),
+            select_biased: "with biased;",
+            blocking_limit: "max_blocking_threads",
+        }
+    }
+
+    fn flavor_for(&self, scenario: Kind, threads: usize) -> String {
+        use Kind::*;
         match scenario {
             // A local executor runs on one thread, whatever --threads says.
-            "starvation" => "current_thread; multi_thread with 1 worker for block_in_place".to_string(),
-            "local" => "LocalSet on current_thread, 1 thread".to_string(),
+            Starvation => "current_thread; multi_thread with 1 worker for block_in_place".to_string(),
+            Local => "LocalSet on current_thread, 1 thread".to_string(),
             // Two phases on one worker whatever --threads says; the last on --threads workers.
-            "scheduling" if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
+            Scheduling if threads > 1 => format!("current_thread, then {}", self.flavor(threads)),
             // The placed phase runs one current_thread runtime per worker.
-            "balance" => {
+            Balance => {
                 format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
             }
-            _ => self.flavor(threads),
+            Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
+            | Cancel | Mixing | Timers => self.flavor(threads),
         }
     }
 }

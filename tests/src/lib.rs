@@ -63,6 +63,9 @@ impl Runtime for BrokenMutex {
     fn flavor(&self, _: usize) -> String {
         "broken".to_string()
     }
+    fn idioms(&self) -> demos_core::Idioms {
+        unimplemented!("BrokenMutex runs only race")
+    }
 }
 
 /// Worker counts every scenario is swept across.

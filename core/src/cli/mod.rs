@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::report::{render_headline, render_summary};
-use crate::scenario::{self, count, size};
+use crate::scenario::{self, Kind, count, size};
 use crate::timeline::Span;
 use crate::{Env, Log, Report, Runtime, child};
 
@@ -117,24 +117,25 @@ impl ScenarioCommand {
         fn json(cfg: &impl serde::Serialize) -> serde_json::Value {
             serde_json::to_value(cfg).expect("configs are plain data")
         }
-        match self {
-            Self::Race(cfg) => ("race", json(cfg)),
-            Self::Ordering(cfg) => ("ordering", json(cfg)),
-            Self::Futures(cfg) => ("futures", json(cfg)),
-            Self::Pools(cfg) => ("pools", json(cfg)),
-            Self::Bridge(cfg) => ("bridge", json(cfg)),
-            Self::Threads(cfg) => ("threads", json(cfg)),
-            Self::Scheduling(cfg) => ("scheduling", json(cfg)),
-            Self::Queue(cfg) => ("queue", json(cfg)),
-            Self::Scale(cfg) => ("scale", json(cfg)),
-            Self::Echo(cfg) => ("echo", json(cfg)),
-            Self::Local(cfg) => ("local", json(cfg)),
-            Self::Starvation(cfg) => ("starvation", json(cfg)),
-            Self::Cancel(cfg) => ("cancel", json(cfg)),
-            Self::Mixing(cfg) => ("mixing", json(cfg)),
-            Self::Timers(cfg) => ("timers", json(cfg)),
-            Self::Balance(cfg) => ("balance", json(cfg)),
-        }
+        let (kind, cfg) = match self {
+            Self::Race(cfg) => (Kind::Race, json(cfg)),
+            Self::Ordering(cfg) => (Kind::Ordering, json(cfg)),
+            Self::Futures(cfg) => (Kind::Futures, json(cfg)),
+            Self::Pools(cfg) => (Kind::Pools, json(cfg)),
+            Self::Bridge(cfg) => (Kind::Bridge, json(cfg)),
+            Self::Threads(cfg) => (Kind::Threads, json(cfg)),
+            Self::Scheduling(cfg) => (Kind::Scheduling, json(cfg)),
+            Self::Queue(cfg) => (Kind::Queue, json(cfg)),
+            Self::Scale(cfg) => (Kind::Scale, json(cfg)),
+            Self::Echo(cfg) => (Kind::Echo, json(cfg)),
+            Self::Local(cfg) => (Kind::Local, json(cfg)),
+            Self::Starvation(cfg) => (Kind::Starvation, json(cfg)),
+            Self::Cancel(cfg) => (Kind::Cancel, json(cfg)),
+            Self::Mixing(cfg) => (Kind::Mixing, json(cfg)),
+            Self::Timers(cfg) => (Kind::Timers, json(cfg)),
+            Self::Balance(cfg) => (Kind::Balance, json(cfg)),
+        };
+        (kind.name(), cfg)
     }
 }
 
@@ -319,9 +320,9 @@ fn run_one(
 ) -> Report {
     let s = scenario::find(name).expect("names come from the registry");
     if !out.json {
-        let unused = if rt.threads_apply(name) { "" } else { " — --threads does not apply" };
+        let unused = if rt.threads_apply(s.kind()) { "" } else { " — --threads does not apply" };
         emit(&render_headline(
-            &format!("{} ({}{unused})", rt.name(), rt.flavor_for(name, env.threads)),
+            &format!("{} ({}{unused})", rt.name(), rt.flavor_for(s.kind(), env.threads)),
             name,
             headline,
         ));

@@ -416,7 +416,7 @@ const LANE_WIDTH: usize = 56;
 const EVEN: f64 = 1.15;
 
 impl Scenario for BalanceScenario {
-    const NAME: &'static str = "balance";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Balance;
     const ABOUT: &'static str = "uneven CPU tasks spawned from one task: work stealing spreads them; placed round-robin they stay put";
     type Config = BalanceConfig;
     type Metrics = BalanceMetrics;

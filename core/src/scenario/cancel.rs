@@ -289,7 +289,7 @@ impl CancelMetrics {
 pub struct CancelScenario;
 
 impl Scenario for CancelScenario {
-    const NAME: &'static str = "cancel";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Cancel;
     const ABOUT: &'static str = "select! drops a half-read frame; the cancel-safe loop loses nothing; shutdown, dropped handles, fairness";
     type Config = CancelConfig;
     type Metrics = CancelMetrics;

@@ -427,7 +427,7 @@ pub trait Futures {
 pub struct FuturesScenario;
 
 impl Scenario for FuturesScenario {
-    const NAME: &'static str = "futures";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Futures;
     const ABOUT: &'static str = "handles, one-shot, callbacks, as-completed; drop, abort and panic semantics";
     type Config = FuturesConfig;
     type Metrics = FuturesMetrics;

@@ -109,7 +109,7 @@ impl Shared {
 pub struct LocalScenario;
 
 impl Scenario for LocalScenario {
-    const NAME: &'static str = "local";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Local;
     const ABOUT: &'static str = "!Send state (Rc<RefCell<_>>) shared by tasks on one thread's local executor";
     type Config = LocalConfig;
     type Metrics = LocalMetrics;

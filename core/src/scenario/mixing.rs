@@ -197,7 +197,7 @@ fn shown_name(name: &str) -> String {
 pub struct MixingScenario;
 
 impl Scenario for MixingScenario {
-    const NAME: &'static str = "mixing";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Mixing;
     const ABOUT: &'static str =
         "a tokio timer off tokio panics; async-io's works anywhere; async-compat adapts tokio's";
     type Config = MixingConfig;

@@ -32,11 +32,77 @@ pub mod timers;
 
 pub use limits::{MAX_RUN, RunShape, check_run, human_duration};
 
+/// Every scenario, by kind. A runtime that runs some scenarios differently
+/// ([`Runtime::flavor_for`], [`Runtime::threads_apply`]) matches on it
+/// exhaustively, so a new scenario is a compile error in every runtime until
+/// that runtime says how it runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `race`.
+    Race,
+    /// `ordering`.
+    Ordering,
+    /// `futures`.
+    Futures,
+    /// `pools`.
+    Pools,
+    /// `bridge`.
+    Bridge,
+    /// `threads`.
+    Threads,
+    /// `scheduling`.
+    Scheduling,
+    /// `queue`.
+    Queue,
+    /// `scale`.
+    Scale,
+    /// `echo`.
+    Echo,
+    /// `local`.
+    Local,
+    /// `starvation`.
+    Starvation,
+    /// `cancel`.
+    Cancel,
+    /// `mixing`.
+    Mixing,
+    /// `timers`.
+    Timers,
+    /// `balance`.
+    Balance,
+}
+
+impl Kind {
+    /// The scenario's name on the command line and in reports.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Race => "race",
+            Self::Ordering => "ordering",
+            Self::Futures => "futures",
+            Self::Pools => "pools",
+            Self::Bridge => "bridge",
+            Self::Threads => "threads",
+            Self::Scheduling => "scheduling",
+            Self::Queue => "queue",
+            Self::Scale => "scale",
+            Self::Echo => "echo",
+            Self::Local => "local",
+            Self::Starvation => "starvation",
+            Self::Cancel => "cancel",
+            Self::Mixing => "mixing",
+            Self::Timers => "timers",
+            Self::Balance => "balance",
+        }
+    }
+}
+
 /// A scenario as the CLI, the child worker and `compare` see it: how to run it on
 /// any [`Runtime`], how to check and explain what came out.
 pub trait Scenario {
+    /// Which scenario this is.
+    const KIND: Kind;
     /// Name on the command line and in reports.
-    const NAME: &'static str;
+    const NAME: &'static str = Self::KIND.name();
     /// One line for `list`.
     const ABOUT: &'static str;
     /// Configuration, with the documented defaults.
@@ -236,6 +302,8 @@ pub struct Outcome {
 /// A scenario with its types erased, so the CLI and `compare` can hold every
 /// scenario in one list and pass configurations as JSON.
 pub trait AnyScenario: Sync {
+    /// Which scenario this is.
+    fn kind(&self) -> Kind;
     /// Name on the command line.
     fn name(&self) -> &'static str;
     /// One line for `list`.
@@ -281,6 +349,9 @@ impl<S: Scenario> Registered<S> {
 }
 
 impl<S: Scenario> AnyScenario for Registered<S> {
+    fn kind(&self) -> Kind {
+        S::KIND
+    }
     fn name(&self) -> &'static str {
         S::NAME
     }

@@ -238,7 +238,7 @@ pub trait Ordering {
 pub struct OrderingScenario;
 
 impl Scenario for OrderingScenario {
-    const NAME: &'static str = "ordering";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Ordering;
     const ABOUT: &'static str =
         "tasks finish in sleep order, not spawn order; fixed indices are deterministic";
     type Config = OrderingConfig;

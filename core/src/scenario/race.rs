@@ -179,7 +179,7 @@ impl LostUpdates {
 pub struct RaceScenario;
 
 impl Scenario for RaceScenario {
-    const NAME: &'static str = "race";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Race;
     const ABOUT: &'static str = "tasks read, yield, write a counter: lost updates vs mutex vs atomic";
     type Config = RaceConfig;
     type Metrics = RaceMetrics;

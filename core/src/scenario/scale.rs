@@ -217,7 +217,7 @@ pub fn bytes(b: f64) -> String {
 pub struct ScaleScenario;
 
 impl Scenario for ScaleScenario {
-    const NAME: &'static str = "scale";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Scale;
     const ABOUT: &'static str =
         "N tasks all waiting at once: spawn time, memory per task, time to wake them all";
     type Config = ScaleConfig;

@@ -243,7 +243,7 @@ pub fn items(cfg: &StarvationConfig) -> std::ops::Range<u64> {
 pub struct StarvationScenario;
 
 impl Scenario for StarvationScenario {
-    const NAME: &'static str = "starvation";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Starvation;
     const ABOUT: &'static str = "a task that never waits, beside a heartbeat: budgets, unconstrained, block_in_place, a full blocking pool";
     type Config = StarvationConfig;
     type Metrics = StarvationMetrics;

@@ -7,7 +7,6 @@
 //! threads of each kind, and a job-by-job log would only repeat it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -130,34 +129,6 @@ pub fn run_recorded<R>(rec: &Recorder, kind: &str, i: usize, job: impl FnOnce() 
     rec.record(format_args!("{kind} {i}"), kind, start);
 }
 
-/// Run `cfg.manual` manual threads and as many scoped threads, recording each.
-/// Plain std, the same on every runtime.
-pub fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>) {
-    let manual: Vec<_> = (0..cfg.manual)
-        .map(|i| {
-            let rec = rec.clone(); // a manual thread may outlive this call: it owns its share
-            let job = move || {
-                run_recorded(&rec, MANUAL, i, cpu_job);
-            };
-            thread::Builder::new().name(format!("manual-{i}")).spawn(job).expect("the OS can start a thread")
-        })
-        .collect();
-    for handle in manual {
-        handle.join().expect("the job does not panic");
-    }
-    thread::scope(|scope| {
-        for i in 0..cfg.manual {
-            let job = move || {
-                run_recorded(rec, SCOPED, i, cpu_job); // borrows: the scope outlives the thread
-            };
-            thread::Builder::new()
-                .name(format!("scoped-{i}"))
-                .spawn_scoped(scope, job)
-                .expect("the OS can start a thread");
-        }
-    });
-}
-
 /// What the threads scenario measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ThreadsMetrics {
@@ -277,7 +248,7 @@ pub fn thread_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 pub struct ThreadsScenario;
 
 impl Scenario for ThreadsScenario {
-    const NAME: &'static str = "threads";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Threads;
     const ABOUT: &'static str = "manual, scoped, blocking-pool and worker threads: which OS thread ran what";
     type Config = ThreadsConfig;
     type Metrics = ThreadsMetrics;

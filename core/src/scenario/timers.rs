@@ -151,7 +151,7 @@ fn wait(us: f64) -> String {
 }
 
 impl Scenario for TimersScenario {
-    const NAME: &'static str = "timers";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Timers;
     const ABOUT: &'static str =
         "what a runtime's sleep really waits: tokio rounds up to milliseconds, async-io does not";
     type Config = TimersConfig;

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{BridgeConfig, INLINE_CALL};
+use super::BridgeConfig;
 use crate::timeline::{Recorder, Span};
 use crate::{Env, Log};
 
@@ -73,7 +73,7 @@ impl Heartbeat {
 
     /// The blocking call itself — a `thread::sleep` standing in for sync I/O —
     /// recorded on whichever thread the runtime ran it: `what` is
-    /// [`OFFLOADED_CALL`] or [`INLINE_CALL`]. Returns whether the call ran to
+    /// [`OFFLOADED_CALL`](super::OFFLOADED_CALL) or [`INLINE_CALL`](super::INLINE_CALL). Returns whether the call ran to
     /// its end (Ctrl-C cuts it short): the proof of completion each phase counts.
     pub fn blocking_call(&self, what: &'static str, duration: Duration) -> bool {
         let start = Instant::now();
@@ -131,17 +131,6 @@ impl Heartbeat {
                 .then(|| wall.elapsed().saturating_sub(cpu_now.saturating_sub(cpu)).as_secs_f64() * 1e3)
         });
         PhaseBeat { ticks: beat.ticks, max_gap_ms: max_gap.as_secs_f64() * 1e3, off_cpu_ms: off_cpu }
-    }
-
-    /// The anti-pattern, called from a task on an executor thread: `jobs`
-    /// blocking calls of `job` each, made inline, so that thread runs nothing
-    /// else meanwhile. Returns the calls that ran to their end.
-    pub fn inline_calls(&self, jobs: usize, job: Duration) -> u64 {
-        let mut done = 0;
-        for _ in crate::interrupt::until_stopped(0..jobs) {
-            done += u64::from(self.blocking_call(INLINE_CALL, job));
-        }
-        done
     }
 
     /// Ask the heartbeat task to stop after its next tick.

@@ -259,7 +259,7 @@ pub trait Bridge {
 pub struct BridgeScenario;
 
 impl Scenario for BridgeScenario {
-    const NAME: &'static str = "bridge";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Bridge;
     const ABOUT: &'static str =
         "blocking calls offloaded vs inline while a heartbeat ticks; sync calling async";
     type Config = BridgeConfig;

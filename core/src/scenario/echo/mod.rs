@@ -227,7 +227,7 @@ impl EchoRun {
 pub struct EchoScenario;
 
 impl Scenario for EchoScenario {
-    const NAME: &'static str = "echo";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Echo;
     const ABOUT: &'static str =
         "a real TCP echo over loopback: round trips per second, latency, threads, memory";
     type Config = EchoConfig;

@@ -186,7 +186,7 @@ pub trait Pools {
 pub struct PoolsScenario;
 
 impl Scenario for PoolsScenario {
-    const NAME: &'static str = "pools";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Pools;
     const ABOUT: &'static str = "blocking I/O jobs and CPU jobs on the runtime's pool: overlap and speedup";
     type Config = PoolsConfig;
     type Metrics = PoolsMetrics;

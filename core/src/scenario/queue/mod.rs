@@ -127,7 +127,7 @@ pub trait Queue {
 pub struct QueueScenario;
 
 impl Scenario for QueueScenario {
-    const NAME: &'static str = "queue";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Queue;
     const ABOUT: &'static str = "producers and consumers over a bounded channel: backpressure";
     type Config = QueueConfig;
     type Metrics = QueueMetrics;

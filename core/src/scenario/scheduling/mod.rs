@@ -113,7 +113,7 @@ pub trait Scheduling {
 pub struct SchedulingScenario;
 
 impl Scenario for SchedulingScenario {
-    const NAME: &'static str = "scheduling";
+    const KIND: crate::scenario::Kind = crate::scenario::Kind::Scheduling;
     const ABOUT: &'static str =
         "CPU-bound tasks with no yield, cooperative yields, and on OS threads: who switches";
     type Config = SchedulingConfig;
