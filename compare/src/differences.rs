@@ -279,7 +279,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
-            question: "a tokio timer and connect awaited here; async-io's; the tokio one inside async_compat::Compat",
+            question: "a tokio timer and connect awaited here; compio's timer on tokio; async-io's; the tokio one inside async_compat::Compat",
             scenario: "mixing",
             config: json!({ "delay_ms": 2 }),
             threads: None,
@@ -293,6 +293,9 @@ fn probes() -> Vec<Probe> {
                     }
                     _ => String::new(),
                 };
+                if let Some(panicked) = m.own_on_tokio_panicked {
+                    seen.push_str(&format!("its own timer on tokio {}; ", said(panicked)));
+                }
                 seen.push_str(&format!(
                     "async-io {}{}",
                     if m.portable_worked { "completed" } else { "did not complete" },

@@ -5,7 +5,7 @@
 //! work on compio as on any executor: async-io brings its own reactor, on a
 //! thread of its own. (compio's own timer and sockets are the other way round:
 //! they need a compio runtime, and off one they panic with "not in a compio
-//! runtime".) Wrapped in
+//! runtime", as the run shows on a tokio runtime.) Wrapped in
 //! `async_compat::Compat`, the same tokio future completes on compio: the
 //! adapter enters a tokio runtime it starts on a thread of its own (the run
 //! shows which appeared). compio's own adapter for the other direction
@@ -39,8 +39,17 @@ impl Mixing for crate::Compio {
         let connect =
             caught_panic(|| on_compio(Box::pin(async { drop(tokio::net::TcpStream::connect(addr).await) })));
         // ANCHOR_END: foreign
+        // The other way round: compio's own timer, polled by a tokio runtime.
+        // ANCHOR: own_on_tokio
+        let own_on_tokio = caught_panic(|| {
+            let rt =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+            rt.block_on(compio::time::sleep(cfg.delay()));
+        });
+        // ANCHOR_END: own_on_tokio
         self.observe::<MixingScenario, _>(cfg, env, " + async-io + async-compat", |ex| async move {
             let mut m = MixingMetrics::foreign(env, "compio", &timer, &connect);
+            m.own_on_tokio(env, "a compio timer awaited on a tokio runtime", &own_on_tokio);
             let delay = cfg.delay();
             // async-io's timer and socket, in a compio task.
             let before = thread_names();

@@ -66,6 +66,10 @@ pub struct MixingMetrics {
     pub adapter_thread: Option<u64>,
     /// Off tokio: threads that appeared while the adapter ran (tokio's runtime for it).
     pub adapter_new_threads: Option<u64>,
+    /// compio, the other way round: whether its own timer, awaited on a tokio
+    /// runtime, panicked (the other runtimes' own timers are async-io's or tokio's).
+    #[serde(default)]
+    pub own_on_tokio_panicked: Option<bool>,
 }
 
 impl MixingMetrics {
@@ -99,6 +103,12 @@ impl MixingMetrics {
         log_new_threads(env, what, before, &after);
         (self.portable_worked, self.portable_thread) = (worked, thread);
         self.async_io_thread_seen = after.contains("async-io");
+    }
+
+    /// The runtime's own timer was awaited on a tokio runtime (`what` it was;
+    /// `Err` holds a caught panic's message).
+    pub fn own_on_tokio(&mut self, env: &Env, what: &str, outcome: &Result<(), String>) {
+        self.own_on_tokio_panicked = Some(log_foreign(env, what, outcome));
     }
 
     /// The adapter probe ran: log the threads new since `before` (the
@@ -246,6 +256,9 @@ impl Scenario for MixingScenario {
                 if m.async_io_thread_seen { "; async-io's \"async-io\" thread running" } else { "" }
             ),
         ));
+        if let Some(panicked) = m.own_on_tokio_panicked {
+            figures.push(("own timer on tokio".into(), said(panicked).into()));
+        }
         if let Some(worked) = m.adapter_worked {
             figures.push((
                 "tokio future in Compat".into(),
@@ -265,9 +278,13 @@ impl Scenario for MixingScenario {
         let panicked = names_where(columns, |c| c.always(|m| m.foreign_panicked == Some(true)));
         let portable = names_where(columns, |c| c.always(|m| m.portable_worked));
         let adapted = names_where(columns, |c| c.always(|m| m.adapter_worked == Some(true)));
+        let own = names_where(columns, |c| c.always(|m| m.own_on_tokio_panicked == Some(true)));
         let mut said = Vec::new();
         if !panicked.is_empty() {
             said.push(format!("a tokio timer awaited off tokio panicked on {}", listed(&panicked)));
+        }
+        if !own.is_empty() {
+            said.push(format!("the other way round, {}'s own timer awaited on tokio panicked", listed(&own)));
         }
         said.push(if portable.len() == columns.len() {
             "async-io's timer and connect worked on every runtime".to_string()
@@ -291,6 +308,15 @@ impl Scenario for MixingScenario {
                     .to_string()
             }
             Some(false) => "A tokio timer awaited here completed. ".to_string(),
+            None => String::new(),
+        };
+        let own = match m.own_on_tokio_panicked {
+            Some(true) => {
+                "The other way round, this runtime's own timer awaited on a tokio runtime panicked: it \
+                           needs its own runtime just as tokio's does. "
+                    .to_string()
+            }
+            Some(false) => "This runtime's own timer awaited on a tokio runtime completed. ".to_string(),
             None => String::new(),
         };
         // claim: C-async-io-thread-takeaway
@@ -320,6 +346,6 @@ impl Scenario for MixingScenario {
             }
             _ => "Code for several runtimes uses runtime-agnostic I/O (async-io) or an adapter.".to_string(),
         };
-        format!("{foreign}{portable}{adapter}")
+        format!("{foreign}{own}{portable}{adapter}")
     }
 }

@@ -24,6 +24,9 @@ demos_tests::per_runtime! {
                 assert_eq!(m.adapter_worked, Some(true), "{at}");
                 assert!(m.adapter_new_threads.is_some_and(|n| n >= 1), "the adapter's own runtime thread: {at}");
             }
+            // Only compio's own timer needs its own runtime, as tokio's does.
+            let own = rt().name().starts_with("compio").then_some(true);
+            assert_eq!(m.own_on_tokio_panicked, own, "{at}");
         }
     }
 
