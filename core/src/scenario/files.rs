@@ -99,7 +99,8 @@ impl TempFiles {
         crate::interrupt::remove_on_exit(&dir);
         let mut files = Self { dir, paths: Vec::new(), sums: Vec::new(), lens: Vec::new() };
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed_f11e);
-        for (i, len) in cfg.sizes(seed).into_iter().enumerate() {
+        // Ctrl-C stops the writing too: the phases then read nothing, and the directory goes.
+        for (i, len) in crate::interrupt::until_stopped(cfg.sizes(seed).into_iter().enumerate()) {
             let mut data = vec![0u8; len];
             rng.fill(&mut data);
             let path = files.dir.join(format!("{i:05}.bin"));
