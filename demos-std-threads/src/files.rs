@@ -14,8 +14,8 @@ impl Files for crate::StdThreads {
     fn files(&self, cfg: &FilesConfig, env: &Env) -> Observed<FilesMetrics> {
         let started = Instant::now();
         let mut run = FilesRun::start(cfg, env.seed);
-        // ANCHOR: pool
         let workers = env.workers.clone();
+        // ANCHOR: pool
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(cfg.concurrency) // a thread per read in flight
             .thread_name(|i| format!("files-{i}"))
