@@ -227,9 +227,10 @@ impl Phase {
     }
 
     /// The phase's figures, checked against what was written.
-    pub fn finish(self, files: &TempFiles) -> PhaseFigures {
+    pub fn finish(&self, files: &TempFiles) -> PhaseFigures {
         let elapsed = self.started.elapsed();
-        let reads = self.reads.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let reads =
+            std::mem::take(&mut *self.reads.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         let mut times = vec![0u64; files.paths.len()];
         let mut f = PhaseFigures { reads: reads.len() as u64, ..PhaseFigures::default() };
         let mut us: Vec<f64> = Vec::with_capacity(reads.len());
@@ -370,7 +371,8 @@ impl FilesRun {
 
     /// The phase's readers are done.
     pub fn end(&mut self, phase: std::sync::Arc<Phase>) {
-        let phase = std::sync::Arc::into_inner(phase).expect("every reader has ended");
+        // The readers have ended; a task's handle may resolve before its future (and its
+        // clone of the phase) is dropped, so the phase is read through the shared handle.
         let figures = phase.finish(&self.files);
         if self.warm.is_none() {
             self.warm = Some(figures);
