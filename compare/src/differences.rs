@@ -10,6 +10,7 @@ use demos_core::interrupt::until_stopped;
 use demos_core::scenario::balance::BalanceScenario;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::{CancelScenario, about_half};
+use demos_core::scenario::files::FilesScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::mixing::MixingScenario;
@@ -451,6 +452,23 @@ fn probes() -> Vec<Probe> {
                     if us < 1_000.0 { format!("{us:.0} µs") } else { format!("{:.2} ms", us / 1e3) }
                 };
                 format!("median {} and {} ({})", wait(m.median_us), wait(m.heartbeat_median_us), r.flavor)
+            },
+        },
+        Probe {
+            // claim: C-files-difference
+            question: "does reading a file take a thread? 32 files read 8 at a time with the runtime's file API",
+            scenario: "files",
+            config: json!({ "files": 32, "min_kib": 4, "max_kib": 16, "concurrency": 8 }),
+            threads: None,
+            python: false,
+            answer: |r, _| {
+                let m = metrics::<FilesScenario>(r);
+                let took = match (m.threads_started, m.blocking_threads_peak) {
+                    (0, _) => "no: no thread started".to_string(),
+                    (n, Some(_)) => format!("yes: {n} blocking-pool threads started"),
+                    (n, None) => format!("yes: {n} pool threads, one per read in flight"),
+                };
+                format!("{took}, a warm read's median {:.0} µs ({})", m.p50_us, r.flavor)
             },
         },
         Probe {

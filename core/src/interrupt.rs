@@ -5,8 +5,9 @@
 //! its end within a moment and prints a partial summary of what was done; the
 //! process then exits 130. A second Ctrl-C leaves at once.
 
-use std::sync::Once;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 use futures::future::{Either, select};
@@ -26,6 +27,7 @@ pub fn install() {
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if REQUESTED.swap(true, Ordering::SeqCst) {
+                remove_all();
                 std::process::exit(i32::from(EXIT_STATUS)); // the second Ctrl-C: leave now
             }
         });
@@ -97,4 +99,28 @@ pub async fn stoppable<W: Future, T: Future>(work: W, timer: impl Fn(Duration) -
 /// ```
 pub fn until_stopped<I: IntoIterator>(items: I) -> impl Iterator<Item = I::Item> {
     items.into_iter().take_while(|_| !requested())
+}
+
+/// Directories a running scenario made (the files scenario's temp dir),
+/// removed by the second Ctrl-C before it leaves: its exit runs no `Drop`.
+static TO_REMOVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Remove `dir` if the process leaves at a second Ctrl-C. The scenario
+/// removes it itself otherwise, and then calls [`removed`].
+pub fn remove_on_exit(dir: &Path) {
+    TO_REMOVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(dir.to_path_buf());
+}
+
+/// `dir` was removed: the second Ctrl-C need not.
+pub fn removed(dir: &Path) {
+    TO_REMOVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|d| d != dir);
+}
+
+fn remove_all() {
+    // try_lock: the handler must not wait on a lock a stopped thread might hold.
+    if let Ok(dirs) = TO_REMOVE.try_lock() {
+        for dir in dirs.iter() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }

@@ -35,6 +35,7 @@ pub use scenario::balance::{Balance, BalanceConfig, BalanceMetrics};
 pub use scenario::bridge::{Bridge, BridgeConfig, BridgeMetrics};
 pub use scenario::cancel::{Cancel, CancelConfig, CancelMetrics};
 pub use scenario::echo::{Echo, EchoConfig, EchoMetrics};
+pub use scenario::files::{Files, FilesConfig, FilesMetrics};
 pub use scenario::futures::{Futures, FuturesConfig, FuturesMetrics};
 pub use scenario::local::{Local, LocalConfig, LocalMetrics};
 pub use scenario::mixing::{Mixing, MixingConfig, MixingMetrics};
@@ -92,6 +93,7 @@ pub trait Runtime:
     + Mixing
     + Timers
     + Balance
+    + Files
     + Sync
 {
     /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
@@ -122,7 +124,7 @@ pub trait Runtime:
         match scenario {
             Local | Starvation => false,
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
-            | Cancel | Mixing | Timers | Balance => true,
+            | Cancel | Mixing | Timers | Balance | Files => true,
         }
     }
 

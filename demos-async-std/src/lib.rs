@@ -32,6 +32,7 @@ mod balance;
 mod bridge;
 mod cancel;
 mod echo;
+mod files;
 mod futures;
 mod local;
 mod mixing;
@@ -92,7 +93,7 @@ impl Runtime for AsyncStd {
                 balance::placed(threads)
             ),
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
-            | Cancel | Mixing | Timers => self.flavor(threads),
+            | Cancel | Mixing | Timers | Files => self.flavor(threads),
         }
     }
 }

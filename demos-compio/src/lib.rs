@@ -27,6 +27,7 @@ mod balance;
 mod bridge;
 mod cancel;
 mod echo;
+mod files;
 mod futures;
 mod local;
 mod mixing;
@@ -153,7 +154,7 @@ impl Runtime for Compio {
             // Two phases on one core; the last on --threads cores.
             Scheduling if threads > 1 => format!("{}, then {}", self.flavor(1), self.flavor(threads)),
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
-            | Cancel | Mixing | Timers => self.flavor(threads),
+            | Cancel | Mixing | Timers | Files => self.flavor(threads),
         }
     }
 }

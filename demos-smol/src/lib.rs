@@ -17,6 +17,7 @@ mod balance;
 mod bridge;
 mod cancel;
 mod echo;
+mod files;
 mod futures;
 mod local;
 mod mixing;
@@ -77,7 +78,7 @@ impl Runtime for Smol {
                 format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
             }
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
-            | Cancel | Mixing | Timers => self.flavor(threads),
+            | Cancel | Mixing | Timers | Files => self.flavor(threads),
         }
     }
 }

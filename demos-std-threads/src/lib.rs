@@ -15,6 +15,7 @@ mod balance;
 mod bridge;
 mod cancel;
 mod echo;
+mod files;
 mod futures;
 mod local;
 #[cfg(not(loom))]
@@ -88,6 +89,8 @@ impl Runtime for StdThreads {
             Scheduling if threads > 1 => format!("futures LocalPool, then ThreadPool, {threads} threads"),
             Scheduling => "futures LocalPool, 1 thread".to_string(),
             Balance => format!("{}; placed: a broadcast job per thread", self.flavor(threads)),
+            // A blocking read holds its thread: the pool is sized by --concurrency.
+            Files => "rayon ThreadPool, a thread per read in flight (--concurrency)".to_string(),
             Race | Ordering | Futures | Pools | Bridge | Threads | Cancel | Mixing | Timers => {
                 self.flavor(threads)
             }
@@ -97,7 +100,7 @@ impl Runtime for StdThreads {
     fn threads_apply(&self, scenario: Kind) -> bool {
         use Kind::*;
         match scenario {
-            Local | Starvation | Queue | Scale | Echo => false,
+            Local | Starvation | Queue | Scale | Echo | Files => false,
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Cancel | Mixing | Timers
             | Balance => true,
         }

@@ -14,6 +14,7 @@ mod balance;
 mod bridge;
 mod cancel;
 mod echo;
+mod files;
 mod futures;
 mod local;
 mod mixing;
@@ -72,7 +73,7 @@ impl Runtime for Tokio {
                 format!("{}; placed: {}, a thread each", self.flavor(threads), balance::placed(threads))
             }
             Race | Ordering | Futures | Pools | Bridge | Threads | Scheduling | Queue | Scale | Echo
-            | Cancel | Mixing | Timers => self.flavor(threads),
+            | Cancel | Mixing | Timers | Files => self.flavor(threads),
         }
     }
 }

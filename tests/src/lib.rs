@@ -54,6 +54,7 @@ only_race! {
     Mixing::mixing(MixingConfig) -> MixingMetrics;
     Timers::timers(TimersConfig) -> TimersMetrics;
     Balance::balance(BalanceConfig) -> BalanceMetrics;
+    Files::files(FilesConfig) -> FilesMetrics;
 }
 
 impl Runtime for BrokenMutex {

@@ -32,6 +32,7 @@ use demos_core::scenario::balance::BalanceScenario;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::CancelScenario;
 use demos_core::scenario::echo::EchoScenario;
+use demos_core::scenario::files::FilesScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::mixing::MixingScenario;
@@ -150,6 +151,9 @@ fn timers() -> Value {
 }
 fn balance() -> Value {
     json!({ "tasks": 6, "max_task_ms": 2 })
+}
+fn files() -> Value {
+    json!({ "files": 8, "min_kib": 1, "max_kib": 4, "concurrency": 3 })
 }
 
 /// The guide's thread-per-connection baseline, with `fault`.
@@ -460,6 +464,18 @@ const FAULTS: &[Fault] = &[
         check: "no more threads ran tasks than there are workers",
         fault: "an executor that ran a task on a spare thread beyond its workers",
         run: || faulted::<BalanceScenario>(tokio(), balance(), |m| m.threads_used = m.workers + 1),
+    },
+    Fault {
+        scenario: "files",
+        check: "every file read exactly once",
+        fault: "a reader that took a file another had taken: one file read twice, one never",
+        run: || faulted::<FilesScenario>(tokio(), files(), |m| m.files_not_read_once = 2),
+    },
+    Fault {
+        scenario: "files",
+        check: "every byte read equals what was written",
+        fault: "a read that returned a flipped byte: its checksum differs",
+        run: || faulted::<FilesScenario>(tokio(), files(), |m| m.corrupt_reads = 1),
     },
     Fault {
         scenario: "guide",

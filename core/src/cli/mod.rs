@@ -109,6 +109,8 @@ pub enum ScenarioCommand {
     Timers(crate::TimersConfig),
     /// Uneven CPU tasks spawned from one task: work stealing spreads them; placed round-robin they stay put
     Balance(crate::BalanceConfig),
+    /// Async file reads: a blocking pool's thread per read on tokio, smol and async-std; io_uring on compio
+    Files(crate::FilesConfig),
 }
 
 impl ScenarioCommand {
@@ -133,6 +135,7 @@ impl ScenarioCommand {
             Self::Cancel(cfg) => (Kind::Cancel, json(cfg)),
             Self::Mixing(cfg) => (Kind::Mixing, json(cfg)),
             Self::Timers(cfg) => (Kind::Timers, json(cfg)),
+            Self::Files(cfg) => (Kind::Files, json(cfg)),
             Self::Balance(cfg) => (Kind::Balance, json(cfg)),
         };
         (kind.name(), cfg)

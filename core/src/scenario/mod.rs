@@ -16,6 +16,7 @@ pub mod balance;
 pub mod bridge;
 pub mod cancel;
 pub mod echo;
+pub mod files;
 pub mod futures;
 mod limits;
 pub mod local;
@@ -70,6 +71,8 @@ pub enum Kind {
     Timers,
     /// `balance`.
     Balance,
+    /// `files`.
+    Files,
 }
 
 impl Kind {
@@ -92,6 +95,7 @@ impl Kind {
             Self::Mixing => "mixing",
             Self::Timers => "timers",
             Self::Balance => "balance",
+            Self::Files => "files",
         }
     }
 }
@@ -443,6 +447,7 @@ pub static ALL: &[&dyn AnyScenario] = &[
     &Registered::<mixing::MixingScenario>::new(),
     &Registered::<timers::TimersScenario>::new(),
     &Registered::<balance::BalanceScenario>::new(),
+    &Registered::<files::FilesScenario>::new(),
 ];
 
 /// The scenario called `name`.

@@ -101,6 +101,7 @@ demos_tests::per_runtime! {
             &["pools", "--io-jobs", "3", "--io-ms", "2", "--cpu-size", "1000"],
             &["queue", "--items", "5", "--delay-ms", "1"],
             &["balance", "--tasks", "3", "--max-task-ms", "1"],
+            &["files", "--files", "3", "--min-kib", "1", "--max-kib", "2"],
         ] {
             let mut command = Command::new(BIN);
             command.args(args).args(["--seed", "18446744073709551615", "--quiet"]);

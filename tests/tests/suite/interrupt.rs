@@ -28,6 +28,8 @@ fn long(scenario: &str, cooperative: bool) -> &'static [&'static str] {
         "timers" => &["--sleep-us", "50000", "--sleeps", "200"],
         // A thousand tasks of up to 100 ms: about half a minute of CPU work per phase on two cores.
         "balance" => &["--tasks", "1000", "--max-task-ms", "100"],
+        // 4,096 files of 16 KiB (the 64 MiB bound), each synced as it is written: seconds here.
+        "files" => &["--files", "4096", "--min-kib", "16", "--max-kib", "16"],
         "starvation" => &["--blocking-jobs", "64", "--blocking-limit", "1", "--job-ms", "1000"],
         "race" => &["--tasks", "1000000"],
         "ordering" => &["--tasks", "20", "--max-sleep-ms", "10000"],

@@ -10,6 +10,7 @@ mod cli;
 mod compile_fail;
 mod compio;
 mod echo;
+mod files;
 mod futures;
 mod guide;
 mod hostile;

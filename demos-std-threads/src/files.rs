@@ -1,0 +1,49 @@
+//! files on std-threads: `std::fs::read`, a blocking call, on a rayon pool of
+//! one thread per read in flight (`--concurrency`): what the async runtimes'
+//! blocking pools do underneath, with the threads in plain sight.
+//!
+//! Run it: `cargo run -p demos-std-threads -- files`
+
+use std::time::Instant;
+
+use demos_core::report::counted;
+use demos_core::scenario::files::{FilesRun, Phase};
+use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
+
+impl Files for crate::StdThreads {
+    fn files(&self, cfg: &FilesConfig, env: &Env) -> Observed<FilesMetrics> {
+        let started = Instant::now();
+        let mut run = FilesRun::start(cfg, env.seed);
+        let workers = env.workers.clone();
+        // ANCHOR: pool
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.concurrency) // a thread per read in flight
+            .thread_name(|i| format!("files-{i}"))
+            .start_handler(move |_| demos_core::workers::adopt(&workers))
+            .build()
+            .expect("the OS can start the pool's threads");
+        // ANCHOR_END: pool
+        while let Some(phase) = run.next_phase() {
+            pool.scope(|s| {
+                for _ in 0..cfg.concurrency {
+                    s.spawn(|_| read_all(&phase));
+                }
+            });
+            run.end(phase);
+        }
+        drop(pool);
+        let flavor = format!("rayon ThreadPool, {} + std::fs", counted(cfg.concurrency as u64, "thread"));
+        Observed::new(flavor, started.elapsed(), run.metrics(cfg, false))
+    }
+}
+
+/// One pool thread reads the next file until none is left.
+fn read_all(phase: &Phase) {
+    demos_core::workers::note();
+    // ANCHOR: read
+    while let Some(file) = phase.next() {
+        let read = std::fs::read(file.path()); // this thread waits for the disk
+        phase.done(file, read);
+    }
+    // ANCHOR_END: read
+}

@@ -1,0 +1,43 @@
+// claim: C-tokio-fs-blocking
+//! files on tokio: `tokio::fs::read`. tokio's docs say it plainly: its file
+//! operations are ordinary blocking calls run with `spawn_blocking`, on the
+//! runtime's blocking pool (up to `max_blocking_threads`, 512 by default), so
+//! each read in flight holds a pool thread, and the run counts them.
+//!
+//! Run it: `cargo run -p demos-tokio -- files`
+
+use std::sync::Arc;
+
+use demos_core::scenario::files::{FilesRun, FilesScenario, Phase};
+use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
+
+use ::futures::future::join_all;
+
+impl Files for crate::Tokio {
+    fn files(&self, cfg: &FilesConfig, env: &Env) -> Observed<FilesMetrics> {
+        crate::observe::<FilesScenario, _>(cfg, env, " + tokio::fs (the blocking pool)", |ex| async move {
+            let mut run = FilesRun::start(cfg, env.seed);
+            while let Some(phase) = run.next_phase() {
+                read_all(ex, &phase, cfg.concurrency).await;
+                run.end(phase);
+            }
+            run.metrics(cfg, true)
+        })
+    }
+}
+
+/// `concurrency` tasks, each reading the next file until none is left.
+async fn read_all(ex: crate::Exec, phase: &Arc<Phase>, concurrency: usize) {
+    join_all((0..concurrency).map(|_| {
+        let phase = phase.clone();
+        ex.spawn(async move {
+            // ANCHOR: read
+            while let Some(file) = phase.next() {
+                let read = tokio::fs::read(file.path()).await; // a std::fs::read on a blocking-pool thread
+                phase.done(file, read);
+            }
+            // ANCHOR_END: read
+        })
+    }))
+    .await;
+}
