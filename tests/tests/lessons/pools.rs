@@ -24,8 +24,8 @@ fn runs(rt: &dyn Runtime, threads: usize, cfg: &PoolsConfig) -> Vec<PoolsMetrics
     (0..RUNS).map(|seed| rt.pools(cfg, &Env::quiet(threads, seed)).metrics).collect()
 }
 
-/// Runs of `cfg` on one worker until one shows no speedup (at most ×1.2),
-/// `RUNS` at least and twice that at most. On a busy machine the scheduler
+/// Runs of `cfg` on one worker until one shows no speedup (at most ×1.2) and
+/// one no slowdown (at least ×0.8), `RUNS` at least and twice that at most. On a busy machine the scheduler
 /// favours a thread that just woke (the pool's) over one that has been
 /// running (the sequential round's): a run can show ×1.5 on one worker, and
 /// three such runs in a row were seen while another build ran. A pool that
@@ -33,7 +33,9 @@ fn runs(rt: &dyn Runtime, threads: usize, cfg: &PoolsConfig) -> Vec<PoolsMetrics
 fn one_worker_runs(rt: &dyn Runtime, cfg: &PoolsConfig) -> Vec<PoolsMetrics> {
     let mut runs = runs(rt, 1, cfg);
     for seed in RUNS..2 * RUNS {
-        if runs.iter().any(|m| m.speedup <= 1.2) {
+        // The bound below holds both ways: not every run inflated, not every run deflated
+        // (a neighbour on the job's core made all three pool runs slow on CI once: ×0.57–×0.77).
+        if runs.iter().any(|m| m.speedup <= 1.2) && runs.iter().any(|m| m.speedup >= 0.8) {
             break;
         }
         runs.push(rt.pools(cfg, &Env::quiet(1, seed)).metrics);
