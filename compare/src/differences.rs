@@ -458,7 +458,7 @@ fn probes() -> Vec<Probe> {
             // claim: C-files-difference
             question: "does reading a file take a thread? 32 files read 8 at a time with the runtime's file API",
             scenario: "files",
-            config: json!({ "files": 32, "min_kib": 4, "max_kib": 16, "concurrency": 8 }),
+            config: json!({ "files": 32, "min_kib": 4, "max_kib": 16, "concurrency": 8, "pool_limit": 2 }),
             threads: None,
             python: false,
             answer: |r, _| {

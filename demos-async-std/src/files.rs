@@ -2,13 +2,16 @@
 //! files on async-std: `async_std::fs::read`, a blocking `std::fs::read` run
 //! with `spawn_blocking` on the `blocking` crate's pool (the one smol's
 //! `unblock` uses, up to 500 threads), so each read in flight holds a pool
-//! thread, and the run counts them.
+//! thread, and the run counts them. The last phase lowers that pool's limit
+//! with `blocking::set_max_blocking_threads(--pool-limit)` (async-std has no
+//! setting of its own): the pool is the process's, so the run first waits for
+//! the threads over the limit to leave, then counts its `blocking-N` threads.
 //!
 //! Run it: `cargo run -p demos-async-std -- files`
 
 use std::sync::Arc;
 
-use demos_core::scenario::files::{FilesRun, FilesScenario, Phase};
+use demos_core::scenario::files::{FilesRun, FilesScenario, Phase, PoolThreads};
 use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
 
 use ::futures::future::join_all;
@@ -24,6 +27,16 @@ impl Files for crate::AsyncStd {
                 while let Some(phase) = run.next_phase() {
                     read_all(ex, &phase, cfg.concurrency).await;
                     run.end(phase);
+                }
+                // ANCHOR: limited
+                blocking::set_max_blocking_threads(
+                    cfg.pool_limit.try_into().expect("--pool-limit is at least 1"),
+                );
+                // ANCHOR_END: limited
+                demos_core::scenario::files::shrink_pool(&env.log, "blocking-", cfg.pool_limit);
+                if let Some(phase) = run.limited_phase(PoolThreads::Named("blocking-")) {
+                    read_all(ex, &phase, cfg.concurrency).await;
+                    run.end_limited(phase);
                 }
                 run.metrics(cfg, true)
             },

@@ -449,6 +449,17 @@ impl Compio {
         env: &Env,
         main: impl FnOnce(Exec) -> F + Send,
     ) -> (T, String) {
+        self.run_with_pool(env, None, main)
+    }
+
+    /// [`Compio::run`] on runtimes whose blocking pools start at most
+    /// `pool_limit` threads each.
+    fn run_with_pool<T: Send, F: Future<Output = T>>(
+        &self,
+        env: &Env,
+        pool_limit: Option<usize>,
+        main: impl FnOnce(Exec) -> F + Send,
+    ) -> (T, String) {
         adopt(&env.workers);
         let threads = env.threads.max(1);
         let placement = Placement::plan(threads);
@@ -477,7 +488,7 @@ impl Compio {
                             let pinned = cpu.map(pin_to);
                             // Core 0 stops the others however it ends: a panic in main included.
                             let _stop = main.is_some().then(|| StopOthers(ex.clone()));
-                            let built = build(driver);
+                            let built = build_with_pool(driver, pool_limit);
                             all_built.wait(); // before any panic below: no core waits here forever
                             let (rt, built) = built.expect("compio's poll driver can be built");
                             let out = rt.block_on(async move {

@@ -1,13 +1,15 @@
 //! files on std-threads: `std::fs::read`, a blocking call, on a rayon pool of
 //! one thread per read in flight (`--concurrency`): what the async runtimes'
-//! blocking pools do underneath, with the threads in plain sight.
+//! blocking pools do underneath, with the threads in plain sight. The last
+//! phase gives the same readers a pool of `--pool-limit` threads: a reader
+//! takes a file only once it runs, so the readers, not the reads, wait.
 //!
 //! Run it: `cargo run -p demos-std-threads -- files`
 
 use std::time::Instant;
 
 use demos_core::report::counted;
-use demos_core::scenario::files::{FilesRun, Phase};
+use demos_core::scenario::files::{FilesRun, Phase, PoolThreads};
 use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
 
 impl Files for crate::StdThreads {
@@ -16,22 +18,34 @@ impl Files for crate::StdThreads {
         let mut run = FilesRun::start(cfg, env.seed);
         let workers = env.workers.clone();
         // ANCHOR: pool
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(cfg.concurrency) // a thread per read in flight
-            .thread_name(|i| format!("files-{i}"))
-            .start_handler(move |_| demos_core::workers::adopt(&workers))
-            .build()
-            .expect("the OS can start the pool's threads");
+        let pool = |threads: usize| {
+            let workers = workers.clone();
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads) // --concurrency: a thread per read in flight
+                .thread_name(|i| format!("files-{i}"))
+                .start_handler(move |_| demos_core::workers::adopt(&workers))
+                .build()
+                .expect("the OS can start the pool's threads")
+        };
         // ANCHOR_END: pool
-        while let Some(phase) = run.next_phase() {
+        let readers = |pool: &rayon::ThreadPool, phase: &Phase| {
             pool.scope(|s| {
                 for _ in 0..cfg.concurrency {
-                    s.spawn(|_| read_all(&phase));
+                    s.spawn(|_| read_all(phase));
                 }
             });
+        };
+        let threads = pool(cfg.concurrency);
+        while let Some(phase) = run.next_phase() {
+            readers(&threads, &phase);
             run.end(phase);
         }
-        drop(pool);
+        drop(threads);
+        if let Some(phase) = run.limited_phase(PoolThreads::New) {
+            let limited = pool(cfg.pool_limit); // the same readers, --pool-limit threads
+            readers(&limited, &phase);
+            run.end_limited(phase); // the count's last reading, with the pool's threads still there
+        }
         let flavor = format!("rayon ThreadPool, {} + std::fs", counted(cfg.concurrency as u64, "thread"));
         Observed::new(flavor, started.elapsed(), run.metrics(cfg, false))
     }

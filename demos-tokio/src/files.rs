@@ -2,13 +2,16 @@
 //! files on tokio: `tokio::fs::read`. tokio's docs say it plainly: its file
 //! operations are ordinary blocking calls run with `spawn_blocking`, on the
 //! runtime's blocking pool (up to `max_blocking_threads`, 512 by default), so
-//! each read in flight holds a pool thread, and the run counts them.
+//! each read in flight holds a pool thread, and the run counts them. The last
+//! phase reads on a `current_thread` runtime of its own built with
+//! `max_blocking_threads(--pool-limit)`: the reads in flight wait for its few
+//! threads.
 //!
 //! Run it: `cargo run -p demos-tokio -- files`
 
 use std::sync::Arc;
 
-use demos_core::scenario::files::{FilesRun, FilesScenario, Phase};
+use demos_core::scenario::files::{FilesRun, FilesScenario, Phase, PoolThreads};
 use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
 
 use ::futures::future::join_all;
@@ -21,6 +24,25 @@ impl Files for crate::Tokio {
                 read_all(ex, &phase, cfg.concurrency).await;
                 run.end(phase);
             }
+            // A runtime cannot be started from inside another's task: the limited one runs
+            // on a blocking-pool thread of this one, which the reads above left idle.
+            let (limit, concurrency) = (cfg.pool_limit, cfg.concurrency);
+            let run = tokio::task::spawn_blocking(move || {
+                // ANCHOR: limited
+                let limited = tokio::runtime::Builder::new_current_thread()
+                    .max_blocking_threads(limit) // tokio::fs's reads wait for one of these
+                    .enable_all()
+                    .build()
+                    .expect("the OS starts the runtime");
+                // ANCHOR_END: limited
+                if let Some(phase) = run.limited_phase(PoolThreads::New) {
+                    limited.block_on(read_all(ex, &phase, concurrency));
+                    run.end_limited(phase);
+                }
+                run
+            })
+            .await
+            .expect("the limited phase does not panic");
             run.metrics(cfg, true)
         })
     }

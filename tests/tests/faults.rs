@@ -153,7 +153,7 @@ fn balance() -> Value {
     json!({ "tasks": 6, "max_task_ms": 2 })
 }
 fn files() -> Value {
-    json!({ "files": 8, "min_kib": 1, "max_kib": 4, "concurrency": 3 })
+    json!({ "files": 8, "min_kib": 1, "max_kib": 4, "concurrency": 3, "pool_limit": 2 })
 }
 
 /// The guide's thread-per-connection baseline, with `fault`.
@@ -476,6 +476,14 @@ const FAULTS: &[Fault] = &[
         check: "every byte read equals what was written",
         fault: "a read that returned a flipped byte: its checksum differs",
         run: || faulted::<FilesScenario>(tokio(), files(), |m| m.corrupt_reads = 1),
+    },
+    Fault {
+        scenario: "files",
+        check: "the limited pool never ran past its limit",
+        fault: "a blocking pool that started a thread past its limit (or, process-wide, had not shrunk to it)",
+        run: || {
+            faulted::<FilesScenario>(tokio(), files(), |m| m.limited_pool_threads = Some(m.pool_limit + 1))
+        },
     },
     Fault {
         scenario: "guide",

@@ -9,7 +9,7 @@ use super::blocking::BlockingFigures;
 use super::contention::{ContentionFigures, Hammered};
 use super::cpu::CpuFigures;
 use super::io::IoFigures;
-use crate::{BalanceMetrics, BridgeMetrics, EchoMetrics, PoolsMetrics, Report, Runtime};
+use crate::{BalanceMetrics, BridgeMetrics, EchoMetrics, FilesMetrics, PoolsMetrics, Report, Runtime};
 
 /// The figures of every row.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +27,13 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// The rows' figures from the runs: the echo report with its metrics and
-    /// the thread-per-connection echo's, the pools and bridge metrics, the
+    /// The rows' figures from the runs: the echo report with its metrics, the
+    /// thread-per-connection echo's and the files', the pools and bridge metrics, the
     /// contention row, and the balance metrics.
     pub fn new(
         rt: &dyn Runtime,
         cfg: &GuideConfig,
-        (echo, tasks, threads): (&Report, &EchoMetrics, &EchoMetrics),
+        (echo, tasks, threads, files): (&Report, &EchoMetrics, &EchoMetrics, &FilesMetrics),
         pools: &PoolsMetrics,
         bridge: &BridgeMetrics,
         contention: ContentionFigures,
@@ -48,6 +48,7 @@ impl Figures {
                 round_trips: cfg.echo.round_trips as u64,
                 tasks: tasks.into(),
                 threads: threads.into(),
+                files: files.into(),
             },
             cpu: CpuFigures {
                 jobs: pools.cpu_jobs,
@@ -94,6 +95,10 @@ impl Figures {
             put(&format!("{side}_p99_ms"), json!(s.p99_ms));
             put(&format!("{side}_os_threads"), json!(s.os_threads));
         }
+        put("file_reads_in_flight", json!(io.files.in_flight));
+        put("file_threads_started", json!(io.files.threads_started));
+        put("file_blocking_pool", json!(io.files.blocking_pool));
+        put("file_p50_ms", json!(io.files.p50_ms));
         put("cpu_jobs", json!(cpu.jobs));
         put("cpu_threads", json!(cpu.threads));
         put("cores", json!(cpu.cores));

@@ -1,13 +1,15 @@
 //! The I/O row: the same loopback echo run as the runtime's tasks and with an
 //! OS thread per connection end, weighed on three counts — round trips per
 //! second, p99 latency, and OS threads (each one a stack of memory) — and the
-//! advice says which side led on which.
+//! advice says which side led on which. Then files: the same runtime's file
+//! API reading `files`' directory, and the threads that took, which is where
+//! the advice for sockets may not hold.
 
 use crate::guide::Advice;
 use crate::report::format_ms;
 use crate::scenario::Scenario;
 use crate::scenario::echo::EchoScenario;
-use crate::{Check, EchoConfig, EchoMetrics};
+use crate::{Check, EchoConfig, EchoMetrics, FilesMetrics};
 
 /// Within this ratio two figures count as even: a loaded machine moves either
 /// side by a few percent from run to run.
@@ -30,11 +32,34 @@ impl From<&EchoMetrics> for EchoSide {
     }
 }
 
-/// The I/O row's figures.
+/// The I/O row's file reads: how many were in flight and the threads they took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FileReads {
+    /// Reads in flight at once.
+    pub in_flight: u64,
+    /// Threads started for the reads (warm and cold phases).
+    pub threads_started: u64,
+    /// Whether those are a blocking pool's beside the executor (not std-threads' readers).
+    pub blocking_pool: bool,
+    /// A warm read's median, in ms.
+    pub p50_ms: f64,
+}
+
+impl From<&FilesMetrics> for FileReads {
+    fn from(m: &FilesMetrics) -> Self {
+        Self {
+            in_flight: m.concurrency,
+            threads_started: m.threads_started,
+            blocking_pool: m.blocking_threads_peak.is_some(),
+            p50_ms: m.p50_us / 1e3,
+        }
+    }
+}
+
 /// The I/O row's figures. Its advice says which side led on what:
 ///
 /// ```
-/// use demos_core::guide::io::{EchoSide, IoFigures, IoVerdict};
+/// use demos_core::guide::io::{EchoSide, FileReads, IoFigures, IoVerdict};
 /// let figures = IoFigures {
 ///     runtime: "tokio".into(),
 ///     flavor: "multi_thread, 2 workers".into(),
@@ -43,10 +68,12 @@ impl From<&EchoMetrics> for EchoSide {
 ///     round_trips: 20,
 ///     tasks: EchoSide { round_trips_per_s: 52_000.0, p99_ms: 8.5, os_threads: 5 },
 ///     threads: EchoSide { round_trips_per_s: 36_000.0, p99_ms: 6.7, os_threads: 401 },
+///     files: FileReads { in_flight: 16, threads_started: 17, blocking_pool: true, p50_ms: 0.9 },
 /// };
 /// let advice = figures.advice();
 /// assert_eq!(advice.verdict, IoVerdict::Split);
 /// assert!(advice.text.contains("a thread per connection end on p99 latency (6.7 against 8.5 ms)"));
+/// assert!(advice.text.contains("16 file reads in flight started 17 blocking-pool threads"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct IoFigures {
@@ -64,6 +91,8 @@ pub struct IoFigures {
     pub tasks: EchoSide,
     /// The echo with a thread per connection end.
     pub threads: EchoSide,
+    /// The same runtime reading files.
+    pub files: FileReads,
 }
 
 /// Which side a figure favours.
@@ -142,8 +171,35 @@ impl IoFigures {
         ]
     }
 
-    /// The advice, worded from the figures.
+    /// The advice, worded from the figures, and what the file reads add to it.
     pub fn advice(&self) -> Advice<IoVerdict> {
+        let Advice { verdict, text } = self.socket_advice();
+        Advice::new(verdict, format!("{text}. {}", self.files_advice()))
+    }
+
+    // claim: C-guide-files
+    /// Files, from their figures: where reads took threads, tasks did not
+    /// save them; where none started, say that.
+    fn files_advice(&self) -> String {
+        let f = &self.files;
+        match (f.threads_started, f.blocking_pool) {
+            (0, _) => format!("Files too: {} file reads in flight started no thread", f.in_flight),
+            (n, true) => format!(
+                "Files differ: {} file reads in flight started {}: on files, the runtime's tasks needed \
+                 threads after all (see files: a thread-per-core runtime on io_uring needs none)",
+                f.in_flight,
+                crate::report::counted(n, "blocking-pool thread")
+            ),
+            (n, false) => format!(
+                "Files likewise: {} file reads in flight took {}",
+                f.in_flight,
+                crate::report::counted(n, "pool thread")
+            ),
+        }
+    }
+
+    /// The advice for the echo's connections, worded from its figures.
+    fn socket_advice(&self) -> Advice<IoVerdict> {
         let at = format!("at {} connections", self.connections);
         if self.tasks_hold_threads {
             let text = format!(
@@ -205,13 +261,17 @@ impl IoFigures {
             )
         };
         format!(
-            "{} loopback connections × {} round trips: as {} echo ({}) {}; a thread per connection end {}",
+            "{} loopback connections × {} round trips: as {} echo ({}) {}; a thread per connection end {}; \
+             {} file reads in flight: {} started, a warm read's median {} ms",
             self.connections,
             self.round_trips,
             possessive(&self.runtime),
             self.flavor,
             side(&self.tasks),
-            side(&self.threads)
+            side(&self.threads),
+            self.files.in_flight,
+            crate::report::counted(self.files.threads_started, "thread"),
+            format_ms(self.files.p50_ms)
         )
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! * [`io`] — many connections: the loopback echo as the runtime's tasks (in a
 //!   fresh process) and with an OS thread per connection end, weighed on
-//!   throughput, p99 latency and OS threads;
+//!   throughput, p99 latency and OS threads; then `files`' reads, where a
+//!   runtime's tasks may need a thread per read in flight after all;
 //! * [`cpu`] — CPU-bound work: the CPU half of `pools`, one job per worker
 //!   against the same jobs one after another;
 //! * [`blocking`] — blocking or legacy sync calls in async code: `bridge`'s
@@ -32,10 +33,11 @@ use crate::report::Report;
 use crate::scenario::balance::BalanceScenario;
 use crate::scenario::bridge::BridgeScenario;
 use crate::scenario::echo::{self, EchoScenario};
+use crate::scenario::files::FilesScenario;
 use crate::scenario::pools::PoolsScenario;
 use crate::scenario::{self, Outcome};
 use crate::wrap::paragraph;
-use crate::{BalanceConfig, BridgeConfig, Check, EchoConfig, Env, Runtime};
+use crate::{BalanceConfig, BridgeConfig, Check, EchoConfig, Env, FilesConfig, Runtime};
 
 pub mod balance;
 pub mod blocking;
@@ -91,6 +93,8 @@ pub struct GuideConfig {
     pub increments: u64,
     /// The uneven-work row's balance run.
     pub balance: BalanceConfig,
+    /// The I/O row's file reads.
+    pub files: FilesConfig,
 }
 
 impl Default for GuideConfig {
@@ -103,6 +107,7 @@ impl Default for GuideConfig {
             bridge: BridgeConfig { jobs: 2, job_ms: 50, tick_ms: 5 },
             increments: 500_000,
             balance: BalanceConfig::default(),
+            files: FilesConfig { files: 64, min_kib: 4, max_kib: 16, concurrency: 16, pool_limit: 4 },
         }
     }
 }
@@ -118,6 +123,7 @@ impl GuideConfig {
             bridge: BridgeConfig { jobs: 2, job_ms: 50, tick_ms: 5 },
             increments: 20_000,
             balance: BalanceConfig { tasks: 8, max_task_ms: 4 },
+            files: FilesConfig { files: 16, min_kib: 1, max_kib: 4, concurrency: 8, pool_limit: 2 },
         }
     }
 }
@@ -126,7 +132,7 @@ impl GuideConfig {
 /// the figures every row's text was worded from.
 #[derive(Debug, Clone)]
 pub struct Guide {
-    /// echo, pools, bridge and balance as they ran, then the `guide` report.
+    /// echo, pools, bridge, balance and files as they ran, then the `guide` report.
     pub reports: Vec<Report>,
     /// The table.
     pub rows: Vec<Row>,
@@ -156,11 +162,17 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
     let threads = echo::threads::run(&cfg.echo).metrics;
     let contention = contention::measure(env.threads, cfg.increments);
     let uneven = experiment("balance", serde_json::to_value(&cfg.balance).expect("plain data")).report;
+    let files = experiment("files", serde_json::to_value(&cfg.files).expect("plain data")).report;
     // Typed figures: a renamed metric is a compile error here, not a NaN in the table.
     let figures = Figures::new(
         rt,
         cfg,
-        (&io, &io.metrics_of::<EchoScenario>().expect("an echo report"), &threads),
+        (
+            &io,
+            &io.metrics_of::<EchoScenario>().expect("an echo report"),
+            &threads,
+            &files.metrics_of::<FilesScenario>().expect("a files report"),
+        ),
         &cpu.metrics_of::<PoolsScenario>().expect("a pools report"),
         &bridge.metrics_of::<BridgeScenario>().expect("a bridge report"),
         contention,
@@ -169,6 +181,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
 
     let interrupted = crate::interrupt::requested();
     let on_tasks = format!("{} echo", io::possessive(rt.name()));
+    let on_files = format!("{} files", io::possessive(rt.name()));
     let named = |prefix: &str, checks: Vec<Check>| -> Vec<Check> {
         checks.into_iter().map(|c| Check { name: format!("{prefix}: {}", c.name), ..c }).collect()
     };
@@ -176,9 +189,14 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         Row {
             situation: "I/O-bound, many connections",
             advice: figures.io.advice().text,
-            scenario: "echo, scale, queue",
+            scenario: "echo, files, scale, queue",
             measured: figures.io.measured(),
-            checks: [named(&on_tasks, io.checks.clone()), io::baseline_checks(&cfg.echo, &threads)].concat(),
+            checks: [
+                named(&on_tasks, io.checks.clone()),
+                io::baseline_checks(&cfg.echo, &threads),
+                named(&on_files, files.checks.clone()),
+            ]
+            .concat(),
         },
         Row {
             situation: "CPU-bound",
@@ -217,7 +235,11 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         runtime: rt.name().into(),
         flavor: rt.flavor(env.threads),
         threads: env.threads,
-        workers_observed: [&io, &cpu, &bridge, &uneven].iter().map(|r| r.workers_observed).max().unwrap_or(0),
+        workers_observed: [&io, &cpu, &bridge, &uneven, &files]
+            .iter()
+            .map(|r| r.workers_observed)
+            .max()
+            .unwrap_or(0),
         seed: env.seed,
         config: serde_json::to_value(cfg).expect("plain data"),
         metrics: figures.metrics(),
@@ -228,7 +250,7 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
         // The rows' advice is the guide's lesson; it has no take-away line of its own.
         takeaway: String::new(),
     };
-    Guide { reports: vec![io, cpu, bridge, uneven, guide], rows, figures }
+    Guide { reports: vec![io, cpu, bridge, uneven, files, guide], rows, figures }
 }
 
 /// A row of a run Ctrl-C stopped: no advice from partial figures, and a check

@@ -12,10 +12,18 @@
 //! the open and the read to the kernel; on its poll driver the same calls go to
 //! its thread pool. std-threads reads on a pool of one thread per read in flight.
 //!
-//! Two phases read every file once each: warm (the pages the writes left in
+//! Three phases read every file once each: warm (the pages the writes left in
 //! the page cache), then cold, after `posix_fadvise(POSIX_FADV_DONTNEED)` on
 //! each file asked the kernel to drop them (no privilege needed; the run says
-//! so when it could not, as on tmpfs, whose pages are the files).
+//! so when it could not, as on tmpfs, whose pages are the files), then cold
+//! again (the pages dropped once more) with the blocking pool limited to
+//! `--pool-limit` threads, fewer than the reads in flight, so that reads wait
+//! for a pool thread while others wait for the disk: tokio a
+//! `current_thread` runtime built with `max_blocking_threads`, smol and
+//! async-std `blocking::set_max_blocking_threads` (process-wide: the run waits
+//! until the threads over the limit have left, which they do after 500 ms
+//! idle), std-threads a rayon pool of that size, compio a runtime built with
+//! `thread_pool_limit`, whose io_uring reads do not use the pool at all.
 //!
 //! Checked: every file was read exactly once in each phase, and every byte
 //! read equals what was written (a checksum per file). The directory is
@@ -55,11 +63,14 @@ pub struct FilesConfig {
     /// Reads in flight at once (tasks reading, or pool threads on std-threads)
     #[arg(long, default_value_t = 32, value_parser = size::<1, 256>, allow_negative_numbers = true)]
     pub concurrency: usize,
+    /// Threads the blocking pool may use in the last phase, below --concurrency so that reads queue
+    #[arg(long, default_value_t = 4, value_parser = size::<1, 64>, allow_negative_numbers = true)]
+    pub pool_limit: usize,
 }
 
 impl Default for FilesConfig {
     fn default() -> Self {
-        Self { files: 256, min_kib: 4, max_kib: 64, concurrency: 32 }
+        Self { files: 256, min_kib: 4, max_kib: 64, concurrency: 32, pool_limit: 4 }
     }
 }
 
@@ -284,14 +295,63 @@ pub struct PhaseFigures {
 pub struct ThreadWatch {
     before: HashSet<u64>,
     stop: std::sync::mpsc::Sender<()>,
-    sampler: std::thread::JoinHandle<(u64, HashSet<u64>)>,
+    sampler: std::thread::JoinHandle<Sampled>,
 }
+
+/// What the sampler thread saw: the peak, every thread, the peak of those named.
+type Sampled = (u64, HashSet<u64>, u64);
 
 /// The threads of this process, by id (`/proc/self/task`); empty off Linux.
 fn thread_ids() -> HashSet<u64> {
     std::fs::read_dir("/proc/self/task")
         .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect())
         .unwrap_or_default()
+}
+
+/// How many of `ids` carry a name that starts with `prefix` (the kernel's
+/// copy of a thread's name, `/proc/self/task/<id>/comm`).
+fn named(ids: &HashSet<u64>, prefix: &str) -> u64 {
+    ids.iter()
+        .filter(|id| {
+            std::fs::read_to_string(format!("/proc/self/task/{id}/comm")).is_ok_and(|c| c.starts_with(prefix))
+        })
+        .count() as u64
+}
+
+/// How many threads of this process carry a name that starts with `prefix`.
+pub fn threads_named(prefix: &str) -> u64 {
+    named(&thread_ids(), prefix)
+}
+
+/// Wait, up to 3 s, until at most `limit` threads of this process carry a
+/// name that starts with `prefix`, and log how long that took: a
+/// process-wide pool whose limit was just lowered (the `blocking` crate's)
+/// lets the threads over it go only once they have been idle for 500 ms.
+/// The wait blocks the calling thread; nothing else runs meanwhile.
+pub fn shrink_pool(log: &crate::Log, prefix: &str, limit: usize) -> Option<Duration> {
+    let (start, within) = (Instant::now(), Duration::from_secs(3));
+    let before = threads_named(prefix);
+    loop {
+        let now = threads_named(prefix);
+        if now <= limit as u64 {
+            log.line(format!(
+                "blocking pool limited to {}: of its {before} `{prefix}*` threads, {now} were left after {} ms \
+                 (threads over a lowered limit leave once idle for 500 ms)",
+                counted(limit as u64, "thread"),
+                start.elapsed().as_millis()
+            ));
+            return Some(start.elapsed());
+        }
+        if start.elapsed() >= within || crate::interrupt::requested() {
+            log.line(format!(
+                "blocking pool limited to {}: {now} `{prefix}*` threads still there after {} ms",
+                counted(limit as u64, "thread"),
+                start.elapsed().as_millis()
+            ));
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5)); // polling a count the pool lowers by itself
+    }
 }
 
 /// What a [`ThreadWatch`] saw.
@@ -303,26 +363,38 @@ pub struct ThreadsSeen {
     pub peak: u64,
     /// Threads that started while it ran.
     pub started: u64,
+    /// The most alive at once whose name starts with the prefix watched for (0 if none was).
+    pub named_peak: u64,
 }
 
 impl ThreadWatch {
     /// Note the threads alive now and start sampling.
     pub fn start() -> Self {
+        Self::start_naming(None)
+    }
+
+    /// [`ThreadWatch::start`], also counting the threads whose name starts
+    /// with `prefix` (sampled every millisecond: each is a file to read).
+    pub fn start_naming(prefix: Option<&'static str>) -> Self {
         let before = thread_ids();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let every = Duration::from_micros(if prefix.is_some() { 1_000 } else { 200 });
         let sampler = std::thread::Builder::new()
             .name("thread-sampler".into())
             .spawn(move || {
                 let me = nix::unistd::gettid().as_raw() as u64;
-                let (mut peak, mut seen) = (0u64, HashSet::new());
+                let (mut peak, mut seen, mut named_peak) = (0u64, HashSet::new(), 0u64);
                 loop {
                     let mut now = thread_ids();
                     now.remove(&me);
                     peak = peak.max(now.len() as u64);
+                    if let Some(prefix) = prefix {
+                        named_peak = named_peak.max(named(&now, prefix));
+                    }
                     seen.extend(now);
-                    match stopped.recv_timeout(Duration::from_micros(200)) {
+                    match stopped.recv_timeout(every) {
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
-                        _ => return (peak, seen),
+                        _ => return (peak, seen, named_peak),
                     }
                 }
             })
@@ -333,22 +405,44 @@ impl ThreadWatch {
     /// Stop sampling (a last reading is taken first).
     pub fn stop(self) -> ThreadsSeen {
         let _ = self.stop.send(());
-        let (peak, seen) = self.sampler.join().unwrap_or_default();
+        let (peak, seen, named_peak) = self.sampler.join().unwrap_or_default();
         let started = seen.difference(&self.before).count() as u64;
-        ThreadsSeen { before: self.before.len() as u64, peak: peak.max(self.before.len() as u64), started }
+        ThreadsSeen {
+            before: self.before.len() as u64,
+            peak: peak.max(self.before.len() as u64),
+            started,
+            named_peak,
+        }
     }
+}
+
+/// How the last phase counts the limited pool's threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolThreads {
+    /// The pool is new for the phase (a runtime or a pool built for it): its
+    /// threads are those that start during the phase.
+    New,
+    /// The pool is the process's own and keeps its threads from earlier
+    /// phases: those alive at most at once, by the name they carry.
+    Named(&'static str),
 }
 
 /// A run of the files scenario: the files written, the threads watched, and
 /// the phases in turn. A runtime's code is
-/// `while let Some(phase) = run.next_phase() { /* read them all */ run.end(phase) }`.
+/// `while let Some(phase) = run.next_phase() { /* read them all */ run.end(phase) }`,
+/// then, on a pool limited to `cfg.pool_limit` threads,
+/// `if let Some(phase) = run.limited_phase(how) { /* read them all */ run.end_limited(phase) }`.
 #[derive(Debug)]
 pub struct FilesRun {
     files: TempFiles,
     watch: Option<ThreadWatch>,
+    threads: Option<ThreadsSeen>,
     warm: Option<PhaseFigures>,
     dropped: Option<Cold>,
     cold: Option<(Cold, PhaseFigures)>,
+    limited_watch: Option<(ThreadWatch, PoolThreads)>,
+    limited: Option<(PhaseFigures, u64, Cold)>,
+    limited_cold: Option<Cold>,
 }
 
 impl FilesRun {
@@ -357,7 +451,17 @@ impl FilesRun {
         let files = TempFiles::create(cfg, seed).unwrap_or_else(|e| {
             panic!("could not write the files under {}: {e}", std::env::temp_dir().display())
         });
-        Self { files, watch: Some(ThreadWatch::start()), warm: None, dropped: None, cold: None }
+        Self {
+            files,
+            watch: Some(ThreadWatch::start()),
+            threads: None,
+            warm: None,
+            dropped: None,
+            cold: None,
+            limited_watch: None,
+            limited: None,
+            limited_cold: None,
+        }
     }
 
     /// The next phase to read: warm, then cold (the pages dropped first);
@@ -379,14 +483,59 @@ impl FilesRun {
             self.dropped = Some(self.files.drop_cache());
         } else {
             self.cold = Some((self.dropped.unwrap_or(Cold::Unsupported), figures));
+            self.threads = self.watch.take().map(ThreadWatch::stop);
+        }
+    }
+
+    /// The last phase, once the runtime has its pool limited to
+    /// `cfg.pool_limit` threads (a new pool built, or the process's own
+    /// lowered and shrunk to it): its threads are counted `how`. `None`
+    /// before the cold phase ended, or once Ctrl-C was pressed.
+    pub fn limited_phase(&mut self, how: PoolThreads) -> Option<std::sync::Arc<Phase>> {
+        if crate::interrupt::requested() || self.cold.is_none() || self.limited.is_some() {
+            return None;
+        }
+        let prefix = match how {
+            PoolThreads::New => None,
+            PoolThreads::Named(prefix) => Some(prefix),
+        };
+        // Cold again: with the pages dropped a read waits for the disk, and how many wait at
+        // once is what the pool's limit decides.
+        self.limited_cold = Some(self.files.drop_cache());
+        self.limited_watch = Some((ThreadWatch::start_naming(prefix), how));
+        Some(std::sync::Arc::new(self.files.phase()))
+    }
+
+    /// The last phase's readers are done.
+    pub fn end_limited(&mut self, phase: std::sync::Arc<Phase>) {
+        let figures = phase.finish(&self.files);
+        if let Some((watch, how)) = self.limited_watch.take() {
+            let seen = watch.stop();
+            let pool = match how {
+                PoolThreads::New => seen.started,
+                PoolThreads::Named(_) => seen.named_peak,
+            };
+            self.limited = Some((figures, pool, self.limited_cold.unwrap_or(Cold::Unsupported)));
         }
     }
 
     /// The figures; `has_pool` where the runtime reads on a blocking pool beside its executor.
     pub fn metrics(mut self, cfg: &FilesConfig, has_pool: bool) -> FilesMetrics {
-        let threads = self.watch.take().map(ThreadWatch::stop).unwrap_or_default();
+        let threads = self.threads.or_else(|| self.watch.take().map(ThreadWatch::stop)).unwrap_or_default();
         let warm = self.warm.unwrap_or_default();
-        FilesMetrics::new(&self.files, cfg, warm, self.cold, threads, has_pool)
+        let mut m = FilesMetrics::new(&self.files, cfg, warm, self.cold, threads, has_pool);
+        if let Some((l, pool, how)) = self.limited {
+            m.limited_cold = how == Cold::Dropped;
+            m.bytes_read += l.bytes_read;
+            m.reads += l.reads;
+            m.corrupt_reads += l.corrupt;
+            m.files_not_read_once += l.not_once;
+            m.limited_pool_threads = Some(pool);
+            m.limited_reads_per_s = Some(l.reads_per_s);
+            m.limited_p50_us = Some(l.p50_us);
+            m.limited_p99_us = Some(l.p99_us);
+        }
+        m
     }
 }
 
@@ -397,6 +546,8 @@ pub struct FilesMetrics {
     pub files: u64,
     /// Reads in flight at once.
     pub concurrency: u64,
+    /// Last phase: the threads the blocking pool may use.
+    pub pool_limit: u64,
     /// Bytes written in all.
     pub bytes_written: u64,
     /// Bytes read, over both phases.
@@ -434,6 +585,17 @@ pub struct FilesMetrics {
     /// The blocking pool's threads that did the reads: those started during
     /// them (`null` where the runtime has no pool beside its executor).
     pub blocking_threads_peak: Option<u64>,
+    /// Last phase: the limited pool's threads (started during it, or, for a
+    /// process-wide pool, alive at most at once); `null` when it did not run.
+    pub limited_pool_threads: Option<u64>,
+    /// Whether the last phase ran with every file's pages dropped, as the cold one.
+    pub limited_cold: bool,
+    /// Last phase: reads per second.
+    pub limited_reads_per_s: Option<f64>,
+    /// Last phase: the median read, in µs.
+    pub limited_p50_us: Option<f64>,
+    /// Last phase: the 99th-percentile read, in µs.
+    pub limited_p99_us: Option<f64>,
 }
 
 impl FilesMetrics {
@@ -449,6 +611,7 @@ impl FilesMetrics {
         let mut m = Self {
             files: cfg.files as u64,
             concurrency: cfg.concurrency as u64,
+            pool_limit: cfg.pool_limit as u64,
             bytes_written: files.bytes(),
             bytes_read: warm.bytes_read,
             reads: warm.reads,
@@ -478,9 +641,9 @@ impl FilesMetrics {
         m
     }
 
-    /// Phases that read the files: 1 or 2.
+    /// Phases that read the files: 1 to 3.
     pub fn phases(&self) -> u64 {
-        if self.cold_p50_us.is_some() { 2 } else { 1 }
+        1 + u64::from(self.cold_p50_us.is_some()) + u64::from(self.limited_p50_us.is_some())
     }
 }
 
@@ -494,6 +657,58 @@ pub trait Files {
 /// Marker type naming the files scenario for the CLI and `compare`.
 #[derive(Debug)]
 pub struct FilesScenario;
+
+// claim: C-files-limited
+/// The last phase in a sentence, from its figures: the threads the limited
+/// pool used against the reads in flight, and what a read took against the
+/// same reads with no limit (the cold phase's, when both were cold).
+fn limited(m: &FilesMetrics) -> String {
+    let (Some(pool), Some(rate), Some(p50), Some(p99)) =
+        (m.limited_pool_threads, m.limited_reads_per_s, m.limited_p50_us, m.limited_p99_us)
+    else {
+        return String::new();
+    };
+    let (base, base_rate, which) = match (m.limited_cold && m.cold, m.cold_p50_us, m.cold_reads_per_s) {
+        (true, Some(p), Some(r)) => (p, r, "the unlimited cold phase's"),
+        _ => (m.p50_us, m.reads_per_s, "the unlimited warm phase's"),
+    };
+    let ratio = p50 / base.max(1e-9);
+    let took = format!(
+        "a median read took {} (p99 {}), ×{ratio:.1} {which}, at {rate:.0} reads/s against {base_rate:.0}",
+        latency(p50),
+        latency(p99)
+    );
+    let (limit, pages) =
+        (counted(m.pool_limit, "thread"), if m.limited_cold { " and the pages dropped again" } else { "" });
+    if pool == 0 {
+        return format!(
+            " With the pool limited to {limit}{pages}, no thread started and {took}: reads that do not use \
+             the pool do not wait for it."
+        );
+    }
+    // Slower by either measure: a longer median, or fewer reads a second.
+    let kept_up = ratio <= 1.1 && rate * 1.1 >= base_rate;
+    let slower = if kept_up { ": fewer threads did not make the reads slower" } else { "" };
+    if m.blocking_threads_peak.is_none() {
+        format!(
+            " With a pool of {limit} for the {} readers{pages}, {pool} read at a time: {took}{slower}.",
+            m.concurrency
+        )
+    } else if pool < m.concurrency {
+        format!(
+            " With the pool limited to {limit}{pages}, the {} reads in flight shared {pool} of its threads, so \
+             up to {} waited for one at a time: {took}{slower}.",
+            m.concurrency,
+            m.concurrency - pool
+        )
+    } else {
+        format!(
+            " With the pool limited to {limit}{pages}, the {} reads in flight used {pool} of its threads and \
+             did not wait for one: {took}.",
+            m.concurrency
+        )
+    }
+}
 
 /// A latency as a reader takes it: "85 µs", "1.2 ms".
 fn latency(us: f64) -> String {
@@ -532,7 +747,7 @@ impl Scenario for FilesScenario {
 
     fn checks(_: &FilesConfig, m: &FilesMetrics) -> Vec<Check> {
         let phases = m.phases();
-        vec![
+        let mut checks = vec![
             Check::new(
                 "every file read exactly once",
                 m.files_not_read_once == 0 && m.reads == m.files * phases,
@@ -555,18 +770,29 @@ impl Scenario for FilesScenario {
                     m.corrupt_reads
                 ),
             ),
-        ]
+        ];
+        // The limit is the runtime's (tokio's, the blocking crate's, rayon's, compio's), and a
+        // pool that ran past it, or a process-wide pool that had not shrunk to it, fails here.
+        if let Some(pool) = m.limited_pool_threads {
+            checks.push(Check::new(
+                "the limited pool never ran past its limit",
+                pool <= m.pool_limit,
+                format!("{} at most, limit {}", counted(pool, "thread"), m.pool_limit),
+            ));
+        }
+        checks
     }
 
     fn headline(cfg: &FilesConfig) -> String {
         format!(
             "{} of {}–{} KiB (seeded) in a temp dir, each read once warm and once after asking the kernel to drop \
              its cached pages, {} at a time with the runtime's file API: the OS threads that took, and each read's \
-             latency",
+             latency; then cold again with the blocking pool limited to {}",
             counted(cfg.files as u64, "file"),
             cfg.min_kib,
             cfg.max_kib,
-            cfg.concurrency
+            cfg.concurrency,
+            counted(cfg.pool_limit as u64, "thread")
         )
     }
 
@@ -610,12 +836,36 @@ impl Scenario for FilesScenario {
             _ => "not run".into(),
         };
         f.push(("cold".into(), cold));
+        if let (Some(pool), Some(r), Some(p50), Some(p99)) =
+            (m.limited_pool_threads, m.limited_reads_per_s, m.limited_p50_us, m.limited_p99_us)
+        {
+            f.push((
+                format!("pool of {}", m.pool_limit),
+                format!(
+                    "{r:.0} reads/s · p50 {} · p99 {} ({} for {} {}{})",
+                    latency(p50),
+                    latency(p99),
+                    counted(pool, "thread"),
+                    m.concurrency,
+                    if m.blocking_threads_peak.is_some() { "reads in flight" } else { "readers" },
+                    if m.limited_cold { ", pages dropped" } else { "" }
+                ),
+            ));
+        }
         f.push(("read".into(), format!("{} of {}", bytes(m.bytes_read as f64), counted(m.reads, "read"))));
         f
     }
 
-    const LESSON: &'static [&'static str] =
-        &["threads_started", "os_threads_peak", "p50_us", "p99_us", "cold_p50_us", "cold_p99_us"];
+    const LESSON: &'static [&'static str] = &[
+        "threads_started",
+        "os_threads_peak",
+        "p50_us",
+        "p99_us",
+        "cold_p50_us",
+        "cold_p99_us",
+        "limited_pool_threads",
+        "limited_p50_us",
+    ];
 
     // claim: C-files-conclude
     fn conclude(cfg: &FilesConfig, columns: &[Column<'_, FilesMetrics>]) -> String {
@@ -629,7 +879,19 @@ impl Scenario for FilesScenario {
         if !none.is_empty() {
             said.push_str(&format!("; {} read with no thread of its own", listed(&none)));
         }
-        format!("{said}. A warm read's median: {warm}.")
+        said.push_str(&format!(". A warm read's median: {warm}"));
+        if columns.iter().any(|c| c.runs.iter().any(|m| m.limited_p50_us.is_some())) {
+            let pool =
+                each(columns, |c| format!("{:.0}", c.median(|m| m.limited_pool_threads.unwrap_or(0) as f64)));
+            let limited = each(columns, |c| latency(c.median(|m| m.limited_p50_us.unwrap_or(0.0))));
+            let cold = each(columns, |c| latency(c.median(|m| m.cold_p50_us.unwrap_or(0.0))));
+            said.push_str(&format!(
+                "; a cold one's: {cold}. Cold again with the pool limited to {}, the threads it used were \
+                 {pool}, and a median read took {limited}",
+                counted(cfg.pool_limit as u64, "thread")
+            ));
+        }
+        format!("{said}.")
     }
 
     // claim: C-files-takeaway
@@ -668,9 +930,10 @@ impl Scenario for FilesScenario {
             _ => "; no cold figure: the kernel refused to drop the pages".into(),
         };
         format!(
-            "{threads}. A warm read took a median {} (p99 {}){cold}.",
+            "{threads}. A warm read took a median {} (p99 {}){cold}.{}",
             latency(m.p50_us),
-            latency(m.p99_us)
+            latency(m.p99_us),
+            limited(m)
         )
     }
 }
@@ -690,7 +953,7 @@ mod tests {
 
     #[test]
     fn a_phase_reads_every_file_once_and_the_directory_goes() {
-        let cfg = FilesConfig { files: 5, min_kib: 1, max_kib: 3, concurrency: 2 };
+        let cfg = FilesConfig { files: 5, min_kib: 1, max_kib: 3, concurrency: 2, pool_limit: 1 };
         let files = TempFiles::create(&cfg, 7).unwrap();
         let dir = files.dir().to_path_buf();
         assert!(dir.starts_with(std::env::temp_dir()));

@@ -141,10 +141,15 @@ demos_tests::per_runtime! {
             assert!(!report.flavor.is_empty() && !report.checks.is_empty());
             // Measured, and never more workers than the executors were built with (scheduling
             // runs a one-worker executor before the one of --threads workers; std-threads reads
-            // files on a pool of --concurrency threads, whatever --threads says).
+            // files on a pool of --concurrency threads, whatever --threads says, then on one of
+            // --pool-limit; compio builds its cores' runtimes anew for files' limited phase).
             let built = match (report.scenario.as_str(), rt().name()) {
                 ("scheduling", _) => 1 + 2,
-                ("files", "std-threads") => report.config["concurrency"].as_u64().expect("files' concurrency"),
+                ("files", "std-threads") => ["concurrency", "pool_limit"]
+                    .iter()
+                    .map(|k| report.config[k].as_u64().expect("files' pool sizes"))
+                    .sum(),
+                ("files", "compio") => 2 + 2,
                 _ => 2,
             };
             assert!(report.workers_observed <= built, "{}: {} workers seen", report.scenario, report.workers_observed);

@@ -3,7 +3,9 @@
 //! temp directory is gone after a run, after a stopped one (Ctrl-C) too, and
 //! nothing is written outside it. The lesson in threads: tokio, smol and
 //! async-std start blocking-pool threads for the reads, compio on io_uring
-//! none, std-threads a thread per read in flight.
+//! none, std-threads a thread per read in flight; with the pool limited to
+//! fewer threads than reads in flight, the reads share exactly that many
+//! (compio on io_uring still none).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,12 +34,14 @@ demos_tests::per_runtime! {
     #[test]
     fn every_file_is_read_once_per_phase_with_every_byte_as_written() {
         for (threads, seed, concurrency) in [(1, 0, 1), (2, 1, 3), (4, 2, 8)] {
-            let cfg = FilesConfig { files: 12, min_kib: 1, max_kib: 8, concurrency };
+            let cfg = FilesConfig { files: 12, min_kib: 1, max_kib: 8, concurrency, pool_limit: 2 };
             let (report, seen) = scenario::run::<FilesScenario>(rt(), &cfg, &Env::quiet(threads, seed));
             let m = &seen.metrics;
             let at = format!("threads {threads} seed {seed}: {m:?}");
             assert!(report.passed(), "{at}");
-            let phases = if m.cold_p50_us.is_some() { 2 } else { 1 };
+            // Warm always; cold and the limited pool's unless Ctrl-C (never here).
+            assert!(m.cold_p50_us.is_some() && m.limited_p50_us.is_some(), "{at}");
+            let phases = 3;
             assert_eq!((m.reads, m.files_not_read_once, m.corrupt_reads), (12 * phases, 0, 0), "{at}");
             assert_eq!(m.bytes_read, m.bytes_written * phases, "{at}");
             assert!(m.os_threads_peak >= m.os_threads_before, "{at}");
@@ -47,7 +51,7 @@ demos_tests::per_runtime! {
 
     #[test]
     fn a_blocking_pool_starts_threads_for_the_reads_and_io_uring_none() {
-        let cfg = FilesConfig { files: 32, min_kib: 4, max_kib: 16, concurrency: 8 };
+        let cfg = FilesConfig { files: 32, min_kib: 4, max_kib: 16, concurrency: 8, pool_limit: 2 };
         let (_, seen) = scenario::run::<FilesScenario>(rt(), &cfg, &Env::quiet(2, 42));
         let m = &seen.metrics;
         match rt().name() {
@@ -58,6 +62,30 @@ demos_tests::per_runtime! {
             // The rayon pool: a thread per read in flight.
             "std-threads" => assert_eq!(m.threads_started, 8, "{m:?}"),
             other => panic!("no expectation for {other}"),
+        }
+    }
+
+    #[test]
+    fn reads_on_a_limited_pool_share_its_threads_and_io_uring_reads_need_none() {
+        // 16 reads in flight, a pool of 2: a blocking pool fills to its limit and no further,
+        // where the unlimited phases had started more; three seeds, three runs.
+        for seed in [3, 4, 5] {
+            let cfg = FilesConfig { files: 48, min_kib: 4, max_kib: 16, concurrency: 16, pool_limit: 2 };
+            let (report, seen) = scenario::run::<FilesScenario>(rt(), &cfg, &Env::quiet(2, seed));
+            let m = &seen.metrics;
+            assert!(report.passed(), "seed {seed}: {m:?}");
+            let pool = m.limited_pool_threads.expect("the limited phase ran");
+            match rt().name() {
+                "tokio" | "smol" | "async-std" => {
+                    assert_eq!(pool, 2, "seed {seed}: filled to its limit: {m:?}");
+                    assert!(m.threads_started > pool, "seed {seed}: the limit lowered the threads: {m:?}");
+                }
+                // io_uring: the limited pool is never asked for a thread.
+                "compio" => assert_eq!(pool, 0, "seed {seed}: {m:?}"),
+                // A rayon pool of two threads for the sixteen readers.
+                "std-threads" => assert_eq!((pool, m.threads_started), (2, 16), "seed {seed}: {m:?}"),
+                other => panic!("no expectation for {other}"),
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use demos_core::guide::balance::{BalanceFigures, BalanceVerdict};
 use demos_core::guide::blocking::{BlockingFigures, BlockingVerdict};
 use demos_core::guide::contention::{ContentionFigures, ContentionVerdict, Hammered};
 use demos_core::guide::cpu::{CpuFigures, CpuVerdict};
-use demos_core::guide::io::{self, EchoSide, IoFigures, IoVerdict};
+use demos_core::guide::io::{self, EchoSide, FileReads, IoFigures, IoVerdict};
 use demos_core::guide::{self, GuideConfig, Row};
 use demos_core::{Check, EchoConfig, EchoMetrics, Env, Report};
 use demos_tests::watchdog::Watched;
@@ -24,6 +24,7 @@ fn io_figures(tasks: (f64, f64, u64), threads: (f64, f64, u64)) -> IoFigures {
         round_trips: 20,
         tasks: side(tasks),
         threads: side(threads),
+        files: FileReads { in_flight: 16, threads_started: 17, blocking_pool: true, p50_ms: 0.9 },
     }
 }
 
@@ -73,6 +74,26 @@ fn io_advice_names_which_side_led_on_what() {
     let advice = either.advice();
     assert_eq!(advice.verdict, ThreadsEitherWay);
     assert!(advice.text.contains("404 OS threads") && advice.text.contains("401"), "{}", advice.text);
+}
+
+#[test]
+fn io_advice_says_what_file_reads_took() {
+    let with = |threads_started, blocking_pool| IoFigures {
+        files: FileReads { in_flight: 16, threads_started, blocking_pool, p50_ms: 0.9 },
+        ..io_figures((50_000.0, 2.0, 5), (30_000.0, 4.0, 401))
+    };
+    let cases: [(u64, bool, &str); 3] = [
+        (17, true, "Files differ: 16 file reads in flight started 17 blocking-pool threads"),
+        (0, true, "Files too: 16 file reads in flight started no thread"),
+        (16, false, "Files likewise: 16 file reads in flight took 16 pool threads"),
+    ];
+    for (started, pool, words) in cases {
+        let advice = with(started, pool).advice();
+        // The sockets' verdict stands; the files' sentence follows it.
+        assert_eq!(advice.verdict, IoVerdict::Tasks, "{}", advice.text);
+        assert!(advice.text.starts_with("async tasks"), "{}", advice.text);
+        assert!(advice.text.contains(words), "{words:?} missing: {}", advice.text);
+    }
 }
 
 fn cpu(threads: u64, speedup: f64) -> CpuFigures {
@@ -306,7 +327,7 @@ demos_tests::per_runtime! {
             let at = format!("threads {threads}");
             let run = guide::measure(rt(), &Env::quiet(threads, 42), &GuideConfig::small());
             let scenarios: Vec<_> = run.reports.iter().map(|r| r.scenario.as_str()).collect();
-            assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "guide"], "{at}");
+            assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "files", "guide"], "{at}");
             for report in &run.reports {
                 let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
                 assert!(failed.is_empty(), "{at}, {}: {failed:?}", report.scenario);
@@ -327,7 +348,7 @@ demos_tests::per_runtime! {
             // Every row is checked, and the guide's report carries every check the table shows.
             assert!(run.rows.iter().all(|r| !r.checks.is_empty()), "{at}: {:?}", run.rows);
             let shown: Vec<_> = run.rows.iter().flat_map(|r| r.checks.clone()).collect();
-            assert_eq!(run.reports[4].checks, shown, "{at}");
+            assert_eq!(run.reports[5].checks, shown, "{at}");
             // The advice printed is the advice of the figures printed beside it.
             let f = &run.figures;
             let worded = [
@@ -373,8 +394,8 @@ demos_tests::per_runtime! {
             .map(|l| serde_json::from_str(l).expect("a report"))
             .collect();
         let scenarios: Vec<_> = reports.iter().map(|r| r.scenario.as_str()).collect();
-        assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "guide"]);
-        let guide = &reports[4];
+        assert_eq!(scenarios, ["echo", "pools", "bridge", "balance", "files", "guide"]);
+        let guide = &reports[5];
         assert!(guide.checks.len() >= 5 && guide.passed(), "{:?}", guide.checks);
         assert_eq!(guide.metrics["contention_threads"], 1);
         assert_eq!(guide.metrics["lock_count"], guide.metrics["expected_count"]);

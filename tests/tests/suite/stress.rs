@@ -29,7 +29,7 @@ fn small(scenario: &str) -> Value {
         "mixing" => json!({ "delay_ms": 1 }),
         "timers" => json!({ "sleep_us": 50, "sleeps": 3 }),
         "balance" => json!({ "tasks": 5, "max_task_ms": 1 }),
-        "files" => json!({ "files": 6, "min_kib": 1, "max_kib": 4, "concurrency": 3 }),
+        "files" => json!({ "files": 6, "min_kib": 1, "max_kib": 4, "concurrency": 3, "pool_limit": 2 }),
         "cancel" => json!({ "frames": 2, "half_ms": 2, "tick_ms": 1, "tasks": 2 }),
         "starvation" => {
             json!({ "items": 1000, "tick_ms": 1, "blocking_jobs": 2, "blocking_limit": 1, "job_ms": 1 })
