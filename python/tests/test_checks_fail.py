@@ -46,21 +46,6 @@ class Race(unittest.TestCase):
         with mock.patch.object(race, "no_await_step", read_await_write):
             self.assertEqual(failed(support.run("race", tasks=200)), {"atomic == expected"})
 
-    def test_a_step_that_counts_twice_fails_unsynchronized(self):
-        async def twice(counter):
-            counter.value += 2
-            return counter.value - 2, counter.value - 2
-
-        def twice_on_a_thread(counter):
-            counter.value += 2
-            return counter.value - 2, counter.value - 2
-
-        with mock.patch.object(race, "coroutine_step", twice):
-            self.assertEqual(failed(support.run("race", tasks=50)), {"unsynchronized <= expected"})
-        with mock.patch.object(race, "thread_step", twice_on_a_thread):
-            self.assertEqual(failed(support.run("race", tasks=50, threads=1)),
-                             {"thread unsynchronized <= expected"})
-
     def test_a_thread_lock_that_does_not_exclude_fails_threading_lock(self):
         with mock.patch.object(race, "ThreadLock", contextlib.nullcontext):
             # Two threads interleave at sleep(0) nearly every time; three tries, for a busy machine.
