@@ -173,20 +173,6 @@ class Threads(unittest.TestCase):
             rep = support.run("threads", **self.small)
         self.assertEqual(failed(rep), {"every job ran once"})
 
-    def test_manual_jobs_run_inline_fail_a_thread_each(self):
-        class Joined:
-            """Runs the job on the calling thread instead of a thread of its own."""
-
-            def __init__(self, i, job):
-                job()
-
-            def join(self):
-                pass
-
-        with mock.patch.object(threads, "spawn_manual", Joined):
-            rep = support.run("threads", **self.small)
-        self.assertEqual(failed(rep), {"each manual job had a thread of its own"})
-
     def test_a_pool_bigger_than_asked_fails_at_most_threads(self):
         def slow_cpu_job():
             time.sleep(0.02)  # long enough for the jobs to spread over every pool thread
