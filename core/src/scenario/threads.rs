@@ -258,18 +258,14 @@ impl Scenario for ThreadsScenario {
     }
 
     fn checks(cfg: &ThreadsConfig, m: &ThreadsMetrics) -> Vec<Check> {
-        let mut checks = vec![
-            Check::new(
-                "every job ran once",
-                m.jobs == m.jobs_expected,
-                format!("{}/{}", m.jobs, m.jobs_expected),
-            ),
-            Check::new(
-                "each manual and scoped job had a thread of its own",
-                m.manual_threads == cfg.manual as u64 && m.scoped_threads == cfg.manual as u64,
-                format!("{} manual, {} scoped", m.manual_threads, m.scoped_threads),
-            ),
-        ];
+        // No check on the manual and scoped threads' count: each job is given a
+        // `thread::Builder::spawn` of its own, so std makes it one thread per job.
+        // The table shows them; what the pools do with their threads is checked.
+        let mut checks = vec![Check::new(
+            "every job ran once",
+            m.jobs == m.jobs_expected,
+            format!("{}/{}", m.jobs, m.jobs_expected),
+        )];
         if cfg.io_jobs > 0 {
             checks.push(Check::new(
                 "no blocking job ran on a worker",
