@@ -288,12 +288,6 @@ const FAULTS: &[Fault] = &[
     },
     Fault {
         scenario: "threads",
-        check: "each manual and scoped job had a thread of its own",
-        fault: "two scoped jobs run on one thread",
-        run: || faulted::<ThreadsScenario>(tokio(), threads(), |m| m.scoped_threads -= 1),
-    },
-    Fault {
-        scenario: "threads",
         check: "no blocking job ran on a worker",
         fault: "a blocking job run on an executor worker",
         run: || faulted::<ThreadsScenario>(tokio(), threads(), |m| m.io_threads_also_workers = 1),
@@ -440,12 +434,6 @@ const FAULTS: &[Fault] = &[
         check: "the tokio future completed inside Compat",
         fault: "a Compat with no tokio runtime behind it",
         run: || faulted::<MixingScenario>(smol(), mixing(), |m| m.adapter_worked = Some(false)),
-    },
-    Fault {
-        scenario: "timers",
-        check: "every sleep ran",
-        fault: "a timer that never fired: no sleep measured",
-        run: || faulted::<TimersScenario>(tokio(), timers(), |m| m.sleeps = 0),
     },
     Fault {
         scenario: "timers",
