@@ -8,10 +8,11 @@
 //! Run it: `cargo run -p demos-std-threads -- threads`
 
 use std::sync::Arc;
-use std::thread;
 use std::time::Instant;
 
-use demos_core::scenario::threads::{CPU, Gate, IO, MANUAL, SCOPED, TOGETHER, cpu_job, io_job, run_recorded};
+use demos_core::scenario::threads::{
+    CPU, Gate, IO, TOGETHER, cpu_job, io_job, manual_and_scoped, run_recorded,
+};
 use demos_core::timeline::Recorder;
 use demos_core::{Env, Observed, Threads, ThreadsConfig, ThreadsMetrics};
 use rayon::prelude::*;
@@ -23,7 +24,7 @@ impl Threads for crate::StdThreads {
     fn threads(&self, cfg: &ThreadsConfig, env: &Env) -> Observed<ThreadsMetrics> {
         let started = Instant::now();
         let rec = Arc::new(Recorder::new());
-        manual_and_scoped(cfg, &rec);
+        manual_and_scoped(cfg, &rec); // std's own threads, the same on every runtime
         // A bounded pool for blocking jobs, as an application would size one: the jobs
         // queue for its threads, and the report counts the threads that ran them.
         let io_pool = rayon::ThreadPoolBuilder::new()
@@ -62,29 +63,4 @@ impl Threads for crate::StdThreads {
         let metrics = ThreadsMetrics::from_spans(cfg, env, &spans, gate.opened());
         Observed::new(format!("{flavor} + an I/O pool"), started.elapsed(), metrics).with_spans(spans)
     }
-}
-
-/// Manual and scoped OS threads, beside the runtime: `thread::Builder::spawn`
-/// for each manual job (joined here), then `thread::scope` for the scoped ones,
-/// which may borrow from this function because the scope outlives them.
-fn manual_and_scoped(cfg: &ThreadsConfig, rec: &Arc<Recorder>) {
-    let manual: Vec<_> = (0..cfg.manual)
-        .map(|i| {
-            let rec = rec.clone(); // a manual thread may outlive this call: it owns its share
-            let job = move || run_recorded(&rec, MANUAL, i, cpu_job);
-            thread::Builder::new().name(format!("manual-{i}")).spawn(job).expect("the OS can start a thread")
-        })
-        .collect();
-    for handle in manual {
-        handle.join().expect("the job does not panic");
-    }
-    thread::scope(|scope| {
-        for i in 0..cfg.manual {
-            let job = move || run_recorded(rec, SCOPED, i, cpu_job); // borrows: the scope outlives the thread
-            thread::Builder::new()
-                .name(format!("scoped-{i}"))
-                .spawn_scoped(scope, job)
-                .expect("the OS can start a thread");
-        }
-    });
 }

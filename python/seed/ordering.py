@@ -91,7 +91,6 @@ async def both_rounds(cfg, env, loop_threads: set) -> dict:
         "orders_complete": complete,
         "orders_differ": first != second,
         "fixed_index_matches": min(matches(first_slots), matches(second_slots)),
-        "fixed_results_identical": first_slots == second_slots,
         "round_ms": round_ms,
     }
 
@@ -120,9 +119,7 @@ def checks(cfg, m) -> list[Check]:
     return [
         Check("every task finished exactly once", m["orders_complete"], f"{n} tasks, both rounds"),
         Check("every fixed index holds its task's result", m["fixed_index_matches"] == n,
-              f"{m['fixed_index_matches']}/{n}"),
-        Check("fixed-index results identical across rounds", m["fixed_results_identical"],
-              str(m["fixed_results_identical"]).lower()),
+              f"{m['fixed_index_matches']}/{n}, both rounds"),
     ]
 
 
@@ -133,8 +130,7 @@ def figures(cfg, m) -> list[tuple[str, str]]:
          "spawn order"),
         ("inversions, round 2", f"{m['inversions_second_round']} (another seed)"),
         ("orders differ", str(m["orders_differ"]).lower()),
-        ("fixed indices", f"{m['fixed_index_matches']}/{n} correct, identical in both rounds: "
-         f"{str(m['fixed_results_identical']).lower()}"),
+        ("fixed indices", f"{m['fixed_index_matches']}/{n} slots right in both rounds"),
     ]
 
 

@@ -183,10 +183,7 @@ def checks(cfg, m) -> list[Check]:
     return [
         Check("mutex == expected", m["mutex"] == n, f"{m['mutex']}/{n}"),
         Check("atomic == expected", m["atomic"] == n, f"{m['atomic']}/{n}"),
-        Check("unsynchronized <= expected", m["unsynchronized"] <= n, f"{m['unsynchronized']}/{n}"),
         Check("threading.Lock == expected", m["thread_lock"] == n, f"{m['thread_lock']}/{n}"),
-        Check("thread unsynchronized <= expected", m["thread_unsynchronized"] <= n,
-              f"{m['thread_unsynchronized']}/{n}"),
     ]
 
 

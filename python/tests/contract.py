@@ -29,7 +29,7 @@ SHARED = {
              "atomic_ms": "f64"},
     "ordering": {"tasks": "u64", "inversions": "u64", "inversions_second_round": "u64",
                  "orders_complete": "bool", "orders_differ": "bool", "fixed_index_matches": "u64",
-                 "fixed_results_identical": "bool", "round_ms": "f64"},
+                 "round_ms": "f64"},
     "futures": {"tasks": "u64", "completed": "u64", "callbacks_run": "u64", "as_completed": "u64",
                 "oneshot_delivered": "bool", "dropped_handle_task_finished": "bool",
                 "cancelled": "u64", "panics_caught": "u64", "panic_resumed_on_await": "bool",

@@ -46,21 +46,6 @@ class Race(unittest.TestCase):
         with mock.patch.object(race, "no_await_step", read_await_write):
             self.assertEqual(failed(support.run("race", tasks=200)), {"atomic == expected"})
 
-    def test_a_step_that_counts_twice_fails_unsynchronized(self):
-        async def twice(counter):
-            counter.value += 2
-            return counter.value - 2, counter.value - 2
-
-        def twice_on_a_thread(counter):
-            counter.value += 2
-            return counter.value - 2, counter.value - 2
-
-        with mock.patch.object(race, "coroutine_step", twice):
-            self.assertEqual(failed(support.run("race", tasks=50)), {"unsynchronized <= expected"})
-        with mock.patch.object(race, "thread_step", twice_on_a_thread):
-            self.assertEqual(failed(support.run("race", tasks=50, threads=1)),
-                             {"thread unsynchronized <= expected"})
-
     def test_a_thread_lock_that_does_not_exclude_fails_threading_lock(self):
         with mock.patch.object(race, "ThreadLock", contextlib.nullcontext):
             # Two threads interleave at sleep(0) nearly every time; three tries, for a busy machine.
@@ -76,8 +61,7 @@ class Ordering(unittest.TestCase):
 
         with mock.patch.object(ordering, "finish", by_position):
             rep = support.run("ordering", max_sleep_ms=20)
-        self.assertEqual(failed(rep), {"every fixed index holds its task's result",
-                                       "fixed-index results identical across rounds"})
+        self.assertEqual(failed(rep), {"every fixed index holds its task's result"})
 
     def test_a_task_that_never_reports_fails_exactly_once(self):
         def forgets_task_0(finished, slots, task):
@@ -187,20 +171,6 @@ class Threads(unittest.TestCase):
         with mock.patch.object(threads, "run_recorded", twice_for_manual_0):
             rep = support.run("threads", **self.small)
         self.assertEqual(failed(rep), {"every job ran once"})
-
-    def test_manual_jobs_run_inline_fail_a_thread_each(self):
-        class Joined:
-            """Runs the job on the calling thread instead of a thread of its own."""
-
-            def __init__(self, i, job):
-                job()
-
-            def join(self):
-                pass
-
-        with mock.patch.object(threads, "spawn_manual", Joined):
-            rep = support.run("threads", **self.small)
-        self.assertEqual(failed(rep), {"each manual job had a thread of its own"})
 
     def test_a_pool_bigger_than_asked_fails_at_most_threads(self):
         def slow_cpu_job():

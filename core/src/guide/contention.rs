@@ -21,6 +21,9 @@ pub const MAX_CPU_WAIT: f64 = 0.25;
 pub const TRIES: u32 = 3;
 /// Within this ratio the lock and the atomic count as even.
 pub const EVEN_WITHIN: f64 = 1.2;
+/// The row's checks, by name: the lock's count, then the atomic's.
+pub const CHECKS: [&str; 2] =
+    ["every increment counted behind the lock", "every increment counted by the atomic"];
 
 mod rounds;
 
@@ -205,10 +208,8 @@ impl ContentionFigures {
         let check = |name: &str, h: &Hammered| {
             Check::new(name, h.counted == expected, format!("{} of {expected}", h.counted))
         };
-        vec![
-            check("every increment counted behind the lock", &self.lock),
-            check("every increment counted by the atomic", &self.atomic),
-        ]
+        let [lock, atomic] = CHECKS;
+        vec![check(lock, &self.lock), check(atomic, &self.atomic)]
     }
 }
 

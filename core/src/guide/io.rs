@@ -281,8 +281,13 @@ impl IoFigures {
 pub fn baseline_checks(cfg: &EchoConfig, threads: &EchoMetrics) -> Vec<Check> {
     EchoScenario::checks(cfg, threads)
         .into_iter()
-        .map(|c| Check { name: format!("a thread per connection end: {}", c.name), ..c })
+        .map(|c| Check { name: baseline_name(&c.name), ..c })
         .collect()
+}
+
+/// An echo check's name on the thread-per-connection side.
+pub fn baseline_name(check: &str) -> String {
+    format!("a thread per connection end: {check}")
 }
 
 /// "tokio's", "async-std'".

@@ -253,6 +253,15 @@ pub fn measure(rt: &dyn Runtime, env: &Env, cfg: &GuideConfig) -> Guide {
     Guide { reports: vec![io, cpu, bridge, uneven, files, guide], rows, figures }
 }
 
+/// Every check the guide prints of its own, by name: the thread-per-connection
+/// baseline's (echo's checks, named for that side) and the contention row's.
+/// Its other checks are the scenarios' it ran ([`crate::scenario::Kind::checks`]),
+/// under their own names or a runtime's prefix ("tokio's echo: …").
+pub fn own_checks() -> Vec<String> {
+    let baseline = <EchoScenario as scenario::Scenario>::CHECKS.iter().map(|c| io::baseline_name(c));
+    baseline.chain(contention::CHECKS.iter().map(|c| c.to_string())).collect()
+}
+
 /// A row of a run Ctrl-C stopped: no advice from partial figures, and a check
 /// the run ended before is marked partial, not failed.
 fn stopped(mut row: Row) -> Row {

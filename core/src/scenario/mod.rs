@@ -98,6 +98,82 @@ impl Kind {
             Self::Files => "files",
         }
     }
+
+    /// Every check the scenario's [`Scenario::checks`] can print, by name: on
+    /// any runtime, with any configuration (some are printed only on some
+    /// runtimes or from some sizes up). tests/tests/faults.rs holds a fault for
+    /// each, and a debug build refuses a report that prints a check not listed
+    /// here ([`envelope`]), so a new check needs a failing case before it ships.
+    /// Listed here, beside the names, so the list of every scenario is in one
+    /// place and a new scenario is a compile error until its list is written.
+    pub const fn checks(self) -> &'static [&'static str] {
+        match self {
+            Self::Race => &["mutex == expected", "atomic == expected"],
+            Self::Ordering => {
+                &["every task finished exactly once", "every fixed index holds its task's result"]
+            }
+            Self::Futures => &[
+                "every handle returned its task's value",
+                "every callback ran once",
+                "every result consumed as it completed",
+                "the one-shot future delivered its value",
+                "the aborted task was cancelled",
+                "the panic was caught and the runtime kept running",
+                "the blocking job's panic came back to the task awaiting it",
+                "an aborted blocking job gave its value only once it had ended",
+            ],
+            Self::Pools => &[
+                "every I/O job completed and its callback ran",
+                "every parallel sum equals the sequential sum",
+                "every child process's sum equals the sequential sum",
+            ],
+            Self::Bridge => &[
+                "every blocking call completed, offloaded and inline",
+                "the heartbeat ticked while the calls were offloaded",
+                "sync code got the async result through block_on",
+            ],
+            Self::Threads => &[
+                "every job ran once",
+                "no blocking job ran on a worker",
+                "CPU jobs ran on at most --threads workers",
+                "--threads workers each ran a job at the same moment",
+            ],
+            Self::Scheduling => &[
+                "every async step of every task ran",
+                "one worker, no yield: tasks ran one after another",
+                "one worker, cooperative: tasks took turns, a step each per round",
+                "one CPU: no two threads ran at once",
+                "never more tasks running at once than workers",
+            ],
+            Self::Queue => &[
+                "every item consumed exactly once",
+                "depth never above capacity",
+                "sum of values consumed == sum produced",
+            ],
+            Self::Scale => &["all tasks waiting at once", "every task woke once"],
+            Self::Echo => &["every byte echoed once, in order", "every connection closed cleanly"],
+            Self::Local => &["counter exact without a lock", "tasks interleaved at their awaits"],
+            Self::Starvation => &[
+                "every item received",
+                "blocking pool filled to its limit, never past it",
+                "every blocking job completed",
+            ],
+            Self::Cancel => &[
+                "the cancel-safe loop lost nothing",
+                "with both branches ready, a select without a preference split its wins; the preferring one \
+                 chose the first every round",
+            ],
+            Self::Mixing => {
+                &["async-io's timer and connect completed here", "the tokio future completed inside Compat"]
+            }
+            Self::Timers => &["no sleep returned before its time"],
+            Self::Balance => &[
+                "every task ran exactly once, in each phase",
+                "no more threads ran tasks than there are workers",
+            ],
+            Self::Files => &["every file read exactly once", "every byte read equals what was written"],
+        }
+    }
 }
 
 /// A scenario as the CLI, the child worker and `compare` see it: how to run it on
@@ -107,6 +183,8 @@ pub trait Scenario {
     const KIND: Kind;
     /// Name on the command line and in reports.
     const NAME: &'static str = Self::KIND.name();
+    /// Every check [`Scenario::checks`] can print ([`Kind::checks`]).
+    const CHECKS: &'static [&'static str] = Self::KIND.checks();
     /// One line for `list`.
     const ABOUT: &'static str;
     /// Configuration, with the documented defaults.
@@ -324,6 +402,8 @@ pub trait AnyScenario: Sync {
     fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome;
     /// [`Scenario::LESSON`].
     fn lesson(&self) -> &'static [&'static str];
+    /// [`Scenario::CHECKS`].
+    fn check_names(&self) -> &'static [&'static str];
     /// [`Scenario::conclude`] over reports of this scenario, grouped by
     /// runtime: `(runtime, flavour, its reports)`.
     fn conclude(&self, cfg: &serde_json::Value, columns: &[(&str, &str, &[Report])]) -> String;
@@ -389,6 +469,9 @@ impl<S: Scenario> AnyScenario for Registered<S> {
     }
     fn lesson(&self) -> &'static [&'static str] {
         S::LESSON
+    }
+    fn check_names(&self) -> &'static [&'static str] {
+        S::CHECKS
     }
     fn conclude(&self, cfg: &serde_json::Value, columns: &[(&str, &str, &[Report])]) -> String {
         let Ok(cfg) = Self::parse(cfg) else { return String::new() };
@@ -475,6 +558,15 @@ pub fn envelope<S: Scenario>(
 ) -> Report {
     let interrupted = crate::interrupt::requested();
     let mut checks = S::checks(cfg, &observed.metrics);
+    for check in &checks {
+        debug_assert!(
+            S::CHECKS.contains(&check.name.as_str()),
+            "{} printed the check '{}', which Kind::checks does not list: list it, and give it a row in \
+             tests/tests/faults.rs",
+            S::NAME,
+            check.name
+        );
+    }
     if interrupted {
         checks.iter_mut().filter(|c| !c.passed).for_each(|c| c.partial = true);
     }

@@ -16,7 +16,13 @@
 //! its millisecond a sleep begins. Then the same timer asked for 1 ms, which is
 //! the heartbeat interval of `bridge` and `starvation`.
 //!
-//! Checked: every sleep ran and none returned before its time.
+// claim: C-timers-never-early
+//! Checked: no sleep returned before its time. Every timer here promises it —
+//! tokio fires a deadline once its rounded-up millisecond has passed, async-io
+//! and compio wake a timer only once `Instant::now()` has reached its deadline,
+//! and `std::thread::sleep` sleeps "at least the specified amount of time" — so
+//! a sleep measured shorter than asked is a broken timer, not a slow machine.
+//! How late a sleep is, is the lesson, not a check.
 
 use std::time::{Duration, Instant};
 
@@ -166,24 +172,19 @@ impl Scenario for TimersScenario {
     }
 
     fn checks(_: &TimersConfig, m: &TimersMetrics) -> Vec<Check> {
-        vec![
-            Check::new(
-                "every sleep ran",
-                m.sleeps > 0 && m.median_us > 0.0,
-                format!("{} sleeps, median {}", m.sleeps, wait(m.median_us)),
+        // A sleep's start is taken before the runtime's sleep computes its deadline
+        // (`timed`), so a wait measured under what was asked woke before that deadline.
+        vec![Check::new(
+            "no sleep returned before its time",
+            m.early == 0 && m.heartbeat_early == 0,
+            format!(
+                "{} early of {} asked {}; {} early of 1 ms",
+                m.early,
+                m.sleeps,
+                wait(m.requested_us),
+                m.heartbeat_early
             ),
-            Check::new(
-                "no sleep returned before its time",
-                m.early == 0 && m.heartbeat_early == 0,
-                format!(
-                    "{} early of {} asked {}; {} early of 1 ms",
-                    m.early,
-                    m.sleeps,
-                    wait(m.requested_us),
-                    m.heartbeat_early
-                ),
-            ),
-        ]
+        )]
     }
 
     fn headline(cfg: &TimersConfig) -> String {

@@ -59,9 +59,9 @@ pub(super) fn checks(m: &SchedulingMetrics) -> Vec<Check> {
     }
     if let Some(most) = m.spread_most_at_once {
         checks.push(Check::new(
-            format!("{}: never more tasks running at once than workers", counted(m.workers, "worker")),
+            "never more tasks running at once than workers",
             most <= m.workers,
-            format!("at most {most}"),
+            format!("at most {most} on {}", counted(m.workers, "worker")),
         ));
     }
     checks
