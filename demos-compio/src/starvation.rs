@@ -1,3 +1,4 @@
+// claim: C-compio-no-budget
 //! starvation on compio. On one core a task drains a pre-filled `flume`
 //! channel while a heartbeat ticks on `compio::time`; whether a ready
 //! `recv_async` ever returns `Pending` is what the run measures (compio has no
