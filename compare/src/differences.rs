@@ -145,6 +145,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-diff-blocking-panic
             question: "a panic in a blocking job; then in a task with no handle: what came back, threads left",
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
@@ -171,6 +172,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-diff-blocking-abort
             question: "aborting / cancelling a blocking job (50 ms) while it runs",
             scenario: "futures",
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
@@ -260,6 +262,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-diff-lifo-stranding
             question: "a task woken by a worker that then blocks 10 ms, 2 workers: rounds it waited for that worker",
             scenario: "bridge",
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
@@ -350,6 +353,7 @@ fn probes() -> Vec<Probe> {
             },
         },
         Probe {
+            // claim: C-diff-select-fairness
             question: "a select of two branches both ready, 1,000 times: how often the first won",
             scenario: "cancel",
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),

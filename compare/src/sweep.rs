@@ -85,7 +85,8 @@ pub(crate) fn points(
 /// How each figure grew from the sweep's first value to the last, per
 /// runtime, in words a reader takes the right way round: a per-task figure
 /// that holds steady scales linearly; a total should grow in step with the
-/// option.
+/// option; any other figure (timers' waits) is set against the option's
+/// growth, and one far behind it is said to have grown, held or fallen.
 pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
     let (Some(first), Some(last)) = (group.first().copied(), group.last().copied()) else { return None };
     let (Some(from), Some(to)) = (&first.point, &last.point) else { return None };
@@ -119,6 +120,8 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
         .map(|m| m.keys().map(String::as_str).collect())
         .unwrap_or_default();
     let mut rows = Vec::new();
+    // The metrics that got a row.
+    let mut shown: Vec<&str> = Vec::new();
     for metric in &metrics {
         let per_task = metric.ends_with("_per_task");
         let cells: Vec<String> = first
@@ -146,24 +149,44 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
                         _ => "held steady: linear",
                     }
                 } else {
-                    match ratio / factor {
-                        r if r > 1.5 => "grew faster than the option",
-                        r if r < 1.0 / 1.5 => "grew slower than the option",
-                        _ => "grew in step with the option",
+                    // Against the option's growth first; a figure far behind it
+                    // is said to have grown, held steady or fallen, as it did.
+                    match (ratio / factor, ratio) {
+                        (q, _) if q > 1.5 => "grew faster than the option",
+                        (q, _) if q >= 1.0 / 1.5 => "grew in step with the option",
+                        (_, r) if r > 1.5 => "grew slower than the option",
+                        (_, r) if r >= 1.0 / 1.5 => "held steady",
+                        _ => "fell",
                     }
                 };
                 Some(format!("{} ×{}{upto}, {verdict}", c.runtime, number(ratio)))
             })
             .collect();
         if !cells.is_empty() {
+            shown.push(metric.as_str());
             rows.push((label_among(metric, &all), cells.join("; ")));
         }
     }
+    // How to read the rows, said only of the kinds of figure shown: a sweep
+    // of timers' sleeps has no per-task cost and no total time.
+    let mut reading = Vec::new();
+    if shown.iter().any(|m| m.ends_with("_per_task")) {
+        reading.push("a figure per task that holds steady means the cost is linear");
+    }
+    if shown.iter().any(|m| m.ends_with("_ms")) {
+        reading.push("a total should grow in step with the option");
+    } else if shown.iter().any(|m| !m.ends_with("_per_task")) {
+        reading.push(if reading.is_empty() {
+            "each figure is set against how much the option grew"
+        } else {
+            "each other figure is set against how much the option grew"
+        });
+    }
     (!rows.is_empty()).then(|| Growth {
         intro: format!(
-            "How the figures grew from {from} to {to} (×{}), the median of each runtime's runs: a figure per task \
-             that holds steady means the cost is linear; a total should grow in step with the option.",
-            number(to.value as f64 / from.value as f64)
+            "How the figures grew from {from} to {to} (×{}), the median of each runtime's runs: {}.",
+            number(to.value as f64 / from.value as f64),
+            reading.join("; ")
         ),
         rows,
     })

@@ -1,3 +1,4 @@
+// claim: C-async-executor-spawn-shared
 //! balance on async-std: one task on the global executor spawns every CPU task
 //! with `task::spawn`. The global executor is async-executor underneath
 //! (through async-global-executor): a spawned task goes to its shared queue,

@@ -1,6 +1,7 @@
 // claim: C-async-std-blocking-pool
 //! bridge on async-std: `task::spawn_blocking` moves a blocking call to
 //! async-std's blocking pool; called inline it occupies an executor thread.
+// claim: C-async-executor-shared-queue
 //! Sync code reaches async code through `task::block_on`. Last, with several
 //! threads: a task woken by a task that then blocks its thread goes to the
 //! global executor's shared queue (async-executor, as on smol) — observed, as

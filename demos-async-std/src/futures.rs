@@ -3,6 +3,7 @@
 //! one-shot, combinators from the `futures` crate, `FuturesUnordered` for
 //! as-completed, and the probes: a dropped `JoinHandle` *detaches* (the task
 //! runs on), `JoinHandle::cancel()` cancels, and a panic is re-raised in
+// claim: C-blocking-panic-reraised, C-async-std-blocking-cancel, C-async-executor-detached-panic
 //! whoever awaits the handle — caught here with `catch_unwind`. Off the happy
 //! path: a panic in `spawn_blocking` is re-raised in the awaiting task too;
 //! `cancel()` on a running `spawn_blocking` job answers at once while the job

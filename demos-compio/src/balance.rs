@@ -1,3 +1,4 @@
+// claim: C-compio-tasks-stay-on-core
 //! balance on compio: the scenario's main future on core 0 spawns every CPU
 //! task with `compio::runtime::spawn`. compio never moves a task: every one
 //! of them runs on core 0, one after another, while the other cores' runtimes

@@ -1,3 +1,4 @@
+// claim: C-compio-tasks-stay-on-core
 //! bridge on compio: `compio::runtime::spawn_blocking` moves a blocking call to
 //! the core's own blocking pool; called inline it occupies the core's one
 //! thread — and with it every task spawned on that core, for tasks never move

@@ -1,13 +1,16 @@
+// claim: C-futures-select-random
 //! cancel on compio: `futures::future::select` (it polls its first branch
 //! first) between reading a two-part frame and a `compio::time` timer. A naive
 //! loop builds a fresh frame read each time round; when the timer wins after
 //! the first half was taken, that read is dropped with the half. The
 //! cancel-safe loop races `recv_async` itself (it takes nothing unless it
+// claim: C-compio-handle-drop
 //! completes) and keeps the half-frame outside the loop. Then: dropping
 //! `JoinHandle`s cancels their tasks; dropping a runtime drops its parked
 //! tasks; `futures::select!` picks a ready branch at random and
 //! `select_biased!` always the first.
 //!
+// claim: C-compio-uring-cancel
 //! Last, what is particular to completion-based I/O: on io_uring a read in
 //! flight belongs to the kernel, which writes into the buffer the read was
 //! given (owned: moved in, handed back with the result). Dropping the read's

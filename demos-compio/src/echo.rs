@@ -1,4 +1,7 @@
-//! echo on compio, the way its examples serve: one listener per core. Every
+// claim: C-compio-echo-reuseport
+//! echo on compio: one listener per core. (compio 0.19.2's own example,
+//! `examples/dispatcher.rs`, accepts on one listener and hands each connection
+//! to a worker thread with a `Dispatcher`; here nothing is handed over.) Every
 //! core binds its own socket to the same loopback port with `SO_REUSEPORT`
 //! (through socket2) and accepts on it in its own runtime; the kernel spreads
 //! the connections over the listeners, and each connection is a task on the

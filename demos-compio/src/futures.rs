@@ -1,3 +1,4 @@
+// claim: C-compio-handle-drop, C-compio-panic-joinerror
 //! futures on compio: `compio::runtime::JoinHandle`s of tasks spawned on this
 //! core, a `futures::channel::oneshot` as the bare one-shot (compio has no
 //! channel of its own), combinators from the `futures` crate,

@@ -6,10 +6,12 @@
 //! on compio's poll driver: forced with `--driver poll`, or fallen back to when
 //! io_uring cannot be set up — the flavour says which ran, and why).
 //!
+// claim: C-compio-tasks-stay-on-core
 //! A task spawned with `compio::runtime::spawn` stays on the thread that
 //! spawned it for its whole life: compio has no work stealing, and its tasks
 //! need not be `Send`. Work reaches another core only when the code places it
 //! there: [`Exec::place`] sends a `Send` future over that core's `flume`
+// claim: C-flume-mpmc
 //! channel and the core spawns it locally. compio ships no channel of its own
 //! for users; flume is the one its driver already depends on (no new crate),
 //! it is multi-producer multi-consumer, bounded or not, with async and sync

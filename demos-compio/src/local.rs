@@ -1,3 +1,4 @@
+// claim: C-compio-tasks-stay-on-core
 //! local on compio: `!Send` state needs no `LocalSet` and no local executor —
 //! every compio runtime is one. Tasks spawned with `compio::runtime::spawn`
 //! share an `Rc<RefCell<u64>>` and never leave the thread that spawned them.

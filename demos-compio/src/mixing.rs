@@ -1,6 +1,7 @@
 // claim: C-tokio-foreign-panics
 //! mixing on compio: a tokio timer and a tokio TCP connect awaited on a compio
 //! runtime panic — tokio's resources need a tokio runtime's context; the run
+// claim: C-async-io-tokio-thread, C-compio-own-context, C-async-compat-thread
 //! catches the panics and shows tokio's message. async-io's timer and socket
 //! work on compio as on any executor: async-io brings its own reactor, on a
 //! thread of its own. (compio's own timer and sockets are the other way round:

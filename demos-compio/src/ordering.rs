@@ -1,3 +1,4 @@
+// claim: C-compio-timer-deadline
 //! ordering on compio: tasks placed round-robin over the cores sleep with
 //! `compio::time::sleep` (a timeout in the core's own io_uring, or the poll
 //! driver's timer), then push their id to a `Vec` behind a

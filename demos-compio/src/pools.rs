@@ -1,3 +1,4 @@
+// claim: C-compio-blocking-pool
 //! pools on compio: blocking jobs go to `compio::runtime::spawn_blocking`, the
 //! calling core's own pool (each runtime has one, up to 256 threads; its
 //! threads inherit the core's CPU pin, so blocking work shares that core). Each

@@ -1,6 +1,7 @@
 //! queue on compio: producers and consumers placed round-robin over the cores,
 //! over one `flume::bounded(K)` channel.
 //!
+// claim: C-flume-mpmc
 //! compio has no channel of its own for tasks; a queue that crosses cores
 //! needs one that is `Send` and whose waker reaches another thread's runtime.
 //! flume is multi-producer *and* multi-consumer (each consumer holds a clone of

@@ -1,6 +1,7 @@
 //! race on compio: 1000 tasks on one counter, three ways, placed round-robin
 //! over the cores.
 //!
+// claim: C-compio-tasks-stay-on-core
 //! `compio::runtime::spawn` would keep every task on the thread that spawned
 //! it (compio never moves a task), so with `--threads 2` half of them are
 //! *placed* on the other core: sent over its flume channel as `Send` futures

@@ -4,6 +4,7 @@
 //! the core wakes its own tasks (`recv()` returns `Err`), and no wake-up
 //! crosses cores but that one.
 //!
+// claim: C-compio-remote-queue
 //! Why not one channel for all: a wake from another thread goes through the
 //! target runtime's remote queue, 64 slots by default
 //! (`RuntimeBuilder::sync_queue_size`), and when it is full the waking thread

@@ -2,6 +2,7 @@
 //! whatever `--threads` says) and, for the cooperative run, `yield_now()` after
 //! each step; the preemptive run uses `compio::runtime::spawn_blocking`
 //! threads; last, with `--threads N` above one, the no-yield tasks again,
+// claim: C-compio-tasks-stay-on-core
 //! *placed* round-robin on N cores. Nothing steals: a task waits for the core
 //! it was placed on even while another core is idle.
 //!

@@ -1,8 +1,10 @@
+// claim: C-compio-no-budget
 //! starvation on compio. On one core a task drains a pre-filled `flume`
 //! channel while a heartbeat ticks on `compio::time`; whether a ready
 //! `recv_async` ever returns `Pending` is what the run measures (compio has no
 //! cooperative budget). Then `compio::runtime::spawn_blocking` jobs on a
 //! runtime whose blocking pool is limited with
+// claim: C-compio-blocking-pool
 //! `ProactorBuilder::thread_pool_limit`: the pool is the runtime's own, so the
 //! limit needs no fresh process. At the limit, compio does not queue the job:
 //! its driver retries the dispatch in a loop on the runtime's own thread

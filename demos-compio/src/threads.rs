@@ -1,5 +1,6 @@
 //! threads on compio: one OS thread per core (`compio-core-N`), each running its
 //! own runtime. CPU jobs are tasks *placed* round-robin on the cores, and each
+// claim: C-compio-blocking-pool
 //! runs where it was placed. I/O jobs go to `compio::runtime::spawn_blocking`,
 //! the calling core's own pool (compio's `AsyncifyPool`, up to 256 threads a
 //! runtime): its threads are started on demand, unnamed — the OS shows the

@@ -1,3 +1,4 @@
+// claim: C-compio-timer-deadline
 //! timers on compio: `compio::time::sleep`. Each runtime keeps its timers in a
 //! `BTreeMap` keyed by deadline (compio-runtime 0.12, `time/runtime.rs`) and
 //! hands the nearest one to its driver as the wait's timeout (compio-runtime

@@ -1,3 +1,4 @@
+// claim: C-async-executor-spawn-shared
 //! balance on smol: the scenario's main future, polled by one of the N threads
 //! that run the `Executor` (the calling thread), spawns every CPU task with
 //! `Executor::spawn`. async-executor puts a spawned task in the executor's

@@ -2,6 +2,7 @@
 //! bridge on smol: `smol::unblock` moves a blocking call to the `blocking`
 //! crate's pool; called inline it occupies an executor thread. Sync code
 //! reaches async code through `smol::block_on`, which runs a future on the
+// claim: C-async-executor-shared-queue
 //! calling thread. Last, with several threads: a task woken by a task that
 //! then blocks its thread goes to the executor's shared queue and wakes a
 //! sleeping thread — observed, as every round is, not assumed.

@@ -8,6 +8,7 @@
 //! half-frame outside the loop. Then: dropping an `Executor` drops its parked
 //! tasks (their destructors run); dropping a `Task` cancels it (`detach()`
 //! would have let it run on).
+// claim: C-smol-race-random
 //! Last, fairness: with both branches ready, futures-lite's `race` picks one
 //! at random and `or` — the loops' own idiom — always the first.
 //!

@@ -3,6 +3,7 @@
 //! combinators from the `futures` crate, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `Task` is *cancelled* (call `.detach()` to keep it
 //! running), `Task::cancel()` cancels and waits, and a panic is re-raised in
+// claim: C-blocking-panic-reraised, C-smol-unblock-cancel, C-async-executor-detached-panic
 //! whoever awaits the task — caught here with `catch_unwind`. Off the happy
 //! path: a panic in an `unblock` job is re-raised in the awaiting task too;
 //! `cancel()` on a running `unblock` job waits for the job to end, then answers

@@ -1,3 +1,4 @@
+// claim: C-rayon-balance
 //! balance on plain threads: a rayon pool of `--threads` threads. One job on
 //! the pool (`install`) opens a `rayon::scope` and spawns every CPU task in it.
 //! A job spawned on a pool thread goes to that thread's own deque; the pool's

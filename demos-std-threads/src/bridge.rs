@@ -5,6 +5,7 @@
 //! the thread does the blocking part (a sleep, a blocking call) and completes a
 //! future the task awaits. Called inline, the blocking call occupies a pool
 //! thread. Sync code reaches async code through `futures::executor::block_on`.
+// claim: C-futures-threadpool-shared-queue
 //! Last, with several threads: a task woken by a task that then blocks its
 //! thread goes back on the pool's one shared queue, which every free thread
 //! takes from.

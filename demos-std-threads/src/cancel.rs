@@ -7,6 +7,7 @@
 //! `next()` itself (it takes nothing unless it completes) and keeps the
 // claim: C-std-remotehandle-drop, C-futures-threadpool-parked
 //! half-frame outside the loop. Then: a dropped `ThreadPool`, with tasks parked
+// claim: C-futures-select-random
 //! on it; a dropped `RemoteHandle` cancels its task. Last, fairness: with both
 //! branches ready, `select!` picks one at random and `select_biased!` polls
 //! them in order.

@@ -8,6 +8,7 @@
 // claim: C-std-panic-probe, C-std-no-abort
 //! be aborted — only a future can, via `futures::future::abortable` — and a
 //! task's panic, caught on its pool thread by the `RemoteHandle`'s wrapper, is
+// claim: C-std-offload-probes
 //! re-raised where the handle is awaited. Off the happy path: a blocking job
 //! offloaded to a thread of its own (`offload`, bridge's thread plus one-shot)
 //! that panics ends its thread and drops the one-shot's sender, so the awaiter

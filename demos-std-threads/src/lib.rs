@@ -1,7 +1,9 @@
 //! The runtime-demos scenarios with no async runtime: `std::thread` (scoped
 //! threads), `std::sync`, rayon's thread pools, crossbeam's channels, and the
-//! `futures` crate's own executor where async is needed. Every wait here blocks
-//! an OS thread, and the OS — not an executor — decides who runs next.
+// claim: C-std-waits-block
+//! `futures` crate's own executor where async is needed. Outside that
+//! executor's tasks every wait blocks an OS thread, and the OS — not an
+//! executor — decides who runs next.
 //!
 //! ```no_run
 //! use demos_core::{Env, Race, RaceConfig};

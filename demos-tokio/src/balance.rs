@@ -1,7 +1,9 @@
+// claim: C-tokio-balance
 //! balance on tokio: one task on a worker of the `multi_thread` runtime spawns
 //! every CPU task with `tokio::spawn`. A task spawned on a worker goes to that
-//! worker's own run queue; the other workers, woken by the spawn, steal from
-//! it — the thread each task ran on says whether they did.
+//! worker's LIFO slot, and the task it displaces from there to the worker's
+//! own run queue; the other workers, woken when that happens, steal from the
+//! run queue — the thread each task ran on says whether they did.
 //!
 //! Placed: tokio cannot spawn onto a chosen worker of a `multi_thread`
 //! runtime, so the placed phase is tokio's own thread-per-core arrangement:

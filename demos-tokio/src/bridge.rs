@@ -2,6 +2,7 @@
 //! bridge on tokio: `spawn_blocking` moves a blocking call to tokio's blocking
 //! pool; called inline it occupies a worker. Sync code reaches async code
 //! through `Handle::block_on` (from a blocking-pool thread, never from a
+// claim: C-tokio-lifo-slot
 //! worker, where it would panic). Last, with several workers: a task woken
 //! by a worker that then blocks waits in that worker's LIFO slot, which the
 //! other workers cannot steal (`disable_lifo_slot` is `tokio_unstable`); woken

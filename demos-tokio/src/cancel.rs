@@ -9,8 +9,10 @@
 //! keeps the half-frame outside the loop. Then: dropping a `Runtime` drops its
 //! parked tasks (their destructors run), waits for a running blocking job, and
 //! `shutdown_timeout` bounds that wait; a dropped `JoinSet` aborts its tasks.
+// claim: C-tokio-select-random
 //! Last, fairness: with both branches ready, `select!` picks one at random
-//! (its docs: "randomly pick a branch"); with `biased;` it polls them in order.
+//! (its docs: it "randomly picks a branch to check first"); with `biased;` it
+//! polls them in order.
 //!
 //! Run it: `cargo run -p demos-tokio -- cancel`
 

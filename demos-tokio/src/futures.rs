@@ -3,6 +3,7 @@
 //! the `futures` crate on the handles, `FuturesUnordered` for as-completed,
 //! and the probes: a dropped `JoinHandle` *detaches* (the task runs on),
 //! `abort()` cancels, and a panic comes back as a `JoinError` — the awaiting
+// claim: C-tokio-blocking-panic, C-tokio-blocking-abort
 //! task does not panic, and the runtime keeps going. Off the happy path: a
 //! panic in `spawn_blocking` comes back as a `JoinError` too; `abort()` on a
 //! running `spawn_blocking` job "will not have any effect" (`JoinHandle::abort`'s

@@ -3,6 +3,7 @@
 //! `--tasks` CPU tasks of seeded, uneven lengths (each from a tenth of
 //! `--max-task-ms` to all of it) are spawned by one task running on one
 //! worker. Each task notes the thread it runs on as it starts; the spawner
+// claim: C-tokio-balance, C-async-executor-spawn-shared, C-rayon-balance, C-compio-tasks-stay-on-core
 //! notes its own. A work-stealing executor (tokio's `multi_thread`, smol's
 //! `Executor` on N threads, async-std's global executor, a rayon pool) lets
 //! idle workers take tasks from the spawner's queue, so tasks *move* and the

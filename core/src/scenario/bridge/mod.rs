@@ -13,6 +13,7 @@
 //! It depends on who woke the task, too. With several workers a last phase
 //! probes it: task A wakes a parked task B, then blocks its own worker for
 //! [`STRAND_BLOCK`], [`STRAND_ROUNDS`] times. A round is *stranded* when B ran
+// claim: C-tokio-lifo-slot
 //! only once A's blocking call had ended, though another worker was free. On
 //! tokio B waits in the waking worker's LIFO slot, which other workers cannot
 //! steal (`schedule_local` in `runtime/scheduler/multi_thread/worker.rs`; tokio
