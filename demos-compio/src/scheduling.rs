@@ -77,6 +77,7 @@ async fn spawn_steps(
             }
         }
     };
+    // ANCHOR: placed
     if placed {
         join_all((0..cfg.tasks).map(|t| {
             let task = task(t);
@@ -88,4 +89,5 @@ async fn spawn_steps(
             done.expect("a step does not panic");
         }
     }
+    // ANCHOR_END: placed
 }
