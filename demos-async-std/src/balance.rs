@@ -100,6 +100,7 @@ impl PlacedThreads {
             let thread = std::thread::Builder::new()
                 .name(format!("placed-{k}"))
                 .spawn(move || {
+                    // ANCHOR: placed_thread
                     task::block_on(async move {
                         let _ = up.send(()).await;
                         let mut running = Vec::new();
@@ -109,6 +110,7 @@ impl PlacedThreads {
                         }
                         let _ = finished.send(join_all(running).await).await;
                     })
+                    // ANCHOR_END: placed_thread
                 })
                 .expect("the OS can start a thread");
             jobs.push(job);

@@ -145,10 +145,12 @@ impl Exec {
     /// Spawn onto whichever executor runs. `noted` records the thread of each
     /// poll (the report's `workers_observed`).
     fn spawn<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> JoinHandle<T> {
+        // ANCHOR: spawn
         match self {
             Exec::Local => task::spawn_local(noted(future)),
             Exec::Global => task::spawn(noted(future)),
         }
+        // ANCHOR_END: spawn
     }
 }
 

@@ -56,11 +56,13 @@ impl Local for crate::AsyncStd {
         let started = Instant::now();
         adopt(&env.workers);
         let shared = Shared::default();
+        // ANCHOR: spawn_local
         task::block_on(async {
             let tasks: Vec<_> =
                 (0..cfg.tasks).map(|t| spawn_local(noted(steps(t, cfg.steps, shared.clone())))).collect();
             join_all(tasks).await;
         });
+        // ANCHOR_END: spawn_local
         let metrics = shared.metrics(cfg, None, env);
         Observed::new("block_on + spawn_local, 1 thread", started.elapsed(), metrics)
     }

@@ -78,6 +78,7 @@ async fn spawn_steps(
             }
         }
     };
+    // ANCHOR: placed
     if placed {
         join_all((0..cfg.tasks).map(|t| {
             let task = task(t);
@@ -89,4 +90,5 @@ async fn spawn_steps(
             done.expect("a step does not panic");
         }
     }
+    // ANCHOR_END: placed
 }

@@ -62,12 +62,14 @@ impl Local for crate::Smol {
         let started = Instant::now();
         adopt(&env.workers);
         let shared = Shared::default();
+        // ANCHOR: spawn_local
         let ex = LocalExecutor::new();
         smol::block_on(ex.run(async {
             let tasks: Vec<_> =
                 (0..cfg.tasks).map(|t| ex.spawn(noted(steps(t, cfg.steps, shared.clone())))).collect();
             join_all(tasks).await;
         }));
+        // ANCHOR_END: spawn_local
         let metrics = shared.metrics(cfg, None, env);
         Observed::new("LocalExecutor, 1 thread", started.elapsed(), metrics)
     }

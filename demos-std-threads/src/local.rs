@@ -59,6 +59,7 @@ impl Local for crate::StdThreads {
         let started = Instant::now();
         adopt(&env.workers);
         let shared = Shared::default();
+        // ANCHOR: spawn_local
         let mut pool = LocalPool::new();
         let spawner = pool.spawner();
         let handles: Vec<_> = (0..cfg.tasks)
@@ -68,6 +69,7 @@ impl Local for crate::StdThreads {
             })
             .collect();
         pool.run_until(join_all(handles));
+        // ANCHOR_END: spawn_local
         let metrics = shared.metrics(cfg, None, env);
         Observed::new("futures LocalPool, 1 thread", started.elapsed(), metrics)
     }

@@ -34,6 +34,7 @@ use futures::task::{Spawn, SpawnExt};
 /// (a `ThreadPool` would poll it again at once).
 pub(crate) struct YieldNow(pub(crate) bool);
 
+// ANCHOR: yield_now
 impl Future for YieldNow {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -45,6 +46,7 @@ impl Future for YieldNow {
         Poll::Pending
     }
 }
+// ANCHOR_END: yield_now
 
 impl Scheduling for crate::StdThreads {
     fn scheduling(&self, cfg: &SchedulingConfig, env: &Env) -> Observed<SchedulingMetrics> {
@@ -52,12 +54,14 @@ impl Scheduling for crate::StdThreads {
         let rec = Arc::new(Recorder::new());
         demos_core::workers::adopt(&env.workers); // the LocalPool's tasks are noted too
         // One thread for the first two phases: the cooperative scheduler bare.
+        // ANCHOR: local_pool
         for (mode, yielding) in [(NO_YIELD, false), (COOPERATIVE, true)] {
             log_mode(env, mode);
             let mut local = LocalPool::new();
             let handles = spawn_steps(&local.spawner(), &rec, cfg, mode, yielding);
             local.run_until(join_all(handles));
         }
+        // ANCHOR_END: local_pool
         log_mode(env, PREEMPTIVE);
         // Scoped OS threads, all on one CPU: the kernel must take turns.
         let one_cpu = OneCpu::new(cfg.tasks);

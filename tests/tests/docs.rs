@@ -564,14 +564,15 @@ fn sources(dirs: &[&str]) -> String {
     text
 }
 
-/// The names in each runtime's column of a Markdown table that the runtime's
-/// sources do not contain.
+/// The names in each runtime's column of a Markdown table (tokio, smol,
+/// async-std, std-threads, compio) that the runtime's sources do not contain.
 fn table_names_missing(markdown: &str) -> Vec<String> {
     let columns = [
         ("tokio", vec!["demos-tokio/src"]),
         ("smol", vec!["demos-smol/src"]),
         ("async-std", vec!["demos-async-std/src"]),
         ("std-threads", vec!["demos-std-threads/src", "core/src"]),
+        ("compio", vec!["demos-compio/src"]),
     ];
     let rows: Vec<Vec<&str>> = markdown
         .lines()
@@ -610,11 +611,20 @@ fn the_python_table_names_what_the_code_uses() {
 
 #[test]
 fn a_python_table_naming_what_the_code_does_not_use_fails() {
-    let doctored = "| asyncio | tokio | smol | async-std | std-threads |\n|---|---|---|---|---|\n\
-                    | `asyncio.Lock` | `tokio::sync::RwLockWriteGuardian` | `smol::lock::Mutex` | `async_std::sync::Mutex` | `std::sync::Mutex` |\n";
+    let doctored = "| asyncio | tokio | smol | async-std | std-threads | compio |\n|---|---|---|---|---|---|\n\
+                    | `asyncio.Lock` | `tokio::sync::RwLockWriteGuardian` | `smol::lock::Mutex` | `async_std::sync::Mutex` | `std::sync::Mutex` | `futures::lock::Mutex` |\n";
     let missing = table_names_missing(doctored);
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(missing[0].contains("RwLockWriteGuardian"));
+    // compio's column is checked against compio's sources: a name only tokio uses fails there.
+    let compio = "| asyncio | tokio | smol | async-std | std-threads | compio |\n|---|---|---|---|---|---|\n\
+                  | `asyncio.Lock` | `tokio::sync::Mutex` | `smol::lock::Mutex` | `async_std::sync::Mutex` | `std::sync::Mutex` | `tokio::task::JoinSet` |\n";
+    let missing = table_names_missing(compio);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].starts_with("compio: `JoinSet`"), "{missing:?}");
+    // A table without a compio column is missing one.
+    let four = "| asyncio | tokio | smol | async-std | std-threads |\n|---|---|---|---|---|\n";
+    assert_eq!(table_names_missing(four), ["no compio column"]);
     assert_eq!(names_in("`tokio::task::yield_now().await`, `select!`"), ["yield_now", "select"]);
 }
 
