@@ -225,6 +225,19 @@ fn bad_input_exits_two_with_one_line() {
 }
 
 #[test]
+fn help_goes_straight_from_the_options_to_the_examples() {
+    let out = compare(&["--help"]);
+    let help = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<&str> = help.lines().collect();
+    let examples = lines.iter().position(|l| *l == "Examples:").unwrap_or_else(|| panic!("{help}"));
+    assert!(
+        lines[..examples].iter().rev().take_while(|l| !l.trim_start().starts_with('-')).all(|l| l.is_empty()),
+        "nothing stray between the options and the examples:\n{help}"
+    );
+}
+
+#[test]
 fn a_failed_check_on_any_runtime_exits_one() {
     let runtimes: [&dyn demos_core::Runtime; 2] = [&demos_tests::BrokenMutex, &demos_std_threads::StdThreads];
     let args = ["compare", "race", "--tasks", "10", "--json"].map(Into::into);
