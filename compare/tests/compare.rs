@@ -203,6 +203,33 @@ fn differences_report_what_the_runtimes_really_do() {
 }
 
 #[test]
+fn differences_fit_100_columns_and_count_as_different_only_answers_that_say_different_things() {
+    let out = compare(&["differences"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for line in stdout.lines() {
+        assert!(columns(line) <= 100, "{} columns: {line}", columns(line));
+    }
+    let conclusion: String = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("→ "))
+        .take_while(|l| !l.starts_with("Not probed"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let counted = conclusion.split("answered ").nth(1).and_then(|t| t.split(" probes").next()).unwrap_or("");
+    let (differed, asked) = counted.split_once(" of ").unwrap_or_else(|| panic!("N of M: {conclusion}"));
+    let (differed, asked): (usize, usize) = (differed.parse().expect("N"), asked.parse().expect("M"));
+    let same = conclusion.split("the same on: ").nth(1).unwrap_or_else(|| panic!("{conclusion}"));
+    // Every runtime cancelled the task it aborted; each names its own flavour beside that.
+    assert!(stdout.contains("1 of 1 observed cancelled (multi_thread"), "{stdout}");
+    assert!(same.contains("aborting / cancelling a running task"), "{conclusion}");
+    // Where the flavour is the answer, the answers differ.
+    assert!(!same.contains("--threads 1: the single-threaded flavour"), "{conclusion}");
+    assert!(differed < asked, "{conclusion}");
+}
+
+#[test]
 fn bad_input_exits_two_with_one_line() {
     let cases: [(&[&str], &str); 6] = [
         (&["race", "--runtime", "tokyo"], "'tokyo' for '--runtime"),

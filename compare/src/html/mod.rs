@@ -131,7 +131,7 @@ fn legend(runtimes: &[&str]) -> Markup {
 /// The runtimes in the order they ran.
 fn runtimes(page: &Page) -> Vec<&str> {
     let tables = page.tables.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime));
-    let probed = page.differences.iter().flatten().flat_map(|a| a.answers.iter().map(|(rt, _)| *rt));
+    let probed = page.differences.iter().flatten().flat_map(|a| a.answers.iter().map(|x| x.runtime));
     first_seen(tables.chain(probed))
 }
 
@@ -339,7 +339,7 @@ fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
 }
 
 fn differences(answered: &[Answered]) -> Markup {
-    let runtimes = first_seen(answered.iter().flat_map(|a| a.answers.iter().map(|(rt, _)| *rt)));
+    let runtimes = first_seen(answered.iter().flat_map(|a| a.answers.iter().map(|x| x.runtime)));
     html! {
         section #differences {
             h2 { "differences: what each executor did when probed" }
@@ -350,7 +350,7 @@ fn differences(answered: &[Answered]) -> Markup {
                         tr {
                             th { (a.question) }
                             @for rt in &runtimes {
-                                td { (a.answers.iter().find(|(r, _)| r == rt).map_or("—", |(_, o)| o.as_str())) }
+                                td { (a.answers.iter().find(|x| x.runtime == *rt).map_or("—", |x| x.observed.as_str())) }
                             }
                         }
                     }
