@@ -389,7 +389,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             }
             if !cli.json && !group.is_empty() {
                 progress.suspend(|| {
-                    table::render_group(&group, cli.seed, cli.repeat, threads.len() > 1)
+                    sweep::render_group(&group, cli.seed, cli.repeat, threads.len() > 1)
                         .iter()
                         .for_each(|l| emit(l))
                 });
