@@ -97,6 +97,20 @@ fn every_table_fits_100_columns_leads_with_its_lesson_and_ends_with_a_conclusion
 }
 
 #[test]
+fn every_table_at_the_default_thread_count_fits_100_columns() {
+    // More workers than one name more threads and cores in the flavours and cells.
+    let out = compare(&["all"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for s in demos_core::scenario::ALL {
+        assert!(!table(&stdout, s.name()).is_empty(), "no table for {}:\n{stdout}", s.name());
+    }
+    for line in stdout.lines() {
+        assert!(columns(line) <= 100, "{} columns: {line}", columns(line));
+    }
+}
+
+#[test]
 fn a_repeated_run_and_a_sweep_fit_100_columns_and_say_how_figures_grew_the_right_way_round() {
     let out = compare(&["race", "--tasks", "200", "--repeat", "3", "--threads", "1,2"]);
     let stdout = text(&out.stdout);
