@@ -78,7 +78,7 @@ impl<'a> Drawn<'a> {
     fn of(runtime: &'static str, texts: impl Iterator<Item = &'a str>) -> Option<Self> {
         let mut takeaways = group_by(texts.map(mask));
         // Stable: the most drawn first, first-seen among equals.
-        takeaways.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        takeaways.sort_by_key(|(_, runs)| std::cmp::Reverse(runs.len()));
         let runs = takeaways.iter().map(|(_, runs)| runs.len()).sum();
         (runs > 0).then_some(Self { runtime, takeaways, runs })
     }
