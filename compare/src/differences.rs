@@ -63,6 +63,15 @@ fn thread_names(report: &Report, kind: &str) -> String {
     names.into_iter().collect::<Vec<_>>().join(", ")
 }
 
+/// ", its thread off the CPU 43 ms" where the OS took a phase's thread off
+/// the CPU for a millisecond or more while it ran; nothing otherwise.
+fn off_cpu(ms: Option<f64>) -> String {
+    match ms {
+        Some(ms) if ms >= 1.0 => format!(", its thread off the CPU {ms:.0} ms"),
+        _ => String::new(),
+    }
+}
+
 fn probes() -> Vec<Probe> {
     vec![
         Probe {
@@ -389,12 +398,26 @@ fn probes() -> Vec<Probe> {
             python: false,
             answer: |r, _| {
                 let m = metrics::<StarvationScenario>(r);
+                // The wall-clock gap counts the time the OS ran something else too: the
+                // loop's thread off the CPU is said beside it, and where the loop yielded
+                // yet was off the CPU for half its longest gap or more, that gap may be the
+                // machine's, not the executor's (the scenario's own test of a disturbed run).
                 let mut seen = format!(
-                    "{} forced yields, heartbeat's longest gap {:.1} ms ({} ms loop)",
-                    m.forced_yields, m.heartbeat_max_gap_ms, m.loop_ms as u64
+                    "{} forced yields, heartbeat's longest gap {:.1} ms ({} ms loop{})",
+                    m.forced_yields,
+                    m.heartbeat_max_gap_ms,
+                    m.loop_ms as u64,
+                    off_cpu(m.loop_off_cpu_ms)
                 );
+                if m.forced_yields > 0 && m.loop_beat().disturbed() {
+                    seen.push_str(
+                        "; the run was disturbed, so that gap may be the machine's, not the executor's",
+                    );
+                }
                 if let (Some(yields), Some(gap)) = (m.unconstrained_forced_yields, m.unconstrained_gap_ms) {
-                    seen.push_str(&format!("; unconstrained: {yields} yields, gap {gap:.1} ms"));
+                    let off = off_cpu(m.unconstrained_off_cpu_ms);
+                    let off = off.strip_prefix(", ").map(|o| format!(" ({o})")).unwrap_or_default();
+                    seen.push_str(&format!("; unconstrained: {yields} yields, gap {gap:.1} ms{off}"));
                 }
                 if let (Some(inline), Some(in_place)) = (m.inline_block_gap_ms, m.block_in_place_gap_ms) {
                     seen.push_str(&format!(
@@ -496,7 +519,28 @@ fn probes() -> Vec<Probe> {
 #[derive(Debug)]
 pub(crate) struct Answered {
     pub(crate) question: &'static str,
-    pub(crate) answers: Vec<(&'static str, String)>,
+    pub(crate) answers: Vec<Answer>,
+}
+
+/// One runtime's answer to a probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Answer {
+    pub(crate) runtime: &'static str,
+    /// As printed, with the flavour that ran where the probe names it.
+    pub(crate) observed: String,
+    /// What the answer says, the flavour left out: what runtimes are compared on.
+    pub(crate) said: String,
+}
+
+impl Answer {
+    /// `observed` from a run of `flavor`: the answer proper is `observed`
+    /// without " (flavor)" — the flavour names the executor, it is not what
+    /// the probe found. An answer that is the flavour itself stays whole.
+    pub(crate) fn new(runtime: &'static str, observed: String, flavor: &str) -> Self {
+        let aside = format!(" ({flavor})");
+        let said = if flavor.is_empty() { observed.clone() } else { observed.replacen(&aside, "", 1) };
+        Self { runtime, observed, said }
+    }
 }
 
 /// What the probes leave out, printed under them.
@@ -542,22 +586,27 @@ pub(crate) fn run(
                                    "threads": env.threads, "observed": observed, "passed": report.passed() });
                 emit(&line.to_string());
             }
-            answers.push((rt.name(), observed));
+            answers.push(Answer::new(rt.name(), observed, &report.flavor));
         }
         if let Some(python) = python.filter(|_| probe.python && !demos_core::interrupt::requested()) {
             let threads = probe.threads.unwrap_or_else(default_threads);
-            let (observed, held) = match python.run(probe.scenario, &probe.config, threads, seed, false) {
-                Ok(ran) => ((probe.answer)(&ran.report, None), ran.report.passed() && ran.exited_ok),
-                Err(_) if demos_core::interrupt::requested() => continue,
-                Err(why) => (format!("no answer: {why}"), false),
-            };
+            let (observed, flavor, held) =
+                match python.run(probe.scenario, &probe.config, threads, seed, false) {
+                    Ok(ran) => (
+                        (probe.answer)(&ran.report, None),
+                        ran.report.flavor.clone(),
+                        ran.report.passed() && ran.exited_ok,
+                    ),
+                    Err(_) if demos_core::interrupt::requested() => continue,
+                    Err(why) => (format!("no answer: {why}"), String::new(), false),
+                };
             passed &= held;
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": python::NAME, "scenario": probe.scenario,
                                    "threads": threads, "observed": observed, "passed": held });
                 emit(&line.to_string());
             }
-            answers.push((python::NAME, observed));
+            answers.push(Answer::new(python::NAME, observed, &flavor));
         }
         let answered_now = Answered { question: probe.question, answers };
         if !json_lines {
@@ -577,10 +626,15 @@ const NAME_WIDTH: usize = 12;
 impl Answered {
     /// The runtimes that gave the same answer, named together, in first-seen order.
     pub(crate) fn grouped(&self) -> Vec<(Vec<&'static str>, &str)> {
-        group_by(self.answers.iter().map(|(rt, observed)| (observed.as_str(), *rt)))
+        group_by(self.answers.iter().map(|a| (a.observed.as_str(), a.runtime)))
             .into_iter()
             .map(|(observed, names)| (names, observed))
             .collect()
+    }
+
+    /// Whether every runtime's answer says the same, the flavours aside.
+    pub(crate) fn alike(&self) -> bool {
+        self.answers.windows(2).all(|w| w[0].said == w[1].said)
     }
 
     /// The question, then each answer under the runtimes that gave it,
@@ -602,25 +656,66 @@ impl Answered {
     }
 }
 
-/// The closing lines: on which probes the runtimes answered alike and on
-/// which they differed, then what was not probed.
+/// The closing lines: on how many probes the runtimes' answers differed and
+/// on which they said the same (the flavour each ran left aside), then what
+/// was not probed.
 fn summary(answered: &[Answered]) -> Vec<String> {
     let (alike, differed): (Vec<&Answered>, Vec<&Answered>) =
-        answered.iter().filter(|a| a.answers.len() > 1).partition(|a| a.grouped().len() == 1);
+        answered.iter().filter(|a| a.answers.len() > 1).partition(|a| a.alike());
     let mut lines = Vec::new();
-    if !answered.is_empty() && answered.iter().any(|a| a.answers.len() > 1) {
+    if !alike.is_empty() || !differed.is_empty() {
         let questions = |list: &[&Answered]| list.iter().map(|a| a.question).collect::<Vec<_>>().join("; ");
         let mut said = format!(
-            "→ The runtimes answered {} of {} probes differently",
+            "→ Flavours aside, the runtimes answered {} of {} probes differently",
             differed.len(),
             alike.len() + differed.len()
         );
         if !alike.is_empty() {
-            said.push_str(&format!(", and alike on: {}", questions(&alike)));
+            said.push_str(&format!("; the same on: {}", questions(&alike)));
         }
         said.push('.');
         lines.push(paragraph("", "  ", &said));
     }
     lines.push(paragraph("", "", NOT_PROBED));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(question: &'static str, answers: &[(&'static str, &str, &str)]) -> Answered {
+        let answers =
+            answers.iter().map(|(rt, seen, flavor)| Answer::new(rt, seen.to_string(), flavor)).collect();
+        Answered { question, answers }
+    }
+
+    #[test]
+    fn answers_that_differ_only_in_the_flavour_that_ran_are_the_same_answer() {
+        let cancelled = answered(
+            "aborting",
+            &[
+                ("tokio", "1 of 1 cancelled (multi_thread, 2 workers)", "multi_thread, 2 workers"),
+                ("smol", "1 of 1 cancelled (Executor, 2 threads)", "Executor, 2 threads"),
+            ],
+        );
+        let lost = answered(
+            "race",
+            &[
+                ("tokio", "999 of 1000 (current_thread, 1 worker)", "current_thread, 1 worker"),
+                ("std-threads", "0 of 1000 (rayon ThreadPool, 1 thread)", "rayon ThreadPool, 1 thread"),
+            ],
+        );
+        // An answer that is the flavour itself is the answer.
+        let flavour = answered(
+            "--threads 1",
+            &[
+                ("tokio", "current_thread, 1 worker", "current_thread, 1 worker"),
+                ("smol", "LocalExecutor, 1 thread", "LocalExecutor, 1 thread"),
+            ],
+        );
+        assert!(cancelled.alike() && !lost.alike() && !flavour.alike());
+        let said = summary(&[cancelled, lost, flavour]).join(" ");
+        assert!(said.contains("answered 2 of 3 probes differently; the same on: aborting."), "{said}");
+    }
 }

@@ -25,7 +25,7 @@ use demos_core::scenario::{self, RunShape, count, size};
 use demos_core::{Env, Log, Report, Runtime};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-const AFTER_HELP: &str = "\\
+const AFTER_HELP: &str = "\
 Examples:
   compare queue                          every runtime, the queue's defaults
   compare race --threads 1,2,4 --repeat 5
@@ -389,7 +389,7 @@ pub fn main(runtimes: &[&dyn Runtime], args: impl IntoIterator<Item = OsString>)
             }
             if !cli.json && !group.is_empty() {
                 progress.suspend(|| {
-                    table::render_group(&group, cli.seed, cli.repeat, threads.len() > 1)
+                    sweep::render_group(&group, cli.seed, cli.repeat, threads.len() > 1)
                         .iter()
                         .for_each(|l| emit(l))
                 });

@@ -1,13 +1,17 @@
 //! `--sweep OPTION=V1,V2,…`: the same scenario at several values of one of
 //! its numeric options, side by side — a group of columns per value — and,
-//! for per-task and timing figures, whether they grow linearly with it.
+//! for per-task and timing figures, whether they grow linearly with it. The
+//! sweep is drawn with the table's pieces; the table knows nothing of sweeps.
 
 use demos_core::scenario::AnyScenario;
 use serde_json::Value;
 
-use crate::Table;
-use crate::format::{label_among, number};
 use demos_core::scenario;
+use demos_core::wrap::paragraph;
+
+use crate::Table;
+use crate::format::{first_seen, label_among, number};
+use crate::table::{BAD, Figures, HEAD, blocks, figures, metric, preamble, render, skipped, title};
 
 /// An option and the values it is swept over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,23 +146,8 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
                 } else {
                     format!(" (only to {reached}, ×{})", number(factor))
                 };
-                let verdict = if per_task {
-                    match ratio {
-                        r if r > 1.5 => "rose: each one cost more at scale",
-                        r if r < 1.0 / 1.5 => "fell: each one cost less at scale",
-                        _ => "held steady: linear",
-                    }
-                } else {
-                    // Against the option's growth first; a figure far behind it
-                    // is said to have grown, held steady or fallen, as it did.
-                    match (ratio / factor, ratio) {
-                        (q, _) if q > 1.5 => "grew faster than the option",
-                        (q, _) if q >= 1.0 / 1.5 => "grew in step with the option",
-                        (_, r) if r > 1.5 => "grew slower than the option",
-                        (_, r) if r >= 1.0 / 1.5 => "held steady",
-                        _ => "fell",
-                    }
-                };
+                let verdict =
+                    if per_task { per_task_verdict(ratio) } else { total_verdict(ratio / factor, ratio) };
                 Some(format!("{} ×{}{upto}, {verdict}", c.runtime, number(ratio)))
             })
             .collect();
@@ -171,7 +160,7 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
     // of timers' sleeps has no per-task cost and no total time.
     let mut reading = Vec::new();
     if shown.iter().any(|m| m.ends_with("_per_task")) {
-        reading.push("a figure per task that holds steady means the cost is linear");
+        reading.push("a figure per task that holds steady (within ×1.1) means the cost is linear");
     }
     if shown.iter().any(|m| m.ends_with("_ms")) {
         reading.push("a total should grow in step with the option");
@@ -190,6 +179,39 @@ pub(crate) fn growth(group: &[&Table]) -> Option<Growth> {
         ),
         rows,
     })
+}
+
+/// Within this factor either way a figure "held steady"; beyond ×1.5 it
+/// rose or fell; in between it rose or fell "a little". A per-task cost ×1.42
+/// at scale did not hold steady.
+const STEADY: f64 = 1.1;
+const MARKED: f64 = 1.5;
+
+/// How a per-task figure that changed by `ratio` from the first value to the
+/// last reads.
+fn per_task_verdict(ratio: f64) -> &'static str {
+    match ratio {
+        r if r > MARKED => "rose: each one cost more at scale",
+        r if r > STEADY => "rose a little (under ×1.5)",
+        r if r < 1.0 / MARKED => "fell: each one cost less at scale",
+        r if r < 1.0 / STEADY => "fell a little (under ×1.5)",
+        _ => "held steady: linear",
+    }
+}
+
+/// How a total that grew `against` times as much as the option reads; one far
+/// behind the option is said to have grown, held steady or fallen by its own
+/// growth, `ratio`.
+fn total_verdict(against: f64, ratio: f64) -> &'static str {
+    match (against, ratio) {
+        (q, _) if q > MARKED => "grew faster than the option",
+        (q, _) if q > STEADY => "grew a little faster than the option (under ×1.5)",
+        (q, _) if q >= 1.0 / STEADY => "grew in step with the option",
+        (q, _) if q >= 1.0 / MARKED => "grew a little slower than the option (under ×1.5)",
+        (_, r) if r > STEADY => "grew slower than the option",
+        (_, r) if r >= 1.0 / STEADY => "held steady",
+        _ => "fell",
+    }
 }
 
 /// How a sweep's figures grew: a sentence that says how to read them, then a
@@ -213,9 +235,95 @@ impl Growth {
     }
 }
 
+/// The tables of a sweep at one worker count: for each metric that carries
+/// the lesson (and each other that differs), a block with a row per runtime
+/// and a column per value of the swept option; then how the figures grew.
+pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_counts: bool) -> Vec<String> {
+    let [first, ..] = group else { return Vec::new() };
+    if group.len() == 1 || first.point.is_none() {
+        return group.iter().flat_map(|t| render(t, seed, repeat, several_counts)).collect();
+    }
+    let option = first.point.as_ref().map_or("", |p| p.option.as_str());
+    let values: Vec<String> =
+        group.iter().filter_map(|t| t.point.as_ref().map(|p| p.value.to_string())).collect();
+    let mut lines = vec![paragraph(
+        "",
+        "  ",
+        &format!(
+            "{HEAD}{}{HEAD:#}: {} — swept over --{option} {}",
+            title(first, several_counts),
+            first.headline,
+            values.join(", ")
+        ),
+    )];
+    lines.extend(preamble(first, seed, repeat));
+    let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
+    let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson)).collect();
+    let runtimes = first_seen(group.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
+    // Each metric under the name its tables give it.
+    let metrics =
+        first_seen(each.iter().flat_map(|f| f.rows.iter().map(|(name, key, _)| (name.clone(), key.clone()))));
+    let header: Vec<String> = values.iter().map(|v| format!("{option}={v}")).collect();
+    for (name, key) in &metrics {
+        lines.push(format!("  {name}"));
+        let rows: Vec<(String, Vec<String>)> = runtimes
+            .iter()
+            .map(|rt| {
+                let cells = group
+                    .iter()
+                    .map(|t| {
+                        t.cells
+                            .iter()
+                            .find(|c| c.runtime == *rt)
+                            .map_or("—".into(), |c| metric(&c.reports, key))
+                    })
+                    .collect();
+                (format!("  {rt}"), cells)
+            })
+            .collect();
+        lines.extend(blocks(&header, &rows, 0));
+    }
+    let failed: Vec<String> = group
+        .iter()
+        .zip(&each)
+        .filter(|(_, f)| !f.all_held)
+        .map(|(t, _)| t.point.as_ref().map(|p| p.to_string()).unwrap_or_default())
+        .collect();
+    if failed.is_empty() {
+        lines.push(format!(
+            "  checks: every check held on every runtime at every value{}",
+            if repeat > 1 { ", in every run" } else { "" }
+        ));
+    } else {
+        lines.push(format!(
+            "  {BAD}checks failed{BAD:#} at {}: run that value alone to see which",
+            failed.join(", ")
+        ));
+    }
+    lines.extend(skipped(group));
+    let tables: Vec<&Table> = group.iter().collect();
+    lines.extend(growth(&tables).map(|g| g.lines()).unwrap_or_default());
+    lines.push(String::new());
+    lines
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, per_task_verdict, total_verdict};
+
+    #[test]
+    fn only_a_figure_within_a_tenth_held_steady() {
+        assert_eq!(per_task_verdict(1.42), "rose a little (under ×1.5)");
+        assert_eq!(per_task_verdict(0.76), "fell a little (under ×1.5)");
+        assert_eq!(per_task_verdict(1.04), "held steady: linear");
+        assert_eq!(per_task_verdict(0.5), "fell: each one cost less at scale");
+        assert_eq!(total_verdict(1.3, 13.0), "grew a little faster than the option (under ×1.5)");
+        assert_eq!(total_verdict(0.95, 9.5), "grew in step with the option");
+        // Far behind a ×10 option: by its own growth.
+        assert_eq!(total_verdict(0.3, 3.0), "grew slower than the option");
+        assert_eq!(total_verdict(0.105, 1.05), "held steady");
+        assert_eq!(total_verdict(0.05, 0.5), "fell");
+    }
 
     #[test]
     fn a_sweep_is_an_option_and_whole_numbers() {

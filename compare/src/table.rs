@@ -14,12 +14,12 @@ use demos_core::wrap::paragraph;
 use crate::format::{Unit, first_seen, label_among, width};
 use crate::{Cell, Table};
 
-const HEAD: Style = Style::new().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const HEAD: Style = Style::new().bold();
+pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
 
 /// The figure `key` over a cell's runs: one value when the runs agree, else
 /// the median and the range ("12.3 ms (11.0–14.2)").
-fn metric(reports: &[Report], key: &str) -> String {
+pub(crate) fn metric(reports: &[Report], key: &str) -> String {
     let values: Vec<&serde_json::Value> = reports.iter().filter_map(|r| r.metrics.get(key)).collect();
     if !values.is_empty() && values.iter().all(|v| v.is_boolean()) {
         let yes = values.iter().filter(|v| v.as_bool() == Some(true)).count();
@@ -295,76 +295,4 @@ fn shorten(text: &str, columns: usize) -> String {
     let mut out: String = text.chars().take(columns.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-/// The tables of a sweep at one worker count: for each metric that carries
-/// the lesson (and each other that differs), a block with a row per runtime
-/// and a column per value of the swept option; then how the figures grew.
-pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_counts: bool) -> Vec<String> {
-    let [first, ..] = group else { return Vec::new() };
-    if group.len() == 1 || first.point.is_none() {
-        return group.iter().flat_map(|t| render(t, seed, repeat, several_counts)).collect();
-    }
-    let option = first.point.as_ref().map_or("", |p| p.option.as_str());
-    let values: Vec<String> =
-        group.iter().filter_map(|t| t.point.as_ref().map(|p| p.value.to_string())).collect();
-    let mut lines = vec![paragraph(
-        "",
-        "  ",
-        &format!(
-            "{HEAD}{}{HEAD:#}: {} — swept over --{option} {}",
-            title(first, several_counts),
-            first.headline,
-            values.join(", ")
-        ),
-    )];
-    lines.extend(preamble(first, seed, repeat));
-    let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
-    let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson)).collect();
-    let runtimes = first_seen(group.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
-    // Each metric under the name its tables give it.
-    let metrics =
-        first_seen(each.iter().flat_map(|f| f.rows.iter().map(|(name, key, _)| (name.clone(), key.clone()))));
-    let header: Vec<String> = values.iter().map(|v| format!("{option}={v}")).collect();
-    for (name, key) in &metrics {
-        lines.push(format!("  {name}"));
-        let rows: Vec<(String, Vec<String>)> = runtimes
-            .iter()
-            .map(|rt| {
-                let cells = group
-                    .iter()
-                    .map(|t| {
-                        t.cells
-                            .iter()
-                            .find(|c| c.runtime == *rt)
-                            .map_or("—".into(), |c| metric(&c.reports, key))
-                    })
-                    .collect();
-                (format!("  {rt}"), cells)
-            })
-            .collect();
-        lines.extend(blocks(&header, &rows, 0));
-    }
-    let failed: Vec<String> = group
-        .iter()
-        .zip(&each)
-        .filter(|(_, f)| !f.all_held)
-        .map(|(t, _)| t.point.as_ref().map(|p| p.to_string()).unwrap_or_default())
-        .collect();
-    if failed.is_empty() {
-        lines.push(format!(
-            "  checks: every check held on every runtime at every value{}",
-            if repeat > 1 { ", in every run" } else { "" }
-        ));
-    } else {
-        lines.push(format!(
-            "  {BAD}checks failed{BAD:#} at {}: run that value alone to see which",
-            failed.join(", ")
-        ));
-    }
-    lines.extend(skipped(group));
-    let tables: Vec<&Table> = group.iter().collect();
-    lines.extend(crate::sweep::growth(&tables).map(|g| g.lines()).unwrap_or_default());
-    lines.push(String::new());
-    lines
 }

@@ -97,6 +97,20 @@ fn every_table_fits_100_columns_leads_with_its_lesson_and_ends_with_a_conclusion
 }
 
 #[test]
+fn every_table_at_the_default_thread_count_fits_100_columns() {
+    // More workers than one name more threads and cores in the flavours and cells.
+    let out = compare(&["all"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for s in demos_core::scenario::ALL {
+        assert!(!table(&stdout, s.name()).is_empty(), "no table for {}:\n{stdout}", s.name());
+    }
+    for line in stdout.lines() {
+        assert!(columns(line) <= 100, "{} columns: {line}", columns(line));
+    }
+}
+
+#[test]
 fn a_repeated_run_and_a_sweep_fit_100_columns_and_say_how_figures_grew_the_right_way_round() {
     let out = compare(&["race", "--tasks", "200", "--repeat", "3", "--threads", "1,2"]);
     let stdout = text(&out.stdout);
@@ -203,6 +217,33 @@ fn differences_report_what_the_runtimes_really_do() {
 }
 
 #[test]
+fn differences_fit_100_columns_and_count_as_different_only_answers_that_say_different_things() {
+    let out = compare(&["differences"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for line in stdout.lines() {
+        assert!(columns(line) <= 100, "{} columns: {line}", columns(line));
+    }
+    let conclusion: String = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("→ "))
+        .take_while(|l| !l.starts_with("Not probed"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let counted = conclusion.split("answered ").nth(1).and_then(|t| t.split(" probes").next()).unwrap_or("");
+    let (differed, asked) = counted.split_once(" of ").unwrap_or_else(|| panic!("N of M: {conclusion}"));
+    let (differed, asked): (usize, usize) = (differed.parse().expect("N"), asked.parse().expect("M"));
+    let same = conclusion.split("the same on: ").nth(1).unwrap_or_else(|| panic!("{conclusion}"));
+    // Every runtime cancelled the task it aborted; each names its own flavour beside that.
+    assert!(stdout.contains("1 of 1 observed cancelled (multi_thread"), "{stdout}");
+    assert!(same.contains("aborting / cancelling a running task"), "{conclusion}");
+    // Where the flavour is the answer, the answers differ.
+    assert!(!same.contains("--threads 1: the single-threaded flavour"), "{conclusion}");
+    assert!(differed < asked, "{conclusion}");
+}
+
+#[test]
 fn bad_input_exits_two_with_one_line() {
     let cases: [(&[&str], &str); 6] = [
         (&["race", "--runtime", "tokyo"], "'tokyo' for '--runtime"),
@@ -222,6 +263,19 @@ fn bad_input_exits_two_with_one_line() {
     }
     let runtimes = text(&compare(&["race", "--runtime", "tokyo"]).stderr);
     assert!(runtimes.contains("tokio, smol, async-std, std-threads"), "names what is allowed: {runtimes}");
+}
+
+#[test]
+fn help_goes_straight_from_the_options_to_the_examples() {
+    let out = compare(&["--help"]);
+    let help = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<&str> = help.lines().collect();
+    let examples = lines.iter().position(|l| *l == "Examples:").unwrap_or_else(|| panic!("{help}"));
+    assert!(
+        lines[..examples].iter().rev().take_while(|l| !l.trim_start().starts_with('-')).all(|l| l.is_empty()),
+        "nothing stray between the options and the examples:\n{help}"
+    );
 }
 
 #[test]

@@ -100,6 +100,23 @@ fn a_repeated_run_leads_with_the_lesson_charts_what_differs_and_folds_what_agree
 }
 
 #[test]
+fn a_take_away_that_reads_the_same_but_for_its_figures_is_said_once_with_each_runtimes_figures() {
+    let (page, _) =
+        report("takeaways", &["scale", "--tasks", "200", "--runtime", "tokio,smol,async-std,std-threads"]);
+    let takeaways = &page[page.find("<dl class=\"takeaways\">").expect("take-aways")..];
+    let takeaways = &takeaways[..takeaways.find("</dl>").expect("a closed list")];
+    // The async runtimes' paragraph once, not three times; std-threads' own apart.
+    assert_eq!(takeaways.matches("plus the executor's header").count(), 1, "{takeaways}");
+    assert!(takeaways.contains("<dt>tokio, smol and async-std</dt>"), "{takeaways}");
+    assert!(takeaways.contains("<dt>std-threads</dt>"), "{takeaways}");
+    // Their figures, a row per runtime, in a table under it.
+    let grid = &takeaways[takeaways.find("<table class=\"figures slots\">").expect("the figures")..];
+    for runtime in ["tokio", "smol", "async-std"] {
+        assert!(grid.contains(&format!("<th>{runtime}</th>")), "{runtime}: {grid}");
+    }
+}
+
+#[test]
 fn a_worker_sweep_draws_a_line_per_runtime_against_the_worker_count() {
     // std-threads' one pool thread loses no update where tokio loses nearly all: a line each.
     let (page, _) =

@@ -52,7 +52,8 @@ pub(super) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub(super) const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
 /// The value axis for `values`: linear around them, or logarithmic when they
-/// are all positive and span two decades or more.
+/// are all positive and span a decade or more — on a linear axis ×30 apart
+/// (303 B beside 9.76 KiB) the small ones lie flat on the bottom.
 struct Axis {
     lo: f64,
     hi: f64,
@@ -72,7 +73,7 @@ impl Axis {
         if !lo.is_finite() || !hi.is_finite() {
             return Self { lo: 0.0, hi: 1.0, log: false, whole, unit };
         }
-        if lo > 0.0 && hi / lo >= 100.0 {
+        if lo > 0.0 && hi / lo >= 10.0 {
             return Self { lo: lo / 1.5, hi: hi * 1.5, log: true, whole, unit };
         }
         let pad = if hi > lo {
@@ -89,13 +90,12 @@ impl Axis {
 
     /// A tick's label: counts only at whole numbers.
     fn tick(&self, v: f64) -> String {
-        if self.whole && v.fract() != 0.0 {
-            String::new()
-        } else if self.unit == Unit::Bytes {
-            bytes(v)
-        } else {
-            number(v)
-        }
+        if self.whole && v.fract() != 0.0 { String::new() } else { self.show(v) }
+    }
+
+    /// A value as a tick says it.
+    fn show(&self, v: f64) -> String {
+        if self.unit == Unit::Bytes { bytes(v) } else { number(v) }
     }
 
     /// The chart's title: the metric in the table's words (`name`), its unit
@@ -108,13 +108,41 @@ impl Axis {
         format!("{name}{unit}{}", if self.log { ", log scale" } else { "" })
     }
 
+    /// A log axis's ticks, at most about six: bytes at powers of two (256 B,
+    /// 512 B, 1 KiB …, or every second or fourth power when there are more),
+    /// the rest at 1, 2 and 5 times a power of ten, or at powers of ten alone
+    /// when that would be more than seven. Each lies within the axis, the
+    /// first below the smallest value (plotters' own start at the first
+    /// power of ten, and leave the values under it without a label).
+    fn log_ticks(&self) -> Vec<f64> {
+        let thin = |powers: Vec<i32>, most: usize| {
+            let step = powers.len().div_ceil(most).max(1) as i32;
+            powers.into_iter().filter(|p| p.rem_euclid(step) == 0).collect::<Vec<i32>>()
+        };
+        if self.unit == Unit::Bytes {
+            let powers = (self.lo.log2().ceil() as i32..=self.hi.log2().floor() as i32).collect();
+            return thin(powers, 6).into_iter().map(|p| 2f64.powi(p)).collect();
+        }
+        let decades = self.lo.log10().floor() as i32..=self.hi.log10().floor() as i32;
+        let steps: Vec<f64> = decades
+            .clone()
+            .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+            .filter(|v| (self.lo..=self.hi).contains(v))
+            .collect();
+        if steps.len() <= 7 {
+            return steps;
+        }
+        let powers = decades.filter(|k| (self.lo..=self.hi).contains(&10f64.powi(*k))).collect();
+        thin(powers, 6).into_iter().map(|k| 10f64.powi(k)).collect()
+    }
+
     /// Pixels the tick labels need: the widest label at either end or
     /// between, at 8 pixels a character of the 12-pixel font, and the tick marks.
     fn label_area(&self) -> u32 {
         let mid = if self.log { (self.lo * self.hi).sqrt() } else { (self.lo + self.hi) / 2.0 };
-        // The ends are padded off whole numbers, where a count's tick prints nothing: round them.
+        // The ends are padded off round numbers: round them as a tick would be.
         let widest =
-            [self.lo, mid, self.hi].iter().map(|v| self.tick(v.round()).chars().count()).max().unwrap_or(1);
+            [self.lo, mid, self.hi].iter().map(|v| self.show(v.round()).chars().count()).max().unwrap_or(1);
         widest as u32 * 8 + 20
     }
 }
@@ -125,7 +153,11 @@ type Root<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 /// and the y range, linear or logarithmic.
 macro_rules! on_axis {
     ($axis:expr, $draw:ident($($arg:expr),*)) => {
-        if $axis.log { $draw($($arg,)* ($axis.lo..$axis.hi).log_scale()) } else { $draw($($arg,)* $axis.lo..$axis.hi) }
+        if $axis.log {
+            $draw($($arg,)* ($axis.lo..$axis.hi).log_scale().with_key_points($axis.log_ticks()))
+        } else {
+            $draw($($arg,)* $axis.lo..$axis.hi)
+        }
     };
 }
 
@@ -187,7 +219,18 @@ where
 /// the metric as the table words it.
 pub(crate) fn strip(metric: &str, name: &str, series: &[(&str, Vec<f64>)]) -> Result<String, String> {
     let axis = Axis::of(metric, series.iter().flat_map(|(_, v)| v.iter().copied()));
-    svg((320, 240), |root| on_axis!(axis, strip_on(root, &axis, name, series)))
+    svg((STRIP_WIDTH, 240), |root| on_axis!(axis, strip_on(root, &axis, name, series)))
+}
+
+const STRIP_WIDTH: u32 = 320;
+
+/// Whether the runtimes' names under a strip plot, side by side, would run
+/// into each other ("async-std" beside "std-threads"): at about 7 pixels a
+/// character of the 12-pixel font and 6 pixels apart at least.
+fn crowded(axis: &Axis, series: &[(&str, Vec<f64>)]) -> bool {
+    let plot = STRIP_WIDTH.saturating_sub(20 + axis.label_area()) as f64;
+    let column = plot / series.len().max(1) as f64;
+    series.windows(2).any(|w| (w[0].0.chars().count() + w[1].0.chars().count()) as f64 * 3.5 + 6.0 > column)
 }
 
 fn strip_on<Y>(
@@ -202,7 +245,9 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     let n = series.len() as f64;
-    let mut chart = value_chart(root, -0.5..n - 0.5, 22, y, axis, name)?;
+    // Names that would touch take turns on two lines.
+    let staggered = crowded(axis, series);
+    let mut chart = value_chart(root, -0.5..n - 0.5, if staggered { 36 } else { 22 }, y, axis, name)?;
     for (i, (runtime, values)) in series.iter().enumerate() {
         let c = colour(runtime);
         let spread = |k: usize| ((k as f64 * 0.618_034).fract() - 0.5) * 0.5;
@@ -218,9 +263,10 @@ where
                 .map_err(|e| e.to_string())?;
         }
         let (x, y) = chart.backend_coord(&(i as f64, chart.y_range().start));
+        let below = if staggered && i % 2 == 1 { 20 } else { 6 };
         root.draw(&Text::new(
             runtime.to_string(),
-            (x, y + 6),
+            (x, y + below),
             (FONT, 12).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(|e| e.to_string())?;
@@ -325,4 +371,25 @@ pub(crate) fn marker<DB: DrawingBackend>(
 /// A runtime's marker alone, as a small SVG for the page's legend.
 pub(crate) fn swatch(runtime: &str) -> Result<String, String> {
     svg((16, 16), |root| root.draw(&marker(runtime, (8, 8))).map_err(|e| e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Axis;
+
+    #[test]
+    fn values_a_decade_apart_go_on_a_log_axis_labelled_below_its_first_power_of_ten() {
+        // Per-task memory ×33 apart: linear, the small ones would lie flat on the bottom.
+        let rss = Axis::of("rss_bytes_per_task", [303.0, 426.0, 10_077.0].into_iter());
+        assert!(rss.log);
+        assert_eq!(rss.log_ticks(), [256.0, 512.0, 1024.0, 2048.0, 4096.0, 8192.0]);
+        assert_eq!(rss.tick(1024.0), "1 KiB");
+        let spawn = Axis::of("spawn_ns_per_task", [2353.0, 45_561.0].into_iter());
+        assert_eq!(spawn.log_ticks(), [2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0]);
+        // Four decades: the powers of ten alone.
+        let threads = Axis::of("os_threads", [5.0, 10_003.0].into_iter());
+        assert_eq!(threads.log_ticks(), [10.0, 100.0, 1000.0, 10_000.0]);
+        // ×3 apart stays linear.
+        assert!(!Axis::of("wake_all_ms", [95.5, 265.0].into_iter()).log);
+    }
 }

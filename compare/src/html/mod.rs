@@ -10,6 +10,7 @@ mod charts;
 mod lanes;
 mod machine;
 mod series;
+mod takeaways;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -17,7 +18,6 @@ use std::path::Path;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::differences::{Answered, NOT_PROBED};
-use demos_core::scenario::{group_by, listed};
 
 use crate::format::first_seen;
 use crate::{Cell, Table, table};
@@ -131,7 +131,7 @@ fn legend(runtimes: &[&str]) -> Markup {
 /// The runtimes in the order they ran.
 fn runtimes(page: &Page) -> Vec<&str> {
     let tables = page.tables.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime));
-    let probed = page.differences.iter().flatten().flat_map(|a| a.answers.iter().map(|(rt, _)| *rt));
+    let probed = page.differences.iter().flatten().flat_map(|a| a.answers.iter().map(|x| x.runtime));
     first_seen(tables.chain(probed))
 }
 
@@ -284,62 +284,13 @@ fn section(i: usize, t: &Table, repeat: usize) -> Markup {
                 }
             }
             h3 { "Take-aways" }
-            dl.takeaways {
-                @for Drawn { runtimes, takeaways, runs: total } in takeaways(t) {
-                    dt { (runtimes) }
-                    @if let Some((first, runs)) = takeaways.first() {
-                        dd {
-                            (first)
-                            @if total > 1 { " " span.note { "(" (runs) " of " (total) " runs)" } }
-                        }
-                    }
-                    @if takeaways.len() > 1 {
-                        dd {
-                            details {
-                                summary { "the other runs drew " (takeaways.len() - 1) " other take-away(s)" }
-                                @for (takeaway, runs) in &takeaways[1..] {
-                                    p { (takeaway) " " span.note { "(" (runs) " of " (total) " runs)" } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            (takeaways::list(t))
         }
     }
 }
 
-/// Take-aways said once for the runtimes that drew them.
-#[derive(Debug, PartialEq)]
-struct Drawn<'a> {
-    /// The runtimes, as a sentence lists them.
-    runtimes: String,
-    /// Each distinct take-away with the runs that drew it.
-    takeaways: Vec<(&'a str, usize)>,
-    /// Runs per runtime.
-    runs: usize,
-}
-
-/// The take-aways of a table, said once for the runtimes that drew the same ones.
-fn takeaways(t: &Table) -> Vec<Drawn<'_>> {
-    let drawn = t.cells.iter().map(|cell| {
-        let drawn = Drawn {
-            runtimes: String::new(),
-            takeaways: distinct(cell.reports.iter().map(|r| r.takeaway.as_str()).filter(|t| !t.is_empty())),
-            runs: cell.reports.iter().filter(|r| !r.takeaway.is_empty()).count(),
-        };
-        (drawn, cell.runtime)
-    });
-    group_by(drawn).into_iter().map(|(drawn, names)| Drawn { runtimes: listed(&names), ..drawn }).collect()
-}
-
-/// Each distinct text with how often it occurs, in first-seen order.
-fn distinct<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
-    group_by(texts.map(|t| (t, ()))).into_iter().map(|(text, seen)| (text, seen.len())).collect()
-}
-
 fn differences(answered: &[Answered]) -> Markup {
-    let runtimes = first_seen(answered.iter().flat_map(|a| a.answers.iter().map(|(rt, _)| *rt)));
+    let runtimes = first_seen(answered.iter().flat_map(|a| a.answers.iter().map(|x| x.runtime)));
     html! {
         section #differences {
             h2 { "differences: what each executor did when probed" }
@@ -350,7 +301,7 @@ fn differences(answered: &[Answered]) -> Markup {
                         tr {
                             th { (a.question) }
                             @for rt in &runtimes {
-                                td { (a.answers.iter().find(|(r, _)| r == rt).map_or("—", |(_, o)| o.as_str())) }
+                                td { (a.answers.iter().find(|x| x.runtime == *rt).map_or("—", |x| x.observed.as_str())) }
                             }
                         }
                     }
@@ -394,55 +345,5 @@ fn checks(tables: &[Table]) -> Markup {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(takeaways: &[(&'static str, &[&str])]) -> Table {
-        let cells = takeaways
-            .iter()
-            .map(|(runtime, said)| Cell {
-                runtime,
-                reports: said
-                    .iter()
-                    .map(|takeaway| {
-                        let report = serde_json::json!({ "scenario": "race", "runtime": runtime, "flavor": "",
-                            "threads": 1, "seed": 42, "config": {}, "metrics": {}, "checks": [],
-                            "elapsed_ms": 1.0, "takeaway": takeaway });
-                        serde_json::from_value(report).expect("a report")
-                    })
-                    .collect(),
-            })
-            .collect();
-        Table {
-            name: "race".into(),
-            headline: String::new(),
-            config: serde_json::Value::Null,
-            threads: 1,
-            point: None,
-            cells,
-            skipped: Vec::new(),
-            failed: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn a_take_away_drawn_by_several_runtimes_is_said_once_naming_them() {
-        let t = table(&[("tokio", &["lost 9"]), ("smol", &["lost 0"]), ("async-std", &["lost 9"])]);
-        let said: Vec<(String, Vec<(&str, usize)>)> =
-            takeaways(&t).into_iter().map(|d| (d.runtimes, d.takeaways)).collect();
-        assert_eq!(
-            said,
-            [
-                ("tokio and async-std".to_string(), vec![("lost 9", 1)]),
-                ("smol".to_string(), vec![("lost 0", 1)])
-            ]
-        );
-        // Runs that drew different take-aways are not the same as one run that drew one of them.
-        let t = table(&[("tokio", &["a", "b"]), ("smol", &["a"])]);
-        assert_eq!(takeaways(&t).len(), 2);
     }
 }
