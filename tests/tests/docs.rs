@@ -212,7 +212,8 @@ fn compare_binary() -> PathBuf {
 }
 
 /// When the newest of compare's sources changed: its own crate's, the crates it
-/// is built from, and the manifests and lock file.
+/// is built from (core and every `demos-<rt>` at the root), and the manifests
+/// and lock file.
 fn newest_source() -> Option<std::time::SystemTime> {
     fn newest_in(dir: &Path) -> Option<std::time::SystemTime> {
         std::fs::read_dir(dir)
@@ -229,15 +230,13 @@ fn newest_source() -> Option<std::time::SystemTime> {
             .max()
     }
     let root = root();
-    let crates = [
-        "compare",
-        "core",
-        "demos-tokio",
-        "demos-smol",
-        "demos-async-std",
-        "demos-std-threads",
-        "demos-compio",
-    ];
+    let runtimes = std::fs::read_dir(&root)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("demos-"));
+    let crates: Vec<String> =
+        ["compare".to_string(), "core".to_string()].into_iter().chain(runtimes).collect();
     let files =
         ["Cargo.toml", "Cargo.lock"].map(|f| std::fs::metadata(root.join(f)).and_then(|m| m.modified()).ok());
     crates
