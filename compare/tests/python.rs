@@ -28,8 +28,8 @@ fn conclusion(stdout: &str) -> String {
 
 /// The table's header row: the columns' names.
 fn header(stdout: &str) -> Vec<&str> {
-    let names = ["tokio", "smol", "async-std", "std-threads", "compio", "python"];
-    let is_header = |l: &&str| l.split_whitespace().all(|w| names.contains(&w)) && !l.trim().is_empty();
+    let name = |w: &str| common::RUNTIMES.contains(&w) || w == "python";
+    let is_header = |l: &&str| l.split_whitespace().all(name) && !l.trim().is_empty();
     stdout.lines().find(is_header).unwrap_or_default().split_whitespace().collect()
 }
 

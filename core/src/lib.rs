@@ -96,7 +96,7 @@ pub trait Runtime:
     + Files
     + Sync
 {
-    /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads".
+    /// The runtime's name as users type it: "tokio", "smol", "async-std", "std-threads", "compio".
     fn name(&self) -> &'static str;
 
     /// The executor this runtime builds for `threads` workers, as reports name

@@ -93,23 +93,51 @@ impl Compio {
         self.driver
     }
 
-    /// `--driver uring|poll`, taken out of the command line before the shared CLI
-    /// parses it. A child worker is started with the runtime's name instead
-    /// (`__child … --runtime compio-poll`), which picks the poll driver too.
+    /// `--driver uring|poll` (or `--driver=…`), taken out of the command line before
+    /// the shared CLI parses it: the flag picks the runtime value itself. A child
+    /// worker is started with the runtime's name instead (`__child … --runtime
+    /// compio-poll`), which picks the poll driver too. Given twice, or without a
+    /// value, it is bad input.
     pub fn from_args(args: &mut Vec<std::ffi::OsString>) -> Result<Self, String> {
         let child_of_poll = args.windows(2).any(|w| w[0] == "--runtime" && w[1] == "compio-poll");
-        let Some(at) = args.iter().position(|a| a == "--driver") else {
-            return Ok(if child_of_poll { Self::POLL } else { Self::URING });
-        };
-        let value = args.get(at + 1).map(|v| v.to_string_lossy().into_owned());
-        let rt = match value.as_deref() {
-            Some("uring" | "io_uring") => Self::URING,
-            Some("poll") => Self::POLL,
-            Some(other) => return Err(format!("--driver {other}: expected uring or poll")),
-            None => return Err("--driver needs a value: uring or poll".to_string()),
-        };
-        args.drain(at..at + 2);
-        Ok(rt)
+        let mut chosen = None;
+        let mut at = 0;
+        while at < args.len() {
+            let arg = args[at].to_string_lossy().into_owned();
+            let (value, taken) = match arg.strip_prefix("--driver") {
+                Some("") => (args.get(at + 1).map(|v| v.to_string_lossy().into_owned()), 2),
+                Some(inline) if inline.starts_with('=') => (Some(inline[1..].to_string()), 1),
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            };
+            let rt = match value.as_deref() {
+                _ if chosen.is_some() => return Err("--driver is given twice: give it once".to_string()),
+                Some("uring" | "io_uring") => Self::URING,
+                Some("poll") => Self::POLL,
+                Some(other) => return Err(format!("--driver {other}: expected uring or poll")),
+                None => return Err("--driver needs a value: uring or poll".to_string()),
+            };
+            chosen = Some(rt);
+            args.drain(at..at + taken);
+        }
+        Ok(chosen.unwrap_or(if child_of_poll { Self::POLL } else { Self::URING }))
+    }
+
+    /// `--driver` as `--help` lists it, beside the shared flags.
+    pub fn driver_flag() -> clap::Arg {
+        clap::Arg::new("driver").long("driver").value_name("uring|poll").help(
+            "io_uring, falling back to the poll driver where unavailable; poll forces it [default: uring]",
+        )
+    }
+
+    /// The binary's `main`: `--driver` taken off `args`, then the shared command line.
+    pub fn main(mut args: Vec<std::ffi::OsString>) -> std::process::ExitCode {
+        match Self::from_args(&mut args) {
+            Ok(rt) => demos_core::cli::run_with_flags(&rt, args, [Self::driver_flag()]),
+            Err(message) => demos_core::cli::usage_error("demos-compio", &message),
+        }
     }
 }
 

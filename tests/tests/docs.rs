@@ -14,6 +14,12 @@
 //!   says `console counts-vary` (their values depend on timing, such as how many
 //!   times a producer found the queue full); then a plural after them may vary
 //!   too. A failing sample is run twice more before the test fails.
+//! - A ```` ```console json ```` block is a sample of `--json` output, laid out
+//!   over lines for reading: it is matched the same way once a space is put
+//!   after every `{`, `[` and `,` and before every `}` and `]` outside a string,
+//!   in the sample and in the output alike; a `…` anywhere stands for anything
+//!   cut there (a cut inside a string ends the block). A number is a
+//!   measurement when its key names a unit (`"elapsed_ms":4.19`).
 //! - A ```` ```rust anchor=PATH:NAME ```` block is a snippet: it must equal the
 //!   lines between `// ANCHOR: NAME` and `// ANCHOR_END: NAME` in PATH (from
 //!   the workspace root), with their common indentation removed — the syntax
@@ -34,6 +40,9 @@ const RUN_LIMIT: Duration = Duration::from_secs(60);
 /// Words after a number that make it a measurement, free to vary.
 const UNITS: &[&str] =
     &["ns", "µs", "us", "ms", "s", "min", "B", "KiB", "MiB", "GiB", "bytes", "items/s", "round", "%"];
+
+/// Endings of a JSON key whose number is a measurement, free to vary.
+const JSON_UNITS: &[&str] = &["_ns", "_us", "_ms", "_per_s", "_bytes"];
 
 /// Units that stand for one another when a measurement changes scale.
 const UNIT_KINDS: &[&[&str]] = &[&["ns", "µs", "us", "ms", "s", "min"], &["B", "KiB", "MiB", "GiB"]];
@@ -118,6 +127,7 @@ struct Sample {
     command: String,
     expected: Vec<String>,
     counts_vary: bool,
+    json: bool,
 }
 
 fn samples(blocks: &[Block]) -> Vec<Sample> {
@@ -127,7 +137,9 @@ fn samples(blocks: &[Block]) -> Vec<Sample> {
         if words.next() != Some("console") {
             continue;
         }
-        let counts_vary = words.any(|word| word == "counts-vary");
+        let words: Vec<&str> = words.collect();
+        let counts_vary = words.contains(&"counts-vary");
+        let json = words.contains(&"json");
         for line in &block.body {
             if let Some(command) = line.strip_prefix("$ ") {
                 found.push(Sample {
@@ -135,6 +147,7 @@ fn samples(blocks: &[Block]) -> Vec<Sample> {
                     command: command.to_string(),
                     expected: Vec::new(),
                     counts_vary,
+                    json,
                 });
             } else {
                 let sample = found.last_mut().filter(|sample: &&mut Sample| sample.place == block.place);
@@ -199,7 +212,8 @@ fn compare_binary() -> PathBuf {
 }
 
 /// When the newest of compare's sources changed: its own crate's, the crates it
-/// is built from, and the manifests and lock file.
+/// is built from (core and every `demos-<rt>` at the root), and the manifests
+/// and lock file.
 fn newest_source() -> Option<std::time::SystemTime> {
     fn newest_in(dir: &Path) -> Option<std::time::SystemTime> {
         std::fs::read_dir(dir)
@@ -216,15 +230,13 @@ fn newest_source() -> Option<std::time::SystemTime> {
             .max()
     }
     let root = root();
-    let crates = [
-        "compare",
-        "core",
-        "demos-tokio",
-        "demos-smol",
-        "demos-async-std",
-        "demos-std-threads",
-        "demos-compio",
-    ];
+    let runtimes = std::fs::read_dir(&root)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("demos-"));
+    let crates: Vec<String> =
+        ["compare".to_string(), "core".to_string()].into_iter().chain(runtimes).collect();
     let files =
         ["Cargo.toml", "Cargo.lock"].map(|f| std::fs::metadata(root.join(f)).and_then(|m| m.modified()).ok());
     crates
@@ -257,6 +269,35 @@ fn words_of_sample(lines: &[String]) -> Vec<Word> {
         }
     }
     words
+}
+
+/// JSON laid out for matching word by word: a space after every `{`, `[` and
+/// `,` and before every `}` and `]` that is not inside a string.
+fn json_spaced(text: &str) -> String {
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in text.chars() {
+        match c {
+            _ if in_string => {
+                in_string = escaped || c != '"';
+                escaped = !escaped && c == '\\';
+                out.push(c);
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' | ',' => {
+                out.push(c);
+                out.push(' ');
+            }
+            '}' | ']' => {
+                out.push(' ');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `word` with every number in it replaced by `#`.
@@ -305,9 +346,11 @@ fn word_matches(expected: &str, next: Option<&str>, actual: &str, counts_vary: b
         return false;
     }
     let bare = shape(expected.trim_end_matches([',', ';', ')', '.', ':']));
+    let json_key = expected.strip_prefix('"').and_then(|w| w.split_once("\":")).map(|(key, _)| key);
     let carries_unit = expected.contains('×')
         || expected.contains('%')
-        || UNITS.iter().any(|u| bare.ends_with(&format!("#{u}")));
+        || UNITS.iter().any(|u| bare.ends_with(&format!("#{u}")))
+        || json_key.is_some_and(|key| JSON_UNITS.iter().any(|u| key.ends_with(u)));
     let unit_follows =
         next.is_some_and(|next| UNITS.contains(&next.trim_end_matches([',', ';', ')', '.', ':'])));
     counts_vary || carries_unit || unit_follows
@@ -347,15 +390,24 @@ fn matches(sample: &[Word], output: &[String], counts_vary: bool) -> bool {
 
 /// Why `output` does not match the sample: the first line that went wrong.
 fn first_difference(sample: &Sample, output: &str) -> Option<String> {
+    let output = if sample.json { json_spaced(output) } else { output.to_string() };
     let actual: Vec<String> = output.split_whitespace().map(str::to_string).collect();
-    let words = words_of_sample(&sample.expected);
+    let words_of = |lines: &[String]| {
+        if !sample.json {
+            return words_of_sample(lines);
+        }
+        let text = json_spaced(&lines.join("\n"));
+        let word = |w: &str| if w == "…" { Word::Cut } else { Word::Text(w.to_string()) };
+        text.split_whitespace().map(word).collect()
+    };
+    let words = words_of(&sample.expected);
     if matches(&words, &actual, sample.counts_vary) {
         return None;
     }
     // Find the longest prefix of sample lines that still matches some output.
     let mut good = 0;
     for end in 1..=sample.expected.len() {
-        let mut prefix = words_of_sample(&sample.expected[..end]);
+        let mut prefix = words_of(&sample.expected[..end]);
         prefix.push(Word::Cut);
         if matches(&prefix, &actual, sample.counts_vary) {
             good = end;
@@ -636,6 +688,7 @@ fn sample_of(lines: &[&str], counts_vary: bool) -> Sample {
         command: "demos-tokio race".into(),
         expected: lines.iter().map(|l| l.to_string()).collect(),
         counts_vary,
+        json: false,
     }
 }
 
@@ -710,6 +763,31 @@ fn a_doctored_sample_fails() {
     assert!(first_difference(&gone, OUTPUT).is_some());
     let short = sample_of(&["race on tokio (current_thread, 1 worker): 1000 tasks"], false);
     assert!(first_difference(&short, OUTPUT).is_some());
+}
+
+const JSON_OUTPUT: &str = r#"{"scenario":"race","flavor":"current_thread, 1 worker","metrics":{"atomic":200,"atomic_ms":0.0305,"lost_updates":199},"checks":[{"name":"a","passed":true},{"name":"b","passed":true}],"elapsed_ms":4.19,"takeaway":"199 of 200 were lost, between"}
+"#;
+
+#[test]
+fn a_json_sample_matches_laid_out_with_its_measurements_varied_and_cuts_and_a_stale_one_fails() {
+    let json = |lines: &[&str]| Sample { json: true, ..sample_of(lines, false) };
+    let laid_out = json(&[
+        r#"{"scenario":"race","flavor":"current_thread, 1 worker","#,
+        r#" "metrics":{"atomic":200,"atomic_ms":0.0112,"lost_updates":199},"#,
+        r#" "checks":[{"name":"a","passed":true}, …],"elapsed_ms":2.5,"#,
+        r#" "takeaway":"199 of 200 were …"#,
+    ]);
+    assert_eq!(first_difference(&laid_out, JSON_OUTPUT), None);
+    // A key the output has and the sample does not; a count changed; a count under a
+    // key that names no unit.
+    for stale in [
+        r#" "metrics":{"atomic":200,"lost_updates":199}, …"#,
+        r#" "metrics":{"atomic":200,"atomic_ms":0.0112,"lost_updates":198}, …"#,
+        r#" "metrics":{"atomic":201,"atomic_ms":0.0112,"lost_updates":199}, …"#,
+    ] {
+        let sample = json(&[r#"{"scenario":"race","flavor":"current_thread, 1 worker","#, stale]);
+        assert!(first_difference(&sample, JSON_OUTPUT).is_some(), "{stale}");
+    }
 }
 
 #[test]

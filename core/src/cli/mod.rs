@@ -181,8 +181,22 @@ pub fn main(rt: &dyn Runtime) -> ExitCode {
 
 /// Parse `args` (`argv[0]` first) and run; returns the exit status.
 pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    run_with_flags(rt, args, [])
+}
+
+/// [`run`], for a binary whose `main` takes flags of its own out of `args` before
+/// calling this (compio's `--driver`, which picks the runtime value itself).
+/// `flags` are listed in `--help`, the top level's and every subcommand's, beside
+/// the shared ones, so that no flag a binary takes goes unexplained. They are
+/// documentation: `main` must have taken every occurrence out, in every form it
+/// accepts, for a value left here is ignored.
+pub fn run_with_flags(
+    rt: &dyn Runtime,
+    args: impl IntoIterator<Item = OsString>,
+    flags: impl IntoIterator<Item = clap::Arg>,
+) -> ExitCode {
     let name = format!("demos-{}", rt.name());
-    match parse(&name, args) {
+    match parse(&name, args, flags) {
         Ok(cli) => run_parsed(rt, &name, &cli),
         Err(code) => code,
     }
@@ -190,9 +204,14 @@ pub fn run(rt: &dyn Runtime, args: impl IntoIterator<Item = OsString>) -> ExitCo
 
 /// The command line parsed by clap, or the exit status of a parse error
 /// (already printed as one line; 0 for `--help` and `--version`).
-fn parse(name: &str, args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> {
+fn parse(
+    name: &str,
+    args: impl IntoIterator<Item = OsString>,
+    flags: impl IntoIterator<Item = clap::Arg>,
+) -> Result<Cli, ExitCode> {
     Cli::command()
         .name(name.to_string())
+        .args(flags.into_iter().map(|flag| flag.global(true)))
         .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches))
         .map_err(|err| clap_error(name, err, &commands()))

@@ -34,7 +34,7 @@ pub fn serve_worker(runtimes: &[&dyn Runtime]) -> Option<ExitCode> {
     // The worker's command line is parsed by clap, like any other; its
     // `--runtime` then picks which of the runtimes serves it.
     let name = "demos worker";
-    let cli = match parse(name, args) {
+    let cli = match parse(name, args, []) {
         Ok(cli) => cli,
         Err(code) => return Some(code),
     };

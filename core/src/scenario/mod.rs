@@ -171,7 +171,11 @@ impl Kind {
                 "every task ran exactly once, in each phase",
                 "no more threads ran tasks than there are workers",
             ],
-            Self::Files => &["every file read exactly once", "every byte read equals what was written"],
+            Self::Files => &[
+                "every file read exactly once",
+                "every byte read equals what was written",
+                "the limited pool never ran past its limit",
+            ],
         }
     }
 }

@@ -459,14 +459,32 @@ impl Scenario for StarvationScenario {
             ),
             _ => String::new(),
         };
-        let queued = if m.blocking_jobs > m.blocking_peak_concurrency { ": the rest queued" } else { "" };
+        // With at most `peak` running at any moment, each job past the first `peak` started
+        // only once an earlier one had ended — whatever held it back: a queue (tokio, the
+        // blocking crate, rayon) or, on compio, the runtime's thread retrying the dispatch.
+        let peak = m.blocking_peak_concurrency;
+        let took = format!("took {} ms", format_ms(m.blocking_ms));
+        let pool = if peak > 0 && m.blocking_jobs > peak {
+            let work = m.blocking_jobs * cfg.job_ms;
+            let least = if work % peak == 0 {
+                (work / peak).to_string()
+            } else {
+                format_ms(work as f64 / peak as f64)
+            };
+            format!(
+                "{took}, where {} jobs of {} ms, {peak} at a time, need at least {least} ms: each of the other {} started \
+                 only once an earlier one had ended",
+                m.blocking_jobs,
+                cfg.job_ms,
+                m.blocking_jobs - peak
+            )
+        } else {
+            took
+        };
         format!(
             "{busy}{unconstrained}.{in_place} {} blocking jobs on a pool limited to {} threads ran at most {} at once \
-             and took {} ms{queued}.",
-            m.blocking_jobs,
-            m.blocking_pool_limit,
-            m.blocking_peak_concurrency,
-            format_ms(m.blocking_ms)
+             and {pool}.",
+            m.blocking_jobs, m.blocking_pool_limit, m.blocking_peak_concurrency,
         )
     }
 }

@@ -54,6 +54,31 @@ fn the_driver_flag_picks_the_poll_driver_for_the_run_and_its_child_workers() {
 }
 
 #[test]
+fn help_explains_the_driver_flag_at_the_top_and_in_every_scenarios_help() {
+    let mut asked = vec![vec!["--help".to_string()]];
+    asked.extend(scenario::ALL.iter().map(|s| vec![s.name().to_string(), "--help".to_string()]));
+    for args in asked {
+        let out = Command::new(BIN).args(&args).watched();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        // The flag, and its explanation on the same line or (in a long help) the next.
+        let lines: Vec<&str> = help.lines().collect();
+        let at = lines.iter().position(|l| l.trim_start().starts_with("--driver <uring|poll>"));
+        let at = at.unwrap_or_else(|| panic!("{args:?}: no --driver in\n{help}"));
+        let said = lines[at..lines.len().min(at + 2)].join(" ");
+        assert!(said.contains("io_uring, falling back to the poll driver"), "{args:?}: {said}");
+    }
+    // Every form the flag takes is taken out before the shared CLI, whose --driver is
+    // only listed: `--driver=poll` runs on the poll driver, and twice is bad input.
+    let out = Command::new(BIN).args(["race", "--tasks", "10", "--driver=poll"]).watched();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("poll driver (forced: --driver poll)"));
+    let out = Command::new(BIN).args(["race", "--driver", "poll", "--driver=uring"]).watched();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--driver is given twice"));
+}
+
+#[test]
 fn threads_above_the_allowed_cores_say_how_they_were_placed() {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let flavor = Compio::URING.flavor(cores + 1);
