@@ -42,6 +42,9 @@ fn required_metrics(scenario: &str) -> &'static [&'static str] {
             "os_threads_before",
             "os_threads_peak",
             "threads_started",
+            "pool_limit",
+            "limited_pool_threads",
+            "limited_p50_us",
         ],
         "timers" => &["requested_us", "median_us", "p99_us", "early", "heartbeat_median_us"],
         "balance" => &[
