@@ -17,10 +17,12 @@ impl Timers for crate::AsyncStd {
             let (cfg, offsets) = (cfg.clone(), cfg.offsets(env.seed));
             ex.spawn(async move {
                 let (mut waits, mut beats) = (Vec::new(), Vec::new());
+                // ANCHOR: sleeps
                 for offset in until_stopped(offsets) {
                     waits.push(timed(offset, || sleep(cfg.sleep())).await);
                     beats.push(timed(offset, || sleep(HEARTBEAT)).await);
                 }
+                // ANCHOR_END: sleeps
                 TimersMetrics::new(&cfg, &waits, &beats)
             })
             .await

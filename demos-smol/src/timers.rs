@@ -18,6 +18,7 @@ impl Timers for crate::Smol {
             let (cfg, offsets) = (cfg.clone(), cfg.offsets(env.seed));
             ex.spawn(async move {
                 let (mut waits, mut beats) = (Vec::new(), Vec::new());
+                // ANCHOR: sleeps
                 for offset in until_stopped(offsets) {
                     waits.push(
                         timed(offset, || async {
@@ -32,6 +33,7 @@ impl Timers for crate::Smol {
                         .await,
                     );
                 }
+                // ANCHOR_END: sleeps
                 TimersMetrics::new(&cfg, &waits, &beats)
             })
             .await

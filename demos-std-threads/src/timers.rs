@@ -24,10 +24,12 @@ impl Timers for crate::StdThreads {
         let metrics = pool.install(|| {
             demos_core::workers::note();
             let (mut waits, mut beats) = (Vec::new(), Vec::new());
+            // ANCHOR: sleeps
             for offset in until_stopped(cfg.offsets(env.seed)) {
                 waits.push(timed_blocking(offset, || thread::sleep(cfg.sleep())));
                 beats.push(timed_blocking(offset, || thread::sleep(HEARTBEAT)));
             }
+            // ANCHOR_END: sleeps
             TimersMetrics::new(cfg, &waits, &beats)
         });
         let flavor = format!("rayon ThreadPool, {} + thread::sleep", counted(env.threads as u64, "thread"));
