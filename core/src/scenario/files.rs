@@ -526,10 +526,7 @@ impl FilesRun {
         let mut m = FilesMetrics::new(&self.files, cfg, warm, self.cold, threads, has_pool);
         if let Some((l, pool, how)) = self.limited {
             m.limited_cold = how == Cold::Dropped;
-            m.bytes_read += l.bytes_read;
-            m.reads += l.reads;
-            m.corrupt_reads += l.corrupt;
-            m.files_not_read_once += l.not_once;
+            m.count_in(&l);
             m.limited_pool_threads = Some(pool);
             m.limited_reads_per_s = Some(l.reads_per_s);
             m.limited_p50_us = Some(l.p50_us);
@@ -630,15 +627,21 @@ impl FilesMetrics {
             m.cold = how == Cold::Dropped;
             m.cold_tmpfs = how == Cold::Tmpfs;
             m.cold_refused = if let Cold::Refused(n) = how { n } else { 0 };
-            m.bytes_read += c.bytes_read;
-            m.reads += c.reads;
-            m.corrupt_reads += c.corrupt;
-            m.files_not_read_once += c.not_once;
+            m.count_in(&c);
             m.cold_reads_per_s = Some(c.reads_per_s);
             m.cold_p50_us = Some(c.p50_us);
             m.cold_p99_us = Some(c.p99_us);
         }
         m
+    }
+
+    /// Add a later phase's reads to the counts the checks read (the first
+    /// phase's are the counts' start).
+    fn count_in(&mut self, phase: &PhaseFigures) {
+        self.bytes_read += phase.bytes_read;
+        self.reads += phase.reads;
+        self.corrupt_reads += phase.corrupt;
+        self.files_not_read_once += phase.not_once;
     }
 
     /// Phases that read the files: 1 to 3.
