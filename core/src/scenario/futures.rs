@@ -472,20 +472,22 @@ impl Scenario for FuturesScenario {
         let mut said =
             format!("Dropping a running task's handle {dropped}. A task's panic {panic}; {survived}.");
         let (inside, from_loop) = (callbacks(false), callbacks(true));
-        // With a python column, "on every runtime" would count it too: name the Rust ones.
+        // With a python column, "on every runtime" would count it too: the sentences about
+        // the Rust runtimes alone name them, and say "on each of them" for all of those.
         let among = |text: String| {
             if from_loop.is_empty() { text } else { text.replace("on every runtime", "on each of them") }
         };
         if !inside.is_empty() {
-            let on = if from_loop.is_empty() {
-                String::new()
-            } else {
-                format!(" on {}", listed(&inside.iter().map(|c| c.runtime).collect::<Vec<_>>()))
+            let figures = match &inside[..] {
+                [one] if !from_loop.is_empty() => format!(" on {}: {}", one.runtime, run(one)),
+                _ if !from_loop.is_empty() => format!(
+                    " on {}: {}",
+                    listed(&inside.iter().map(|c| c.runtime).collect::<Vec<_>>()),
+                    among(each(&inside, run))
+                ),
+                _ => format!(": {}", each(&inside, run)),
             };
-            said.push_str(&format!(
-                " The combinators' callbacks ran inside the awaiting task{on}: {}.",
-                among(each(&inside, run))
-            ));
+            said.push_str(&format!(" The combinators' callbacks ran inside the awaiting task{figures}."));
         }
         for c in &from_loop {
             said.push_str(&format!(
@@ -507,7 +509,9 @@ impl Scenario for FuturesScenario {
         let blocking = each_in_words(columns, |c| one_word(c, blocking_panic_briefly));
         let answered = each_in_words(columns, |c| one_word(c, blocking_abort_briefly));
         let stopped = names_where(columns, |c| !c.always(|m| m.blocking_abort_job_finished));
-        let ran_on = if stopped.is_empty() {
+        let ran_on = if let ([one], true) = (columns, stopped.is_empty()) {
+            format!("the job ran to its end on {}", one.runtime)
+        } else if stopped.is_empty() {
             "the job ran to its end on every runtime".to_string()
         } else {
             format!("the job was stopped before its end on {}", listed(&stopped))
@@ -527,11 +531,12 @@ impl Scenario for FuturesScenario {
                 listed(&rust.iter().map(|c| c.runtime).collect::<Vec<_>>())
             )
         };
-        among(format!(
-            "{said}{probed} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle \
+        let probes = among(format!(
+            "{probed} A blocking job's panic {blocking}. Aborted while it ran, a blocking job's handle \
              {answered}; {ran_on}. Threads running tasks at once, before and after a task with no handle \
              panicked: {threads}."
-        ))
+        ));
+        format!("{said}{probes}")
     }
 
     fn least_duration(cfg: &FuturesConfig, shape: &RunShape) -> Duration {
@@ -795,4 +800,57 @@ fn off_the_happy_path(m: &FuturesMetrics) -> String {
         )
     };
     format!("{panic} {abort} {detached}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run that finished every probe the usual way; `python`: the seed script's
+    /// column (its done-callbacks counted, no probes of its own).
+    fn run(python: bool) -> FuturesMetrics {
+        FuturesMetrics {
+            tasks: 5,
+            completed: 5,
+            callbacks_run: 10,
+            dropped_handle_task_finished: true,
+            survived_panic: true,
+            blocking_abort_job_finished: !python,
+            workers_before_detached_panic: 2,
+            workers_after_detached_panic: 2,
+            callbacks_before_await: python.then_some(3),
+            ..FuturesMetrics::default()
+        }
+    }
+
+    fn column(runtime: &str, python: bool) -> Column<'_, FuturesMetrics> {
+        Column { runtime, flavor: "", runs: vec![run(python)] }
+    }
+
+    #[test]
+    fn a_python_column_is_not_counted_among_the_runtimes_that_ran_the_probes() {
+        let said = FuturesScenario::conclude(
+            &FuturesConfig::default(),
+            &[column("tokio", false), column("python", true)],
+        );
+        assert!(said.contains("the job ran to its end on tokio."), "{said}");
+        assert!(said.contains("inside the awaiting task on tokio: 10."), "{said}");
+        assert!(!said.contains("each of them"), "{said}");
+        // Both columns measured a dropped handle: that sentence counts both.
+        assert!(said.starts_with("Dropping a running task's handle detached it on every runtime."), "{said}");
+
+        let said = FuturesScenario::conclude(
+            &FuturesConfig::default(),
+            &[column("tokio", false), column("smol", false), column("python", true)],
+        );
+        assert!(said.contains("the job ran to its end on each of them."), "{said}");
+        assert!(said.contains("inside the awaiting task on tokio and smol: 10 on each of them."), "{said}");
+
+        let said = FuturesScenario::conclude(
+            &FuturesConfig::default(),
+            &[column("tokio", false), column("smol", false)],
+        );
+        assert!(said.contains("the job ran to its end on every runtime."), "{said}");
+        assert!(said.contains("inside the awaiting task: 10 on every runtime."), "{said}");
+    }
 }
