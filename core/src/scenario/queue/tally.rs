@@ -37,6 +37,39 @@ pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 /// (32 KiB of ids per consumer).
 const MARK_BATCH: usize = 4096;
 
+/// Now, in nanoseconds on the monotonic clock `Instant` reads (`CLOCK_MONOTONIC`
+/// on Linux), as one integer: a stretch of waits is timed by two of these and a
+/// subtraction. `Instant`'s own arithmetic (a checked subtraction of seconds and
+/// nanoseconds, then a normalised `Duration` added to the total) cost more than
+/// the two clock reads together (PERFORMANCE.md, harness overhead).
+#[cfg(target_os = "linux")]
+#[inline]
+fn now_ns() -> u64 {
+    use nix::time::{ClockId, clock_gettime};
+    // CLOCK_MONOTONIC cannot fail to read; were it ever to, 0 times the stretch as empty.
+    clock_gettime(ClockId::CLOCK_MONOTONIC).map_or(0, |t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+}
+
+/// Elsewhere: nanoseconds since the first call in this process, read through `Instant`.
+#[cfg(not(target_os = "linux"))]
+#[inline]
+fn now_ns() -> u64 {
+    static BASE: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    u64::try_from(BASE.get_or_init(Instant::now).elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// `at`, an `Instant` in the past, on the [`now_ns`] clock: now less the time since `at`.
+fn ns_of(at: Instant) -> u64 {
+    let ago = u64::try_from(at.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    now_ns().saturating_sub(ago)
+}
+
+/// `ns`, a reading of [`now_ns`], as an `Instant` (for the timeline's spans).
+fn instant_of(ns: u64) -> Instant {
+    let now = Instant::now();
+    now.checked_sub(Duration::from_nanos(now_ns().saturating_sub(ns))).unwrap_or(now)
+}
+
 /// One producer's totals, added once, when its [`ProducerBook`] is dropped.
 #[derive(Debug, Default)]
 struct ProducerSlot {
@@ -111,12 +144,14 @@ impl QueueTally {
     pub fn producer(&self, producer: usize) -> ProducerBook<'_> {
         let counts = ProducerCounts {
             producer,
+            items: self.items as u64,
+            first_id: producer * self.items,
             sent: &self.sent[producer].0,
             next_sample: 1,
             produced: 0,
             sum: 0,
             waits: 0,
-            waited: Duration::ZERO,
+            waited_ns: 0,
             deepest: 0,
             waiting_since: None,
         };
@@ -223,6 +258,10 @@ pub struct ProducerBook<'t> {
 #[derive(Debug)]
 struct ProducerCounts<'t> {
     producer: usize,
+    /// Its share of items.
+    items: u64,
+    /// The id of its first item (`producer * items`); the next is this plus `produced`.
+    first_id: usize,
     /// This producer's published count of sends (in the tally).
     sent: &'t AtomicU64,
     /// The send after which the depth is sampled next.
@@ -230,16 +269,19 @@ struct ProducerCounts<'t> {
     produced: u64,
     sum: u64,
     waits: u64,
-    waited: Duration,
+    /// Nanoseconds spent in closed stretches of waits.
+    waited_ns: u64,
     deepest: u64,
-    /// When the current stretch of waits began, while one is open.
-    waiting_since: Option<Instant>,
+    /// When the current stretch of waits began ([`now_ns`]), while one is open.
+    waiting_since: Option<u64>,
 }
 
 impl ProducerBook<'_> {
     /// The simulated I/O that began at `start` is over.
     pub fn io_finished(&mut self, start: Instant) {
-        self.stretch_ends(start); // the I/O began after the last send
+        if self.n.waiting_since.is_some() {
+            self.stretch_ends(ns_of(start)); // the I/O began after the last send
+        }
         self.tally.recorder.record(format_args!("producer {}", self.n.producer), "I/O", start);
     }
 
@@ -247,17 +289,17 @@ impl ProducerBook<'_> {
     /// share, and Ctrl-C not pressed (then it stops; consumers drain what was sent).
     #[inline]
     pub fn has_item_to_make(&self) -> bool {
-        self.n.produced < self.tally.items as u64 && !crate::interrupt::requested()
+        self.n.produced < self.n.items && !crate::interrupt::requested()
     }
 
     /// Make this producer's next item, with `value`, counted as produced
     /// (before its send, which is the last step that can fail).
     #[inline]
     pub fn item(&mut self, value: u64) -> Item {
-        let seq = self.n.produced as usize;
+        let id = self.n.first_id + self.n.produced as usize;
         self.n.produced += 1;
         self.n.sum = self.n.sum.wrapping_add(value);
-        self.tally.item(self.n.producer, seq, value)
+        Item { id, producer: self.n.producer, value }
     }
 
     /// About to send (or, after a `try_send` that found room, just sent);
@@ -274,7 +316,7 @@ impl ProducerBook<'_> {
                 self.wait_begins();
             }
         } else if self.n.waiting_since.is_some() {
-            self.stretch_ends(Instant::now());
+            self.stretch_ends(now_ns());
         }
     }
 
@@ -282,7 +324,7 @@ impl ProducerBook<'_> {
     #[inline(never)]
     fn wait_begins(&mut self) {
         if self.n.waiting_since.is_none() {
-            self.n.waiting_since = Some(Instant::now());
+            self.n.waiting_since = Some(now_ns());
         }
         let tally = self.tally;
         if tally.logging {
@@ -328,23 +370,32 @@ impl ProducerBook<'_> {
         }
     }
 
-    /// Close the open stretch of waits, if any, at `end`.
+    /// Close the open stretch of waits, if any, at `end` (a [`now_ns`] reading).
     #[inline(never)]
-    fn stretch_ends(&mut self, end: Instant) {
+    fn stretch_ends(&mut self, end: u64) {
         let Some(since) = self.n.waiting_since.take() else { return };
-        let waited = end.saturating_duration_since(since);
-        self.n.waited += waited;
+        let waited = end.saturating_sub(since);
+        self.n.waited_ns += waited;
+        let tally = self.tally;
+        if tally.logging | tally.recording {
+            self.stretch_told(since, end);
+        }
+    }
+
+    /// The closed stretch from `since` to `end`, in the log and on the timeline.
+    #[cold]
+    fn stretch_told(&self, since: u64, end: u64) {
         let tally = self.tally;
         if tally.logging {
-            let ms = waited.as_secs_f64() * 1e3;
+            let ms = end.saturating_sub(since) as f64 / 1e6;
             tally.log.line(format!("producer {} resumes after {ms:.1} ms", self.n.producer));
         }
         if tally.recording {
             tally.recorder.record_until(
                 format_args!("producer {}", self.n.producer),
                 "waits: queue full",
-                since,
-                end,
+                instant_of(since),
+                instant_of(end),
             );
         }
     }
@@ -353,14 +404,13 @@ impl ProducerBook<'_> {
 impl Drop for ProducerBook<'_> {
     fn drop(&mut self) {
         if self.n.waiting_since.is_some() {
-            self.stretch_ends(Instant::now());
+            self.stretch_ends(now_ns());
         }
         let slot = &self.tally.producers[self.n.producer];
         slot.produced.fetch_add(self.n.produced, Ordering::Relaxed);
         slot.sum.fetch_add(self.n.sum, Ordering::Relaxed);
         slot.waits.fetch_add(self.n.waits, Ordering::Relaxed);
-        let nanos = u64::try_from(self.n.waited.as_nanos()).unwrap_or(u64::MAX);
-        slot.wait_nanos.fetch_add(nanos, Ordering::Relaxed);
+        slot.wait_nanos.fetch_add(self.n.waited_ns, Ordering::Relaxed);
     }
 }
 
