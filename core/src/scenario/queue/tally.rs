@@ -307,29 +307,27 @@ impl ProducerBook<'_> {
     ///
     /// Inlined into the producer's loop: a send that finds room, or finds the
     /// queue full in the middle of a stretch, costs a count and a branch or
-    /// two; a stretch's start and end, and the log, are out of line.
+    /// two, and a stretch's start a clock read; its end and the log are out of line.
     #[inline]
     pub fn about_to_send(&mut self, full: bool) {
         if full {
             self.n.waits += 1;
-            if self.n.waiting_since.is_none() || self.tally.logging {
-                self.wait_begins();
+            if self.n.waiting_since.is_none() {
+                self.n.waiting_since = Some(now_ns());
+            }
+            if self.tally.logging {
+                self.wait_told();
             }
         } else if self.n.waiting_since.is_some() {
             self.stretch_ends(now_ns());
         }
     }
 
-    /// A send found the queue full: the start of a stretch unless one is open.
-    #[inline(never)]
-    fn wait_begins(&mut self) {
-        if self.n.waiting_since.is_none() {
-            self.n.waiting_since = Some(now_ns());
-        }
+    /// A send found the queue full: said in the log.
+    #[cold]
+    fn wait_told(&self) {
         let tally = self.tally;
-        if tally.logging {
-            tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.n.producer, tally.capacity));
-        }
+        tally.log.line(format!("producer {} waits: queue full {1}/{1}", self.n.producer, tally.capacity));
     }
 
     /// The send returned: the channel holds the item or has passed it on.
