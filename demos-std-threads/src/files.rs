@@ -6,10 +6,12 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- files`
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use demos_core::report::counted;
 use demos_core::scenario::files::{FilesRun, Phase, PoolThreads};
+use demos_core::workers::WorkerSet;
 use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
 
 impl Files for crate::StdThreads {
@@ -17,7 +19,7 @@ impl Files for crate::StdThreads {
         let started = Instant::now();
         let mut run = FilesRun::start(cfg, env.seed);
         // ANCHOR: pool
-        let pool = |threads: usize, workers: &std::sync::Arc<demos_core::workers::WorkerSet>| {
+        let pool = |threads: usize, workers: &Arc<WorkerSet>| {
             let workers = workers.clone();
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads) // --concurrency: a thread per read in flight
@@ -41,7 +43,7 @@ impl Files for crate::StdThreads {
         }
         drop(threads);
         // The last phase's pool is counted apart: the report's workers are the first two phases'.
-        let limited_workers = std::sync::Arc::default();
+        let limited_workers = Arc::default();
         if let Some(phase) = run.limited_phase(PoolThreads::New) {
             let limited = pool(cfg.pool_limit, &limited_workers); // the same readers, --pool-limit threads
             readers(&limited, &phase);
