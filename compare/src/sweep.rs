@@ -258,7 +258,8 @@ pub(crate) fn render_group(group: &[Table], seed: u64, repeat: usize, several_co
     )];
     lines.extend(preamble(first, seed, repeat));
     let lesson = scenario::find(&first.name).map_or(&[][..], |s| s.lesson());
-    let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson)).collect();
+    let labels = scenario::find(&first.name).map_or(&[][..], |s| s.labels());
+    let each: Vec<Figures> = group.iter().map(|t| figures(&t.cells, lesson, labels)).collect();
     let runtimes = first_seen(group.iter().flat_map(|t| t.cells.iter().map(|c| c.runtime)));
     // Each metric under the name its tables give it.
     let metrics =

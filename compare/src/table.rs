@@ -82,7 +82,7 @@ pub(crate) struct Figures {
 }
 
 /// The figures of `cells`, the scenario's `lesson` metrics first.
-pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
+pub(crate) fn figures(cells: &[Cell], lesson: &[&str], labels: &[(&str, &str)]) -> Figures {
     let metric_keys = keys(cells, |r| {
         r.metrics.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
     });
@@ -91,6 +91,12 @@ pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
         .copied()
         .filter(|k| metric_keys.contains(k))
         .chain(metric_keys.iter().copied().filter(|k| !lesson.contains(k)));
+    let named = |key: &str| {
+        labels
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or_else(|| label_among(key, &metric_keys), |(_, l)| l.to_string())
+    };
     let mut out = Figures::default();
     for key in ordered {
         let shown: Vec<String> = cells.iter().map(|c| metric(&c.reports, key)).collect();
@@ -98,10 +104,10 @@ pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
             continue; // a figure no runtime here has (another runtime's probe)
         }
         if cells.len() > 1 && shown.windows(2).all(|w| w[0] == w[1]) {
-            out.same.push(format!("{} {}", label_among(key, &metric_keys), shown[0]));
+            out.same.push(format!("{} {}", named(key), shown[0]));
         } else {
             out.lesson_rows += usize::from(lesson.contains(&key));
-            out.rows.push((label_among(key, &metric_keys), key.to_string(), shown));
+            out.rows.push((named(key), key.to_string(), shown));
         }
     }
     for name in keys(cells, |r| r.checks.iter().map(|c| c.name.as_str()).collect()) {
@@ -117,7 +123,8 @@ pub(crate) fn figures(cells: &[Cell], lesson: &[&str]) -> Figures {
 /// differ (the lesson's first), then every check.
 pub(crate) fn grid_rows(table: &Table) -> (Vec<Vec<String>>, Figures) {
     let lesson = scenario::find(&table.name).map_or(&[][..], |s| s.lesson());
-    let figures = figures(&table.cells, lesson);
+    let labels = scenario::find(&table.name).map_or(&[][..], |s| s.labels());
+    let figures = figures(&table.cells, lesson, labels);
     let mut rows = vec![
         std::iter::once(String::new()).chain(table.cells.iter().map(|c| c.runtime.to_string())).collect(),
     ];
@@ -151,13 +158,14 @@ pub(crate) fn title(table: &Table, several_counts: bool) -> String {
 /// The lines of one table.
 pub(crate) fn render(table: &Table, seed: u64, repeat: usize, several_counts: bool) -> Vec<String> {
     let lesson = scenario::find(&table.name).map_or(&[][..], |s| s.lesson());
+    let labels = scenario::find(&table.name).map_or(&[][..], |s| s.labels());
     let mut lines = vec![paragraph(
         "",
         "  ",
         &format!("{HEAD}{}{HEAD:#}: {}", title(table, several_counts), table.headline),
     )];
     lines.extend(preamble(table, seed, repeat));
-    let figures = figures(&table.cells, lesson);
+    let figures = figures(&table.cells, lesson, labels);
     let header: Vec<String> = table.cells.iter().map(|c| c.runtime.to_string()).collect();
     let mut rows: Vec<(String, Vec<String>)> =
         figures.rows.iter().map(|(l, _, c)| (l.clone(), c.clone())).collect();
@@ -281,7 +289,7 @@ pub(crate) fn blocks(header: &[String], rows: &[(String, Vec<String>)], lesson_r
         lines.push(format!("{HEAD}{}{HEAD:#}", line("", &mut header[span.clone()].iter())));
         for (n, (label, cells)) in rows.iter().enumerate() {
             if n == lesson_rows && n > 0 && lesson_rows < rows.len() {
-                lines.push(format!("  {}", "·".repeat(label_width.min(3))));
+                lines.push("  ··· other figures".to_string());
             }
             let label = if width(label) > label_width { shorten(label, label_width) } else { label.clone() };
             lines.push(line(&label, &mut cells[span.clone()].iter()));

@@ -30,10 +30,12 @@ impl Files for crate::Compio {
             run
         });
         // The same cores again, their pools sharing --pool-limit threads (each runtime has its
-        // own pool, and one thread at least).
+        // own pool, and one thread at least). The runtimes are built anew on threads of their
+        // own, counted apart: the report's workers are the first two phases'.
         let cores = env.threads.max(1);
         let each = (cfg.pool_limit / cores).max(1);
-        let (run, _) = self.run_with_pool(env, Some(each), |ex| async move {
+        let limited = Env { workers: Default::default(), ..env.clone() };
+        let (run, _) = self.run_with_pool(&limited, Some(each), |ex| async move {
             let mut run = run;
             if let Some(phase) = run.limited_phase(PoolThreads::New) {
                 read_all(&ex, &phase, cfg.concurrency).await;
@@ -42,6 +44,7 @@ impl Files for crate::Compio {
             run
         });
         let mut m = run.metrics(cfg, true);
+        m.limited_workers = m.limited_p50_us.is_some().then(|| limited.workers.count());
         m.pool_limit = (each * cores) as u64; // the limit that ran: above --pool-limit only below a thread a core
         Observed::new(format!("{flavor} + compio::fs"), started.elapsed(), m)
     }

@@ -6,19 +6,20 @@
 //!
 //! Run it: `cargo run -p demos-std-threads -- files`
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use demos_core::report::counted;
 use demos_core::scenario::files::{FilesRun, Phase, PoolThreads};
+use demos_core::workers::WorkerSet;
 use demos_core::{Env, Files, FilesConfig, FilesMetrics, Observed};
 
 impl Files for crate::StdThreads {
     fn files(&self, cfg: &FilesConfig, env: &Env) -> Observed<FilesMetrics> {
         let started = Instant::now();
         let mut run = FilesRun::start(cfg, env.seed);
-        let workers = env.workers.clone();
         // ANCHOR: pool
-        let pool = |threads: usize| {
+        let pool = |threads: usize, workers: &Arc<WorkerSet>| {
             let workers = workers.clone();
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads) // --concurrency: a thread per read in flight
@@ -35,19 +36,23 @@ impl Files for crate::StdThreads {
                 }
             });
         };
-        let threads = pool(cfg.concurrency);
+        let threads = pool(cfg.concurrency, &env.workers);
         while let Some(phase) = run.next_phase() {
             readers(&threads, &phase);
             run.end(phase);
         }
         drop(threads);
+        // The last phase's pool is counted apart: the report's workers are the first two phases'.
+        let limited_workers = Arc::default();
         if let Some(phase) = run.limited_phase(PoolThreads::New) {
-            let limited = pool(cfg.pool_limit); // the same readers, --pool-limit threads
+            let limited = pool(cfg.pool_limit, &limited_workers); // the same readers, --pool-limit threads
             readers(&limited, &phase);
             run.end_limited(phase); // the count's last reading, with the pool's threads still there
         }
         let flavor = format!("rayon ThreadPool, {} + std::fs", counted(cfg.concurrency as u64, "thread"));
-        Observed::new(flavor, started.elapsed(), run.metrics(cfg, false))
+        let mut m = run.metrics(cfg, false);
+        m.limited_workers = m.limited_p50_us.is_some().then(|| limited_workers.count());
+        Observed::new(flavor, started.elapsed(), m)
     }
 }
 

@@ -28,6 +28,9 @@ impl Files for crate::Tokio {
             // on a blocking-pool thread of this one, which the reads above left idle.
             let (limit, concurrency) = (cfg.pool_limit, cfg.concurrency);
             let run = tokio::task::spawn_blocking(move || {
+                // Its tasks are noted apart: the report's workers are the first two phases'.
+                let workers = std::sync::Arc::default();
+                demos_core::workers::adopt(&workers);
                 // ANCHOR: limited
                 let limited = tokio::runtime::Builder::new_current_thread()
                     .max_blocking_threads(limit) // tokio::fs's reads wait for one of these
@@ -39,11 +42,14 @@ impl Files for crate::Tokio {
                     limited.block_on(read_all(ex, &phase, concurrency));
                     run.end_limited(phase);
                 }
-                run
+                (run, workers.count())
             })
             .await
             .expect("the limited phase does not panic");
-            run.metrics(cfg, true)
+            let (run, workers) = run;
+            let mut m = run.metrics(cfg, true);
+            m.limited_workers = m.limited_p50_us.is_some().then_some(workers);
+            m
         })
     }
 }

@@ -74,6 +74,10 @@ impl From<&FilesMetrics> for FileReads {
 /// assert_eq!(advice.verdict, IoVerdict::Split);
 /// assert!(advice.text.contains("a thread per connection end on p99 latency (6.7 against 8.5 ms)"));
 /// assert!(advice.text.contains("16 file reads in flight started 17 blocking-pool threads"));
+/// // Peaks say so, and a sub-millisecond read reads in µs, not "0.0 ms".
+/// let measured = IoFigures { files: FileReads { p50_ms: 0.039, ..figures.files }, ..figures.clone() }.measured();
+/// assert!(measured.contains("401 OS threads at the peak"), "{measured}");
+/// assert!(measured.contains("a warm read's median 39 µs"), "{measured}");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct IoFigures {
@@ -254,7 +258,7 @@ impl IoFigures {
     pub fn measured(&self) -> String {
         let side = |s: &EchoSide| {
             format!(
-                "{:.0} round trips/s, p99 {} ms, {} OS threads",
+                "{:.0} round trips/s, p99 {} ms, {} OS threads at the peak",
                 s.round_trips_per_s,
                 format_ms(s.p99_ms),
                 s.os_threads
@@ -262,7 +266,7 @@ impl IoFigures {
         };
         format!(
             "{} loopback connections × {} round trips: as {} echo ({}) {}; a thread per connection end {}; \
-             {} file reads in flight: {} started, a warm read's median {} ms",
+             {} file reads in flight: {} started, a warm read's median {}",
             self.connections,
             self.round_trips,
             possessive(&self.runtime),
@@ -271,7 +275,7 @@ impl IoFigures {
             side(&self.threads),
             self.files.in_flight,
             crate::report::counted(self.files.threads_started, "thread"),
-            format_ms(self.files.p50_ms)
+            crate::scenario::files::latency(self.files.p50_ms * 1e3)
         )
     }
 }

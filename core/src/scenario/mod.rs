@@ -231,6 +231,9 @@ pub trait Scenario {
     /// The metrics that carry the lesson, in the order a reader should see
     /// them: `compare` puts these rows first, and the report charts them first.
     const LESSON: &'static [&'static str] = &[];
+    /// Labels for metrics whose names alone would mislead in `compare`'s
+    /// table, as `(metric, label)`: files' `p50_us` is the warm phase's.
+    const LABELS: &'static [(&'static str, &'static str)] = &[];
     /// What differed between the runtimes, in one or two sentences worded
     /// from their figures and naming them: the line that ends `compare`'s
     /// table. Each column is one runtime with its runs.
@@ -406,6 +409,8 @@ pub trait AnyScenario: Sync {
     fn run(&self, rt: &dyn Runtime, cfg: &serde_json::Value, env: &Env) -> Outcome;
     /// [`Scenario::LESSON`].
     fn lesson(&self) -> &'static [&'static str];
+    /// [`Scenario::LABELS`].
+    fn labels(&self) -> &'static [(&'static str, &'static str)];
     /// [`Scenario::CHECKS`].
     fn check_names(&self) -> &'static [&'static str];
     /// [`Scenario::conclude`] over reports of this scenario, grouped by
@@ -473,6 +478,9 @@ impl<S: Scenario> AnyScenario for Registered<S> {
     }
     fn lesson(&self) -> &'static [&'static str] {
         S::LESSON
+    }
+    fn labels(&self) -> &'static [(&'static str, &'static str)] {
+        S::LABELS
     }
     fn check_names(&self) -> &'static [&'static str] {
         S::CHECKS

@@ -358,7 +358,7 @@ impl Scenario for OrderingScenario {
         };
         if m.sleeps_hold_threads && m.most_asleep_at_once < m.tasks {
             let seen = if m.inversions == 0 {
-                "every job finished in spawn order (0 inversions)".to_string()
+                format!("every job finished in spawn order (0 of {pairs} pairs out of order)")
             } else {
                 format!("{} of {pairs} pairs finished out of spawn order", m.inversions)
             };

@@ -46,6 +46,20 @@ demos_tests::per_runtime! {
             assert_eq!(m.bytes_read, m.bytes_written * phases, "{at}");
             assert!(m.os_threads_peak >= m.os_threads_before, "{at}");
             assert_eq!(m.blocking_threads_peak.is_some(), rt().name() != "std-threads", "{at}");
+            // The workers seen are the first two phases' executor's (std-threads': its pool of a
+            // thread per read in flight); a runtime or pool the last phase built is counted apart.
+            let built = if rt().name() == "std-threads" { concurrency } else { threads } as u64;
+            assert!(report.workers_observed <= built, "{} workers seen: {at}", report.workers_observed);
+            match (rt().name(), m.limited_workers) {
+                // The same executor reads the last phase too.
+                ("smol" | "async-std", None) => {}
+                // A current_thread runtime: one thread.
+                ("tokio", Some(1)) => {}
+                // compio's runtimes built anew, one a core; std-threads' pool of --pool-limit.
+                ("compio", Some(n)) if (1..=threads as u64).contains(&n) => {}
+                ("std-threads", Some(n)) if (1..=2).contains(&n) => {}
+                (name, seen) => panic!("{name}: the last phase's readers on {seen:?} threads: {at}"),
+            }
         }
     }
 

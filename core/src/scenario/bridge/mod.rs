@@ -229,15 +229,15 @@ impl BridgeMetrics {
         self.stranded_rounds_woken_from_thread = Some(stranded(from_thread));
         self.stranded_rounds_block_in_place = block_in_place.map(stranded);
         log.line(format!(
-            "woken by the worker that then blocked {} ms: B ran only after it was free in {} of {} rounds \
-             (median wait {} ms)",
+            "woken by the worker that then blocked {} ms: the woken task ran only after that worker was free \
+             in {} of {} rounds (median wait {} ms)",
             STRAND_BLOCK.as_millis(),
             stranded(by_worker),
             by_worker.len(),
             format_ms(self.stranded_wait_median_ms.unwrap_or(0.0))
         ));
         let mut contrasts =
-            format!("woken from a plain thread: {} of {}", stranded(from_thread), from_thread.len());
+            format!("woken from a plain thread instead: {} of {}", stranded(from_thread), from_thread.len());
         if let Some(rounds) = block_in_place {
             contrasts.push_str(&format!(
                 "; blocked in block_in_place: {} of {}",
@@ -474,11 +474,12 @@ fn stranding(m: &BridgeMetrics) -> String {
         return "does not apply: with 1 worker every task waits for a blocked one".into();
     };
     let mut seen = format!(
-        "stranded {stranded} of {rounds} rounds (median wait {} ms); woken from a thread {from_thread}",
+        "waited for the blocked worker in {stranded} of {rounds} rounds (median wait {} ms); woken from a \
+         plain thread: {from_thread} of {rounds}",
         format_ms(m.stranded_wait_median_ms.unwrap_or(0.0))
     );
     if let Some(in_place) = m.stranded_rounds_block_in_place {
-        seen.push_str(&format!(", in block_in_place {in_place}"));
+        seen.push_str(&format!("; blocked in block_in_place: {in_place} of {rounds}"));
     }
     seen
 }
@@ -506,10 +507,59 @@ fn stranding_takeaway(m: &BridgeMetrics, escaped: bool) -> Option<String> {
             "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free: it sat in \
              the blocked worker's LIFO slot, which other workers cannot steal ({contrast}).{so}"
         )
+    } else if from_thread * 2 > rounds {
+        // The control stranded too: not the waking worker's doing (compio: a task runs only
+        // on the runtime it was spawned on).
+        format!(
+            "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free; woken from \
+             a plain thread instead, it waited as well ({from_thread} of {rounds}{}), so who woke it made no \
+             difference: the free worker never ran it, and it waited for the blocked one.{so}",
+            m.stranded_rounds_block_in_place.map_or(String::new(), |n| format!(
+                "; with the worker blocked in block_in_place, {n} of {rounds}"
+            ))
+        )
     } else {
         format!(
             "{woken} waited for it in {stranded} of {rounds} rounds, though another worker was free \
              ({contrast}).{so}"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stranding rounds: `stranded` of 20 woken by the blocking worker, `from_thread` woken from a thread.
+    fn rounds(stranded: u64, from_thread: u64) -> BridgeMetrics {
+        BridgeMetrics {
+            stranding_rounds: Some(20),
+            stranded_rounds: Some(stranded),
+            stranded_wait_median_ms: Some(10.1),
+            stranded_rounds_woken_from_thread: Some(from_thread),
+            ..BridgeMetrics::default()
+        }
+    }
+
+    #[test]
+    fn a_control_that_stranded_too_clears_the_waker() {
+        // compio: woken from a plain thread, the task waited all the same.
+        let said = stranding_takeaway(&rounds(20, 20), false).expect("several workers");
+        assert!(said.contains("woken from a plain thread instead, it waited as well (20 of 20)"), "{said}");
+        assert!(said.contains("who woke it made no difference"), "{said}");
+        // smol, async-std: the control ran at once, so the waker is not cleared.
+        let said = stranding_takeaway(&rounds(20, 0), false).expect("several workers");
+        assert!(!said.contains("made no difference"), "{said}");
+        assert!(said.contains("woken from a plain thread instead, 0 of 20"), "{said}");
+    }
+
+    #[test]
+    fn the_stranding_figure_names_its_tasks_and_contrasts() {
+        let seen = stranding(&BridgeMetrics { stranded_rounds_block_in_place: Some(0), ..rounds(20, 0) });
+        assert_eq!(
+            seen,
+            "waited for the blocked worker in 20 of 20 rounds (median wait 10.1 ms); woken from a plain thread: 0 \
+             of 20; blocked in block_in_place: 0 of 20"
+        );
+    }
 }

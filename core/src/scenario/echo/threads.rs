@@ -62,8 +62,10 @@ pub fn run(cfg: &EchoConfig) -> Observed<EchoMetrics> {
         }
         clients
     });
-    let flavor =
-        format!("std::net, {} OS threads (one per client, one per server connection)", 2 * clients.len());
+    let flavor = format!(
+        "std::net, {} OS threads started (one per client, one per server connection)",
+        2 * clients.len()
+    );
     Observed::new(flavor, started.elapsed(), run.finish(clients))
 }
 
