@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use demos_core::cli::{default_threads, emit};
 use demos_core::interrupt::until_stopped;
+use demos_core::report::counted;
 use demos_core::scenario::balance::BalanceScenario;
 use demos_core::scenario::bridge::BridgeScenario;
 use demos_core::scenario::cancel::{CancelScenario, about_half};
@@ -14,7 +15,7 @@ use demos_core::scenario::files::FilesScenario;
 use demos_core::scenario::futures::FuturesScenario;
 use demos_core::scenario::local::LocalScenario;
 use demos_core::scenario::mixing::MixingScenario;
-use demos_core::scenario::pools::PoolsScenario;
+use demos_core::scenario::pools::{Pace, PoolsScenario};
 use demos_core::scenario::race::RaceScenario;
 use demos_core::scenario::scheduling::SchedulingScenario;
 use demos_core::scenario::starvation::StarvationScenario;
@@ -38,8 +39,40 @@ struct Probe {
     /// scenario exists on the Python side and its report carries every
     /// figure `answer` reads.
     python: bool,
+    /// Whether the runtimes' answers are compared in the closing line: not
+    /// where the answer is the flavour itself, which differs by construction.
+    compared: bool,
     /// The answer, from the probe's report and, on a Rust runtime, the calls its code makes.
-    answer: fn(&Report, Option<Idioms>) -> String,
+    answer: fn(&Report, Option<Idioms>) -> Seen,
+}
+
+/// What a probe saw on one runtime: the answer, which runtimes are compared
+/// on, and the cell printed for it, which gives the answer with its detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Seen {
+    /// What the probe found, in words or counts that do not move from run to
+    /// run: no timings, thread names, idiom names or flavour.
+    pub(crate) answer: String,
+    /// As printed: the answer with the figures and names that go with it.
+    pub(crate) cell: String,
+}
+
+impl Seen {
+    /// A cell that is all answer.
+    fn whole(cell: String) -> Self {
+        Self { answer: cell.clone(), cell }
+    }
+
+    /// The answer, then its detail: "at most 2 at once" + ", 43 ms in all".
+    fn detailed(answer: impl Into<String>, detail: impl AsRef<str>) -> Self {
+        let answer = answer.into();
+        Self { cell: format!("{answer}{}", detail.as_ref()), answer }
+    }
+
+    /// The answer, then the flavour that ran in parentheses.
+    fn ran_on(answer: impl Into<String>, r: &Report) -> Self {
+        Self::detailed(answer, format!(" ({})", r.flavor))
+    }
 }
 
 /// The typed metrics of a probe's report: its scenario is the probe's own,
@@ -80,9 +113,10 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 1000 }),
             threads: Some(1),
             python: true,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<RaceScenario>(r);
-                format!("{} of {} ({})", m.lost_updates, m.expected, r.flavor)
+                Seen::ran_on(format!("{} of {}", m.lost_updates, m.expected), r)
             },
         },
         Probe {
@@ -91,6 +125,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "io_jobs": 1, "io_ms": 0, "cpu_jobs": 2 }),
             threads: Some(2),
             python: true,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<PoolsScenario>(r);
                 // CPython's report says whether its GIL was on, and what its process pool got.
@@ -105,7 +140,13 @@ fn probes() -> Vec<Probe> {
                     .and_then(serde_json::Value::as_f64)
                     .map(|x| format!("; 2 processes ×{x:.2}"))
                     .unwrap_or_default();
-                format!("×{:.2}{gil}{processes}", m.speedup)
+                // The answer is the speed judged with the margin the scenario allows noise,
+                // not the figure's second decimal.
+                let faster = Pace::of(m.speedup).word();
+                Seen {
+                    answer: format!("{faster}{gil}"),
+                    cell: format!("{faster}, ×{:.2}{gil}{processes}", m.speedup),
+                }
             },
         },
         Probe {
@@ -115,13 +156,16 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
-                if metrics::<FuturesScenario>(r).dropped_handle_task_finished {
-                    "the task kept running to the end (detached)"
-                } else {
-                    "the task was cancelled"
-                }
-                .into()
+                Seen::whole(
+                    if metrics::<FuturesScenario>(r).dropped_handle_task_finished {
+                        "the task kept running to the end (detached)"
+                    } else {
+                        "the task was cancelled"
+                    }
+                    .into(),
+                )
             },
         },
         Probe {
@@ -131,6 +175,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
                 let how = if m.panic_resumed_on_await {
@@ -140,7 +185,7 @@ fn probes() -> Vec<Probe> {
                 };
                 let after =
                     if m.survived_panic { "the runtime kept running" } else { "the runtime did not survive" };
-                format!("{how}; {after}")
+                Seen::whole(format!("{how}; {after}"))
             },
         },
         Probe {
@@ -149,8 +194,12 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
-                format!("{} of 1 observed cancelled ({})", metrics::<FuturesScenario>(r).cancelled, r.flavor)
+                Seen::ran_on(
+                    format!("{} of 1 observed cancelled", metrics::<FuturesScenario>(r).cancelled),
+                    r,
+                )
             },
         },
         Probe {
@@ -160,6 +209,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
                 let job = match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await) {
@@ -174,10 +224,10 @@ fn probes() -> Vec<Probe> {
                         (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
                         _ => String::new(),
                     };
-                format!(
+                Seen::whole(format!(
                     "job: {job}; no handle: threads running tasks {} → {}{alive}",
                     m.workers_before_detached_panic, m.workers_after_detached_panic
-                )
+                ))
             },
         },
         Probe {
@@ -187,14 +237,20 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 2, "max_sleep_ms": 1 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<FuturesScenario>(r);
-                format!(
-                    "the handle: {} after {:.0} ms; the job {}",
-                    if m.blocking_abort_value_returned { "its value" } else { "cancelled" },
-                    m.blocking_abort_returned_ms,
-                    if m.blocking_abort_job_finished { "ran to its end" } else { "was stopped" }
-                )
+                let value = if m.blocking_abort_value_returned { "its value" } else { "cancelled" };
+                let job = if m.blocking_abort_job_finished { "ran to its end" } else { "was stopped" };
+                // The answer is whether the handle waited for the job, not the milliseconds.
+                let when = if m.blocking_abort_waited_for_job { "once the job ended" } else { "at once" };
+                Seen {
+                    answer: format!("the handle: {value} {when}; the job {job}"),
+                    cell: format!(
+                        "the handle: {value} after {:.0} ms; the job {job}",
+                        m.blocking_abort_returned_ms
+                    ),
+                }
             },
         },
         Probe {
@@ -203,11 +259,11 @@ fn probes() -> Vec<Probe> {
             config: json!({ "manual": 0, "io_jobs": 16, "cpu_jobs": 0 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
-                format!(
-                    "{} threads, named {}",
-                    metrics::<ThreadsScenario>(r).io_pool_threads,
-                    thread_names(r, IO)
+                Seen::detailed(
+                    counted(metrics::<ThreadsScenario>(r).io_pool_threads, "thread"),
+                    format!(", named {}", thread_names(r, IO)),
                 )
             },
         },
@@ -217,14 +273,17 @@ fn probes() -> Vec<Probe> {
             config: json!({ "manual": 0, "io_jobs": 0, "cpu_jobs": 0 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<ThreadsScenario>(r);
-                format!(
-                    "{} of {}, together: {}, named {}",
-                    m.together_threads,
-                    m.workers,
-                    if m.all_workers_at_once { "yes" } else { "no" },
-                    thread_names(r, TOGETHER)
+                Seen::detailed(
+                    format!(
+                        "{} of {}, together: {}",
+                        m.together_threads,
+                        m.workers,
+                        if m.all_workers_at_once { "yes" } else { "no" }
+                    ),
+                    format!(", named {}", thread_names(r, TOGETHER)),
                 )
             },
         },
@@ -234,6 +293,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 16, "max_task_ms": 5 }),
             threads: Some(2),
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<BalanceScenario>(r);
                 let spread = if m.tasks_moved > 0 {
@@ -241,7 +301,7 @@ fn probes() -> Vec<Probe> {
                 } else {
                     "all ran on the spawning thread".to_string()
                 };
-                format!("{spread}; placed: over {} threads", m.placed_threads_used)
+                Seen::whole(format!("{spread}; placed: over {} threads", m.placed_threads_used))
             },
         },
         Probe {
@@ -250,7 +310,8 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 10 }),
             threads: Some(1),
             python: false,
-            answer: |r, _| r.flavor.clone(),
+            compared: false,
+            answer: |r, _| Seen::whole(r.flavor.clone()),
         },
         Probe {
             // claim: C-tokio-bridge-escape
@@ -259,14 +320,19 @@ fn probes() -> Vec<Probe> {
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             python: false,
+            compared: true,
             answer: |r, _| {
                 let gap = metrics::<BridgeScenario>(r).max_gap_one_blocked_ms.unwrap_or(f64::NAN);
                 let call = r.config_of::<BridgeScenario>().expect("a bridge probe").job_ms as f64;
                 // Stalled: no tick for as long as the call itself lasted.
                 if gap >= call {
-                    format!("stalled {gap:.0} ms behind the blocked worker")
+                    let stalled = "stalled behind the blocked worker";
+                    Seen {
+                        answer: stalled.into(),
+                        cell: format!("stalled {gap:.0} ms behind the blocked worker"),
+                    }
                 } else {
-                    format!("escaped to the other worker (longest gap {gap:.1} ms)")
+                    Seen::detailed("escaped to the other worker", format!(" (longest gap {gap:.1} ms)"))
                 }
             },
         },
@@ -277,18 +343,19 @@ fn probes() -> Vec<Probe> {
             config: json!({ "jobs": 1, "job_ms": 50, "tick_ms": 2 }),
             threads: Some(2),
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<BridgeScenario>(r);
                 let (Some(stranded), Some(rounds), Some(from_thread)) =
                     (m.stranded_rounds, m.stranding_rounds, m.stranded_rounds_woken_from_thread)
                 else {
-                    return "not run: fewer than 2 workers".into();
+                    return Seen::whole("not run: fewer than 2 workers".into());
                 };
                 let mut seen = format!("{stranded} of {rounds}; woken from a plain thread: {from_thread}");
                 if let Some(in_place) = m.stranded_rounds_block_in_place {
                     seen.push_str(&format!("; in block_in_place: {in_place}"));
                 }
-                seen
+                Seen::whole(seen)
             },
         },
         Probe {
@@ -297,6 +364,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "delay_ms": 2 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<MixingScenario>(r);
                 let said = |b: bool| if b { "panicked" } else { "completed" };
@@ -316,11 +384,12 @@ fn probes() -> Vec<Probe> {
                 ));
                 if let (Some(worked), Some(new)) = (m.adapter_worked, m.adapter_new_threads) {
                     seen.push_str(&format!(
-                        "; in Compat {} on {new} new thread(s)",
-                        if worked { "completed" } else { "did not complete" }
+                        "; in Compat {} on {}",
+                        if worked { "completed" } else { "did not complete" },
+                        counted(new, "new thread")
                     ));
                 }
-                seen
+                Seen::whole(seen)
             },
         },
         Probe {
@@ -329,12 +398,13 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<CancelScenario>(r);
-                format!(
+                Seen::whole(format!(
                     "naive: {} of {} items lost; cancel-safe: {} lost",
                     m.lost_not_cancel_safe, m.items_sent, m.lost_cancel_safe
-                )
+                ))
             },
         },
         Probe {
@@ -343,9 +413,10 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 1, "half_ms": 2, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<CancelScenario>(r);
-                let mut seen = format!(
+                let seen = format!(
                     "{}: {} of {} destructors ran; handles dropped: {} of {} tasks cancelled",
                     m.shutdown_how(),
                     m.shutdown_destructors_run,
@@ -353,12 +424,13 @@ fn probes() -> Vec<Probe> {
                     m.group_cancelled,
                     m.group_tasks
                 );
-                if let (Some(dropped), Some(timeout)) = (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
-                    seen.push_str(&format!(
+                let timed = match (m.drop_with_blocking_job_ms, m.shutdown_timeout_ms) {
+                    (Some(dropped), Some(timeout)) => format!(
                         "; with a blocking job running, drop took {dropped:.0} ms, shutdown_timeout {timeout:.0} ms"
-                    ));
-                }
-                seen
+                    ),
+                    _ => String::new(),
+                };
+                Seen::detailed(seen, timed)
             },
         },
         Probe {
@@ -368,26 +440,34 @@ fn probes() -> Vec<Probe> {
             config: json!({ "frames": 5, "half_ms": 4, "tick_ms": 1, "tasks": 3 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, idioms| {
                 let m = metrics::<CancelScenario>(r);
                 let n = m.select_rounds;
-                let share = |wins: u64| {
-                    let how = if wins == n {
+                let how = |wins: u64| {
+                    if wins == n {
                         "always"
                     } else if about_half(wins, n) {
                         "at random"
                     } else {
                         "skewed"
-                    };
-                    format!("{wins} ({how})")
+                    }
                 };
-                // The idioms each runtime's cancel code uses: no preference, then preferring the first.
+                let share = |wins: u64| format!("{wins} ({})", how(wins));
+                // The idioms each runtime's cancel code uses: no preference, then preferring the
+                // first. The answer is how often the first won in words; the counts and the
+                // idioms' names are its detail.
                 let idioms = idioms.expect("a Rust runtime's probe");
-                let first = match (idioms.select, m.select_first_wins) {
-                    (Some(unordered), Some(w)) => format!("{unordered} {}", share(w)),
-                    _ => "no select without a preference".to_string(),
+                let none = "no select without a preference";
+                let (first, first_said) = match (idioms.select, m.select_first_wins) {
+                    (Some(unordered), Some(w)) => (format!("{unordered} {}", share(w)), how(w)),
+                    _ => (none.to_string(), none),
                 };
-                format!("{first}; {} {}", idioms.select_biased, share(m.select_preferring_first_wins))
+                let biased = m.select_preferring_first_wins;
+                Seen {
+                    answer: format!("{first_said}; preferring the first: {}", how(biased)),
+                    cell: format!("{first}; {} {}", idioms.select_biased, share(biased)),
+                }
             },
         },
         Probe {
@@ -396,12 +476,17 @@ fn probes() -> Vec<Probe> {
             config: json!({ "items": 1_000_000, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<StarvationScenario>(r);
                 // The wall-clock gap counts the time the OS ran something else too: the
                 // loop's thread off the CPU is said beside it, and where the loop yielded
                 // yet was off the CPU for half its longest gap or more, that gap may be the
                 // machine's, not the executor's (the scenario's own test of a disturbed run).
+                // The answer: whether the loop was made to yield (and, on tokio, what else was
+                // run); the gaps and times are its detail.
+                let made = |yields: u64| if yields > 0 { "made to yield" } else { "never made to yield" };
+                let mut answer = format!("the loop {}", made(m.forced_yields));
                 let mut seen = format!(
                     "{} forced yields, heartbeat's longest gap {:.1} ms ({} ms loop{})",
                     m.forced_yields,
@@ -418,13 +503,15 @@ fn probes() -> Vec<Probe> {
                     let off = off_cpu(m.unconstrained_off_cpu_ms);
                     let off = off.strip_prefix(", ").map(|o| format!(" ({o})")).unwrap_or_default();
                     seen.push_str(&format!("; unconstrained: {yields} yields, gap {gap:.1} ms{off}"));
+                    answer.push_str(&format!("; unconstrained: {}", made(yields)));
                 }
                 if let (Some(inline), Some(in_place)) = (m.inline_block_gap_ms, m.block_in_place_gap_ms) {
                     seen.push_str(&format!(
                         "; a 20 ms call inline: gap {inline:.1} ms, in block_in_place: {in_place:.1} ms"
                     ));
+                    answer.push_str("; a call inline and in block_in_place");
                 }
-                seen
+                Seen { answer, cell: seen }
             },
         },
         Probe {
@@ -434,13 +521,16 @@ fn probes() -> Vec<Probe> {
             config: json!({ "items": 1, "tick_ms": 1, "blocking_jobs": 4, "blocking_limit": 2, "job_ms": 20 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, idioms| {
                 let m = metrics::<StarvationScenario>(r);
-                format!(
-                    "at most {} at once, {:.0} ms in all (limit set by {})",
-                    m.blocking_peak_concurrency,
-                    m.blocking_ms,
-                    idioms.expect("a Rust runtime's probe").blocking_limit
+                Seen::detailed(
+                    format!("at most {} at once", m.blocking_peak_concurrency),
+                    format!(
+                        ", {:.0} ms in all (limit set by {})",
+                        m.blocking_ms,
+                        idioms.expect("a Rust runtime's probe").blocking_limit
+                    ),
                 )
             },
         },
@@ -450,6 +540,7 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 4, "steps": 5 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<LocalScenario>(r);
                 let cfg = r.config_of::<LocalScenario>().expect("a local probe");
@@ -460,9 +551,12 @@ fn probes() -> Vec<Probe> {
                     Some(false) => "; spawn_local outside a LocalSet ran",
                     None => "",
                 };
-                format!(
-                    "{} of {possible} possible task switches, counter {}/{}{outside} ({})",
-                    m.switches, m.counter, m.expected, r.flavor
+                Seen::ran_on(
+                    format!(
+                        "{} of {possible} possible task switches, counter {}/{}{outside}",
+                        m.switches, m.counter, m.expected
+                    ),
+                    r,
                 )
             },
         },
@@ -473,12 +567,25 @@ fn probes() -> Vec<Probe> {
             config: json!({ "sleep_us": 100, "sleeps": 30 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<TimersScenario>(r);
                 let wait = |us: f64| {
                     if us < 1_000.0 { format!("{us:.0} µs") } else { format!("{:.2} ms", us / 1e3) }
                 };
-                format!("median {} and {} ({})", wait(m.median_us), wait(m.heartbeat_median_us), r.flavor)
+                // The answer: whether the timer rounds a short sleep up to a millisecond; the
+                // waits are its detail.
+                let rounds =
+                    if m.rounds_up_to_ms() { "rounded up to whole milliseconds" } else { "not rounded up" };
+                Seen::detailed(
+                    rounds,
+                    format!(
+                        ": median {} and {} ({})",
+                        wait(m.median_us),
+                        wait(m.heartbeat_median_us),
+                        r.flavor
+                    ),
+                )
             },
         },
         Probe {
@@ -488,14 +595,25 @@ fn probes() -> Vec<Probe> {
             config: json!({ "files": 32, "min_kib": 4, "max_kib": 16, "concurrency": 8, "pool_limit": 2 }),
             threads: None,
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<FilesScenario>(r);
-                let took = match (m.threads_started, m.blocking_threads_peak) {
-                    (0, _) => "no: no thread started".to_string(),
-                    (n, Some(_)) => format!("yes: {n} blocking-pool threads started"),
-                    (n, None) => format!("yes: {n} pool threads, one per read in flight"),
+                // The answer: whether, and which, threads took the reads; how many, and the
+                // read's time, are its detail.
+                let (answer, took) = match (m.threads_started, m.blocking_threads_peak) {
+                    (0, _) => ("no", "no: no thread started".to_string()),
+                    (n, Some(_)) => {
+                        ("yes: blocking-pool threads", format!("yes: {n} blocking-pool threads started"))
+                    }
+                    (n, None) => (
+                        "yes: a pool thread per read",
+                        format!("yes: {n} pool threads, one per read in flight"),
+                    ),
                 };
-                format!("{took}, a warm read's median {:.0} µs ({})", m.p50_us, r.flavor)
+                Seen {
+                    answer: answer.into(),
+                    cell: format!("{took}, a warm read's median {:.0} µs ({})", m.p50_us, r.flavor),
+                }
             },
         },
         Probe {
@@ -504,12 +622,16 @@ fn probes() -> Vec<Probe> {
             config: json!({ "tasks": 3, "steps": 4, "step_ms": 1 }),
             threads: Some(1),
             python: false,
+            compared: true,
             answer: |r, _| {
                 let m = metrics::<SchedulingScenario>(r);
                 let rounds = if m.cooperative_lockstep { "in fair rounds" } else { "not in rounds" };
                 // Every step but the first can follow another task's: the most switches possible.
                 let possible = m.tasks * m.steps - 1;
-                format!("{} of {possible} possible task switches, {rounds}", m.switches_cooperative)
+                Seen::whole(format!(
+                    "{} of {possible} possible task switches, {rounds}",
+                    m.switches_cooperative
+                ))
             },
         },
     ]
@@ -519,6 +641,8 @@ fn probes() -> Vec<Probe> {
 #[derive(Debug)]
 pub(crate) struct Answered {
     pub(crate) question: &'static str,
+    /// Whether the closing line compares the answers (the probe's `compared`).
+    pub(crate) compared: bool,
     pub(crate) answers: Vec<Answer>,
 }
 
@@ -526,20 +650,15 @@ pub(crate) struct Answered {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Answer {
     pub(crate) runtime: &'static str,
-    /// As printed, with the flavour that ran where the probe names it.
+    /// As printed: the answer with its detail (figures, names, the flavour that ran).
     pub(crate) observed: String,
-    /// What the answer says, the flavour left out: what runtimes are compared on.
+    /// The answer alone: what runtimes are compared on.
     pub(crate) said: String,
 }
 
 impl Answer {
-    /// `observed` from a run of `flavor`: the answer proper is `observed`
-    /// without " (flavor)" — the flavour names the executor, it is not what
-    /// the probe found. An answer that is the flavour itself stays whole.
-    pub(crate) fn new(runtime: &'static str, observed: String, flavor: &str) -> Self {
-        let aside = format!(" ({flavor})");
-        let said = if flavor.is_empty() { observed.clone() } else { observed.replacen(&aside, "", 1) };
-        Self { runtime, observed, said }
+    pub(crate) fn new(runtime: &'static str, seen: Seen) -> Self {
+        Self { runtime, observed: seen.cell, said: seen.answer }
     }
 }
 
@@ -580,35 +699,32 @@ pub(crate) fn run(
                     check.detail
                 );
             }
-            let observed = (probe.answer)(&report, Some(rt.idioms()));
+            let seen = (probe.answer)(&report, Some(rt.idioms()));
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": rt.name(), "scenario": probe.scenario,
-                                   "threads": env.threads, "observed": observed, "passed": report.passed() });
+                                   "threads": env.threads, "observed": seen.cell, "answer": seen.answer,
+                                   "passed": report.passed() });
                 emit(&line.to_string());
             }
-            answers.push(Answer::new(rt.name(), observed, &report.flavor));
+            answers.push(Answer::new(rt.name(), seen));
         }
         if let Some(python) = python.filter(|_| probe.python && !demos_core::interrupt::requested()) {
             let threads = probe.threads.unwrap_or_else(default_threads);
-            let (observed, flavor, held) =
-                match python.run(probe.scenario, &probe.config, threads, seed, false) {
-                    Ok(ran) => (
-                        (probe.answer)(&ran.report, None),
-                        ran.report.flavor.clone(),
-                        ran.report.passed() && ran.exited_ok,
-                    ),
-                    Err(_) if demos_core::interrupt::requested() => continue,
-                    Err(why) => (format!("no answer: {why}"), String::new(), false),
-                };
+            let (seen, held) = match python.run(probe.scenario, &probe.config, threads, seed, false) {
+                Ok(ran) => ((probe.answer)(&ran.report, None), ran.report.passed() && ran.exited_ok),
+                Err(_) if demos_core::interrupt::requested() => continue,
+                Err(why) => (Seen::whole(format!("no answer: {why}")), false),
+            };
             passed &= held;
             if json_lines {
                 let line = json!({ "probe": probe.question, "runtime": python::NAME, "scenario": probe.scenario,
-                                   "threads": threads, "observed": observed, "passed": held });
+                                   "threads": threads, "observed": seen.cell, "answer": seen.answer,
+                                   "passed": held });
                 emit(&line.to_string());
             }
-            answers.push(Answer::new(python::NAME, observed, &flavor));
+            answers.push(Answer::new(python::NAME, seen));
         }
-        let answered_now = Answered { question: probe.question, answers };
+        let answered_now = Answered { question: probe.question, compared: probe.compared, answers };
         if !json_lines {
             answered_now.lines().iter().for_each(|l| emit(l));
         }
@@ -657,23 +773,32 @@ impl Answered {
 }
 
 /// The closing lines: on how many probes the runtimes' answers differed and
-/// on which they said the same (the flavour each ran left aside), then what
-/// was not probed.
+/// on which they said the same — the answers compared, not the detail beside
+/// them — and which probes were not compared; then what was not probed.
 fn summary(answered: &[Answered]) -> Vec<String> {
+    let asked: Vec<&Answered> = answered.iter().filter(|a| a.answers.len() > 1).collect();
     let (alike, differed): (Vec<&Answered>, Vec<&Answered>) =
-        answered.iter().filter(|a| a.answers.len() > 1).partition(|a| a.alike());
+        asked.iter().filter(|a| a.compared).partition(|a| a.alike());
+    let uncompared: Vec<&Answered> = asked.iter().copied().filter(|a| !a.compared).collect();
     let mut lines = Vec::new();
     if !alike.is_empty() || !differed.is_empty() {
         let questions = |list: &[&Answered]| list.iter().map(|a| a.question).collect::<Vec<_>>().join("; ");
         let mut said = format!(
-            "→ Flavours aside, the runtimes answered {} of {} probes differently",
+            "→ Their answers compared, not the figures and names beside them (times, thread and idiom \
+             names, the flavour that ran), the runtimes answered {} of {} differently",
             differed.len(),
-            alike.len() + differed.len()
+            counted((alike.len() + differed.len()) as u64, "probe")
         );
         if !alike.is_empty() {
             said.push_str(&format!("; the same on: {}", questions(&alike)));
         }
         said.push('.');
+        if !uncompared.is_empty() {
+            said.push_str(&format!(
+                " Not compared, its answer being the flavour itself: {}.",
+                questions(&uncompared)
+            ));
+        }
         lines.push(paragraph("", "  ", &said));
     }
     lines.push(paragraph("", "", NOT_PROBED));
@@ -684,38 +809,95 @@ fn summary(answered: &[Answered]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn answered(question: &'static str, answers: &[(&'static str, &str, &str)]) -> Answered {
-        let answers =
-            answers.iter().map(|(rt, seen, flavor)| Answer::new(rt, seen.to_string(), flavor)).collect();
-        Answered { question, answers }
+    fn answered(question: &'static str, answers: &[(&'static str, Seen)]) -> Answered {
+        let answers = answers.iter().map(|(rt, seen)| Answer::new(rt, seen.clone())).collect();
+        Answered { question, compared: true, answers }
+    }
+
+    /// The lines' words, one space apart: what a reader reads, wrapping aside.
+    fn words(lines: &[String]) -> String {
+        lines.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn detailed(answer: &str, detail: &str) -> Seen {
+        Seen::detailed(answer, detail)
     }
 
     #[test]
-    fn answers_that_differ_only_in_the_flavour_that_ran_are_the_same_answer() {
-        let cancelled = answered(
-            "aborting",
+    fn answers_are_compared_without_their_detail() {
+        // Every runtime said "at most 2 at once"; only the time and the limit's name differ.
+        let limited = answered(
+            "4 blocking jobs",
             &[
-                ("tokio", "1 of 1 cancelled (multi_thread, 2 workers)", "multi_thread, 2 workers"),
-                ("smol", "1 of 1 cancelled (Executor, 2 threads)", "Executor, 2 threads"),
+                (
+                    "tokio",
+                    detailed("at most 2 at once", ", 43 ms in all (limit set by max_blocking_threads)"),
+                ),
+                (
+                    "smol",
+                    detailed("at most 2 at once", ", 40 ms in all (limit set by set_max_blocking_threads)"),
+                ),
+                ("compio", detailed("at most 2 at once", ", 47 ms in all (limit set by thread_pool_limit)")),
+            ],
+        );
+        let together = answered(
+            "one task per worker",
+            &[
+                ("tokio", detailed("2 of 2, together: yes", ", named tokio-rt-worker")),
+                ("smol", detailed("2 of 2, together: yes", ", named main, smol-worker-N")),
             ],
         );
         let lost = answered(
             "race",
             &[
-                ("tokio", "999 of 1000 (current_thread, 1 worker)", "current_thread, 1 worker"),
-                ("std-threads", "0 of 1000 (rayon ThreadPool, 1 thread)", "rayon ThreadPool, 1 thread"),
+                ("tokio", detailed("999 of 1000", " (current_thread, 1 worker)")),
+                ("std-threads", detailed("0 of 1000", " (rayon ThreadPool, 1 thread)")),
             ],
         );
-        // An answer that is the flavour itself is the answer.
-        let flavour = answered(
-            "--threads 1",
+        assert!(limited.alike() && together.alike() && !lost.alike());
+        // The cells keep the detail, and so print apart.
+        assert_eq!(limited.grouped().len(), 3);
+        assert_eq!(
+            limited.answers[0].observed,
+            "at most 2 at once, 43 ms in all (limit set by max_blocking_threads)"
+        );
+        let said = words(&summary(&[limited, together, lost]));
+        assert!(said.contains("answered 1 of 3 probes differently"), "{said}");
+        assert!(said.contains("the same on: 4 blocking jobs; one task per worker."), "{said}");
+    }
+
+    #[test]
+    fn the_flavour_probe_is_not_compared_and_said_so() {
+        let mut flavour = answered(
+            "--threads 1: the single-threaded flavour",
             &[
-                ("tokio", "current_thread, 1 worker", "current_thread, 1 worker"),
-                ("smol", "LocalExecutor, 1 thread", "LocalExecutor, 1 thread"),
+                ("tokio", Seen::whole("current_thread, 1 worker".into())),
+                ("smol", Seen::whole("LocalExecutor, 1 thread".into())),
             ],
         );
-        assert!(cancelled.alike() && !lost.alike() && !flavour.alike());
-        let said = summary(&[cancelled, lost, flavour]).join(" ");
-        assert!(said.contains("answered 2 of 3 probes differently; the same on: aborting."), "{said}");
+        flavour.compared = false;
+        let cancelled = answered(
+            "aborting",
+            &[
+                ("tokio", detailed("1 of 1 observed cancelled", " (multi_thread, 2 workers)")),
+                ("smol", detailed("1 of 1 observed cancelled", " (Executor, 2 threads)")),
+            ],
+        );
+        let said = words(&summary(&[flavour, cancelled]));
+        assert!(said.contains("answered 0 of 1 probe differently; the same on: aborting."), "{said}");
+        assert!(
+            said.contains(
+                "Not compared, its answer being the flavour itself: --threads 1: the single-threaded"
+            ),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_probe_one_runtime_answered_is_not_counted() {
+        let alone = answered("aborting", &[("tokio", detailed("1 of 1 observed cancelled", ""))]);
+        let said = words(&summary(&[alone]));
+        assert!(!said.contains("probes differently"), "{said}");
+        assert!(said.contains("Not probed"), "{said}");
     }
 }

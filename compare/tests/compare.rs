@@ -214,6 +214,19 @@ fn differences_report_what_the_runtimes_really_do() {
         .unwrap_or_default();
     assert!(matches!(counts[..], [before, after] if after < before), "{pool}");
     assert!(observed("a task woken by a worker that then blocks", "tokio").starts_with("20 of 20"));
+    // The answer is what is compared, its detail (times, the limit's name) stays in the cell.
+    let answer = |probe: &str, runtime: &str| {
+        probes
+            .iter()
+            .find(|p| p["probe"].as_str().is_some_and(|q| q.starts_with(probe)) && p["runtime"] == runtime)
+            .and_then(|p| p["answer"].as_str())
+            .unwrap_or_else(|| panic!("no answer to {probe} for {runtime}"))
+            .to_string()
+    };
+    for runtime in RUNTIMES {
+        assert_eq!(answer("4 blocking jobs", runtime), "at most 2 at once", "{runtime}");
+        assert!(observed("4 blocking jobs", runtime).contains(" ms in all (limit set by "), "{runtime}");
+    }
 }
 
 #[test]
@@ -231,16 +244,20 @@ fn differences_fit_100_columns_and_count_the_probes_answered_differently() {
         .map(str::trim)
         .collect::<Vec<_>>()
         .join(" ");
-    let counted = conclusion.split("answered ").nth(1).and_then(|t| t.split(" probes").next()).unwrap_or("");
+    let counted = conclusion.split("answered ").nth(1).and_then(|t| t.split(" probe").next()).unwrap_or("");
     let (differed, asked) = counted.split_once(" of ").unwrap_or_else(|| panic!("N of M: {conclusion}"));
     let (differed, asked): (usize, usize) = (differed.parse().expect("N"), asked.parse().expect("M"));
     // Which probes agree is the run's to say (a loaded machine can keep one runtime from
     // cancelling in time); the counting itself is pinned by differences.rs's unit tests. What
-    // holds on any run: the count is of the probes asked, and where the flavour is the answer
-    // (`--threads 1`) the answers differ.
+    // holds on any run: the count is of the probes compared, and the probe whose answer is the
+    // flavour (`--threads 1`) is not among them but named apart.
     assert!(differed <= asked, "{conclusion}");
-    let same = conclusion.split("the same on: ").nth(1).unwrap_or("");
-    assert!(!same.contains("--threads 1: the single-threaded flavour"), "{conclusion}");
+    let (compared, apart) = conclusion
+        .split_once(" Not compared, its answer being the flavour itself: ")
+        .unwrap_or_else(|| panic!("the flavour probe named apart: {conclusion}"));
+    assert!(apart.starts_with("--threads 1: the single-threaded flavour"), "{conclusion}");
+    let same = compared.split("the same on: ").nth(1).unwrap_or("");
+    assert!(!same.contains("--threads 1"), "{conclusion}");
     assert_eq!(differed < asked, !same.is_empty(), "{conclusion}");
 }
 

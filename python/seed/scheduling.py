@@ -163,10 +163,10 @@ def checks(cfg, m) -> list[Check]:
               f"least {m['preemptive_cpu_ms_min']:.1f} ms of {cpu_due} ms"),
     ]
     if m["workers"] == 1:  # one thread running coroutines: exact properties, not statistics
-        out.append(Check("one worker, no yield: tasks ran strictly one after another",
+        out.append(Check("one worker, no yield: tasks ran one after another",
                          m["switches_no_yield"] == m["tasks"] - 1,
                          f"{m['switches_no_yield']} switches, {m['tasks'] - 1} expected"))
-        out.append(Check("one worker, cooperative: tasks took turns, one step each per round",
+        out.append(Check("one worker, cooperative: tasks took turns, a step each per round",
                          m["cooperative_lockstep"],
                          f"{m['switches_cooperative']} switches in "
                          f"{m['tasks'] * m['steps']} steps"))

@@ -228,7 +228,7 @@ class Scheduling(unittest.TestCase):
         with mock.patch.object(scheduling, "no_yield", yields):
             rep = support.run("scheduling", **self.small)
         self.assertEqual(failed(rep),
-                         {"one worker, no yield: tasks ran strictly one after another"})
+                         {"one worker, no yield: tasks ran one after another"})
 
     def test_cooperative_tasks_that_never_await_fail_the_rounds(self):
         async def never_awaits(rec, cfg, task):
@@ -238,7 +238,7 @@ class Scheduling(unittest.TestCase):
         with mock.patch.object(scheduling, "cooperative", never_awaits):
             rep = support.run("scheduling", **self.small)
         self.assertEqual(failed(rep),
-                         {"one worker, cooperative: tasks took turns, one step each per round"})
+                         {"one worker, cooperative: tasks took turns, a step each per round"})
 
 
 class BrokenQueue(asyncio.Queue):

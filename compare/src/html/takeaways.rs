@@ -252,10 +252,10 @@ mod tests {
         assert_eq!(parts[0], "each of the ");
         assert_eq!((parts[4], parts[5]), (" in u64 fetch_add on 2nd go, ", " sure"));
         assert_eq!(parts.len(), figures.len() + 1);
-        let (parts, figures) = mask("a future (216 bytes here), 5 OS thread(s). 7");
+        let (parts, figures) = mask("a future (216 bytes here), 5 OS threads. 7");
         assert_eq!(
             (parts, figures),
-            (vec!["a future (", " bytes here), ", " OS thread(s). ", ""], vec!["216", "5", "7"])
+            (vec!["a future (", " bytes here), ", " OS threads. ", ""], vec!["216", "5", "7"])
         );
     }
 

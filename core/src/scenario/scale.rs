@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::format_ms;
+use crate::report::{counted, format_ms};
 use crate::scenario::RunShape;
 use crate::scenario::{Column, each};
 use crate::usage::{self, Usage};
@@ -344,9 +344,10 @@ impl Scenario for ScaleScenario {
                 limit.1
             ),
             None => format!(
-                "{cost}, on {} OS thread(s). A task is its future ({} bytes here) plus the executor's header: no \
-                 stack of its own.",
-                m.os_threads, m.future_bytes
+                "{cost}, on {}. A task is its future ({} bytes here) plus the executor's header: no stack of its \
+                 own.",
+                counted(m.os_threads, "OS thread"),
+                m.future_bytes
             ),
         }
     }

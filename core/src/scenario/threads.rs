@@ -413,7 +413,9 @@ impl Scenario for ThreadsScenario {
         let met = m.all_workers_at_once && m.together_threads == m.workers;
         let mut text = String::from("every runtime is a set of OS threads. ");
         text.push_str(&match (m.workers, met) {
-            (1, _) => "Its one worker ran all the jobs on the workers".to_string(),
+            (1, _) if cfg.cpu_jobs == 1 => "Its one worker ran the short CPU job".to_string(),
+            (1, _) if cfg.cpu_jobs > 1 => format!("Its one worker ran all {} short CPU jobs", cfg.cpu_jobs),
+            (1, _) => "It has one worker".to_string(),
             (n, true) => format!("Its {n} workers each ran a job at the same moment"),
             (n, false) => {
                 format!("Only {} of its {n} workers were seen running jobs at once", m.together_threads)
@@ -459,10 +461,103 @@ impl Scenario for ThreadsScenario {
         }
         if cfg.manual > 0 {
             text.push_str(" Manual and scoped threads cost a new OS thread per job");
-            let reused =
-                (m.cpu_worker_threads as usize) < cfg.cpu_jobs || (m.io_pool_threads as usize) < cfg.io_jobs;
-            text.push_str(if reused { "; the pools reused theirs." } else { "." });
+            text.push_str(&reuse(cfg, m));
+            text.push('.');
         }
         text
+    }
+}
+
+/// Which pools ran several jobs on fewer threads than jobs, and which gave
+/// each job a thread, from the counts: "; the workers reused theirs (8 CPU
+/// jobs on 2 threads), while the blocking pool ran a job per thread (8
+/// blocking jobs on 8 threads)". Nothing where no pool ran two jobs or more.
+fn reuse(cfg: &ThreadsConfig, m: &ThreadsMetrics) -> String {
+    let workers = if m.workers == 1 { "the one worker" } else { "the workers" };
+    let pools = [
+        (workers, cfg.cpu_jobs as u64, m.cpu_worker_threads, "CPU job"),
+        ("the blocking pool", cfg.io_jobs as u64, m.io_pool_threads, "blocking job"),
+    ];
+    let (reused, each): (Vec<_>, Vec<_>) = pools
+        .into_iter()
+        .filter(|(_, jobs, _, _)| *jobs > 1)
+        .partition(|(_, jobs, threads, _)| threads < jobs);
+    let names = |list: &[(&'static str, u64, u64, &str)]| {
+        listed(&list.iter().map(|(name, ..)| *name).collect::<Vec<_>>())
+    };
+    let figures = |list: &[(&str, u64, u64, &str)]| {
+        list.iter()
+            .map(|(_, jobs, threads, noun)| {
+                format!("{} on {}", counted(*jobs, noun), counted(*threads, "thread"))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut said = String::new();
+    if !reused.is_empty() {
+        let theirs = match reused[..] {
+            [("the one worker", ..)] => "its thread",
+            [("the blocking pool", ..)] => "its threads",
+            _ => "theirs",
+        };
+        said.push_str(&format!("; {} reused {theirs} ({})", names(&reused), figures(&reused)));
+    }
+    if !each.is_empty() {
+        let lead = if reused.is_empty() { "; so did" } else { ", while" };
+        let verb = if reused.is_empty() { "" } else { " ran a job per thread" };
+        said.push_str(&format!("{lead} {}{verb} ({})", names(&each), figures(&each)));
+    }
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ran(workers: u64, cpu_threads: u64, io_threads: u64) -> ThreadsMetrics {
+        ThreadsMetrics {
+            workers,
+            together_threads: workers,
+            all_workers_at_once: true,
+            cpu_worker_threads: cpu_threads,
+            io_pool_threads: io_threads,
+            io_ms: 14.0,
+            ..Default::default()
+        }
+    }
+
+    fn takeaway(m: &ThreadsMetrics) -> String {
+        ThreadsScenario::takeaway(&ThreadsConfig::default(), m, &Env::quiet(m.workers as usize, 42))
+    }
+
+    #[test]
+    fn a_pool_that_gave_each_job_a_thread_is_not_said_to_reuse_them() {
+        // tokio, smol, compio: the blocking pool ran its 8 jobs on 8 threads.
+        let said = takeaway(&ran(2, 2, 8));
+        assert!(said.contains("the workers reused theirs (8 CPU jobs on 2 threads)"), "{said}");
+        assert!(
+            said.contains("while the blocking pool ran a job per thread (8 blocking jobs on 8 threads)"),
+            "{said}"
+        );
+        assert!(!said.contains("the pools reused"), "{said}");
+        // std-threads: 4 I/O threads for 8 jobs.
+        let said = takeaway(&ran(2, 1, 4));
+        assert!(
+            said.contains("the workers and the blocking pool reused theirs (8 CPU jobs on 1 thread, 8 blocking jobs on 4 threads)."),
+            "{said}"
+        );
+        let said = takeaway(&ran(8, 8, 8));
+        assert!(
+            said.contains("; so did the workers and the blocking pool (8 CPU jobs on 8 threads"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn one_worker_is_said_to_run_the_cpu_jobs() {
+        let said = takeaway(&ran(1, 1, 8));
+        assert!(said.contains("Its one worker ran all 8 short CPU jobs."), "{said}");
+        assert!(said.contains("the one worker reused its thread (8 CPU jobs on 1 thread), while"), "{said}");
+        assert!(!said.contains("on the workers"), "{said}");
     }
 }

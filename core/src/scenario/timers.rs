@@ -14,7 +14,7 @@
 //! was asked. Each sleep starts at a seeded offset into the millisecond (a
 //! short spin first), since a millisecond timer's result depends on where in
 //! its millisecond a sleep begins. Then the same timer asked for 1 ms, which is
-//! the heartbeat interval of `bridge` and `starvation`.
+//! the heartbeat interval of `starvation` (`bridge`'s asks for 5 ms).
 //!
 // claim: C-timers-never-early
 //! Checked: no sleep returned before its time. Every timer here promises it —
@@ -50,9 +50,18 @@ impl Default for TimersConfig {
     }
 }
 
-/// The interval `bridge` and `starvation` give their heartbeats, measured as
-/// the second part of the run.
+/// The heartbeat interval measured as the second part of the run: the one
+/// `starvation` gives its heartbeat by default.
 pub const HEARTBEAT: Duration = Duration::from_millis(1);
+
+/// The scenarios that run a heartbeat, and the interval each asks for by
+/// default, in ms: the take-away names those [`HEARTBEAT`] measured.
+fn heartbeats() -> [(&'static str, u64); 2] {
+    [
+        ("bridge", crate::scenario::bridge::BridgeConfig::default().tick_ms),
+        ("starvation", crate::scenario::starvation::StarvationConfig::default().tick_ms),
+    ]
+}
 
 impl TimersConfig {
     /// The sleep asked for.
@@ -117,6 +126,13 @@ pub struct TimersMetrics {
 }
 
 impl TimersMetrics {
+    /// Whether the timer rounded a sleep shorter than a millisecond up to one:
+    /// asked for under 0.9 ms, no wait was shorter than 0.9 ms (the test the
+    /// conclusion makes of each runtime's median).
+    pub fn rounds_up_to_ms(&self) -> bool {
+        self.requested_us < 900.0 && self.min_us >= 900.0
+    }
+
     /// The figures from the waits measured for the asked sleep and for 1 ms.
     pub fn new(cfg: &TimersConfig, waits: &[Duration], heartbeats: &[Duration]) -> Self {
         let us = |d: &Duration| d.as_secs_f64() * 1e6;
@@ -262,20 +278,95 @@ impl Scenario for TimersScenario {
                 wait((m.median_us - m.requested_us).max(0.0))
             )
         };
-        let beat = m.heartbeat_median_us / 1_000.0;
-        let heartbeat = if beat >= 1.5 {
-            format!(
-                "A 1 ms sleep lasted a median {}, so a heartbeat asked to tick every 1 ms (bridge, starvation) \
-                 ticks about every {} here: a gap of that size is the timer, not a stall",
-                wait(m.heartbeat_median_us),
-                wait(m.heartbeat_median_us)
-            )
+        format!("{asked}. {}.", heartbeat(m, &heartbeats()))
+    }
+}
+
+/// The take-away's heartbeat sentence: what the [`HEARTBEAT`] sleep lasted,
+/// said of the scenarios whose heartbeat asks for that interval, and the
+/// interval of those that ask for another, which this run did not time.
+fn heartbeat(m: &TimersMetrics, heartbeats: &[(&str, u64)]) -> String {
+    let asked = HEARTBEAT.as_millis() as u64;
+    let lasted = wait(m.heartbeat_median_us);
+    let timed: Vec<String> =
+        heartbeats.iter().filter(|(_, ms)| *ms == asked).map(|(name, _)| format!("{name}'s")).collect();
+    let timed: Vec<&str> = timed.iter().map(String::as_str).collect();
+    let mut said = format!("A {asked} ms sleep lasted a median {lasted}");
+    if !timed.is_empty() {
+        let whose = format!(
+            "{} {}, which {} to tick every {asked} ms,",
+            listed(&timed),
+            if timed.len() == 1 { "heartbeat" } else { "heartbeats" },
+            if timed.len() == 1 { "asks" } else { "ask" }
+        );
+        if m.heartbeat_median_us >= 1.5 * asked as f64 * 1e3 {
+            said.push_str(&format!(
+                ", so {whose} ticks about every {lasted} here: a gap of that size is the timer, not a stall"
+            ));
         } else {
-            format!(
-                "A 1 ms sleep lasted a median {}: a 1 ms heartbeat (bridge, starvation) ticks about as asked",
-                wait(m.heartbeat_median_us)
-            )
+            said.push_str(&format!(": {whose} ticks about as asked"));
+        }
+    }
+    for (name, ms) in heartbeats.iter().filter(|(_, ms)| *ms != asked) {
+        said.push_str(&format!("; {name}'s heartbeat asks for every {ms} ms, a sleep this run did not time"));
+    }
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn beat(median_us: f64) -> TimersMetrics {
+        TimersMetrics { heartbeat_median_us: median_us, ..Default::default() }
+    }
+
+    #[test]
+    fn each_heartbeat_is_named_with_the_interval_it_asks_for() {
+        let said = heartbeat(&beat(1_070.0), &[("bridge", 5), ("starvation", 1)]);
+        assert!(said.starts_with("A 1 ms sleep lasted a median 1.1 ms"), "{said}");
+        assert!(
+            said.contains("starvation's heartbeat, which asks to tick every 1 ms, ticks about as asked"),
+            "{said}"
+        );
+        assert!(
+            said.contains("bridge's heartbeat asks for every 5 ms, a sleep this run did not time"),
+            "{said}"
+        );
+        assert!(!said.contains("bridge's heartbeat, which asks to tick every 1 ms"), "{said}");
+    }
+
+    #[test]
+    fn a_late_timer_says_how_often_the_heartbeat_it_timed_ticks() {
+        let said = heartbeat(&beat(2_080.0), &[("bridge", 5), ("starvation", 1)]);
+        assert!(
+            said.contains(
+                "so starvation's heartbeat, which asks to tick every 1 ms, ticks about every 2.1 ms"
+            ),
+            "{said}"
+        );
+        // Two at the interval measured are named together.
+        let both = heartbeat(&beat(1_070.0), &[("bridge", 1), ("starvation", 1)]);
+        assert!(
+            both.contains("bridge's and starvation's heartbeats, which ask to tick every 1 ms"),
+            "{both}"
+        );
+        assert!(!both.contains("did not time"), "{both}");
+    }
+
+    #[test]
+    fn the_take_away_reads_the_scenarios_own_intervals() {
+        let m = TimersMetrics {
+            requested_us: 100.0,
+            median_us: 130.0,
+            heartbeat_median_us: 1_070.0,
+            ..Default::default()
         };
-        format!("{asked}. {heartbeat}.")
+        let said = TimersScenario::takeaway(&TimersConfig::default(), &m, &Env::quiet(2, 42));
+        let bridge = crate::scenario::bridge::BridgeConfig::default().tick_ms;
+        if bridge != 1 {
+            assert!(said.contains(&format!("bridge's heartbeat asks for every {bridge} ms")), "{said}");
+        }
+        assert!(!said.contains("(bridge, starvation)"), "{said}");
     }
 }

@@ -175,6 +175,49 @@ impl PoolsMetrics {
     }
 }
 
+/// How the CPU jobs side by side fared against the same jobs one after
+/// another, judged with the margin the scenario gives noise ([`NOISE_MARGIN`]):
+/// within it either way, the same speed.
+///
+/// ```
+/// use demos_core::scenario::pools::Pace;
+/// assert_eq!(Pace::of(1.9), Pace::Faster);
+/// assert_eq!(Pace::of(1.1), Pace::Same);
+/// assert_eq!(Pace::of(0.9), Pace::Same);
+/// assert_eq!(Pace::of(0.71), Pace::Slower);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// More than ×[`NOISE_MARGIN`].
+    Faster,
+    /// Within ×[`NOISE_MARGIN`] of ×1, either way.
+    Same,
+    /// Less than ×1/[`NOISE_MARGIN`].
+    Slower,
+}
+
+impl Pace {
+    /// The pace of a speedup (one after another's time ÷ side by side's).
+    pub fn of(speedup: f64) -> Self {
+        if speedup > NOISE_MARGIN {
+            Pace::Faster
+        } else if speedup >= 1.0 / NOISE_MARGIN {
+            Pace::Same
+        } else {
+            Pace::Slower
+        }
+    }
+
+    /// "faster", "no faster", "slower".
+    pub fn word(self) -> &'static str {
+        match self {
+            Pace::Faster => "faster",
+            Pace::Same => "no faster",
+            Pace::Slower => "slower",
+        }
+    }
+}
+
 /// The pools scenario, implemented by every runtime.
 pub trait Pools {
     /// Run the I/O jobs, then the CPU jobs sequentially and in parallel.
@@ -374,18 +417,7 @@ impl Scenario for PoolsScenario {
                 m.speedup, m.speedup_bound
             )
         } else if !possible {
-            let one = if m.cpu_jobs <= 1 {
-                "one CPU job"
-            } else if m.cpu_threads <= 1 {
-                "one worker thread"
-            } else {
-                "one core"
-            };
-            format!(
-                "With {one}, nothing could run side by side: the CPU jobs ran at ×{:.2} the speed of one \
-                 after another, as expected",
-                m.speedup
-            )
+            one_at_a_time(m)
         } else if m.speedup >= 0.8 * m.speedup_bound {
             format!(
                 "CPU jobs ran ×{:.2} faster side by side, of at most ×{} from {limit}: only real cores and \
@@ -443,13 +475,93 @@ impl Scenario for PoolsScenario {
 }
 
 /// A speedup in words a reader takes the right way round: "×1.93 faster",
-/// "no faster (×0.98)", "slower (×0.74 the speed)".
+/// "no faster (×0.98)", "slower (×0.74 the speed)", judged by its [`Pace`].
 fn speed(speedup: f64) -> String {
-    if speedup >= 1.1 {
-        format!("×{speedup:.2} faster")
-    } else if speedup > 0.9 {
-        format!("no faster (×{speedup:.2})")
+    match Pace::of(speedup) {
+        Pace::Faster => format!("×{speedup:.2} faster"),
+        Pace::Same => format!("no faster (×{speedup:.2})"),
+        Pace::Slower => format!("slower (×{speedup:.2} the speed)"),
+    }
+}
+
+/// The take-away's CPU sentence where nothing could run side by side (one
+/// job, worker thread or core) and the figure is no more than noise above ×1:
+/// about ×1 is what that predicts, and slower is not.
+fn one_at_a_time(m: &PoolsMetrics) -> String {
+    let one = if m.cpu_jobs <= 1 {
+        "one CPU job"
+    } else if m.cpu_threads <= 1 {
+        "one worker thread"
     } else {
-        format!("slower (×{speedup:.2} the speed)")
+        "one core"
+    };
+    let ran = format!("the CPU jobs ran at ×{:.2} the speed of one after another", m.speedup);
+    match Pace::of(m.speedup) {
+        Pace::Slower => format!(
+            "With {one}, nothing could run side by side, yet {ran}: slower, which {one} does not predict — \
+             the jobs ran one at a time either way, and this run did not measure what else was using the \
+             cores"
+        ),
+        _ => format!("With {one}, nothing could run side by side: {ran}, about the same speed, as expected"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on_one_worker(speedup: f64) -> PoolsMetrics {
+        let mut m = PoolsMetrics {
+            cpu_jobs: 1,
+            cpu_threads: 1,
+            cores: 2,
+            speedup,
+            sequential_ms: 40.0,
+            parallel_ms: 40.0 / speedup,
+            process_ms: 45.0,
+            process_pool: 1,
+            ..Default::default()
+        };
+        m.speedup_bound = 1.0;
+        m.speedup_is_noise = m.speedup > m.speedup_bound * NOISE_MARGIN;
+        m
+    }
+
+    fn takeaway(m: &PoolsMetrics) -> String {
+        PoolsScenario::takeaway(&PoolsConfig::default(), m, &Env::quiet(1, 42))
+    }
+
+    #[test]
+    fn one_worker_within_the_margin_is_the_speed_one_worker_predicts() {
+        for speedup in [0.9, 0.98, 1.1] {
+            let said = takeaway(&on_one_worker(speedup));
+            assert!(said.contains("With one CPU job, nothing could run side by side"), "{said}");
+            assert!(said.contains("of one after another, about the same speed, as expected."), "{said}");
+            assert!(!said.contains("slower"), "{said}");
+        }
+    }
+
+    #[test]
+    fn one_worker_below_the_margin_is_slower_and_not_as_expected() {
+        let said = takeaway(&on_one_worker(0.71));
+        assert!(said.contains("×0.71 the speed of one after another: slower"), "{said}");
+        assert!(said.contains("which one CPU job does not predict"), "{said}");
+        assert!(!said.contains("as expected"), "{said}");
+        assert!(speed(0.71).starts_with("slower"));
+    }
+
+    #[test]
+    fn one_worker_above_the_margin_is_not_a_result() {
+        let said = takeaway(&on_one_worker(1.3));
+        assert!(said.contains("this figure is not a result"), "{said}");
+        assert!(!said.contains("as expected"), "{said}");
+    }
+
+    #[test]
+    fn the_figure_and_the_take_away_judge_with_one_margin() {
+        // ×1.10 on one worker is within the margin: not "faster" in the figure either.
+        assert_eq!(speed(1.10), "no faster (×1.10)");
+        assert_eq!(speed(0.88), "no faster (×0.88)");
+        assert_eq!(speed(1.93), "×1.93 faster");
     }
 }

@@ -188,13 +188,14 @@ impl Scenario for SchedulingScenario {
         let (kernel, interpreter) = (of(false), of(true));
         if !kernel.is_empty() {
             said.push_str(&format!(
-                " Among OS threads that never yield, sharing one CPU, the kernel switched {}.",
+                " Thread switches the kernel made among OS threads that never yield, sharing one CPU: {}.",
                 each(&kernel, preemptive)
             ));
         }
         if !interpreter.is_empty() {
             said.push_str(&format!(
-                " Threads that never yield, taking turns at a GIL its interpreter hands on: switched {}.",
+                " Thread switches among threads that never yield, taking turns at a GIL their interpreter \
+                 hands on: {}.",
                 each(&interpreter, preemptive)
             ));
         }
