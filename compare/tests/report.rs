@@ -195,8 +195,12 @@ fn the_page_is_self_contained_and_says_how_it_was_made() {
 fn differences_go_into_the_report_worded_as_in_the_terminal() {
     let (page, out) = report("differences", &["differences", "--runtime", "tokio,smol"]);
     let terminal = text(&out.stdout);
-    // Not a terminal: every line wrapped within 100 columns, a long answer behind its runtime's name.
-    let wide: Vec<&str> = terminal.lines().filter(|l| l.chars().count() > 100).collect();
+    // Not a terminal: every line wrapped within 100 columns, a long answer behind its runtime's name
+    // (but the line naming the page: a path is not broken, and its length is the checkout's).
+    let wide: Vec<&str> = terminal
+        .lines()
+        .filter(|l| l.chars().count() > 100 && !l.starts_with("report written to "))
+        .collect();
     assert!(wide.is_empty(), "{wide:#?}");
     let answer = terminal.lines().find(|l| l.trim_start().starts_with("tokio")).expect("an answer");
     let words = answer.trim_start().trim_start_matches("tokio").trim();
