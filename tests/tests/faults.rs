@@ -422,8 +422,13 @@ const FAULTS: &[Fault] = &[
     },
     Fault {
         scenario: "cancel",
-        check: "with both branches ready, a select without a preference split its wins; the preferring one chose \
-                the first every round",
+        check: "with both branches ready, a select without a preference split its wins",
+        fault: "a select said to have no preference that took the first branch every round",
+        run: || faulted::<CancelScenario>(tokio(), cancel(), |m| m.select_first_wins = Some(m.select_rounds)),
+    },
+    Fault {
+        scenario: "cancel",
+        check: "with both branches ready, the select preferring the first chose it every round",
         fault: "a biased select that once took the second branch",
         run: || faulted::<CancelScenario>(tokio(), cancel(), |m| m.select_preferring_first_wins -= 1),
     },

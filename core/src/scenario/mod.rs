@@ -160,8 +160,8 @@ impl Kind {
             ],
             Self::Cancel => &[
                 "the cancel-safe loop lost nothing",
-                "with both branches ready, a select without a preference split its wins; the preferring one \
-                 chose the first every round",
+                "with both branches ready, a select without a preference split its wins",
+                "with both branches ready, the select preferring the first chose it every round",
             ],
             Self::Mixing => {
                 &["async-io's timer and connect completed here", "the tokio future completed inside Compat"]
