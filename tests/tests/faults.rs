@@ -386,12 +386,6 @@ const FAULTS: &[Fault] = &[
     },
     Fault {
         scenario: "local",
-        check: "counter exact without a lock",
-        fault: "a local executor that ran two tasks' steps at once: one increment lost",
-        run: || faulted::<LocalScenario>(tokio(), local(), |m| m.counter -= 1),
-    },
-    Fault {
-        scenario: "local",
         check: "tasks interleaved at their awaits",
         fault: "a yield that did not let the other tasks run",
         run: || faulted::<LocalScenario>(tokio(), local(), |m| m.switches = 0),

@@ -152,7 +152,7 @@ impl Kind {
             ],
             Self::Scale => &["all tasks waiting at once", "every task woke once"],
             Self::Echo => &["every byte echoed once, in order", "every connection closed cleanly"],
-            Self::Local => &["counter exact without a lock", "tasks interleaved at their awaits"],
+            Self::Local => &["tasks interleaved at their awaits"],
             Self::Starvation => &[
                 "every item received",
                 "blocking pool filled to its limit, never past it",
