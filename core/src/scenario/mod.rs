@@ -118,9 +118,8 @@ impl Kind {
                 "every result consumed as it completed",
                 "the one-shot future delivered its value",
                 "the aborted task was cancelled",
-                "the panic was caught and the runtime kept running",
+                "a task's panic came back at its handle, and the next task ran",
                 "the blocking job's panic came back to the task awaiting it",
-                "an aborted blocking job gave its value only once it had ended",
             ],
             Self::Pools => &[
                 "every I/O job completed and its callback ran",
