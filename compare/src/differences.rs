@@ -183,8 +183,8 @@ fn probes() -> Vec<Probe> {
                 } else {
                     "handed back as an error value from the handle"
                 };
-                let after =
-                    if m.survived_panic { "the runtime kept running" } else { "the runtime did not survive" };
+                // Measured then, before the probe of a task with no handle (a row below).
+                let after = if m.survived_panic { "the next task ran" } else { "the next task did not run" };
                 Seen::whole(format!("{how}; {after}"))
             },
         },
@@ -219,11 +219,10 @@ fn probes() -> Vec<Probe> {
                     (true, false) if m.blocking_panic_message_kept => "an error value",
                     (true, false) => "an error value (message lost)",
                 };
-                let alive =
-                    match (m.os_threads_before_detached_panic, m.os_threads_alive_after_detached_panic) {
-                        (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
-                        _ => String::new(),
-                    };
+                let alive = match (m.os_threads_before_detached_panic, m.os_threads_alive_after_panic) {
+                    (Some(ran), Some(alive)) => format!(", {alive} of {ran} still alive"),
+                    _ => String::new(),
+                };
                 Seen::whole(format!(
                     "job: {job}; no handle: threads running tasks {} → {}{alive}",
                     m.workers_before_detached_panic, m.workers_after_detached_panic

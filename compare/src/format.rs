@@ -183,4 +183,20 @@ mod tests {
         assert_eq!(Unit::Us.bare(12_513.0, 1_616.0), "12513");
         assert_eq!(Unit::of("max_us").show(14_527.0), "14.5 ms");
     }
+
+    #[test]
+    fn every_futures_metric_label_fits_a_tables_label_column_whole() {
+        // `blocks` gives labels a third of the width at most, cutting longer ones with "…".
+        let most = demos_core::wrap::DEFAULT_WIDTH / 3;
+        let m = demos_core::FuturesMetrics {
+            os_threads_before_detached_panic: Some(2),
+            os_threads_alive_after_panic: Some(2),
+            callbacks_before_await: Some(0),
+            ..Default::default()
+        };
+        let keys = serde_json::to_value(m).expect("plain data");
+        for key in keys.as_object().expect("an object").keys() {
+            assert!(width(&label(key)) <= most, "'{}' is cut to {most} columns", label(key));
+        }
+    }
 }

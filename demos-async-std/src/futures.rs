@@ -25,10 +25,9 @@ use async_std::future::timeout;
 use async_std::task::{sleep, spawn_blocking};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, FuturesScenario, delays,
-    message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
+    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
-use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
 use crate::Exec;
@@ -63,7 +62,7 @@ impl Futures for crate::AsyncStd {
                     .await;
                 m.handle_returned(i, value);
             }
-            m.callbacks_run = callbacks.count();
+            m.callbacks_run = callbacks.count_and_log();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             let mut pending: FuturesUnordered<_> = delays
@@ -76,10 +75,12 @@ impl Futures for crate::AsyncStd {
                     })
                 })
                 .collect();
+            let mut order = CompletionOrder::default();
             while let Some(i) = pending.next().await {
-                log_finished(&env.log, i, m.as_completed as usize, delays[i]);
+                order.finished(i, delays[i]);
                 m.as_completed += 1;
             }
+            order.log(&env.log);
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = bounded(1);

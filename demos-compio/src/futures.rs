@@ -24,10 +24,9 @@ use compio::runtime::{JoinError, spawn_blocking};
 use compio::time::{sleep, timeout};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, FuturesScenario, delays,
-    message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
+    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
-use demos_core::scenario::ordering::log_finished;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
 use crate::Exec;
@@ -63,7 +62,7 @@ impl Futures for crate::Compio {
                     .await;
                 m.handle_returned(i, value);
             }
-            m.callbacks_run = callbacks.count();
+            m.callbacks_run = callbacks.count_and_log();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             let mut pending: FuturesUnordered<_> = delays
@@ -76,10 +75,12 @@ impl Futures for crate::Compio {
                     })
                 })
                 .collect();
+            let mut order = CompletionOrder::default();
             while let Some(Ok(i)) = pending.next().await {
-                log_finished(&env.log, i, m.as_completed as usize, delays[i]);
+                order.finished(i, delays[i]);
                 m.as_completed += 1;
             }
+            order.log(&env.log);
 
             // A bare one-shot future, completed by another task.
             let (tx, rx) = oneshot::channel();

@@ -29,10 +29,9 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt;
 use demos_core::report::counted;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, caught_panic, delays,
-    on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
+    caught_panic, delays, on_drop, signal_when_parked, value_of,
 };
-use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use futures::FutureExt;
@@ -76,7 +75,7 @@ impl Futures for crate::StdThreads {
                 }));
             m.handle_returned(i, value);
         }
-        m.callbacks_run = callbacks.count();
+        m.callbacks_run = callbacks.count_and_log();
 
         // As completed: FuturesUnordered yields whichever job finishes next.
         env.log.line(format!(
@@ -94,10 +93,12 @@ impl Futures for crate::StdThreads {
                 }))
             })
             .collect();
+        let mut order = CompletionOrder::default();
         while let Some(i) = block_on(pending_jobs.next()) {
-            log_finished(&env.log, i as usize, m.as_completed as usize, delays[i as usize]);
+            order.finished(i as usize, delays[i as usize]);
             m.as_completed += 1;
         }
+        order.log(&env.log);
 
         // A bare one-shot future, completed by a plain thread.
         let (tx, rx) = oneshot::channel();

@@ -23,10 +23,9 @@ use ::futures::future::join_all;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, DEMO_PANIC, FuturesScenario, delays,
-    message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
+    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
-use demos_core::scenario::ordering::log_finished;
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use tokio::sync::oneshot;
@@ -65,7 +64,7 @@ impl Futures for crate::Tokio {
                 m.handle_returned(i, value);
             }
             // ANCHOR_END: callbacks
-            m.callbacks_run = callbacks.count();
+            m.callbacks_run = callbacks.count_and_log();
 
             // As completed: FuturesUnordered yields whichever task finishes next.
             // ANCHOR: as_completed
@@ -79,10 +78,12 @@ impl Futures for crate::Tokio {
                     })
                 })
                 .collect();
+            let mut order = CompletionOrder::default();
             while let Some(i) = pending.next().await {
-                log_finished(&env.log, i, m.as_completed as usize, delays[i]);
+                order.finished(i, delays[i]);
                 m.as_completed += 1;
             }
+            order.log(&env.log);
             // ANCHOR_END: as_completed
 
             // A bare one-shot future, completed by another task.

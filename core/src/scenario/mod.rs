@@ -118,9 +118,8 @@ impl Kind {
                 "every result consumed as it completed",
                 "the one-shot future delivered its value",
                 "the aborted task was cancelled",
-                "the panic was caught and the runtime kept running",
+                "a task's panic came back at its handle, and the next task ran",
                 "the blocking job's panic came back to the task awaiting it",
-                "an aborted blocking job gave its value only once it had ended",
             ],
             Self::Pools => &[
                 "every I/O job completed and its callback ran",
@@ -152,7 +151,7 @@ impl Kind {
             ],
             Self::Scale => &["all tasks waiting at once", "every task woke once"],
             Self::Echo => &["every byte echoed once, in order", "every connection closed cleanly"],
-            Self::Local => &["counter exact without a lock", "tasks interleaved at their awaits"],
+            Self::Local => &["tasks interleaved at their awaits"],
             Self::Starvation => &[
                 "every item received",
                 "blocking pool filled to its limit, never past it",
@@ -160,8 +159,8 @@ impl Kind {
             ],
             Self::Cancel => &[
                 "the cancel-safe loop lost nothing",
-                "with both branches ready, a select without a preference split its wins; the preferring one \
-                 chose the first every round",
+                "with both branches ready, a select without a preference split its wins",
+                "with both branches ready, the select preferring the first chose it every round",
             ],
             Self::Mixing => {
                 &["async-io's timer and connect completed here", "the tokio future completed inside Compat"]

@@ -62,7 +62,7 @@ fn a_timer_no_faster_than_the_halves_is_refused() {
     assert!(stderr.contains("--tick-ms 3 must be below --half-ms 3"), "{stderr}");
 }
 
-fn fairness_failed(first: Option<u64>, preferring: u64) -> bool {
+fn fairness_checks(first: Option<u64>, preferring: u64) -> Vec<demos_core::Check> {
     let m = CancelMetrics {
         select_rounds: SELECT_ROUNDS,
         select_first_wins: first,
@@ -70,7 +70,24 @@ fn fairness_failed(first: Option<u64>, preferring: u64) -> bool {
         ..CancelMetrics::default()
     };
     let cfg = CancelConfig { frames: 2, half_ms: 4, tick_ms: 1, tasks: 1 };
-    CancelScenario::checks(&cfg, &m).iter().any(|c| !c.passed && c.name.contains("both branches ready"))
+    CancelScenario::checks(&cfg, &m).into_iter().filter(|c| c.name.contains("both branches ready")).collect()
+}
+
+fn fairness_failed(first: Option<u64>, preferring: u64) -> bool {
+    fairness_checks(first, preferring).iter().any(|c| !c.passed)
+}
+
+#[test]
+fn with_no_select_without_a_preference_no_check_speaks_for_one() {
+    // async-std has none: nothing split its wins, so no check says one did (nor passes for it).
+    let checks = fairness_checks(None, SELECT_ROUNDS);
+    let said: Vec<String> = checks.iter().map(|c| format!("{} ({})", c.name, c.detail)).collect();
+    assert!(!said.is_empty() && said.iter().all(|s| !s.contains("without a preference")), "{said:?}");
+    assert!(fairness_failed(None, SELECT_ROUNDS - 1), "its preferring select is still checked");
+    // Where there is one, its check names its wins alone.
+    let checks = fairness_checks(Some(503), SELECT_ROUNDS);
+    let split = checks.iter().find(|c| c.name.contains("without a preference")).expect("the split check");
+    assert_eq!(split.detail, format!("the first won 503 of {SELECT_ROUNDS}"));
 }
 
 #[test]

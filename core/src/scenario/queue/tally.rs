@@ -47,7 +47,8 @@ const MARK_BATCH: usize = 4096;
 fn now_ns() -> u64 {
     use nix::time::{ClockId, clock_gettime};
     // CLOCK_MONOTONIC cannot fail to read; were it ever to, 0 times the stretch as empty.
-    clock_gettime(ClockId::CLOCK_MONOTONIC).map_or(0, |t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
+    clock_gettime(ClockId::CLOCK_MONOTONIC)
+        .map_or(0, |t| t.tv_sec() as u64 * 1_000_000_000 + t.tv_nsec() as u64)
 }
 
 /// Elsewhere: nanoseconds since the first call in this process, read through `Instant`.
