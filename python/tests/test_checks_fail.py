@@ -95,7 +95,12 @@ class Futures(unittest.TestCase):
              "every result consumed as it completed"),
             (futures, "complete_later", sets_41, "the one-shot future delivered its value"),
             (futures, "cancel", lambda task: None, "the aborted task was cancelled"),
-            (futures, "raises", returns, "a task's panic came back at its handle, and the next task ran"),
+            (
+                futures,
+                "raises",
+                returns,
+                "a task's panic came back at its handle, and the next task ran",
+            ),
         ]
         for target, name, replacement, check in cases:
             with self.subTest(name):
