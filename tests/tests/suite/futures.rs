@@ -119,8 +119,9 @@ demos_tests::per_runtime! {
     }
 }
 
-fn faulty(fault: impl Fn(&mut FuturesMetrics)) -> Vec<String> {
-    let mut m = FuturesMetrics {
+/// The figures of a sound run of two tasks, every check passing.
+fn sound() -> FuturesMetrics {
+    FuturesMetrics {
         tasks: 2,
         completed: 2,
         callbacks_run: 4,
@@ -134,10 +135,17 @@ fn faulty(fault: impl Fn(&mut FuturesMetrics)) -> Vec<String> {
         blocking_abort_waited_for_job: true,
         blocking_abort_job_finished: true,
         ..FuturesMetrics::default()
-    };
+    }
+}
+
+fn checks(m: &FuturesMetrics) -> Vec<demos_core::Check> {
+    FuturesScenario::checks(&FuturesConfig { tasks: 2, max_sleep_ms: 1 }, m)
+}
+
+fn faulty(fault: impl Fn(&mut FuturesMetrics)) -> Vec<String> {
+    let mut m = sound();
     fault(&mut m);
-    let cfg = FuturesConfig { tasks: 2, max_sleep_ms: 1 };
-    FuturesScenario::checks(&cfg, &m).into_iter().filter(|c| !c.passed).map(|c| c.name).collect()
+    checks(&m).into_iter().filter(|c| !c.passed).map(|c| c.name).collect()
 }
 
 #[test]
@@ -151,25 +159,16 @@ fn the_off_the_happy_path_checks_fail_on_a_fault() {
 /// (its message lost) and, last, a task with no handle that took the pool's
 /// only thread with it — std-threads at `--threads 1`.
 fn a_pool_left_with_no_thread() -> Vec<demos_core::Check> {
-    let m = FuturesMetrics {
-        tasks: 2,
-        completed: 2,
-        callbacks_run: 4,
-        as_completed: 2,
-        oneshot_delivered: true,
-        cancelled: 1,
-        panics_caught: 1,
+    checks(&FuturesMetrics {
         panic_resumed_on_await: true,
-        survived_panic: true,
-        blocking_panic_caught: true,
         blocking_panic_resumed_on_await: true,
         blocking_panic_message_kept: false,
-        blocking_abort_job_finished: true,
+        blocking_abort_value_returned: false,
+        blocking_abort_waited_for_job: false,
         workers_before_detached_panic: 1,
         workers_after_detached_panic: 0,
-        ..FuturesMetrics::default()
-    };
-    FuturesScenario::checks(&FuturesConfig { tasks: 2, max_sleep_ms: 1 }, &m)
+        ..sound()
+    })
 }
 
 #[test]
