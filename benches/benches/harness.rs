@@ -2,7 +2,8 @@
 //! exactly-once marks, depth samples, wait timing) against a bare loop over
 //! the same channel, with the same producers, consumers and capacity, in the
 //! same process — at 1 and 2 workers, with one consumer and with two. The
-//! scenario must stay within 10% of the bare loop in every shape.
+//! scenario must stay within 10% of the bare loop in every shape (PERFORMANCE.md,
+//! step 18, says how a shape is judged).
 //!
 //! `cargo bench -p demos-benches --bench harness`
 
@@ -17,9 +18,20 @@ use demos_core::QueueConfig;
 const CFG: QueueConfig = QueueConfig { producers: 3, consumers: 2, capacity: 5, items: 100_000, delay_ms: 0 };
 /// The shapes the budget holds for: (workers, consumers).
 const SHAPES: [(usize, usize); 4] = [(1, 1), (1, 2), (2, 1), (2, 2)];
-/// Alternating pairs for the overhead quartiles; `-- --quick` runs fewer, for a first look.
+/// Alternating pairs for the overhead quartiles, at least; `-- --quick` runs fewer, for a first look.
 const RUNS: usize = 31;
 const QUICK_RUNS: usize = 11;
+/// A shape whose paired ratios still spread wider than this between their
+/// quartiles gets more pairs, up to [`MORE_RUNS`] times as many. If they never
+/// settle, the shape is judged by its fast quartiles instead: OS threads
+/// blocking on a channel on two cores fall into a spinning or a parking regime
+/// from run to run (the same loop takes 8 or 60 ms), each side of a pair on
+/// its own, and the median of such ratios moves by more than the budget
+/// between two runs of the same binary. Noise only adds time, so the lower
+/// quartile of each side's times, taken over as many runs, is what both reach
+/// when the machine lets them; their ratio is the overhead judged.
+const WIDE: f64 = 0.10;
+const MORE_RUNS: usize = 4;
 
 fn harness(c: &mut Criterion) {
     let threads = 2;
@@ -36,58 +48,97 @@ fn harness(c: &mut Criterion) {
         return;
     }
     // The ratio, measured here in one process: alternate the two so machine noise
-    // hits both alike, take each scenario run over the bare run next to it, and
-    // report the quartiles of those paired ratios — for every shape.
+    // hits both alike (each first in every other pair), take each scenario run over
+    // the bare run next to it, and report the quartiles of those paired ratios — for
+    // every shape.
     let runs = if demos_benches::quick() { QUICK_RUNS } else { RUNS };
-    println!("\nharness overhead, scenario time / bare-loop time - 1, over {runs} alternating pairs");
-    println!("(must stay within 10% at the median; negative: the scenario ran faster)");
+    println!(
+        "\nharness overhead, scenario time / bare-loop time - 1, over {runs} alternating pairs \
+         (up to {} where the quartiles are more than {:.0} points apart)",
+        runs * MORE_RUNS,
+        WIDE * 100.0
+    );
+    println!(
+        "(judged at the median, or by the fast quartiles where the pairs never settled: must stay \
+         within 10%; negative: the scenario ran faster)"
+    );
     let mut over = Vec::new();
     for (threads, consumers) in SHAPES {
         let cfg = QueueConfig { consumers, ..CFG };
         println!("  {threads} worker(s), {} producers, {consumers} consumer(s)", cfg.producers);
-        println!("    {:<12} {:>9} {:>9} {:>9}   median times", "runtime", "q1", "median", "q3");
+        println!(
+            "    {:<12} {:>9} {:>9} {:>9} {:>6} {:>20}   median times",
+            "runtime", "q1", "median", "q3", "pairs", "judged"
+        );
         for (rt, bare) in cases() {
             let (mut with, mut without, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            for _ in 0..runs {
-                let t = Instant::now();
-                scenario(rt, &cfg, threads);
-                let scenario_time = t.elapsed();
-                let t = Instant::now();
-                bare(&cfg, threads);
-                let bare_time = t.elapsed();
+            let quartiles = |r: &mut Vec<f64>| {
+                r.sort_by(f64::total_cmp);
+                let n = r.len();
+                (r[n / 4], r[n / 2], r[3 * n / 4])
+            };
+            loop {
+                let timed = |run: &dyn Fn()| {
+                    let t = Instant::now();
+                    run();
+                    t.elapsed()
+                };
+                let run_scenario = || scenario(rt, &cfg, threads);
+                let run_bare = || bare(&cfg, threads);
+                // Which goes first alternates (ABBA), so whatever the second run of a pair
+                // inherits from the first (warm caches, the allocator's state) favours neither.
+                let (scenario_time, bare_time) = if ratios.len() % 2 == 0 {
+                    (timed(&run_scenario), timed(&run_bare))
+                } else {
+                    let bare_time = timed(&run_bare);
+                    (timed(&run_scenario), bare_time)
+                };
                 ratios.push(scenario_time.as_secs_f64() / bare_time.as_secs_f64());
                 with.push(scenario_time);
                 without.push(bare_time);
+                // Enough pairs: the quartiles close enough, or the most this shape gets.
+                let n = ratios.len();
+                let settled = n >= runs && {
+                    let (q1, _, q3) = quartiles(&mut ratios);
+                    q3 - q1 <= WIDE
+                };
+                if settled || n >= runs * MORE_RUNS {
+                    break;
+                }
             }
             let pct = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
-            ratios.sort_by(f64::total_cmp);
+            let (q1, median, q3) = quartiles(&mut ratios);
             with.sort();
             without.sort();
+            let n = ratios.len();
+            // The median of the paired ratios, or, where they never settled, the fast quartiles' ratio.
+            let (judged, by) = if q3 - q1 <= WIDE {
+                (median, "median")
+            } else {
+                (with[n / 4].as_secs_f64() / without[n / 4].as_secs_f64(), "fast quartiles")
+            };
             println!(
-                "    {:<12} {:>9} {:>9} {:>9}   scenario {:.2?}, bare {:.2?}",
+                "    {:<12} {:>9} {:>9} {:>9} {:>6} {:>20}   scenario {:.2?}, bare {:.2?}",
                 rt.name(),
-                pct(ratios[runs / 4]),
-                pct(ratios[runs / 2]),
-                pct(ratios[3 * runs / 4]),
-                with[runs / 2],
-                without[runs / 2]
+                pct(q1),
+                pct(median),
+                pct(q3),
+                n,
+                format!("{} {by}", pct(judged)),
+                with[n / 2],
+                without[n / 2]
             );
-            if ratios[runs / 2] > 1.0 + BUDGET {
+            if judged > 1.0 + BUDGET {
                 over.push(format!(
-                    "{} at {threads} worker(s), {consumers} consumer(s): {}",
+                    "{} at {threads} worker(s), {consumers} consumer(s): {} ({by})",
                     rt.name(),
-                    pct(ratios[runs / 2])
+                    pct(judged)
                 ));
             }
         }
     }
-    // The budget the table promises, held: a median over it fails the bench.
-    assert!(
-        over.is_empty(),
-        "harness overhead above {:.0}% at the median: {}",
-        BUDGET * 100.0,
-        over.join("; ")
-    );
+    // The budget the table promises, held: a judged figure over it fails the bench.
+    assert!(over.is_empty(), "harness overhead above {:.0}%: {}", BUDGET * 100.0, over.join("; "));
 }
 
 /// The harness may cost at most this fraction of a bare channel loop.

@@ -25,7 +25,7 @@ class ProducerBook:
 
     def __init__(self, tally: "QueueTally", producer: int) -> None:
         self.tally, self.producer = tally, producer
-        self.produced = self.sum = self.waits = 0
+        self.produced = self.sum = self.waits = self.stretches = 0
         self.waited = 0.0
         self.waiting_since: float | None = None
 
@@ -49,6 +49,7 @@ class ProducerBook:
             return
         self.waits += 1
         if self.waiting_since is None:
+            self.stretches += 1
             self.waiting_since = time.perf_counter()
         cap = self.tally.capacity
         self.tally.log.line(f"producer {self.producer} waits: queue full {cap}/{cap}")
@@ -71,6 +72,7 @@ class ProducerBook:
         t.produced += self.produced
         t.produced_sum = (t.produced_sum + self.sum) & MASK
         t.waits += self.waits
+        t.stretches += self.stretches
         t.waited += self.waited
         t.sent[self.producer] = self.produced
 
@@ -83,6 +85,7 @@ class QueueTally:
         self.seen = bytearray(cfg.producers * cfg.items)  # deliveries per item id, saturating
         self.sent = [0] * cfg.producers
         self.produced = self.produced_sum = self.consumed_sum = self.waits = self.max_depth = 0
+        self.stretches = 0
         self.waited = 0.0
 
     def producer(self, producer: int) -> ProducerBook:
@@ -110,6 +113,9 @@ class QueueTally:
             "throughput_per_s": consumed / elapsed_s if elapsed_s > 0 else 0.0,
             "producer_wait_ms": self.waited * 1e3,
             "producer_waits": self.waits,
+            # Every stretch is timed here (Rust samples them in long quiet runs).
+            "wait_stretches": self.stretches,
+            "wait_stretches_timed": self.stretches,
             "duplicates": duplicates,
             "missing": missing,
             "sums_match": self.produced_sum == self.consumed_sum,

@@ -57,7 +57,8 @@ SHARED = {
                    "workers": "u64"},
     "queue": {"produced": "u64", "consumed": "u64", "capacity": "u64", "max_depth": "u64",
               "throughput_per_s": "f64", "producer_wait_ms": "f64", "producer_waits": "u64",
-              "duplicates": "u64", "missing": "u64", "sums_match": "bool", "interrupted": "bool"},
+              "wait_stretches": "u64", "wait_stretches_timed": "u64", "duplicates": "u64",
+              "missing": "u64", "sums_match": "bool", "interrupted": "bool"},
 }
 
 # What only the Python reports carry.

@@ -20,7 +20,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use pacing::Pacing;
-pub use tally::{ConsumerBook, DEPTH_SAMPLE_EVERY, ProducerBook, QueueTally};
+pub use tally::{
+    ConsumerBook, DEPTH_SAMPLE_EVERY, ProducerBook, QueueTally, STRETCH_SAMPLE, STRETCHES_ALL_TIMED,
+};
 
 use crate::scenario::{Column, RunShape, count, each, names_where, size};
 use crate::{Check, Env, Observed, Runtime, Scenario};
@@ -100,10 +102,19 @@ pub struct QueueMetrics {
     /// Items consumed per second of wall time.
     pub throughput_per_s: f64,
     /// Total time producers spent waiting on a full queue, timed per stretch of
-    /// sends that found it full (see [`ProducerBook`]).
+    /// sends that found it full (see [`ProducerBook`]). A producer with more
+    /// than [`STRETCHES_ALL_TIMED`] stretches times a sample of the later ones
+    /// and counts the rest at their average: an estimate when
+    /// `wait_stretches_timed` is below `wait_stretches`.
     pub producer_wait_ms: f64,
     /// How often a producer found the queue full.
     pub producer_waits: u64,
+    /// Stretches of waits (back-to-back sends that found the queue full), all producers.
+    #[serde(default)]
+    pub wait_stretches: u64,
+    /// Of those, the stretches whose time was read from the clock.
+    #[serde(default)]
+    pub wait_stretches_timed: u64,
     /// Items taken out more than once (extra deliveries).
     pub duplicates: u64,
     /// Items never taken out.
@@ -217,9 +228,17 @@ impl Scenario for QueueScenario {
             (
                 "producer waits".into(),
                 format!(
-                    "{} times, {} ms in all",
+                    "{} times, {} ms in all{}",
                     m.producer_waits,
-                    crate::report::format_ms(m.producer_wait_ms)
+                    crate::report::format_ms(m.producer_wait_ms),
+                    if m.wait_stretches_timed < m.wait_stretches {
+                        format!(
+                            " (estimated: {} of {} stretches timed)",
+                            m.wait_stretches_timed, m.wait_stretches
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
             ),
             ("throughput".into(), format!("{:.0} items/s", m.throughput_per_s)),

@@ -33,6 +33,15 @@ use crate::{Env, Log};
 /// after every this-many-th (see [`ProducerBook::after_send`]).
 pub const DEPTH_SAMPLE_EVERY: u64 = 64;
 
+/// A producer times each of its first this-many stretches of waits; after
+/// them, one in [`STRETCH_SAMPLE`] (see [`Stretches`]).
+pub const STRETCHES_ALL_TIMED: u64 = 64;
+
+/// After its first [`STRETCHES_ALL_TIMED`] stretches, a producer times one
+/// stretch in this many, chosen at random, and counts the others at the
+/// timed ones' average.
+pub const STRETCH_SAMPLE: u64 = 16;
+
 /// How many item ids a consumer collects before marking them delivered
 /// (32 KiB of ids per consumer).
 const MARK_BATCH: usize = 4096;
@@ -78,6 +87,8 @@ struct ProducerSlot {
     sum: AtomicU64,
     waits: AtomicU64,
     wait_nanos: AtomicU64,
+    stretches: AtomicU64,
+    stretches_timed: AtomicU64,
 }
 
 /// A count one producer or consumer publishes and the producers' depth samples
@@ -152,9 +163,9 @@ impl QueueTally {
             produced: 0,
             sum: 0,
             waits: 0,
-            waited_ns: 0,
             deepest: 0,
-            waiting_since: None,
+            // Every stretch timed when each is shown (in the log, on the timeline).
+            stretches: Stretches::new(producer as u64, self.logging || self.recording),
         };
         ProducerBook { tally: self, n: Box::new(counts) }
     }
@@ -225,6 +236,8 @@ impl QueueTally {
             throughput_per_s: if secs > 0.0 { consumed as f64 / secs } else { 0.0 },
             producer_wait_ms: total(|p| &p.wait_nanos) as f64 / 1e6,
             producer_waits: total(|p| &p.waits),
+            wait_stretches: total(|p| &p.stretches),
+            wait_stretches_timed: total(|p| &p.stretches_timed),
             duplicates,
             missing,
             sums_match: total(|p| &p.sum) == consumed_sum,
@@ -243,8 +256,9 @@ impl QueueTally {
 /// [`about_to_send`](Self::about_to_send)) and lasts while every following send finds it full
 /// too; it ends at the next send that finds room, at the start of the
 /// producer's simulated I/O, or when the producer stops. So the clock is read
-/// twice per stretch, not per item — at delay 0 most sends wait, back to back,
-/// and a clock read costs as much as the bookkeeping of several items.
+/// twice per timed stretch, not per item — at delay 0 most sends wait, back to
+/// back, and a clock read costs as much as the bookkeeping of several items;
+/// in a long quiet run only a sample of the stretches is timed (see [`Stretches`]).
 ///
 /// The book is two pointers wide, its counts boxed: an async producer holds it
 /// across every `send().await`, so its size adds to the task's (PERFORMANCE.md,
@@ -270,18 +284,108 @@ struct ProducerCounts<'t> {
     produced: u64,
     sum: u64,
     waits: u64,
-    /// Nanoseconds spent in closed stretches of waits.
-    waited_ns: u64,
     deepest: u64,
-    /// When the current stretch of waits began ([`now_ns`]), while one is open.
-    waiting_since: Option<u64>,
+    /// The stretches of waits, and the time spent in them.
+    stretches: Stretches,
+}
+
+/// A producer's stretches of waits and the time they took.
+///
+/// A clock read costs a quarter of what a bare channel loop spends on an item
+/// (PERFORMANCE.md, step 17), and at delay 0 a stretch begins every few
+/// items. So a producer times each of its first [`STRETCHES_ALL_TIMED`]
+/// stretches, and after them one in [`STRETCH_SAMPLE`], picked at random (a
+/// fixed pattern could fall in step with the queue's); a stretch not timed
+/// reads no clock and counts at the average of the later stretches that were.
+/// With the log or the timeline on, every stretch is timed, as each is shown.
+#[derive(Debug)]
+struct Stretches {
+    /// When the open stretch began ([`now_ns`]), if it is timed.
+    since: Option<u64>,
+    /// Whether a stretch is open (timed or not).
+    open: bool,
+    /// Time every stretch, not a sample.
+    all: bool,
+    /// Stretches begun.
+    count: u64,
+    /// Nanoseconds in the first [`STRETCHES_ALL_TIMED`] stretches, every one timed.
+    first_ns: u64,
+    /// Later stretches, and those of them timed, with their nanoseconds.
+    later: u64,
+    later_timed: u64,
+    later_ns: u64,
+    /// The sample's random source (a 64-bit LCG: one multiply-add per stretch).
+    lcg: u64,
+}
+
+impl Stretches {
+    fn new(seed: u64, all: bool) -> Self {
+        let lcg = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        Self {
+            since: None,
+            open: false,
+            all,
+            count: 0,
+            first_ns: 0,
+            later: 0,
+            later_timed: 0,
+            later_ns: 0,
+            lcg,
+        }
+    }
+
+    /// A stretch begins: whether to time it.
+    #[inline]
+    fn begin(&mut self) -> bool {
+        self.open = true;
+        self.count += 1;
+        if self.count <= STRETCHES_ALL_TIMED {
+            return true;
+        }
+        self.later += 1;
+        self.lcg = self.lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        // The top bits of an LCG are its most random: one value in STRETCH_SAMPLE.
+        self.all || self.lcg >> 32 < (1u64 << 32) / STRETCH_SAMPLE
+    }
+
+    /// The open stretch ends; `end` reads when (called only for a timed one).
+    /// Returns its start and end, if it was timed.
+    #[inline]
+    fn end(&mut self, end: impl FnOnce() -> u64) -> Option<(u64, u64)> {
+        self.open = false;
+        let since = self.since.take()?;
+        let end = end();
+        let ns = end.saturating_sub(since);
+        if self.count <= STRETCHES_ALL_TIMED {
+            self.first_ns += ns;
+        } else {
+            self.later_timed += 1;
+            self.later_ns += ns;
+        }
+        Some((since, end))
+    }
+
+    /// The time spent in every stretch: the first ones' sum, and the later
+    /// ones counted at the average of those timed.
+    fn total_ns(&self) -> u64 {
+        let later = match self.later_timed {
+            0 => 0,
+            timed => (self.later_ns as u128 * self.later as u128 / timed as u128) as u64,
+        };
+        self.first_ns + later
+    }
+
+    /// Stretches timed.
+    fn timed(&self) -> u64 {
+        self.count.min(STRETCHES_ALL_TIMED) + self.later_timed
+    }
 }
 
 impl ProducerBook<'_> {
     /// The simulated I/O that began at `start` is over.
     pub fn io_finished(&mut self, start: Instant) {
-        if self.n.waiting_since.is_some() {
-            self.stretch_ends(ns_of(start)); // the I/O began after the last send
+        if self.n.stretches.open {
+            self.stretch_ends(|| ns_of(start)); // the I/O began after the last send
         }
         self.tally.recorder.record(format_args!("producer {}", self.n.producer), "I/O", start);
     }
@@ -313,14 +417,14 @@ impl ProducerBook<'_> {
     pub fn about_to_send(&mut self, full: bool) {
         if full {
             self.n.waits += 1;
-            if self.n.waiting_since.is_none() {
-                self.n.waiting_since = Some(now_ns());
+            if !self.n.stretches.open && self.n.stretches.begin() {
+                self.n.stretches.since = Some(now_ns());
             }
             if self.tally.logging {
                 self.wait_told();
             }
-        } else if self.n.waiting_since.is_some() {
-            self.stretch_ends(now_ns());
+        } else if self.n.stretches.open {
+            self.stretch_ends(now_ns);
         }
     }
 
@@ -369,12 +473,11 @@ impl ProducerBook<'_> {
         }
     }
 
-    /// Close the open stretch of waits, if any, at `end` (a [`now_ns`] reading).
+    /// Close the open stretch of waits; `end` reads when it ended (a [`now_ns`]
+    /// reading), and is called only if the stretch was timed.
     #[inline(never)]
-    fn stretch_ends(&mut self, end: u64) {
-        let Some(since) = self.n.waiting_since.take() else { return };
-        let waited = end.saturating_sub(since);
-        self.n.waited_ns += waited;
+    fn stretch_ends(&mut self, end: impl FnOnce() -> u64) {
+        let Some((since, end)) = self.n.stretches.end(end) else { return };
         let tally = self.tally;
         if tally.logging | tally.recording {
             self.stretch_told(since, end);
@@ -402,14 +505,17 @@ impl ProducerBook<'_> {
 
 impl Drop for ProducerBook<'_> {
     fn drop(&mut self) {
-        if self.n.waiting_since.is_some() {
-            self.stretch_ends(now_ns());
+        if self.n.stretches.open {
+            self.stretch_ends(now_ns);
         }
         let slot = &self.tally.producers[self.n.producer];
+        let stretches = &self.n.stretches;
         slot.produced.fetch_add(self.n.produced, Ordering::Relaxed);
         slot.sum.fetch_add(self.n.sum, Ordering::Relaxed);
         slot.waits.fetch_add(self.n.waits, Ordering::Relaxed);
-        slot.wait_nanos.fetch_add(self.n.waited_ns, Ordering::Relaxed);
+        slot.wait_nanos.fetch_add(stretches.total_ns(), Ordering::Relaxed);
+        slot.stretches.fetch_add(stretches.count, Ordering::Relaxed);
+        slot.stretches_timed.fetch_add(stretches.timed(), Ordering::Relaxed);
     }
 }
 
@@ -483,5 +589,55 @@ impl Drop for ConsumerBook<'_> {
     fn drop(&mut self) {
         self.mark();
         self.tally.consumed_sum.fetch_add(self.n.sum, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod stretch_tests {
+    use super::*;
+
+    /// Run `n` stretches of `ns(i)` nanoseconds each through `s`, as the books do.
+    fn run(s: &mut Stretches, n: u64, ns: impl Fn(u64) -> u64) -> u64 {
+        let mut truth = 0;
+        for i in 0..n {
+            let timed = s.begin();
+            s.since = timed.then_some(1_000);
+            truth += ns(i);
+            let ended = s.end(|| 1_000 + ns(i));
+            assert_eq!(ended.is_some(), timed, "a stretch not timed reads no clock");
+        }
+        truth
+    }
+
+    #[test]
+    fn few_stretches_are_each_timed_and_summed_exactly() {
+        let mut s = Stretches::new(0, false);
+        let truth = run(&mut s, STRETCHES_ALL_TIMED, |i| 100 + i * 7);
+        assert_eq!((s.count, s.timed()), (STRETCHES_ALL_TIMED, STRETCHES_ALL_TIMED));
+        assert_eq!(s.total_ns(), truth);
+    }
+
+    #[test]
+    fn many_stretches_are_sampled_and_the_rest_counted_at_the_average() {
+        for seed in 0..3 {
+            let mut s = Stretches::new(seed, false);
+            let n = 100_000;
+            // Stretches of 1 to 20 µs in a pattern that repeats every 13.
+            let truth = run(&mut s, n, |i| 1_000 * (1 + (i % 13) * 19 / 12));
+            let later = n - STRETCHES_ALL_TIMED;
+            let share = (s.timed() - STRETCHES_ALL_TIMED) as f64 / later as f64;
+            // About one in STRETCH_SAMPLE of the later stretches.
+            assert!((share - 1.0 / STRETCH_SAMPLE as f64).abs() < 0.01, "seed {seed}: {share}");
+            let error = (s.total_ns() as f64 / truth as f64 - 1.0).abs();
+            assert!(error < 0.02, "seed {seed}: estimate {} against {truth}", s.total_ns());
+        }
+    }
+
+    #[test]
+    fn shown_stretches_are_all_timed() {
+        let mut s = Stretches::new(1, true);
+        let truth = run(&mut s, 1_000, |i| 50 + i);
+        assert_eq!((s.count, s.timed()), (1_000, 1_000));
+        assert_eq!(s.total_ns(), truth);
     }
 }

@@ -146,3 +146,40 @@ fn depth_is_sampled_after_each_of_the_first_64_sends_then_every_64th() {
     drop((producer, consumer));
     assert_eq!(tally.finish(Duration::from_secs(1)).max_depth, 1);
 }
+
+/// `stretches` stretches of waits through one producer's book, in a tally
+/// with the timeline on or off; the metrics after.
+fn stretches(stretches: u64, recording: bool) -> QueueMetrics {
+    let cfg = QueueConfig { producers: 1, consumers: 1, capacity: 1, items: 1, delay_ms: 0 };
+    let env = Env::quiet(1, 0);
+    let tally = QueueTally::new(&cfg, &if recording { env.recording() } else { env });
+    let mut book = tally.producer(0);
+    for _ in 0..stretches {
+        book.about_to_send(true);
+        book.about_to_send(false);
+    }
+    drop(book);
+    tally.finish(Duration::from_secs(1))
+}
+
+#[test]
+fn a_long_quiet_run_times_a_sample_of_its_stretches_and_says_so() {
+    let m = stretches(4_000, false);
+    assert_eq!((m.producer_waits, m.wait_stretches), (4_000, 4_000));
+    let later = m.wait_stretches_timed - STRETCHES_ALL_TIMED;
+    let expected = (4_000 - STRETCHES_ALL_TIMED) / STRETCH_SAMPLE;
+    assert!(later > expected / 2 && later < expected * 2, "{m:?}");
+    let figures = QueueScenario::figures(&QueueConfig::default(), &m);
+    let waits = &figures.iter().find(|(name, _)| name == "producer waits").expect("a waits figure").1;
+    let said = format!("(estimated: {} of 4000 stretches timed)", m.wait_stretches_timed);
+    assert!(waits.ends_with(&said), "{waits}");
+}
+
+#[test]
+fn a_short_run_or_a_shown_one_times_every_stretch() {
+    for m in [stretches(STRETCHES_ALL_TIMED, false), stretches(1_000, true)] {
+        assert_eq!(m.wait_stretches_timed, m.wait_stretches, "{m:?}");
+        let figures = QueueScenario::figures(&QueueConfig::default(), &m);
+        assert!(figures.iter().all(|(_, value)| !value.contains("estimated")), "{figures:?}");
+    }
+}
