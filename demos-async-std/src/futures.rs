@@ -25,8 +25,8 @@ use async_std::future::timeout;
 use async_std::task::{sleep, spawn_blocking};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
-    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_PANIC_WAIT, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder,
+    DEMO_PANIC, FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
@@ -127,8 +127,10 @@ impl Futures for crate::AsyncStd {
 
             // Probe: a panic in a blocking job.
             let job = spawn_blocking(|| -> u64 { panic!("{}", DEMO_PANIC) });
-            if let Err(payload) = AssertUnwindSafe(job).catch_unwind().await {
-                m.blocking_panic(&env.log, true, &message_of(&*payload)); // re-raised here
+            match timeout(BLOCKING_PANIC_WAIT, AssertUnwindSafe(job).catch_unwind()).await {
+                Ok(Err(payload)) => m.blocking_panic(&env.log, true, &message_of(&*payload)), // re-raised here
+                Ok(Ok(_)) => {}
+                Err(_) => m.blocking_panic_lost(&env.log), // heard nothing: a swallowed panic
             }
 
             // Probe: cancel a blocking job while it runs.

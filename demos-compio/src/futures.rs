@@ -24,8 +24,8 @@ use compio::runtime::{JoinError, spawn_blocking};
 use compio::time::{sleep, timeout};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
-    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_PANIC_WAIT, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder,
+    DEMO_PANIC, FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 
@@ -138,12 +138,13 @@ impl Futures for crate::Compio {
 
             // Probe: a panic in a blocking job.
             let job = spawn_blocking(|| -> u64 { panic!("{}", DEMO_PANIC) });
-            match AssertUnwindSafe(job).catch_unwind().await {
-                Ok(Err(JoinError::Panicked(payload))) => {
+            match timeout(BLOCKING_PANIC_WAIT, AssertUnwindSafe(job).catch_unwind()).await {
+                Ok(Ok(Err(JoinError::Panicked(payload)))) => {
                     m.blocking_panic(&env.log, false, &message_of(&*payload))
                 }
-                Err(payload) => m.blocking_panic(&env.log, true, &message_of(&*payload)),
-                Ok(_) => {}
+                Ok(Err(payload)) => m.blocking_panic(&env.log, true, &message_of(&*payload)),
+                Ok(Ok(_)) => {}
+                Err(_) => m.blocking_panic_lost(&env.log), // heard nothing: a swallowed panic
             }
 
             // Probe: cancel a blocking job while it runs.

@@ -22,8 +22,8 @@ use ::futures::future::join_all;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
-    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_PANIC_WAIT, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder,
+    DEMO_PANIC, FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use smol::channel::bounded;
@@ -134,8 +134,14 @@ impl Futures for crate::Smol {
 
             // Probe: a panic in a blocking job.
             let job = unblock(|| -> u64 { panic!("{}", DEMO_PANIC) });
-            if let Err(payload) = AssertUnwindSafe(job).catch_unwind().await {
-                m.blocking_panic(&env.log, true, &message_of(&*payload)); // re-raised here
+            let heard = or(async { Some(AssertUnwindSafe(job).catch_unwind().await) }, async {
+                Timer::after(BLOCKING_PANIC_WAIT).await;
+                None
+            });
+            match heard.await {
+                Some(Err(payload)) => m.blocking_panic(&env.log, true, &message_of(&*payload)), // re-raised here
+                Some(Ok(_)) => {}
+                None => m.blocking_panic_lost(&env.log), // heard nothing: a swallowed panic
             }
 
             // Probe: cancel a blocking job while it runs.

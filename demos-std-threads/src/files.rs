@@ -7,7 +7,7 @@
 //! Run it: `cargo run -p demos-std-threads -- files`
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use demos_core::report::counted;
 use demos_core::scenario::files::{FilesRun, Phase, PoolThreads};
@@ -18,13 +18,18 @@ impl Files for crate::StdThreads {
     fn files(&self, cfg: &FilesConfig, env: &Env) -> Observed<FilesMetrics> {
         let started = Instant::now();
         let mut run = FilesRun::start(cfg, env.seed);
+        // Each pool thread says when it exits: a dropped rayon pool's threads end on their own.
+        let (exits, exited) = crossbeam_channel::unbounded::<()>();
         // ANCHOR: pool
         let pool = |threads: usize, workers: &Arc<WorkerSet>| {
-            let workers = workers.clone();
+            let (workers, exits) = (workers.clone(), exits.clone());
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads) // --concurrency: a thread per read in flight
                 .thread_name(|i| format!("files-{i}"))
                 .start_handler(move |_| demos_core::workers::adopt(&workers))
+                .exit_handler(move |_| {
+                    let _ = exits.send(());
+                })
                 .build()
                 .expect("the OS can start the pool's threads")
         };
@@ -42,6 +47,15 @@ impl Files for crate::StdThreads {
             run.end(phase);
         }
         drop(threads);
+        // Wait for its threads to end: one still exiting while the last phase starts would be
+        // missed by that phase's first look at the threads alive (a directory read while it
+        // changes), then seen, and counted as one the limited pool started.
+        let deadline = Instant::now() + EXIT_WAIT;
+        for _ in 0..cfg.concurrency {
+            if exited.recv_deadline(deadline).is_err() {
+                break;
+            }
+        }
         // The last phase's pool is counted apart: the report's workers are the first two phases'.
         let limited_workers = Arc::default();
         if let Some(phase) = run.limited_phase(PoolThreads::New) {
@@ -55,6 +69,9 @@ impl Files for crate::StdThreads {
         Observed::new(flavor, started.elapsed(), m)
     }
 }
+
+/// How long the first pool's threads may take to end, all told, before the last phase starts anyway.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
 
 /// One pool thread reads the next file until none is left.
 fn read_all(phase: &Phase) {

@@ -29,15 +29,15 @@ use std::time::{Duration, Instant};
 use demos_core::interrupt;
 use demos_core::report::counted;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
-    caught_panic, delays, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_PANIC_WAIT, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder,
+    DEMO_PANIC, caught_panic, delays, on_drop, signal_when_parked, value_of,
 };
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
 use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::executor::{ThreadPool, block_on};
-use futures::future::{Aborted, abortable, pending};
+use futures::future::{Aborted, Either, abortable, pending, select};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::SpawnExt;
 
@@ -154,8 +154,24 @@ impl Futures for crate::StdThreads {
 
         // Probe: a panic in a blocking job, offloaded to a thread of its own. The
         // thread dies, its one-shot sender with it: the awaiter panics on the closed channel.
-        if let Err(message) = caught_panic(|| block_on(offload(|| -> u64 { panic!("{}", DEMO_PANIC) }))) {
-            m.blocking_panic(&env.log, true, &message);
+        // A thread of its own is the timer too (this crate has no other clock): it gives up
+        // after BLOCKING_PANIC_WAIT, or as soon as the probe is over and drops `over`.
+        let (over, timer_stops) = std::sync::mpsc::channel::<()>();
+        let mut timer = offload(move || {
+            let _ = timer_stops.recv_timeout(BLOCKING_PANIC_WAIT);
+        })
+        .boxed();
+        let job = offload(|| -> u64 { panic!("{}", DEMO_PANIC) }).boxed();
+        let heard = caught_panic(AssertUnwindSafe(|| block_on(select(job, &mut timer))));
+        drop(over);
+        let timer_ended = matches!(heard, Ok(Either::Right(_)));
+        match heard {
+            Err(message) => m.blocking_panic(&env.log, true, &message),
+            Ok(Either::Left(_)) => {}
+            Ok(Either::Right(_)) => m.blocking_panic_lost(&env.log), // heard nothing: a swallowed panic
+        }
+        if !timer_ended {
+            block_on(timer); // its thread has ended before the next probe counts threads
         }
 
         // Probe: abort a blocking job while it runs. Only the future awaiting the

@@ -23,8 +23,8 @@ use ::futures::future::join_all;
 use ::futures::stream::{FuturesUnordered, StreamExt};
 use demos_core::interrupt::stoppable;
 use demos_core::scenario::futures::{
-    BLOCKING_JOB, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder, DEMO_PANIC,
-    FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
+    BLOCKING_JOB, BLOCKING_PANIC_WAIT, BLOCKING_VALUE, CAPACITY_WAIT, Callbacks, Capacity, CompletionOrder,
+    DEMO_PANIC, FuturesScenario, delays, message_of, on_drop, signal_when_parked, value_of,
 };
 use demos_core::workers::noted;
 use demos_core::{Env, Futures, FuturesConfig, FuturesMetrics, Observed};
@@ -143,12 +143,13 @@ impl Futures for crate::Tokio {
 
             // Probe: a panic in a blocking job.
             let job = spawn_blocking(|| -> u64 { panic!("{}", DEMO_PANIC) });
-            match AssertUnwindSafe(job).catch_unwind().await {
-                Ok(Err(e)) if e.is_panic() => {
+            match timeout(BLOCKING_PANIC_WAIT, AssertUnwindSafe(job).catch_unwind()).await {
+                Ok(Ok(Err(e))) if e.is_panic() => {
                     m.blocking_panic(&env.log, false, &message_of(&*e.into_panic()))
                 }
-                Err(payload) => m.blocking_panic(&env.log, true, &message_of(&*payload)),
-                Ok(_) => {}
+                Ok(Err(payload)) => m.blocking_panic(&env.log, true, &message_of(&*payload)),
+                Ok(Ok(_)) => {}
+                Err(_) => m.blocking_panic_lost(&env.log), // heard nothing: a swallowed panic
             }
 
             // Probe: abort a blocking job while it runs.

@@ -28,6 +28,11 @@ use crate::{Check, Env, Observed, Runtime, Scenario};
 /// The message of the panic the scenario causes on purpose.
 pub const DEMO_PANIC: &str = "demo panic: this task panics on purpose";
 
+/// How long the task awaiting a panicking blocking job waits to hear of the
+/// panic. A pool that swallowed it would leave that task waiting for ever; past
+/// this the panic counts as lost, and the check says so instead of the run hanging.
+pub const BLOCKING_PANIC_WAIT: Duration = Duration::from_secs(5);
+
 /// How long the blocking job of the abort probe runs.
 pub const BLOCKING_JOB: Duration = Duration::from_millis(50);
 /// What that job returns, if anyone is still waiting for it.
@@ -476,6 +481,16 @@ impl FuturesMetrics {
         }
     }
 
+    /// Nothing of the blocking job's panic reached the task awaiting it within
+    /// [`BLOCKING_PANIC_WAIT`]: the panic is lost (the metrics' default), said in the log.
+    pub fn blocking_panic_lost(&mut self, log: &crate::Log) {
+        self.blocking_panic_caught = false;
+        log.line(format!(
+            "a blocking job panicked, and nothing reached the task awaiting it in {} s",
+            BLOCKING_PANIC_WAIT.as_secs()
+        ));
+    }
+
     /// The abort probe on a blocking job: its handle answered `returned`
     /// after the abort, with the job's `value` or not, `waited` (the job had
     /// ended by then) or not; and the job `finished`.
@@ -762,7 +777,9 @@ impl Scenario for FuturesScenario {
 /// The blocking job's panic, in words.
 fn blocking_panic(m: &FuturesMetrics) -> String {
     match (m.blocking_panic_caught, m.blocking_panic_resumed_on_await, m.blocking_panic_message_kept) {
-        (false, _, _) => "lost: nothing came back to the awaiting task".into(),
+        (false, _, _) => {
+            format!("lost: nothing came back to the awaiting task in {} s", BLOCKING_PANIC_WAIT.as_secs())
+        }
         (true, true, true) => "re-raised in the awaiting task, with its message".into(),
         (true, true, false) => "the awaiting task panicked with a stand-in: the job's message is lost".into(),
         (true, false, true) => "handed back as an error value, with its message".into(),
@@ -913,6 +930,20 @@ mod tests {
 
     fn column(runtime: &str, python: bool) -> Column<'_, FuturesMetrics> {
         Column { runtime, flavor: "", runs: vec![run(python)] }
+    }
+
+    #[test]
+    fn a_blocking_panic_that_never_came_back_fails_its_check_and_says_how_long_it_waited() {
+        let mut m = run(false);
+        let log = crate::Log::off();
+        m.blocking_panic(&log, true, DEMO_PANIC);
+        m.blocking_panic_lost(&log);
+        let check = FuturesScenario::checks(&FuturesConfig::default(), &m)
+            .into_iter()
+            .find(|c| c.name.starts_with("the blocking job's panic"))
+            .expect("the blocking panic check");
+        assert!(!check.passed, "{check:?}");
+        assert_eq!(blocking_panic(&m), "lost: nothing came back to the awaiting task in 5 s");
     }
 
     #[test]
