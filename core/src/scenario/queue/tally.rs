@@ -166,6 +166,7 @@ impl QueueTally {
             deepest: 0,
             // Every stretch timed when each is shown (in the log, on the timeline).
             stretches: Stretches::new(producer as u64, self.logging || self.recording),
+            born_ns: now_ns(),
         };
         ProducerBook { tally: self, n: Box::new(counts) }
     }
@@ -287,6 +288,8 @@ struct ProducerCounts<'t> {
     deepest: u64,
     /// The stretches of waits, and the time spent in them.
     stretches: Stretches,
+    /// When the book was opened ([`now_ns`]): its waits cannot add up to more than its life.
+    born_ns: u64,
 }
 
 /// A producer's stretches of waits and the time they took.
@@ -298,6 +301,7 @@ struct ProducerCounts<'t> {
 /// fixed pattern could fall in step with the queue's); a stretch not timed
 /// reads no clock and counts at the average of the later stretches that were.
 /// With the log or the timeline on, every stretch is timed, as each is shown.
+/// The estimate is capped at the producer's life (see [`ProducerBook`]'s drop).
 #[derive(Debug)]
 struct Stretches {
     /// When the open stretch began ([`now_ns`]), if it is timed.
@@ -513,7 +517,10 @@ impl Drop for ProducerBook<'_> {
         slot.produced.fetch_add(self.n.produced, Ordering::Relaxed);
         slot.sum.fetch_add(self.n.sum, Ordering::Relaxed);
         slot.waits.fetch_add(self.n.waits, Ordering::Relaxed);
-        slot.wait_nanos.fetch_add(stretches.total_ns(), Ordering::Relaxed);
+        // An estimate from a sample that caught a few long stretches (a producer descheduled
+        // while it waited) can add up to more time than the producer lived: capped at that.
+        let lived = now_ns().saturating_sub(self.n.born_ns);
+        slot.wait_nanos.fetch_add(stretches.total_ns().min(lived), Ordering::Relaxed);
         slot.stretches.fetch_add(stretches.count, Ordering::Relaxed);
         slot.stretches_timed.fetch_add(stretches.timed(), Ordering::Relaxed);
     }
