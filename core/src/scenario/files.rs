@@ -688,14 +688,16 @@ fn limited(m: &FilesMetrics) -> String {
     );
     let (limit, pages) =
         (counted(m.pool_limit, "thread"), if m.limited_cold { " and the pages dropped again" } else { "" });
-    if pool == 0 {
-        return format!(
-            " With the pool limited to {limit}{pages}, no thread started and {took}: reads that do not use \
-             the pool do not wait for it."
-        );
-    }
     // Slower by either measure: a longer median, or fewer reads a second.
     let kept_up = ratio <= 1.1 && rate * 1.1 >= base_rate;
+    if pool == 0 {
+        let why = if kept_up {
+            "reads that do not use the pool do not wait for it"
+        } else {
+            "slower, but no read used the pool, so its limit is not why"
+        };
+        return format!(" With the pool limited to {limit}{pages}, no thread started and {took}: {why}.");
+    }
     let slower = if kept_up { ": fewer threads did not make the reads slower" } else { "" };
     if m.blocking_threads_peak.is_none() {
         format!(
@@ -995,6 +997,20 @@ mod tests {
             blocking_threads_peak: Some(pool),
             ..FilesMetrics::default()
         }
+    }
+
+    #[test]
+    fn a_limited_phase_that_used_no_pool_says_whether_its_reads_kept_up() {
+        let mut m = FilesMetrics { cold: true, limited_cold: true, ..three_phases(0) };
+        assert!(
+            limited(&m).ends_with("reads that do not use the pool do not wait for it."),
+            "{}",
+            limited(&m)
+        );
+        m.limited_p50_us = Some(1_500.0); // ×1.7 the cold phase's median
+        let said = limited(&m);
+        assert!(said.contains("×1.7 the unlimited cold phase's"), "{said}");
+        assert!(said.ends_with("slower, but no read used the pool, so its limit is not why."), "{said}");
     }
 
     #[test]
