@@ -72,19 +72,9 @@ fn harness(c: &mut Criterion) {
         );
         for (rt, bare) in cases() {
             let (mut with, mut without, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            let quartiles = |r: &mut Vec<f64>| {
-                r.sort_by(f64::total_cmp);
-                let n = r.len();
-                (r[n / 4], r[n / 2], r[3 * n / 4])
-            };
+            let run_scenario = || scenario(rt, &cfg, threads);
+            let run_bare = || bare(&cfg, threads);
             loop {
-                let timed = |run: &dyn Fn()| {
-                    let t = Instant::now();
-                    run();
-                    t.elapsed()
-                };
-                let run_scenario = || scenario(rt, &cfg, threads);
-                let run_bare = || bare(&cfg, threads);
                 // Which goes first alternates (ABBA), so whatever the second run of a pair
                 // inherits from the first (warm caches, the allocator's state) favours neither.
                 let (scenario_time, bare_time) = if ratios.len() % 2 == 0 {
@@ -139,6 +129,20 @@ fn harness(c: &mut Criterion) {
     }
     // The budget the table promises, held: a judged figure over it fails the bench.
     assert!(over.is_empty(), "harness overhead above {:.0}%: {}", BUDGET * 100.0, over.join("; "));
+}
+
+/// How long `run` took.
+fn timed(run: &dyn Fn()) -> Duration {
+    let t = Instant::now();
+    run();
+    t.elapsed()
+}
+
+/// The quartiles of `r` (sorted here): q1, median, q3.
+fn quartiles(r: &mut [f64]) -> (f64, f64, f64) {
+    r.sort_by(f64::total_cmp);
+    let n = r.len();
+    (r[n / 4], r[n / 2], r[3 * n / 4])
 }
 
 /// The harness may cost at most this fraction of a bare channel loop.

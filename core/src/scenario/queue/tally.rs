@@ -338,18 +338,22 @@ impl Stretches {
         }
     }
 
-    /// A stretch begins: whether to time it.
+    /// A stretch begins; `now` reads when (called only if it is timed). Returns whether it is.
     #[inline]
-    fn begin(&mut self) -> bool {
+    fn begin(&mut self, now: impl FnOnce() -> u64) -> bool {
         self.open = true;
         self.count += 1;
-        if self.count <= STRETCHES_ALL_TIMED {
-            return true;
+        let timed = self.count <= STRETCHES_ALL_TIMED || {
+            self.later += 1;
+            self.lcg =
+                self.lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            // The top bits of an LCG are its most random: one value in STRETCH_SAMPLE.
+            self.all || self.lcg >> 32 < (1u64 << 32) / STRETCH_SAMPLE
+        };
+        if timed {
+            self.since = Some(now());
         }
-        self.later += 1;
-        self.lcg = self.lcg.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        // The top bits of an LCG are its most random: one value in STRETCH_SAMPLE.
-        self.all || self.lcg >> 32 < (1u64 << 32) / STRETCH_SAMPLE
+        timed
     }
 
     /// The open stretch ends; `end` reads when (called only for a timed one).
@@ -421,8 +425,8 @@ impl ProducerBook<'_> {
     pub fn about_to_send(&mut self, full: bool) {
         if full {
             self.n.waits += 1;
-            if !self.n.stretches.open && self.n.stretches.begin() {
-                self.n.stretches.since = Some(now_ns());
+            if !self.n.stretches.open {
+                self.n.stretches.begin(now_ns);
             }
             if self.tally.logging {
                 self.wait_told();
@@ -607,8 +611,7 @@ mod stretch_tests {
     fn run(s: &mut Stretches, n: u64, ns: impl Fn(u64) -> u64) -> u64 {
         let mut truth = 0;
         for i in 0..n {
-            let timed = s.begin();
-            s.since = timed.then_some(1_000);
+            let timed = s.begin(|| 1_000);
             truth += ns(i);
             let ended = s.end(|| 1_000 + ns(i));
             assert_eq!(ended.is_some(), timed, "a stretch not timed reads no clock");
